@@ -1,0 +1,155 @@
+//! Command-line definitions only (clap derive); no behaviour. The completion test generates the
+//! static scripts in `completions/` from these.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, ArgGroup, Args, Parser, Subcommand};
+
+use crate::deliver::shell::Shell;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "awsume",
+    version,
+    about = "Get AWS credentials for any profile and set them in your shell",
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = "Set up your shell first, e.g. add to ~/.bashrc:  eval \"$(awsume init bash)\""
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub args: AwsumeArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print the shell function and completion for SHELL (load it from your rc file)
+    Init(InitArgs),
+    /// Print credentials, run a command with them or write them to a file (aws-export-credentials)
+    Export(ExportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AwsumeArgs {
+    /// Profile to use [default: --profile, $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]
+    pub profile: Option<String>,
+    /// Profile to use when none is given as the first argument
+    #[arg(long = "profile", value_name = "NAME", hide = true)]
+    pub profile_flag: Option<String>,
+    /// Ignore cached MFA sessions and ask STS again
+    #[arg(short, long)]
+    pub refresh: bool,
+    /// Print the commands that set the variables instead of setting them
+    #[arg(short = 's', long)]
+    pub show_commands: bool,
+    /// Unset every variable awsume manages
+    #[arg(short, long)]
+    pub unset: bool,
+    /// Shell to write commands for with --show-commands [default: from $SHELL]
+    #[arg(long, value_enum, value_name = "SHELL")]
+    pub shell: Option<Shell>,
+    /// Region to set and to call STS in
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Role session name [default: the profile's role_session_name, then the profile name]
+    #[arg(long, value_name = "NAME")]
+    pub session_name: Option<String>,
+    /// Role session duration in seconds [default: the profile's duration_seconds]
+    #[arg(long, value_name = "SECONDS")]
+    pub role_duration: Option<i32>,
+    /// External id for the role [default: the profile's external_id]
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
+    #[arg(long, value_name = "CODE", env = "AWSUME_MFA_TOKEN", hide_env_values = true)]
+    pub mfa_token: Option<String>,
+    /// AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]
+    #[arg(long, value_name = "PATH")]
+    pub config_file: Option<PathBuf>,
+    /// AWS credentials file [default: $AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials]
+    #[arg(long, value_name = "PATH")]
+    pub credentials_file: Option<PathBuf>,
+    /// List profiles (name, type, role, source, MFA, region)
+    #[arg(short = 'l', long)]
+    pub list_profiles: bool,
+    /// Explain each step on stderr (never shows a secret)
+    #[arg(long)]
+    pub debug: bool,
+    /// Print the version
+    #[arg(short = 'v', long, action = ArgAction::Version)]
+    pub version: Option<bool>,
+    /// Machine-readable output for the shell function of SHELL
+    #[arg(long, value_enum, value_name = "SHELL", hide = true)]
+    pub emit: Option<Shell>,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    #[arg(value_enum)]
+    pub shell: Shell,
+    /// Name of the shell function
+    #[arg(long, value_name = "NAME", default_value = "awsume", value_parser = function_name)]
+    pub cmd: String,
+}
+
+fn function_name(name: &str) -> Result<String, String> {
+    let mut chars = name.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if first_ok && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        Ok(name.to_string())
+    } else {
+        Err("a function name is a letter or `_` followed by letters, digits, `_` or `-`".into())
+    }
+}
+
+/// aws-export-credentials' interface, also reached as a binary named `aws-export-credentials`.
+#[derive(Parser, Debug)]
+#[command(
+    name = "aws-export-credentials",
+    version,
+    about = "Print AWS credentials, run a command with them, or write them to a file"
+)]
+pub struct ExportCli {
+    #[command(flatten)]
+    pub args: ExportArgs,
+}
+
+#[derive(Args, Debug)]
+#[command(group(ArgGroup::new("mode").args(["json", "env", "env_export", "exec", "credentials_file_profile"])))]
+pub struct ExportArgs {
+    /// Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Print credential_process JSON (the default)
+    #[arg(long)]
+    pub json: bool,
+    /// Indent the JSON
+    #[arg(long)]
+    pub pretty: bool,
+    /// Print NAME=value lines
+    #[arg(long)]
+    pub env: bool,
+    /// Print `export NAME=value` lines
+    #[arg(long)]
+    pub env_export: bool,
+    /// Run CMD ARGS… with the credentials in its environment (takes every following argument)
+    #[arg(long, value_name = "CMD")]
+    pub exec: bool,
+    /// Write the credentials into this profile of the credentials file
+    #[arg(short = 'c', long, value_name = "NAME")]
+    pub credentials_file_profile: Option<String>,
+    /// Region to record and to call STS in
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
+    #[arg(long, value_name = "CODE", env = "AWSUME_MFA_TOKEN", hide_env_values = true)]
+    pub mfa_token: Option<String>,
+    /// Ignore cached sessions
+    #[arg(long)]
+    pub refresh: bool,
+    /// Explain each step on stderr (never shows a secret)
+    #[arg(long)]
+    pub debug: bool,
+}

@@ -1,0 +1,162 @@
+//! The commands: `awsume [PROFILE]`, `awsume export`, `awsume -l`. Each reads its flags, plans,
+//! resolves and hands the result to one delivery; none of them formats output itself.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cache::SessionCache;
+use crate::cli::{AwsumeArgs, ExportArgs};
+use crate::config::{Config, Files, home_dir};
+use crate::credentials::{Credentials, Secret};
+use crate::deliver::{self, shell::Shell, shell::State};
+use crate::plan::{self, Plan};
+use crate::resolve;
+
+/// What every command needs to resolve one profile.
+struct Request<'a> {
+    profile: Option<&'a str>,
+    config_file: Option<&'a Path>,
+    credentials_file: Option<&'a Path>,
+    plan: plan::Options,
+    refresh: bool,
+    mfa_token: Option<&'a str>,
+    debug: bool,
+}
+
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn resolve_request(req: Request<'_>) -> Result<(Plan, Credentials)> {
+    let target = req
+        .profile
+        .map(str::to_string)
+        .or_else(|| env_var("AWS_PROFILE"))
+        .or_else(|| env_var("AWS_DEFAULT_PROFILE"))
+        .unwrap_or_else(|| "default".to_string());
+    let config = Config::load(Files::locate(req.config_file, req.credentials_file))?;
+    let mut plan_opts = req.plan;
+    plan_opts.env_region = env_var("AWS_REGION").or_else(|| env_var("AWS_DEFAULT_REGION"));
+    let plan = plan::plan(&config, &target, &plan_opts)?;
+    if req.debug {
+        eprintln!(
+            "awsume: debug: profile \"{}\": {} from \"{}\", {} role hop(s), MFA session: {}, region: {}",
+            plan.profile,
+            plan.source.kind(),
+            plan.source_profile,
+            plan.hops.len(),
+            plan.mfa_session.as_deref().unwrap_or("none"),
+            plan.region.as_deref().unwrap_or("none")
+        );
+    }
+    let opts = resolve::Options {
+        refresh: req.refresh,
+        mfa_token: req.mfa_token.map(Secret::new),
+        debug: req.debug,
+        cache: SessionCache::new(&home_dir()),
+    };
+    let creds = resolve::resolve(&plan, &opts)?;
+    Ok((plan, creds))
+}
+
+pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
+    if args.list_profiles {
+        return list_profiles(&args);
+    }
+    let write = |state: State| -> Result<()> {
+        let text = match args.emit {
+            Some(shell) => state.protocol(shell, args.show_commands)?,
+            None => state.statements(args.shell.unwrap_or_else(Shell::from_env))?,
+        };
+        deliver::stdout(&text)
+    };
+    if args.emit.is_none() && !args.show_commands {
+        let shell = args.shell.unwrap_or_else(Shell::from_env);
+        eprintln!(
+            "awsume: this command cannot change the shell it runs in: {} (or add -s to print the commands)",
+            crate::init::load_hint(shell)
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    if args.unset {
+        write(State::unset())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (plan, creds) = resolve_request(Request {
+        profile: args.profile.as_deref().or(args.profile_flag.as_deref()),
+        config_file: args.config_file.as_deref(),
+        credentials_file: args.credentials_file.as_deref(),
+        plan: plan::Options {
+            region: args.region.clone(),
+            session_name: args.session_name.clone(),
+            role_duration: args.role_duration,
+            external_id: args.external_id.clone(),
+            env_region: None,
+        },
+        refresh: args.refresh,
+        mfa_token: args.mfa_token.as_deref(),
+        debug: args.debug,
+    })?;
+    write(State::new(&plan.profile, &creds, plan.region.as_deref(), plan.exports_profile))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn export(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
+    let (plan, creds) = resolve_request(Request {
+        profile: args.profile.as_deref(),
+        config_file: None,
+        credentials_file: None,
+        plan: plan::Options { region: args.region.clone(), ..Default::default() },
+        refresh: args.refresh,
+        mfa_token: args.mfa_token.as_deref(),
+        debug: args.debug,
+    })?;
+    let region = plan.region.as_deref();
+    if args.exec {
+        return deliver::exec::exec(&exec, &creds, region);
+    }
+    if args.credentials_file_profile.is_some() {
+        anyhow::bail!("--credentials-file-profile is not available yet");
+    }
+    let text = if args.env || args.env_export {
+        deliver::env::render(&creds, region, args.env_export)
+    } else {
+        deliver::json::render(&creds, args.pretty || !args.json)
+    };
+    deliver::stdout(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list_profiles(args: &AwsumeArgs) -> Result<ExitCode> {
+    let config = Config::load(Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref()))?;
+    let mut rows = vec![["PROFILE", "TYPE", "ROLE ARN", "SOURCE", "MFA", "REGION"].map(String::from)];
+    for name in config.profiles.keys() {
+        let row = match plan::plan(&config, name, &plan::Options::default()) {
+            Ok(p) => [
+                name.clone(),
+                if p.hops.is_empty() { p.source.kind().to_string() } else { "role".to_string() },
+                p.hops.last().map(|h| h.role_arn.clone()).unwrap_or_else(|| "-".into()),
+                if p.source_profile == *name { "-".into() } else { p.source_profile.clone() },
+                p.mfa_session
+                    .clone()
+                    .or_else(|| p.hops.iter().find_map(|h| h.mfa_serial.clone()))
+                    .unwrap_or_else(|| "-".into()),
+                p.region.clone().unwrap_or_else(|| "-".into()),
+            ],
+            Err(_) => [name.clone(), "invalid".into(), "-".into(), "-".into(), "-".into(), "-".into()],
+        };
+        rows.push(row);
+    }
+    let widths: Vec<usize> =
+        (0..6).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for row in &rows {
+        let line: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    deliver::stdout(&out)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,165 @@
+//! `awsume --complete -- WORD…`: candidates for the last word, one per line, for every shell's
+//! completer. Fast path: reads the two files, builds no runtime and no SDK client.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::CommandFactory;
+
+use crate::cli::Cli;
+use crate::config::{Config, Files};
+
+pub const REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "cn-north-1",
+    "cn-northwest-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "us-west-1",
+    "us-west-2",
+];
+
+const PROFILE_FLAGS: &[&str] =
+    &["--profile", "--source-profile", "-o", "--output-profile", "-c", "--credentials-file-profile"];
+
+pub fn run(args: &[String]) -> Result<()> {
+    let words = match args.split_first() {
+        Some((first, rest)) if first == "--" => rest,
+        _ => args,
+    };
+    let mut out = String::new();
+    for candidate in candidates(words) {
+        out.push_str(&candidate);
+        out.push('\n');
+    }
+    crate::deliver::stdout(&out)
+}
+
+/// Every candidate for the last word of `words` (the words after the command name).
+pub fn candidates(words: &[String]) -> Vec<String> {
+    let (current, before) = match words.split_last() {
+        Some((last, before)) => (last.as_str(), before),
+        None => ("", &[][..]),
+    };
+    let root = Cli::command();
+    let sub = before.first().and_then(|w| root.find_subcommand(w));
+    let command = sub.unwrap_or(&root);
+    let previous = before.last().map(String::as_str);
+    let all: Vec<String> = match previous {
+        Some(flag) if PROFILE_FLAGS.contains(&flag) => profile_names(words),
+        Some("--region") => REGIONS.iter().map(|r| r.to_string()).collect(),
+        Some("--shell" | "--emit") => shells(),
+        Some(flag) if takes_value(command, flag) => Vec::new(),
+        _ if current.starts_with('-') => flags(command),
+        _ if sub.is_some_and(|s| s.get_name() == "init") => {
+            if before.len() == 1 {
+                shells()
+            } else {
+                Vec::new()
+            }
+        }
+        _ if sub.is_some() => Vec::new(),
+        _ if before.iter().any(|w| !w.starts_with('-') && !is_flag_value(&root, before, w)) => Vec::new(),
+        _ => {
+            let mut names = profile_names(words);
+            names.extend(["init".to_string(), "export".to_string()]);
+            names
+        }
+    };
+    let mut matching: Vec<String> = all.into_iter().filter(|c| c.starts_with(current)).collect();
+    matching.sort();
+    matching.dedup();
+    matching
+}
+
+fn shells() -> Vec<String> {
+    ["bash", "zsh", "fish", "nu", "powershell"].map(String::from).to_vec()
+}
+
+fn takes_value(command: &clap::Command, flag: &str) -> bool {
+    command.get_arguments().any(|a| {
+        let named = flag.strip_prefix("--").is_some_and(|l| a.get_long() == Some(l))
+            || flag
+                .strip_prefix('-')
+                .and_then(|s| s.chars().next())
+                .is_some_and(|c| flag.len() == 2 && a.get_short() == Some(c));
+        named && a.get_action().takes_values()
+    })
+}
+
+/// Whether `word` in `before` is the value of the flag just before it.
+fn is_flag_value(command: &clap::Command, before: &[String], word: &String) -> bool {
+    let index = before.iter().position(|w| std::ptr::eq(w, word)).unwrap_or(0);
+    index > 0 && takes_value(command, &before[index - 1])
+}
+
+fn flags(command: &clap::Command) -> Vec<String> {
+    let mut out = vec!["--help".to_string()];
+    for arg in command.get_arguments().filter(|a| !a.is_hide_set()) {
+        out.extend(arg.get_long().map(|l| format!("--{l}")));
+        out.extend(arg.get_short().map(|s| format!("-{s}")));
+    }
+    out
+}
+
+/// Profile names from both files (the ones `--config-file`/`--credentials-file` name, if typed).
+pub fn profile_names(words: &[String]) -> Vec<String> {
+    let flag = |name: &str| words.windows(2).find(|w| w[0] == name).map(|w| PathBuf::from(&w[1]));
+    let files = Files::locate(flag("--config-file").as_deref(), flag("--credentials-file").as_deref());
+    Config::load(files).map(|c| c.profiles.into_keys().collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        let mut w: Vec<String> = text.split(' ').map(String::from).collect();
+        if text.is_empty() {
+            w = vec![String::new()];
+        }
+        w
+    }
+
+    #[test]
+    fn completes_flags_values_and_subcommands() {
+        assert!(candidates(&words("--reg")).contains(&"--region".to_string()));
+        assert_eq!(candidates(&words("--region eu-west-")), ["eu-west-1", "eu-west-2", "eu-west-3"]);
+        assert_eq!(candidates(&words("init f")), ["fish"]);
+        assert_eq!(candidates(&words("--shell p")), ["powershell"]);
+        assert!(candidates(&words("export --e")).contains(&"--env-export".to_string()));
+        assert!(!candidates(&words("--")).contains(&"--emit".to_string()), "hidden flags stay hidden");
+        assert!(candidates(&words("--session-name ")).is_empty());
+        assert!(candidates(&words("prod ")).is_empty(), "one profile only");
+    }
+}

@@ -1,0 +1,251 @@
+//! The user's AWS files: where they are, and the profiles, `[sso-session]` and `[services]` sections
+//! they define. Knows files and INI rules, nothing about STS. Missing files are empty, not errors.
+
+pub mod ini;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow};
+
+use crate::files::display;
+
+/// Where the two files are: environment, then flags, then `~/.aws`.
+#[derive(Debug, Clone)]
+pub struct Files {
+    pub config: PathBuf,
+    pub credentials: PathBuf,
+}
+
+impl Files {
+    pub fn locate(config_flag: Option<&Path>, credentials_flag: Option<&Path>) -> Self {
+        let home = home_dir();
+        let pick = |var: &str, flag: Option<&Path>, default: &str| {
+            std::env::var_os(var)
+                .filter(|v| !v.is_empty())
+                .map(|v| expand_tilde(Path::new(&v)))
+                .or_else(|| flag.map(expand_tilde))
+                .unwrap_or_else(|| home.join(".aws").join(default))
+        };
+        Self {
+            config: pick("AWS_CONFIG_FILE", config_flag, "config"),
+            credentials: pick("AWS_SHARED_CREDENTIALS_FILE", credentials_flag, "credentials"),
+        }
+    }
+}
+
+pub fn home_dir() -> PathBuf {
+    std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/"))
+}
+
+/// `~/x` → `$HOME/x`, as the CLI expands file settings.
+pub fn expand_tilde(path: &Path) -> PathBuf {
+    match path.strip_prefix("~") {
+        Ok(rest) => home_dir().join(rest),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
+/// One named profile: its settings from both files, the credentials file's winning on a clash.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub name: String,
+    settings: BTreeMap<String, String>,
+    /// The file that defines it (the config file when both do), for messages.
+    pub file: PathBuf,
+}
+
+impl Profile {
+    /// A setting, `None` when absent or empty.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.settings.get(key).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    pub fn new(name: &str, file: &Path, settings: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self { name: name.to_string(), settings: settings.into_iter().collect(), file: file.to_path_buf() }
+    }
+}
+
+impl std::fmt::Debug for Profile {
+    // Settings may hold keys: show only their names.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profile")
+            .field("name", &self.name)
+            .field("keys", &self.settings.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// Both files, read.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub files: Files,
+    pub profiles: BTreeMap<String, Profile>,
+    #[allow(dead_code)] // read by SSO resolution (issue 7)
+    pub sso_sessions: BTreeMap<String, Profile>,
+    pub services: BTreeMap<String, Profile>,
+}
+
+impl Config {
+    pub fn load(files: Files) -> Result<Self> {
+        let config = read_sections(&files.config)?;
+        let credentials = read_sections(&files.credentials)?;
+        Ok(Self::from_sections(files, config, credentials))
+    }
+
+    /// Builds profiles from parsed sections; pure, so every naming rule is a unit test.
+    pub fn from_sections(files: Files, config: Vec<ini::Section>, credentials: Vec<ini::Section>) -> Self {
+        let mut profiles: BTreeMap<String, Profile> = BTreeMap::new();
+        let mut sso_sessions = BTreeMap::new();
+        let mut services = BTreeMap::new();
+        for section in config {
+            let (kind, name) = match config_section_name(&section.header) {
+                Some(found) => found,
+                None => continue,
+            };
+            let profile = Profile::new(&name, &files.config, section.entries);
+            match kind {
+                SectionKind::Profile => {
+                    // `[profile default]` wins over `[default]`, as in the CLI.
+                    if section.header.trim() == "default" && profiles.contains_key("default") {
+                        continue;
+                    }
+                    profiles.insert(name, profile);
+                }
+                SectionKind::SsoSession => {
+                    sso_sessions.insert(name, profile);
+                }
+                SectionKind::Services => {
+                    services.insert(name, profile);
+                }
+            }
+        }
+        for section in credentials {
+            let name = section.header.trim().to_string();
+            match profiles.get_mut(&name) {
+                Some(existing) => existing.settings.extend(section.entries),
+                None => {
+                    profiles.insert(name.clone(), Profile::new(&name, &files.credentials, section.entries));
+                }
+            }
+        }
+        Self { files, profiles, sso_sessions, services }
+    }
+
+    pub fn profile(&self, name: &str) -> Result<&Profile> {
+        self.profiles.get(name).ok_or_else(|| {
+            anyhow!(
+                "profile \"{name}\" not found in {} or {}{}",
+                display(&self.files.config),
+                display(&self.files.credentials),
+                self.did_you_mean(name)
+            )
+        })
+    }
+
+    fn did_you_mean(&self, name: &str) -> String {
+        let lower = name.to_lowercase();
+        let mut close: Vec<&str> = self
+            .profiles
+            .keys()
+            .filter(|p| {
+                let p = p.to_lowercase();
+                p.contains(&lower) || lower.contains(&p) || edit_distance(&p, &lower) <= 2
+            })
+            .map(String::as_str)
+            .take(5)
+            .collect();
+        close.sort_unstable();
+        if close.is_empty() { String::new() } else { format!(" (did you mean: {}?)", close.join(", ")) }
+    }
+}
+
+enum SectionKind {
+    Profile,
+    SsoSession,
+    Services,
+}
+
+/// How botocore names a config-file section: `[default]`, `[profile NAME]` (NAME may be quoted),
+/// `[sso-session NAME]`, `[services NAME]`; anything else is not a profile.
+fn config_section_name(header: &str) -> Option<(SectionKind, String)> {
+    if header == "default" {
+        return Some((SectionKind::Profile, "default".into()));
+    }
+    for (prefix, kind) in [
+        ("profile", SectionKind::Profile),
+        ("sso-session", SectionKind::SsoSession),
+        ("services", SectionKind::Services),
+    ] {
+        if let Some(rest) = header.strip_prefix(prefix) {
+            if !rest.starts_with([' ', '\t']) {
+                continue;
+            }
+            let parts = shell_words::split(rest).ok()?;
+            if let [name] = parts.as_slice() {
+                return Some((kind, name.clone()));
+            }
+            return None;
+        }
+    }
+    None
+}
+
+fn read_sections(path: &Path) -> Result<Vec<ini::Section>> {
+    let text = match std::fs::read(path) {
+        Ok(bytes) => {
+            String::from_utf8(bytes).map_err(|_| anyhow!("{}: not valid UTF-8 text", display(path)))?
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", display(path))),
+    };
+    ini::parse(&text).map_err(|e| anyhow!("{} {e}", display(path)))
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+pub mod tests {
+    use super::*;
+
+    pub fn config(config: &str, credentials: &str) -> Config {
+        let files = Files { config: "/h/.aws/config".into(), credentials: "/h/.aws/credentials".into() };
+        Config::from_sections(files, ini::parse(config).unwrap(), ini::parse(credentials).unwrap())
+    }
+
+    #[test]
+    fn section_naming_rules() {
+        let c = config(
+            "[default]\nregion=a\n[profile x]\nregion=b\n[profile \"with space\"]\nk=v\n[plain]\nk=v\n\
+             [sso-session corp]\nsso_region=c\n[services s]\nk=v\n[profilez]\nk=v\n",
+            "[x]\naws_access_key_id=K\nregion=from-creds\n[only-creds]\nk=v\n[profile p]\nk=v\n",
+        );
+        let names: Vec<&str> = c.profiles.keys().map(String::as_str).collect();
+        assert_eq!(names, ["default", "only-creds", "profile p", "with space", "x"]);
+        assert_eq!(c.profiles["x"].get("region"), Some("from-creds"));
+        assert_eq!(c.profiles["x"].get("aws_access_key_id"), Some("K"));
+        assert_eq!(c.sso_sessions["corp"].get("sso_region"), Some("c"));
+        assert!(c.services.contains_key("s"));
+    }
+
+    #[test]
+    fn unknown_profile_suggests_close_names() {
+        let c = config("[profile prod-admin]\nk=v\n[profile dev]\nk=v\n", "");
+        let err = c.profile("prod-admn").unwrap_err().to_string();
+        assert!(err.contains("profile \"prod-admn\" not found in /h/.aws/config"), "{err}");
+        assert!(err.contains("did you mean: prod-admin?"), "{err}");
+    }
+}

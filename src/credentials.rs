@@ -1,0 +1,86 @@
+//! Credentials and secrets: the one place that holds a secret, and the only `Debug` impls that see one.
+//! It must never print a secret: every `Debug` here redacts.
+
+use std::fmt;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// A string that must never be shown: `Debug` and `Display` print a fixed placeholder.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself, for the few places that deliver it on purpose.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl Drop for Secret {
+    // Best effort: overwrite the bytes before the allocation is freed.
+    fn drop(&mut self) {
+        // SAFETY: zero bytes are valid UTF-8, and the string is dropped right after.
+        unsafe { self.0.as_bytes_mut() }.iter_mut().for_each(|b| unsafe { std::ptr::write_volatile(b, 0) });
+    }
+}
+
+/// A set of AWS credentials, long-term or temporary.
+#[derive(Clone)]
+pub struct Credentials {
+    pub access_key_id: String,
+    pub secret_access_key: Secret,
+    pub session_token: Option<Secret>,
+    pub expiration: Option<DateTime<Utc>>,
+}
+
+impl Credentials {
+    /// The expiry as AWS writes it: RFC 3339, UTC, whole seconds (`2026-11-24T21:40:36Z`).
+    pub fn expiration_rfc3339(&self) -> Option<String> {
+        self.expiration.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+    }
+
+    /// Valid for at least `margin` from `now` (credentials without expiry always are).
+    pub fn valid_for(&self, now: DateTime<Utc>, margin: chrono::Duration) -> bool {
+        self.expiration.is_none_or(|t| t > now + margin)
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &self.secret_access_key)
+            .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
+            .field("expiration", &self.expiration_rfc3339())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_secret_and_token() {
+        let creds = Credentials {
+            access_key_id: "AKIDEXAMPLE".into(),
+            secret_access_key: Secret::new("wJalrXUtnFEMI-very-secret"),
+            session_token: Some(Secret::new("FwoGZXIvYXdz-token")),
+            expiration: None,
+        };
+        let shown = format!("{creds:?} {:?}", creds.secret_access_key);
+        assert!(shown.contains("AKIDEXAMPLE"));
+        assert!(!shown.contains("very-secret"), "{shown}");
+        assert!(!shown.contains("FwoGZXIvYXdz"), "{shown}");
+    }
+}

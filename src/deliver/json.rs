@@ -1,0 +1,31 @@
+//! `credential_process` JSON (`Version: 1`), as the AWS SDKs read it and aws-export-credentials prints it.
+
+use serde::Serialize;
+
+use crate::credentials::Credentials;
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ProcessJson<'a> {
+    version: u8,
+    access_key_id: &'a str,
+    secret_access_key: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session_token: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expiration: Option<String>,
+}
+
+pub fn render(creds: &Credentials, pretty: bool) -> String {
+    let body = ProcessJson {
+        version: 1,
+        access_key_id: &creds.access_key_id,
+        secret_access_key: creds.secret_access_key.expose(),
+        session_token: creds.session_token.as_ref().map(|t| t.expose()),
+        expiration: creds.expiration_rfc3339(),
+    };
+    let mut text = if pretty { serde_json::to_string_pretty(&body) } else { serde_json::to_string(&body) }
+        .expect("plain strings always serialize");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,274 @@
+//! The shell protocol: the full state of the managed variables, written for one shell. Names come
+//! only from `MANAGED`; values only ever appear inside that shell's literal quoting. bash, zsh and
+//! fish get fixed statements to evaluate; nushell and PowerShell get JSON data to apply.
+
+use anyhow::{Result, bail};
+use clap::ValueEnum;
+
+use crate::credentials::Credentials;
+
+/// Every variable awsume owns, in the order statements are written.
+pub const MANAGED: [&str; 11] = [
+    "AWSUME_PROFILE",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SECURITY_TOKEN",
+    "AWS_SESSION_TOKEN",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWSUME_EXPIRATION",
+    "AWS_CREDENTIAL_EXPIRATION",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Nu,
+    #[value(alias = "pwsh")]
+    Powershell,
+}
+
+impl Shell {
+    /// The shell named by `$SHELL`, bash when it names none we know.
+    pub fn from_env() -> Self {
+        let shell = std::env::var("SHELL").unwrap_or_default();
+        match shell.rsplit('/').next().unwrap_or("") {
+            "zsh" => Shell::Zsh,
+            "fish" => Shell::Fish,
+            "nu" => Shell::Nu,
+            "pwsh" | "powershell" => Shell::Powershell,
+            _ => Shell::Bash,
+        }
+    }
+}
+
+/// The value each managed variable should have; `None` means unset.
+pub struct State {
+    values: Vec<(&'static str, Option<String>)>,
+}
+
+impl State {
+    pub fn unset() -> Self {
+        Self { values: MANAGED.iter().map(|name| (*name, None)).collect() }
+    }
+
+    pub fn new(profile: &str, creds: &Credentials, region: Option<&str>, exports_profile: bool) -> Self {
+        let token = creds.session_token.as_ref().map(|t| t.expose().to_string());
+        let expiration = creds.expiration_rfc3339();
+        let value = |name: &str| -> Option<String> {
+            match name {
+                "AWSUME_PROFILE" => Some(profile.to_string()),
+                "AWS_PROFILE" | "AWS_DEFAULT_PROFILE" => exports_profile.then(|| profile.to_string()),
+                "AWS_ACCESS_KEY_ID" => Some(creds.access_key_id.clone()),
+                "AWS_SECRET_ACCESS_KEY" => Some(creds.secret_access_key.expose().to_string()),
+                "AWS_SECURITY_TOKEN" | "AWS_SESSION_TOKEN" => token.clone(),
+                "AWS_REGION" | "AWS_DEFAULT_REGION" => region.map(str::to_string),
+                _ => expiration.clone(),
+            }
+        };
+        Self { values: MANAGED.iter().map(|name| (*name, value(name))).collect() }
+    }
+
+    fn checked(&self) -> Result<&[(&'static str, Option<String>)]> {
+        for (name, value) in &self.values {
+            if value.as_deref().is_some_and(|v| v.contains('\0')) {
+                bail!("the value for {name} contains a NUL byte, which no environment variable can hold");
+            }
+        }
+        Ok(&self.values)
+    }
+
+    /// Statements a person can read and run in `shell` (`-s`).
+    pub fn statements(&self, shell: Shell) -> Result<String> {
+        let values = self.checked()?;
+        let sets = values.iter().filter_map(|(n, v)| v.as_deref().map(|v| (*n, v)));
+        let unsets: Vec<&str> = values.iter().filter(|(_, v)| v.is_none()).map(|(n, _)| *n).collect();
+        let mut out = String::new();
+        match shell {
+            Shell::Bash | Shell::Zsh => {
+                sets.for_each(|(n, v)| out.push_str(&format!("export {n}={}\n", posix_quote(v))));
+                if !unsets.is_empty() {
+                    out.push_str(&format!("unset {}\n", unsets.join(" ")));
+                }
+            }
+            Shell::Fish => {
+                sets.for_each(|(n, v)| out.push_str(&format!("set -gx {n} {}\n", fish_quote(v))));
+                unsets.iter().for_each(|n| out.push_str(&format!("set -e -g {n}\n")));
+            }
+            Shell::Nu => {
+                let set = self.json_set();
+                if !set.is_empty() {
+                    out.push_str(&format!(
+                        "load-env ({} | from json)\n",
+                        nu_raw_string(&serde_json::Value::Object(set).to_string())
+                    ));
+                }
+                if !unsets.is_empty() {
+                    out.push_str(&format!("hide-env --ignore-errors {}\n", unsets.join(" ")));
+                }
+            }
+            Shell::Powershell => {
+                sets.for_each(|(n, v)| out.push_str(&format!("$Env:{n} = {}\n", powershell_quote(v))));
+                unsets.iter().for_each(|n| {
+                    out.push_str(&format!(
+                        "Remove-Item -LiteralPath 'Env:{n}' -ErrorAction SilentlyContinue\n"
+                    ));
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// What the shell function applies: statements (bash, zsh, fish) or JSON (nu, PowerShell).
+    /// With `show`, the function prints the statements instead of applying them.
+    pub fn protocol(&self, shell: Shell, show: bool) -> Result<String> {
+        let statements = self.statements(shell)?;
+        Ok(match (shell, show) {
+            (Shell::Bash | Shell::Zsh | Shell::Fish, false) => statements,
+            (Shell::Bash | Shell::Zsh, true) => format!("printf '%s' {}\n", posix_quote(&statements)),
+            (Shell::Fish, true) => format!("printf '%s' {}\n", fish_quote(&statements)),
+            (Shell::Nu | Shell::Powershell, false) => {
+                let unset: Vec<&str> =
+                    self.values.iter().filter(|(_, v)| v.is_none()).map(|(n, _)| *n).collect();
+                format!("{}\n", serde_json::json!({ "set": self.json_set(), "unset": unset }))
+            }
+            (Shell::Nu | Shell::Powershell, true) => {
+                format!("{}\n", serde_json::json!({ "set": {}, "unset": [], "print": statements }))
+            }
+        })
+    }
+
+    fn json_set(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.values
+            .iter()
+            .filter_map(|(n, v)| v.as_ref().map(|v| (n.to_string(), serde_json::Value::String(v.clone()))))
+            .collect()
+    }
+}
+
+/// POSIX single quotes: nothing inside is special but `'` itself, which closes, escapes and reopens.
+pub fn posix_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+/// fish single quotes: unlike POSIX, `\` escapes `\` and `'` inside them, so both are escaped.
+pub fn fish_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\\', r"\\").replace('\'', r"\'"))
+}
+
+/// PowerShell single quotes: any of the five single-quote characters ends the literal, and doubling
+/// one of them is how PowerShell writes it literally.
+pub fn powershell_quote(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for c in value.chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+/// A nushell raw string `r#'…'#` with enough `#` that the text cannot close it early.
+pub fn nu_raw_string(value: &str) -> String {
+    let hashes = (1..).find(|n| !value.contains(&format!("'{}", "#".repeat(*n)))).unwrap_or(1);
+    let h = "#".repeat(hashes);
+    format!("r{h}'{value}'{h}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::Secret;
+
+    #[test]
+    fn posix_quote_rules() {
+        let cases = [
+            ("", "''"),
+            ("plain", "'plain'"),
+            ("it's", r"'it'\''s'"),
+            ("$(id) `id` \\ \\", r"'$(id) `id` \ \'"),
+            ("!*?[a] ; echo PWNED", "'!*?[a] ; echo PWNED'"),
+            ("-n", "'-n'"),
+            ("line\nbreak", "'line\nbreak'"),
+            ("’‘", "'’‘'"),
+        ];
+        for (raw, quoted) in cases {
+            assert_eq!(posix_quote(raw), quoted, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn fish_quote_rules() {
+        let cases = [
+            ("", "''"),
+            ("it's", r"'it\'s'"),
+            ("trailing\\", r"'trailing\\'"),
+            (r"a\'b", r"'a\\\'b'"),
+            ("$(id) `id` ; echo PWNED", "'$(id) `id` ; echo PWNED'"),
+        ];
+        for (raw, quoted) in cases {
+            assert_eq!(fish_quote(raw), quoted, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn powershell_quote_doubles_all_five_quotes() {
+        assert_eq!(powershell_quote("a'b"), "'a''b'");
+        assert_eq!(
+            powershell_quote("\u{2018}\u{2019}\u{201A}\u{201B}"),
+            "'\u{2018}\u{2018}\u{2019}\u{2019}\u{201A}\u{201A}\u{201B}\u{201B}'"
+        );
+        assert_eq!(powershell_quote("$env:X `n \""), "'$env:X `n \"'");
+    }
+
+    #[test]
+    fn nu_raw_string_is_never_closed_early() {
+        assert_eq!(nu_raw_string("abc"), "r#'abc'#");
+        assert_eq!(nu_raw_string("a'#b"), "r##'a'#b'##");
+        assert_eq!(nu_raw_string("a'##b'#"), "r###'a'##b'#'###");
+    }
+
+    fn sample() -> State {
+        let creds = Credentials {
+            access_key_id: "AKIA1".into(),
+            secret_access_key: Secret::new("s'x"),
+            session_token: None,
+            expiration: None,
+        };
+        State::new("p", &creds, Some("eu-west-1"), false)
+    }
+
+    #[test]
+    fn full_state_sets_some_and_unsets_the_rest() {
+        assert_eq!(
+            sample().statements(Shell::Bash).unwrap(),
+            "export AWSUME_PROFILE='p'\nexport AWS_ACCESS_KEY_ID='AKIA1'\nexport AWS_SECRET_ACCESS_KEY='s'\\''x'\n\
+             export AWS_REGION='eu-west-1'\nexport AWS_DEFAULT_REGION='eu-west-1'\n\
+             unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN AWS_SESSION_TOKEN AWSUME_EXPIRATION AWS_CREDENTIAL_EXPIRATION\n"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&sample().protocol(Shell::Nu, false).unwrap()).unwrap();
+        assert_eq!(json["set"]["AWS_SECRET_ACCESS_KEY"], "s'x");
+        assert_eq!(json["unset"].as_array().unwrap().len(), 6);
+        assert_eq!(State::unset().statements(Shell::Fish).unwrap().lines().count(), 11);
+    }
+
+    #[test]
+    fn nul_bytes_are_refused() {
+        let creds = Credentials {
+            access_key_id: "A\0B".into(),
+            secret_access_key: Secret::new("s"),
+            session_token: None,
+            expiration: None,
+        };
+        let err = State::new("p", &creds, None, false).statements(Shell::Bash).unwrap_err();
+        assert!(err.to_string().contains("NUL"));
+    }
+}

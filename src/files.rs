@@ -1,0 +1,98 @@
+//! Private files on disk: the one atomic writer (temp file in the same directory, fsync, rename) and
+//! the one way to make a private directory. It knows nothing of what the bytes mean.
+
+use std::fs::{self, DirBuilder, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Creates `dir` (and missing parents) with mode 0700; an existing directory is left as it is.
+pub fn private_dir(dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    // The umask may have narrowed nothing but widened nothing either; make 0700 exact.
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+}
+
+/// Replaces `path` with `contents` atomically: readers see the old file or the new one, never a mix.
+/// The new file gets `mode` exactly, whatever the umask.
+pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let temp = temp_path(path);
+    let result = (|| {
+        let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temp)?;
+        file.write_all(contents)?;
+        file.set_permissions(fs::Permissions::from_mode(mode))?;
+        file.sync_all()?;
+        fs::rename(&temp, path)?;
+        // Persist the rename itself; failure here is not worth failing the write for.
+        if let Ok(d) = fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+/// The mode an existing file has, so a rewrite can keep it.
+#[cfg_attr(not(test), allow(dead_code))] // used by the credentials-file writer
+pub fn existing_mode(path: &Path) -> Option<u32> {
+    fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o7777)
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    path.with_file_name(format!(
+        ".{name}.{}.{}.{nanos}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
+/// `path` with the home directory shown as `~`, for messages.
+pub fn display(path: &Path) -> String {
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        if let Ok(rest) = path.strip_prefix(&home) {
+            return Path::new("~").join(rest).display().to_string();
+        }
+    }
+    path.display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_sets_mode_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        write_atomic(&path, b"one", 0o600).unwrap();
+        write_atomic(&path, b"two", 0o640).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        assert_eq!(existing_mode(&path), Some(0o640));
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn private_dir_is_0700() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("a/b");
+        private_dir(&sub).unwrap();
+        assert_eq!(existing_mode(&sub), Some(0o700));
+    }
+}

@@ -1,0 +1,72 @@
+//! awsume: one binary that gets AWS credentials for any profile and delivers them to a shell, a
+//! command, a file or a credential_process consumer. `main` dispatches and prints errors, once.
+
+mod cache;
+mod cli;
+mod commands;
+mod complete;
+mod config;
+mod credentials;
+mod deliver;
+mod files;
+mod init;
+mod plan;
+mod resolve;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command, ExportCli};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(err) => {
+            // One line for people: `awsume: outer: inner`, never a type name or a backtrace.
+            let text = format!("{err:#}").replace(['\n', '\r'], " ");
+            eprintln!("awsume: {text}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<ExitCode> {
+    let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+    let program = args.first().map(|a| a.rsplit('/').next().unwrap_or(a)).unwrap_or("awsume");
+    if args.get(1).is_some_and(|a| a == "--complete") {
+        complete::run(&args[2..])?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if program == "aws-export-credentials" {
+        let (args, exec) = split_exec(args);
+        return commands::export(ExportCli::parse_from(args).args, exec);
+    }
+    if args.get(1).is_some_and(|a| a == "export") {
+        let (args, exec) = split_exec(args);
+        if let Some(Command::Export(export)) = Cli::parse_from(args).command {
+            return commands::export(export, exec);
+        }
+        unreachable!("`export` always parses as the export subcommand");
+    }
+    let cli = Cli::parse_from(args);
+    match cli.command {
+        Some(Command::Init(init)) => {
+            deliver::stdout(&init::render(init.shell, &init.cmd))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Export(export)) => commands::export(export, Vec::new()),
+        None => commands::awsume(cli.args),
+    }
+}
+
+/// Everything after `--exec` is the command to run, never our flags.
+fn split_exec(mut args: Vec<String>) -> (Vec<String>, Vec<String>) {
+    match args.iter().position(|a| a == "--exec") {
+        Some(i) => {
+            let command = args.split_off(i + 1);
+            (args, command)
+        }
+        None => (args, Vec::new()),
+    }
+}

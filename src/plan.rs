@@ -1,0 +1,541 @@
+//! Planning: the target profile and the flags become a list of steps (where the first credentials come
+//! from, an optional MFA session, then one AssumeRole per hop). Pure: no I/O, no clock, no environment
+//! reads; every precedence rule here is a table test. Must not talk to AWS or touch files.
+
+use anyhow::{Result, anyhow, bail};
+
+use crate::config::{Config, Profile};
+use crate::credentials::Secret;
+use crate::files::display;
+
+/// The flags (and the few environment values) that change a plan.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    pub region: Option<String>,
+    pub session_name: Option<String>,
+    pub role_duration: Option<i32>,
+    pub external_id: Option<String>,
+    /// `AWS_REGION`, else `AWS_DEFAULT_REGION`, at call time: the last region fallback.
+    pub env_region: Option<String>,
+}
+
+/// Where the chain's first credentials come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Static {
+        access_key_id: String,
+        secret_access_key: Secret,
+        session_token: Option<Secret>,
+    },
+    /// `credential_source = Environment`: the key variables of the calling environment.
+    Environment,
+    Ec2InstanceMetadata,
+    EcsContainer,
+    Process {
+        command: String,
+    },
+    WebIdentity {
+        token_file: String,
+        role_arn: String,
+        session_name: String,
+    },
+    Sso {
+        start_url: Option<String>,
+        session: Option<String>,
+        account_id: String,
+        role_name: String,
+    },
+}
+
+impl Source {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Source::Static { session_token: None, .. } => "static keys",
+            Source::Static { .. } => "static session",
+            Source::Environment => "credential_source Environment",
+            Source::Ec2InstanceMetadata => "credential_source Ec2InstanceMetadata",
+            Source::EcsContainer => "credential_source EcsContainer",
+            Source::Process { .. } => "credential_process",
+            Source::WebIdentity { .. } => "web identity",
+            Source::Sso { .. } => "SSO",
+        }
+    }
+}
+
+/// One AssumeRole call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    pub profile: String,
+    pub role_arn: String,
+    pub session_name: String,
+    pub external_id: Option<String>,
+    pub duration_seconds: Option<i32>,
+    /// Pass an MFA code with this call (when no MFA session covers it).
+    pub mfa_serial: Option<String>,
+    pub source_identity: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub profile: String,
+    /// The profile whose settings give the source (for messages and the MFA cache).
+    pub source_profile: String,
+    pub source: Source,
+    /// `GetSessionToken` with this MFA serial on the long-term source keys, cached.
+    pub mfa_session: Option<String>,
+    /// AssumeRole calls in the order they run (the target's role last).
+    pub hops: Vec<Hop>,
+    pub region: Option<String>,
+    /// `endpoint_url` for STS from the target profile or its `[services]` section.
+    pub endpoint_url: Option<String>,
+    /// Set `AWS_PROFILE` in the shell: the profile's consumers must read it themselves.
+    pub exports_profile: bool,
+}
+
+impl Plan {
+    /// The region STS calls use.
+    pub fn sts_region(&self) -> &str {
+        self.region.as_deref().unwrap_or("us-east-1")
+    }
+}
+
+/// STS takes session names of 2–64 characters from `[\w+=,.@-]`.
+pub fn session_name(raw: &str) -> String {
+    let mut name: String = raw
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) { c } else { '-' })
+        .take(64)
+        .collect();
+    if name.len() < 2 {
+        name = format!("awsume-{name}");
+    }
+    name
+}
+
+pub fn plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {
+    let mut chain: Vec<&Profile> = Vec::new();
+    let mut hops: Vec<Hop> = Vec::new();
+    let mut name = target;
+    let source = loop {
+        let profile = match config.profile(name) {
+            Ok(p) => p,
+            Err(e) if chain.is_empty() => return Err(e),
+            Err(_) => {
+                let from = chain.last().expect("chain is not empty");
+                bail!(
+                    "profile \"{}\": source_profile \"{name}\" not found in {} or {}",
+                    from.name,
+                    display(&config.files.config),
+                    display(&config.files.credentials)
+                );
+            }
+        };
+        if chain.iter().any(|p| p.name == name) {
+            let path: Vec<&str> = chain.iter().map(|p| p.name.as_str()).chain([name]).collect();
+            bail!(
+                "profile \"{target}\": source_profile loop {} in {}",
+                path.join(" -> "),
+                display(&profile.file)
+            );
+        }
+        let is_target = chain.is_empty();
+        chain.push(profile);
+        // A source with keys of its own uses them, even when it also names a role (CLI rule).
+        if !is_target {
+            if let Some(source) = static_keys(profile)? {
+                break source;
+            }
+        }
+        let Some(role_arn) = profile.get("role_arn") else {
+            break own_credentials(profile)?;
+        };
+        if let Some(token_file) = profile.get("web_identity_token_file") {
+            break Source::WebIdentity {
+                token_file: token_file.to_string(),
+                role_arn: role_arn.to_string(),
+                session_name: hop_session_name(profile, is_target, opts),
+            };
+        }
+        hops.push(hop(profile, role_arn, is_target, opts)?);
+        match (profile.get("source_profile"), profile.get("credential_source")) {
+            (Some(_), Some(_)) => bail!(
+                "profile \"{}\" in {}: set source_profile or credential_source, not both",
+                profile.name,
+                display(&profile.file)
+            ),
+            (Some(next), None) if next == profile.name => match static_keys(profile)? {
+                // A role whose source is itself: its own keys assume it.
+                Some(source) => break source,
+                None => bail!(
+                    "profile \"{target}\": source_profile loop {next} -> {next} in {}",
+                    display(&profile.file)
+                ),
+            },
+            (Some(next), None) => name = next,
+            (None, Some(kind)) => break credential_source(profile, kind)?,
+            (None, None) => bail!(
+                "profile \"{}\" in {}: role_arn needs source_profile or credential_source",
+                profile.name,
+                display(&profile.file)
+            ),
+        }
+    };
+    hops.reverse();
+
+    let source_profile = chain.last().expect("chain has the target").name.clone();
+    let long_term = matches!(source, Source::Static { session_token: None, .. });
+    let source_serial = chain.last().and_then(|p| p.get("mfa_serial"));
+    let mut mfa_session = None;
+    if long_term {
+        match hops.first_mut() {
+            None => mfa_session = source_serial.map(str::to_string),
+            Some(first) => {
+                let direct = first.mfa_serial.is_some() && first.duration_seconds.is_some_and(|d| d > 3600);
+                if !direct {
+                    mfa_session = first.mfa_serial.take().or(source_serial.map(str::to_string));
+                }
+            }
+        }
+    }
+
+    let default = config.profiles.get("default");
+    let region = opts
+        .region
+        .clone()
+        .or_else(|| chain.iter().chain(default.iter()).find_map(|p| p.get("region")).map(str::to_string))
+        .or_else(|| opts.env_region.clone());
+    let target_profile = chain[0];
+    let endpoint_url = endpoint_url(config, target_profile);
+    Ok(Plan {
+        profile: target.to_string(),
+        exports_profile: chain.last().is_some_and(|p| p.get("credential_source").is_some()),
+        source_profile,
+        source,
+        mfa_session,
+        hops,
+        region,
+        endpoint_url,
+    })
+}
+
+fn static_keys(profile: &Profile) -> Result<Option<Source>> {
+    match (profile.get("aws_access_key_id"), profile.get("aws_secret_access_key")) {
+        (Some(key), Some(secret)) => Ok(Some(Source::Static {
+            access_key_id: key.to_string(),
+            secret_access_key: Secret::new(secret),
+            session_token: profile.get("aws_session_token").map(Secret::new),
+        })),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(missing(profile, "aws_access_key_id", "aws_secret_access_key")),
+        (None, Some(_)) => Err(missing(profile, "aws_secret_access_key", "aws_access_key_id")),
+    }
+}
+
+fn missing(profile: &Profile, has: &str, lacks: &str) -> anyhow::Error {
+    anyhow!("profile \"{}\" in {}: {has} is set but {lacks} is not", profile.name, display(&profile.file))
+}
+
+/// A profile without a role: its own keys, process or SSO.
+fn own_credentials(profile: &Profile) -> Result<Source> {
+    if let Some(source) = static_keys(profile)? {
+        return Ok(source);
+    }
+    if let Some(command) = profile.get("credential_process") {
+        return Ok(Source::Process { command: command.to_string() });
+    }
+    if let Some(account_id) = profile.get("sso_account_id") {
+        let role_name = profile.get("sso_role_name").ok_or_else(|| {
+            anyhow!(
+                "profile \"{}\" in {}: sso_account_id needs sso_role_name",
+                profile.name,
+                display(&profile.file)
+            )
+        })?;
+        return Ok(Source::Sso {
+            start_url: profile.get("sso_start_url").map(str::to_string),
+            session: profile.get("sso_session").map(str::to_string),
+            account_id: account_id.to_string(),
+            role_name: role_name.to_string(),
+        });
+    }
+    let hint =
+        if profile.get("credential_source").is_some() || profile.get("web_identity_token_file").is_some() {
+            "credential_source and web_identity_token_file need role_arn"
+        } else {
+            "set aws_access_key_id and aws_secret_access_key, role_arn, credential_process or sso_account_id"
+        };
+    bail!("profile \"{}\" in {} has no credentials: {hint}", profile.name, display(&profile.file))
+}
+
+fn credential_source(profile: &Profile, kind: &str) -> Result<Source> {
+    match kind {
+        "Environment" => Ok(Source::Environment),
+        "Ec2InstanceMetadata" => Ok(Source::Ec2InstanceMetadata),
+        "EcsContainer" => Ok(Source::EcsContainer),
+        other => bail!(
+            "profile \"{}\" in {}: credential_source \"{other}\" is not one of Environment, Ec2InstanceMetadata, EcsContainer",
+            profile.name,
+            display(&profile.file)
+        ),
+    }
+}
+
+fn hop(profile: &Profile, role_arn: &str, is_target: bool, opts: &Options) -> Result<Hop> {
+    let flag = |value: &Option<String>| if is_target { value.clone() } else { None };
+    let duration_seconds =
+        match (is_target.then_some(opts.role_duration).flatten(), profile.get("duration_seconds")) {
+            (Some(d), _) => Some(d),
+            (None, Some(text)) => Some(text.parse::<i32>().map_err(|_| {
+                anyhow!(
+                    "profile \"{}\" in {}: duration_seconds \"{text}\" is not a whole number of seconds",
+                    profile.name,
+                    display(&profile.file)
+                )
+            })?),
+            (None, None) => None,
+        };
+    Ok(Hop {
+        profile: profile.name.clone(),
+        role_arn: role_arn.to_string(),
+        session_name: hop_session_name(profile, is_target, opts),
+        external_id: flag(&opts.external_id).or_else(|| profile.get("external_id").map(str::to_string)),
+        duration_seconds,
+        mfa_serial: profile.get("mfa_serial").map(str::to_string),
+        source_identity: profile.get("source_identity").map(str::to_string),
+    })
+}
+
+fn hop_session_name(profile: &Profile, is_target: bool, opts: &Options) -> String {
+    let flag = if is_target { opts.session_name.as_deref() } else { None };
+    session_name(flag.or(profile.get("role_session_name")).unwrap_or(&profile.name))
+}
+
+/// `endpoint_url` for STS: the profile's `[services]` section's `sts` block, then its `endpoint_url`.
+fn endpoint_url(config: &Config, profile: &Profile) -> Option<String> {
+    let from_services = profile
+        .get("services")
+        .and_then(|name| config.services.get(name))
+        .and_then(|s| s.get("sts"))
+        .and_then(|block| {
+            block.lines().find_map(|line| {
+                let (k, v) = line.split_once('=')?;
+                (k.trim().eq_ignore_ascii_case("endpoint_url")).then(|| v.trim().to_string())
+            })
+        });
+    from_services.or_else(|| profile.get("endpoint_url").map(str::to_string))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::tests::config;
+
+    const FILES: &str = "\
+[default]
+region = default-region
+[profile user]
+mfa_serial = arn:aws:iam::1:mfa/user
+[profile plain]
+[profile role]
+role_arn = arn:aws:iam::1:role/r
+source_profile = user
+[profile role-mfa-on-role]
+role_arn = arn:aws:iam::1:role/r2
+source_profile = plain
+mfa_serial = arn:aws:iam::1:mfa/plain
+region = role-region
+[profile long-role]
+role_arn = arn:aws:iam::1:role/long
+source_profile = plain
+mfa_serial = arn:aws:iam::1:mfa/plain
+duration_seconds = 43200
+[profile hop2]
+role_arn = arn:aws:iam::2:role/two
+source_profile = role
+role_session_name = custom-name
+external_id = ext-from-file
+[profile hop3]
+role_arn = arn:aws:iam::3:role/three
+source_profile = hop2
+[profile loop-a]
+role_arn = arn:aws:iam::1:role/a
+source_profile = loop-b
+[profile loop-b]
+role_arn = arn:aws:iam::1:role/b
+source_profile = loop-a
+[profile orphan]
+role_arn = arn:aws:iam::1:role/o
+[profile both]
+role_arn = arn:aws:iam::1:role/o
+source_profile = plain
+credential_source = Environment
+[profile missing-source]
+role_arn = arn:aws:iam::1:role/o
+source_profile = nowhere
+[profile env-role]
+role_arn = arn:aws:iam::1:role/env
+credential_source = Environment
+[profile keyed-role]
+role_arn = arn:aws:iam::1:role/keyed
+source_profile = keyed-role
+[profile uses-keyed-role]
+role_arn = arn:aws:iam::1:role/outer
+source_profile = keyed-role
+[profile proc]
+credential_process = /bin/creds --flag \"a b\"
+[profile web]
+role_arn = arn:aws:iam::1:role/web
+web_identity_token_file = /tmp/token
+[profile empty]
+region = x
+";
+    const CREDS: &str = "\
+[user]
+aws_access_key_id = AKIAUSER
+aws_secret_access_key = user-secret
+[plain]
+aws_access_key_id = AKIAPLAIN
+aws_secret_access_key = plain-secret
+[keyed-role]
+aws_access_key_id = AKIAKEYED
+aws_secret_access_key = keyed-secret
+[temp]
+aws_access_key_id = ASIATEMP
+aws_secret_access_key = temp-secret
+aws_session_token = temp-token
+[half]
+aws_access_key_id = AKIAHALF
+";
+
+    fn plan_of(name: &str, opts: &Options) -> Result<Plan> {
+        plan(&config(FILES, CREDS), name, opts)
+    }
+
+    fn roles(p: &Plan) -> Vec<&str> {
+        p.hops.iter().map(|h| h.role_arn.rsplit('/').next().unwrap()).collect()
+    }
+
+    #[test]
+    fn chains_and_sources() {
+        let cases: &[(&str, &str, &[&str], Option<&str>)] = &[
+            // target, source kind, roles in call order, MFA session serial
+            ("plain", "static keys", &[], None),
+            ("temp", "static session", &[], None),
+            ("user", "static keys", &[], Some("arn:aws:iam::1:mfa/user")),
+            ("role", "static keys", &["r"], Some("arn:aws:iam::1:mfa/user")),
+            ("role-mfa-on-role", "static keys", &["r2"], Some("arn:aws:iam::1:mfa/plain")),
+            ("long-role", "static keys", &["long"], None),
+            ("hop3", "static keys", &["r", "two", "three"], Some("arn:aws:iam::1:mfa/user")),
+            ("env-role", "credential_source Environment", &["env"], None),
+            ("keyed-role", "static keys", &["keyed"], None),
+            ("uses-keyed-role", "static keys", &["outer"], None),
+            ("proc", "credential_process", &[], None),
+            ("web", "web identity", &[], None),
+        ];
+        for (target, kind, expected_roles, mfa) in cases {
+            let p = plan_of(target, &Options::default()).unwrap();
+            assert_eq!(p.source.kind(), *kind, "{target}");
+            assert_eq!(roles(&p), *expected_roles, "{target}");
+            assert_eq!(p.mfa_session.as_deref(), *mfa, "{target}");
+        }
+        let long = plan_of("long-role", &Options::default()).unwrap();
+        assert_eq!(long.hops[0].mfa_serial.as_deref(), Some("arn:aws:iam::1:mfa/plain"));
+        assert_eq!(long.hops[0].duration_seconds, Some(43200));
+        assert!(plan_of("env-role", &Options::default()).unwrap().exports_profile);
+    }
+
+    #[test]
+    fn bad_chains_name_the_problem() {
+        let cases = [
+            ("loop-a", "source_profile loop loop-a -> loop-b -> loop-a in /h/.aws/config"),
+            (
+                "orphan",
+                "profile \"orphan\" in /h/.aws/config: role_arn needs source_profile or credential_source",
+            ),
+            ("both", "not both"),
+            ("missing-source", "profile \"missing-source\": source_profile \"nowhere\" not found"),
+            ("empty", "profile \"empty\" in /h/.aws/config has no credentials"),
+            ("half", "aws_access_key_id is set but aws_secret_access_key is not"),
+            ("nope", "profile \"nope\" not found in /h/.aws/config or /h/.aws/credentials"),
+        ];
+        for (target, needle) in cases {
+            let err = plan_of(target, &Options::default()).unwrap_err().to_string();
+            assert!(err.contains(needle), "{target}: {err}");
+        }
+    }
+
+    #[test]
+    fn region_precedence() {
+        let flag =
+            Options { region: Some("flag".into()), env_region: Some("env".into()), ..Default::default() };
+        let env = Options { env_region: Some("env".into()), ..Default::default() };
+        let cases = [
+            ("role-mfa-on-role", &flag, Some("flag")),
+            ("role-mfa-on-role", &env, Some("role-region")),
+            ("plain", &env, Some("default-region")),
+        ];
+        for (target, opts, expected) in cases {
+            assert_eq!(plan_of(target, opts).unwrap().region.as_deref(), expected, "{target}");
+        }
+        let no_default =
+            plan(&config("[profile a]\n", "[a]\naws_access_key_id=A\naws_secret_access_key=S\n"), "a", &env);
+        assert_eq!(no_default.unwrap().region.as_deref(), Some("env"));
+        let none = plan(
+            &config("", "[a]\naws_access_key_id=A\naws_secret_access_key=S\n"),
+            "a",
+            &Options::default(),
+        );
+        assert_eq!(none.unwrap().sts_region(), "us-east-1");
+    }
+
+    #[test]
+    fn session_name_duration_and_external_id_precedence() {
+        let flags = Options {
+            session_name: Some("flag-name".into()),
+            role_duration: Some(900),
+            external_id: Some("flag-ext".into()),
+            ..Default::default()
+        };
+        let p = plan_of("hop3", &flags).unwrap();
+        let (r, two, three) = (&p.hops[0], &p.hops[1], &p.hops[2]);
+        // Flags reach the target's hop only; files give each hop its own settings.
+        assert_eq!(
+            (three.session_name.as_str(), three.duration_seconds, three.external_id.as_deref()),
+            ("flag-name", Some(900), Some("flag-ext"))
+        );
+        assert_eq!(
+            (two.session_name.as_str(), two.external_id.as_deref()),
+            ("custom-name", Some("ext-from-file"))
+        );
+        assert_eq!(
+            (r.session_name.as_str(), r.duration_seconds, r.external_id.as_deref()),
+            ("role", None, None)
+        );
+        let p = plan_of("hop3", &Options::default()).unwrap();
+        assert_eq!(p.hops[2].session_name, "hop3");
+    }
+
+    #[test]
+    fn session_names_are_made_acceptable_to_sts() {
+        assert_eq!(session_name("a b/c:d"), "a-b-c-d");
+        assert_eq!(session_name("x"), "awsume-x");
+        assert_eq!(session_name(&"n".repeat(100)).len(), 64);
+        assert_eq!(session_name("ok_+=,.@-1"), "ok_+=,.@-1");
+    }
+
+    #[test]
+    fn endpoint_from_services_section_then_profile() {
+        let c = config(
+            "[profile a]\nendpoint_url = http://profile\nservices = s\n[services s]\nsts =\n  endpoint_url = http://services\n[profile b]\nendpoint_url = http://profile\n",
+            "[a]\naws_access_key_id=A\naws_secret_access_key=S\n[b]\naws_access_key_id=A\naws_secret_access_key=S\n",
+        );
+        assert_eq!(
+            plan(&c, "a", &Options::default()).unwrap().endpoint_url.as_deref(),
+            Some("http://services")
+        );
+        assert_eq!(
+            plan(&c, "b", &Options::default()).unwrap().endpoint_url.as_deref(),
+            Some("http://profile")
+        );
+    }
+}

@@ -1,0 +1,193 @@
+//! Resolution: runs a plan's steps and returns credentials. The only module that talks to AWS, runs
+//! processes or prompts. The async runtime and the STS client are built on first need, never for a
+//! plan that needs no network.
+
+mod process;
+mod source;
+mod sts;
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::Utc;
+
+use crate::cache::SessionCache;
+use crate::credentials::{Credentials, Secret};
+use crate::plan::{Hop, Plan, Source};
+
+/// How a session cache entry counts as expired: this long before its real end.
+const MFA_MARGIN_SECONDS: i64 = 300;
+
+pub struct Options {
+    pub refresh: bool,
+    pub mfa_token: Option<Secret>,
+    pub debug: bool,
+    pub cache: SessionCache,
+}
+
+pub fn resolve(plan: &Plan, opts: &Options) -> Result<Credentials> {
+    Resolver { plan, opts, net: None }.run()
+}
+
+struct Net {
+    runtime: tokio::runtime::Runtime,
+    sts: sts::Sts,
+}
+
+struct Resolver<'a> {
+    plan: &'a Plan,
+    opts: &'a Options,
+    net: Option<Net>,
+}
+
+impl Resolver<'_> {
+    fn run(&mut self) -> Result<Credentials> {
+        let plan = self.plan;
+        let mut creds = self
+            .source()
+            .with_context(|| format!("profile \"{}\": {}", plan.source_profile, plan.source.kind()))?;
+        if let Some(serial) = &plan.mfa_session {
+            creds = self.mfa_session(&creds, serial)?;
+        }
+        for hop in &plan.hops {
+            creds = self
+                .assume(&creds, hop)
+                .with_context(|| format!("profile \"{}\": AssumeRole {}", hop.profile, hop.role_arn))?;
+        }
+        Ok(creds)
+    }
+
+    fn debug(&self, message: impl FnOnce() -> String) {
+        if self.opts.debug {
+            eprintln!("awsume: debug: {}", message());
+        }
+    }
+
+    fn net(&mut self) -> Result<&Net> {
+        if self.net.is_none() {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("cannot start the async runtime")?;
+            let endpoint = sts::endpoint_url(self.plan.endpoint_url.as_deref());
+            let sts = sts::Sts::new(self.plan.sts_region(), endpoint);
+            self.debug(|| format!("STS endpoint {} (region {})", sts.endpoint, self.plan.sts_region()));
+            self.net = Some(Net { runtime, sts });
+        }
+        Ok(self.net.as_ref().expect("just built"))
+    }
+
+    fn source(&mut self) -> Result<Credentials> {
+        match &self.plan.source {
+            Source::Static { access_key_id, secret_access_key, session_token } => Ok(Credentials {
+                access_key_id: access_key_id.clone(),
+                secret_access_key: secret_access_key.clone(),
+                session_token: session_token.clone(),
+                expiration: None,
+            }),
+            Source::Environment => source::environment(),
+            Source::Process { command } => {
+                self.debug(|| {
+                    format!("running credential_process of profile \"{}\"", self.plan.source_profile)
+                });
+                process::run(command)
+            }
+            Source::Ec2InstanceMetadata => {
+                let net = self.net()?;
+                net.runtime.block_on(source::instance_metadata())
+            }
+            Source::EcsContainer => {
+                let net = self.net()?;
+                net.runtime.block_on(source::container())
+            }
+            Source::WebIdentity { token_file, role_arn, session_name } => {
+                let token = source::web_identity_token(token_file)?;
+                self.debug(|| format!("AssumeRoleWithWebIdentity {role_arn} as {session_name}"));
+                let net = self.net()?;
+                net.runtime
+                    .block_on(net.sts.assume_role_with_web_identity(role_arn, session_name, &token))
+                    .with_context(|| format!("AssumeRoleWithWebIdentity {role_arn}"))
+            }
+            Source::Sso { .. } => {
+                bail!("SSO profiles are not supported yet; use `aws sso login` and a credential_process")
+            }
+        }
+    }
+
+    /// The MFA session for long-term keys: from awsume's cache when still valid, else
+    /// GetSessionToken with a code, written back to the cache.
+    fn mfa_session(&mut self, long_term: &Credentials, serial: &str) -> Result<Credentials> {
+        let cache = &self.opts.cache;
+        let key_id = &long_term.access_key_id;
+        if !self.opts.refresh {
+            match cache.read(key_id) {
+                Ok(Some(session))
+                    if session.valid_for(Utc::now(), chrono::Duration::seconds(MFA_MARGIN_SECONDS)) =>
+                {
+                    self.debug(|| format!("MFA session from {}", crate::files::display(&cache.path(key_id))));
+                    return Ok(session);
+                }
+                Ok(Some(_)) => eprintln!(
+                    "awsume: the MFA session for profile \"{}\" has expired",
+                    self.plan.source_profile
+                ),
+                Ok(None) => {}
+                Err(e) => self.debug(|| format!("ignoring the MFA cache: {e:#}")),
+            }
+        }
+        let code = mfa_code(serial, self.opts.mfa_token.as_ref())?;
+        self.debug(|| format!("GetSessionToken for {serial} signed by {key_id}"));
+        let net = self.net()?;
+        let session =
+            net.runtime.block_on(net.sts.get_session_token(long_term, serial, &code)).with_context(|| {
+                format!("profile \"{}\": GetSessionToken with MFA {serial}", self.plan.source_profile)
+            })?;
+        cache.write(key_id, &session, self.plan.region.as_deref())?;
+        Ok(session)
+    }
+
+    fn assume(&mut self, creds: &Credentials, hop: &Hop) -> Result<Credentials> {
+        let code = match &hop.mfa_serial {
+            Some(serial) => Some(mfa_code(serial, self.opts.mfa_token.as_ref())?),
+            None => None,
+        };
+        self.debug(|| {
+            format!("AssumeRole {} as {} signed by {}", hop.role_arn, hop.session_name, creds.access_key_id)
+        });
+        let net = self.net()?;
+        net.runtime.block_on(net.sts.assume_role(creds, hop, code.as_ref()))
+    }
+}
+
+/// The MFA code: from `--mfa-token`, else asked for on stderr and read from stdin (stdout may be
+/// captured by the shell function, stdin is still the terminal).
+fn mfa_code(serial: &str, given: Option<&Secret>) -> Result<Secret> {
+    if let Some(code) = given {
+        return valid_code(code.expose()).ok_or_else(|| anyhow!("--mfa-token must be 6 digits"));
+    }
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    for _ in 0..3 {
+        eprint!("Enter MFA code for {serial}: ");
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        if stdin.lock().read_line(&mut line).context("cannot read the MFA code")? == 0 {
+            eprintln!();
+            bail!("no MFA code for {serial}: standard input is closed (use --mfa-token)");
+        }
+        let line = Secret::new(line);
+        if let Some(code) = valid_code(line.expose()) {
+            return Ok(code);
+        }
+        if !interactive {
+            break;
+        }
+        eprintln!("awsume: an MFA code is 6 digits");
+    }
+    bail!("no valid MFA code for {serial}: an MFA code is 6 digits")
+}
+
+fn valid_code(text: &str) -> Option<Secret> {
+    let code = text.trim();
+    (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then(|| Secret::new(code))
+}

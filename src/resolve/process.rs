@@ -1,0 +1,109 @@
+//! `credential_process`: split with shell-words rules, run without a shell, read `Version: 1` JSON.
+//! Its stdout may hold secrets: never quote it in a message; quote stderr instead.
+
+use std::process::{Command, Stdio};
+
+use anyhow::{Result, anyhow, bail};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use crate::config::expand_tilde;
+use crate::credentials::{Credentials, Secret};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Output {
+    version: i64,
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: Option<String>,
+    expiration: Option<String>,
+}
+
+pub fn run(command: &str) -> Result<Credentials> {
+    let words = shell_words::split(command)
+        .map_err(|e| anyhow!("credential_process: cannot split {command:?}: {e}"))?;
+    let Some((program, args)) = words.split_first() else {
+        bail!("credential_process is empty");
+    };
+    let expand = |w: &String| {
+        if w.starts_with("~/") || w == "~" { expand_tilde(w.as_ref()).into_os_string() } else { w.into() }
+    };
+    let output = Command::new(expand(program))
+        .args(args.iter().map(expand))
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| anyhow!("credential_process: cannot run {program:?}: {e}"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message on stderr");
+        let status = output.status.code().map_or_else(|| "a signal".to_string(), |c| format!("status {c}"));
+        bail!("credential_process {program:?} exited with {status}: {}", last.trim());
+    }
+    parse(&output.stdout).map_err(|e| anyhow!("credential_process {program:?}: {e}"))
+}
+
+/// Parses the process's stdout; errors say what is wrong without repeating the text.
+pub fn parse(stdout: &[u8]) -> Result<Credentials> {
+    let out: Output = serde_json::from_slice(stdout).map_err(|e| {
+        anyhow!(
+            "printed no valid credentials JSON ({}; output not shown, it may hold secrets)",
+            e.classify_name()
+        )
+    })?;
+    if out.version != 1 {
+        bail!("printed Version {}, only Version 1 is understood", out.version);
+    }
+    let expiration = match out.expiration.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(
+            DateTime::parse_from_rfc3339(text)
+                .map_err(|_| anyhow!("printed an Expiration that is not an RFC 3339 time: {text:?}"))?
+                .with_timezone(&Utc),
+        ),
+    };
+    Ok(Credentials {
+        access_key_id: out.access_key_id,
+        secret_access_key: Secret::new(out.secret_access_key),
+        session_token: out.session_token.filter(|t| !t.is_empty()).map(Secret::new),
+        expiration,
+    })
+}
+
+trait ClassifyName {
+    fn classify_name(&self) -> &'static str;
+}
+
+impl ClassifyName for serde_json::Error {
+    // serde's own message may quote the input: describe the kind of fault only.
+    fn classify_name(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "read error",
+            serde_json::error::Category::Syntax => "not JSON",
+            serde_json::error::Category::Data => "missing or wrong fields",
+            serde_json::error::Category::Eof => "incomplete JSON",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_version_1_and_rejects_the_rest_without_quoting() {
+        let ok = parse(br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","SessionToken":"T","Expiration":"2030-01-01T00:00:00Z"}"#).unwrap();
+        assert_eq!(ok.access_key_id, "A");
+        assert_eq!(ok.expiration_rfc3339().as_deref(), Some("2030-01-01T00:00:00Z"));
+        for bad in [
+            &br#"{"Version":2,"AccessKeyId":"A","SecretAccessKey":"S"}"#[..],
+            b"SECRETSECRET",
+            br#"{"Version":1,"SecretAccessKey":"SECRETSECRET"}"#,
+        ] {
+            let err = parse(bad).unwrap_err().to_string();
+            assert!(!err.contains("SECRETSECRET"), "{err}");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! Sources that are not profiles' own keys: the calling environment, instance metadata, the
+//! container endpoint and web identity token files.
+
+use anyhow::{Context, Result, anyhow, bail};
+use aws_credential_types::provider::ProvideCredentials;
+use chrono::{DateTime, Utc};
+
+use crate::credentials::{Credentials, Secret};
+
+/// `credential_source = Environment`: the key variables at call time, never `[default]`.
+pub fn environment() -> Result<Credentials> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let (Some(key), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) else {
+        bail!("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set in the environment");
+    };
+    Ok(Credentials {
+        access_key_id: key,
+        secret_access_key: Secret::new(secret),
+        session_token: var("AWS_SESSION_TOKEN").or_else(|| var("AWS_SECURITY_TOKEN")).map(Secret::new),
+        expiration: None,
+    })
+}
+
+pub async fn instance_metadata() -> Result<Credentials> {
+    let provider = aws_config::imds::credentials::ImdsCredentialsProvider::builder().build();
+    from_provider(provider.provide_credentials().await).context("instance metadata (IMDSv2)")
+}
+
+pub async fn container() -> Result<Credentials> {
+    let provider = aws_config::ecs::EcsCredentialsProvider::builder().build();
+    from_provider(provider.provide_credentials().await).context("container credentials endpoint")
+}
+
+pub fn web_identity_token(path: &str) -> Result<Secret> {
+    let path = crate::config::expand_tilde(path.as_ref());
+    let token = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read web_identity_token_file {}", crate::files::display(&path)))?;
+    Ok(Secret::new(token.trim()))
+}
+
+fn from_provider(result: aws_credential_types::provider::Result) -> Result<Credentials> {
+    let c = result.map_err(|e| anyhow!("{}", aws_sdk_sts::error::DisplayErrorContext(&e)))?;
+    Ok(Credentials {
+        access_key_id: c.access_key_id().to_string(),
+        secret_access_key: Secret::new(c.secret_access_key()),
+        session_token: c.session_token().map(Secret::new),
+        expiration: c.expiry().map(DateTime::<Utc>::from),
+    })
+}

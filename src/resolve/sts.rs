@@ -1,0 +1,150 @@
+//! The one STS client: explicit region, explicit credentials, bounded timeouts, endpoint overrides.
+//! One client (one HTTP connection pool) serves every hop; each call carries its own credentials.
+
+use std::time::Duration;
+
+use anyhow::{Result, anyhow};
+use aws_sdk_sts::config::{BehaviorVersion, Region, retry::RetryConfig, timeout::TimeoutConfig};
+use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use chrono::{DateTime, Utc};
+
+use crate::credentials::{Credentials, Secret};
+use crate::plan::Hop;
+
+pub struct Sts {
+    client: aws_sdk_sts::Client,
+    /// Where requests go, for messages.
+    pub endpoint: String,
+}
+
+/// `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, then the profile's, as the SDKs rank them.
+pub fn endpoint_url(from_profile: Option<&str>) -> Option<String> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+        return None;
+    }
+    env("AWS_ENDPOINT_URL_STS").or_else(|| env("AWS_ENDPOINT_URL")).or(from_profile.map(str::to_string))
+}
+
+impl Sts {
+    pub fn new(region: &str, endpoint: Option<String>) -> Self {
+        let shown = endpoint.clone().unwrap_or_else(|| format!("https://sts.{region}.amazonaws.com"));
+        let mut config = aws_sdk_sts::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .retry_config(RetryConfig::standard().with_max_attempts(3))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .read_timeout(Duration::from_secs(10))
+                    .operation_attempt_timeout(Duration::from_secs(15))
+                    .operation_timeout(Duration::from_secs(30))
+                    .build(),
+            );
+        if let Some(url) = endpoint {
+            config = config.endpoint_url(url);
+        }
+        Self { client: aws_sdk_sts::Client::from_conf(config.build()), endpoint: shown }
+    }
+
+    pub async fn assume_role(
+        &self,
+        creds: &Credentials,
+        hop: &Hop,
+        mfa_code: Option<&Secret>,
+    ) -> Result<Credentials> {
+        let out = self
+            .client
+            .assume_role()
+            .role_arn(&hop.role_arn)
+            .role_session_name(&hop.session_name)
+            .set_external_id(hop.external_id.clone())
+            .set_duration_seconds(hop.duration_seconds)
+            .set_source_identity(hop.source_identity.clone())
+            .set_serial_number(mfa_code.and(hop.mfa_serial.clone()))
+            .set_token_code(mfa_code.map(|c| c.expose().to_string()))
+            .customize()
+            .config_override(signed_by(creds))
+            .send()
+            .await
+            .map_err(|e| anyhow!("{}", describe(e, &self.endpoint)))?;
+        from_sts(out.credentials())
+    }
+
+    pub async fn get_session_token(
+        &self,
+        creds: &Credentials,
+        serial: &str,
+        code: &Secret,
+    ) -> Result<Credentials> {
+        let out = self
+            .client
+            .get_session_token()
+            .serial_number(serial)
+            .token_code(code.expose())
+            .customize()
+            .config_override(signed_by(creds))
+            .send()
+            .await
+            .map_err(|e| anyhow!("{}", describe(e, &self.endpoint)))?;
+        from_sts(out.credentials())
+    }
+
+    pub async fn assume_role_with_web_identity(
+        &self,
+        role_arn: &str,
+        session_name: &str,
+        token: &Secret,
+    ) -> Result<Credentials> {
+        let out = self
+            .client
+            .assume_role_with_web_identity()
+            .role_arn(role_arn)
+            .role_session_name(session_name)
+            .web_identity_token(token.expose())
+            .send()
+            .await
+            .map_err(|e| anyhow!("{}", describe(e, &self.endpoint)))?;
+        from_sts(out.credentials())
+    }
+}
+
+fn signed_by(creds: &Credentials) -> aws_sdk_sts::config::Builder {
+    let sdk = aws_sdk_sts::config::Credentials::new(
+        creds.access_key_id.clone(),
+        creds.secret_access_key.expose(),
+        creds.session_token.as_ref().map(|t| t.expose().to_string()),
+        creds.expiration.map(std::time::SystemTime::from),
+        "awsume",
+    );
+    aws_sdk_sts::config::Builder::default().credentials_provider(sdk)
+}
+
+fn from_sts(creds: Option<&aws_sdk_sts::types::Credentials>) -> Result<Credentials> {
+    let c = creds.ok_or_else(|| anyhow!("STS answered without credentials"))?;
+    let exp = c.expiration();
+    Ok(Credentials {
+        access_key_id: c.access_key_id().to_string(),
+        secret_access_key: Secret::new(c.secret_access_key()),
+        session_token: Some(Secret::new(c.session_token())),
+        expiration: DateTime::<Utc>::from_timestamp(exp.secs(), exp.subsec_nanos()),
+    })
+}
+
+/// One line for people: the service's code and message, or what went wrong on the way.
+fn describe<E>(err: SdkError<E, aws_sdk_sts::config::http::HttpResponse>, endpoint: &str) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let text = match &err {
+        SdkError::ServiceError(service) => {
+            let e = service.err();
+            format!("{}: {}", e.code().unwrap_or("error"), e.message().unwrap_or("no message"))
+        }
+        SdkError::TimeoutError(_) => format!("no answer from {endpoint} in time"),
+        SdkError::DispatchFailure(d) if d.is_timeout() => format!("no answer from {endpoint} in time"),
+        SdkError::DispatchFailure(_) => format!("cannot reach {endpoint}: {}", DisplayErrorContext(&err)),
+        _ => format!("{}", DisplayErrorContext(&err)),
+    };
+    text.replace(['\n', '\r'], " ")
+}
