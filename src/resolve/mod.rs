@@ -175,6 +175,10 @@ fn mfa_code(serial: &str, given: Option<&Secret>) -> Result<Secret> {
             eprintln!();
             bail!("no MFA code for {serial}: standard input is closed (use --mfa-token)");
         }
+        if !interactive {
+            // Nothing echoed the newline: end the prompt's line so messages start on their own.
+            eprintln!();
+        }
         let line = Secret::new(line);
         if let Some(code) = valid_code(line.expose()) {
             return Ok(code);

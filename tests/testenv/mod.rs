@@ -1,0 +1,194 @@
+//! The one test fixture: a temp HOME with its own AWS files, the built binary run with a clean
+//! environment, and one real moto STS server per test binary (tests/support/sts_server.py). Each
+//! TestEnv has its own endpoint path on that server, so its recorded STS calls are its own.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock, mpsc};
+use std::time::Duration;
+
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_awsume");
+
+struct Server {
+    port: u16,
+    _child: Mutex<Child>,
+    // Held open for the whole run; the server exits when this test binary does.
+    _stdin: Mutex<ChildStdin>,
+}
+
+fn python() -> PathBuf {
+    std::env::var_os("AWSUME_TEST_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"))
+}
+
+fn server() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/sts_server.py");
+        let mut child = Command::new(python())
+            .arg(script)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start moto with {:?} ({e}): run scripts/test", python()));
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx.recv_timeout(Duration::from_secs(60)).expect("moto did not start within 60 s");
+        let port = line.trim().parse().unwrap_or_else(|_| panic!("moto printed {line:?}, not a port"));
+        let stdin = child.stdin.take().unwrap();
+        Server { port, _child: Mutex::new(child), _stdin: Mutex::new(stdin) }
+    })
+}
+
+pub struct Output {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    /// Exit 1, one line on stderr naming `needle`, nothing on stdout.
+    pub fn assert_clean_failure(&self, needle: &str) {
+        assert_eq!(self.status, 1, "stderr: {}", self.stderr);
+        assert_eq!(self.stdout, "", "nothing on stdout on failure");
+        assert_eq!(self.stderr.lines().count(), 1, "one line on stderr: {:?}", self.stderr);
+        assert!(self.stderr.starts_with("awsume: "), "{}", self.stderr);
+        assert!(self.stderr.contains(needle), "stderr {:?} lacks {needle:?}", self.stderr);
+        assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {:?} / {}", self.stdout, self.stderr))
+    }
+}
+
+pub struct TestEnv {
+    pub home: tempfile::TempDir,
+    pub id: String,
+    pub endpoint: String,
+    port: u16,
+}
+
+impl TestEnv {
+    pub fn new() -> Self {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let port = server().port;
+        let id = format!("t{}x{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+        let home = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+        let endpoint = format!("http://127.0.0.1:{port}/{id}/");
+        Self { home, id, endpoint, port }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.home.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    pub fn config(&self, text: &str) {
+        self.write(".aws/config", text);
+    }
+
+    pub fn credentials(&self, text: &str) {
+        self.write(".aws/credentials", text);
+    }
+
+    /// The binary's directory first on PATH, so shells find `awsume`.
+    pub fn path_var() -> String {
+        let dir = Path::new(BIN).parent().unwrap().display().to_string();
+        format!("{dir}:/usr/local/bin:/usr/bin:/bin")
+    }
+
+    /// The environment every program in a test gets: nothing of the real user's.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let home = self.home.path().display().to_string();
+        [
+            ("HOME", home.clone()),
+            ("PATH", Self::path_var()),
+            ("LANG", "C.UTF-8".into()),
+            ("AWS_CONFIG_FILE", format!("{home}/.aws/config")),
+            ("AWS_SHARED_CREDENTIALS_FILE", format!("{home}/.aws/credentials")),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    pub fn command(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env_clear().envs(self.env()).current_dir(self.home.path());
+        cmd
+    }
+
+    pub fn awsume(&self, args: &[&str]) -> Command {
+        let mut cmd = self.command(BIN);
+        cmd.args(args);
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        run(self.awsume(args), None)
+    }
+
+    pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        run(self.awsume(args), Some(stdin))
+    }
+
+    /// This test's STS calls, in order: `{action, key (signing access key id), params}`.
+    pub fn calls(&self) -> Vec<Value> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(stream, "GET /_awsume/requests/{} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", self.id).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("[]");
+        serde_json::from_str::<Vec<Value>>(body).unwrap()
+    }
+
+    pub fn actions(&self) -> Vec<String> {
+        self.calls().iter().map(|c| c["action"].as_str().unwrap_or("").to_string()).collect()
+    }
+}
+
+pub fn run(mut cmd: Command, stdin: Option<&str>) -> Output {
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    if let Some(text) = stdin {
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    Output {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A static profile's files: `[NAME]` with these keys in the credentials file.
+pub fn static_keys(name: &str, key: &str, secret: &str) -> String {
+    format!("[{name}]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n")
+}
