@@ -38,7 +38,9 @@ fn resolve_request(req: Request<'_>) -> Result<(Plan, Credentials)> {
         .unwrap_or_else(|| "default".to_string());
     let config = Config::load(Files::locate(req.config_file, req.credentials_file))?;
     let mut plan_opts = req.plan;
-    plan_opts.env_region = env_var("AWS_REGION").or_else(|| env_var("AWS_DEFAULT_REGION"));
+    plan_opts.env_region = env_var("AWS_REGION")
+        .or_else(|| env_var("AWS_DEFAULT_REGION"))
+        .filter(|region| !set_by_previous_awsume(&config, region));
     let plan = plan::plan(&config, &target, &plan_opts)?;
     if req.debug {
         eprintln!(
@@ -59,6 +61,14 @@ fn resolve_request(req: Request<'_>) -> Result<(Plan, Credentials)> {
     };
     let creds = resolve::resolve(&plan, &opts)?;
     Ok((plan, creds))
+}
+
+/// Whether `region` is the one awsume set for the profile the shell has now (`AWSUME_PROFILE`): such
+/// a region is that profile's, not the user's default, and must not follow them to the next profile.
+fn set_by_previous_awsume(config: &Config, region: &str) -> bool {
+    env_var("AWSUME_PROFILE")
+        .and_then(|previous| plan::plan(config, &previous, &plan::Options::default()).ok())
+        .is_some_and(|p| p.region.as_deref() == Some(region))
 }
 
 pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {

@@ -65,10 +65,10 @@ fn temp_path(path: &Path) -> PathBuf {
 
 /// `path` with the home directory shown as `~`, for messages.
 pub fn display(path: &Path) -> String {
-    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
-        if let Ok(rest) = path.strip_prefix(&home) {
-            return Path::new("~").join(rest).display().to_string();
-        }
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty())
+        && let Ok(rest) = path.strip_prefix(&home)
+    {
+        return Path::new("~").join(rest).display().to_string();
     }
     path.display().to_string()
 }

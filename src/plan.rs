@@ -141,10 +141,8 @@ pub fn plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {
         let is_target = chain.is_empty();
         chain.push(profile);
         // A source with keys of its own uses them, even when it also names a role (CLI rule).
-        if !is_target {
-            if let Some(source) = static_keys(profile)? {
-                break source;
-            }
+        if !is_target && let Some(source) = static_keys(profile)? {
+            break source;
         }
         let Some(role_arn) = profile.get("role_arn") else {
             break own_credentials(profile)?;

@@ -15,15 +15,51 @@ fn base() -> TestEnv {
 fn bad_profiles_fail_with_one_line_naming_profile_and_file() {
     let cases: &[(&str, &str, &str)] = &[
         ("", "nope", "profile \"nope\" not found in ~/.aws/config or ~/.aws/credentials"),
-        ("[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = b\n[profile b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = a\n", "a", "source_profile loop a -> b -> a in ~/.aws/config"),
-        ("[profile m]\nrole_arn = arn:aws:iam::1:role/m\nsource_profile = ghost\n", "m", "profile \"m\": source_profile \"ghost\" not found"),
-        ("[profile o]\nrole_arn = arn:aws:iam::1:role/o\n", "o", "profile \"o\" in ~/.aws/config: role_arn needs source_profile or credential_source"),
-        ("[profile b2]\nrole_arn = arn:aws:iam::1:role/o\nsource_profile = base\ncredential_source = Environment\n", "b2", "not both"),
-        ("[profile x]\nregion = eu-west-1\nthis line is broken\n", "x", "~/.aws/config line 3: expected `key = value`"),
-        ("[profile p]\ncredential_process = sh -c 'echo went wrong >&2; exit 4'\n", "p", "profile \"p\": credential_process: credential_process \"sh\" exited with status 4: went wrong"),
-        ("[profile j]\ncredential_process = sh -c 'echo SECRET-IN-STDOUT'\n", "j", "printed no valid credentials JSON"),
-        ("[profile d]\nrole_arn = arn:aws:iam::1:role/denied\nsource_profile = base\n", "d", "profile \"d\": AssumeRole arn:aws:iam::1:role/denied: AccessDenied: User: AKIABASE is not authorized"),
-        ("[profile e]\nrole_arn = arn:aws:iam::1:role/broken\nsource_profile = base\n", "e", "InternalFailure"),
+        (
+            "[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = b\n[profile b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = a\n",
+            "a",
+            "source_profile loop a -> b -> a in ~/.aws/config",
+        ),
+        (
+            "[profile m]\nrole_arn = arn:aws:iam::1:role/m\nsource_profile = ghost\n",
+            "m",
+            "profile \"m\": source_profile \"ghost\" not found",
+        ),
+        (
+            "[profile o]\nrole_arn = arn:aws:iam::1:role/o\n",
+            "o",
+            "profile \"o\" in ~/.aws/config: role_arn needs source_profile or credential_source",
+        ),
+        (
+            "[profile b2]\nrole_arn = arn:aws:iam::1:role/o\nsource_profile = base\ncredential_source = Environment\n",
+            "b2",
+            "not both",
+        ),
+        (
+            "[profile x]\nregion = eu-west-1\nthis line is broken\n",
+            "x",
+            "~/.aws/config line 3: expected `key = value`",
+        ),
+        (
+            "[profile p]\ncredential_process = sh -c 'echo went wrong >&2; exit 4'\n",
+            "p",
+            "profile \"p\": credential_process: credential_process \"sh\" exited with status 4: went wrong",
+        ),
+        (
+            "[profile j]\ncredential_process = sh -c 'echo SECRET-IN-STDOUT'\n",
+            "j",
+            "printed no valid credentials JSON",
+        ),
+        (
+            "[profile d]\nrole_arn = arn:aws:iam::1:role/denied\nsource_profile = base\n",
+            "d",
+            "profile \"d\": AssumeRole arn:aws:iam::1:role/denied: AccessDenied: User: AKIABASE is not authorized",
+        ),
+        (
+            "[profile e]\nrole_arn = arn:aws:iam::1:role/broken\nsource_profile = base\n",
+            "e",
+            "InternalFailure",
+        ),
     ];
     for (config, profile, needle) in cases {
         let env = base();
@@ -31,7 +67,11 @@ fn bad_profiles_fail_with_one_line_naming_profile_and_file() {
         for args in [&["export", "--profile", profile][..], &[profile, "--emit", "bash"][..]] {
             let out = env.run(args);
             out.assert_clean_failure(needle);
-            assert!(!out.stderr.contains("SECRET-IN-STDOUT") && !out.stderr.contains("base-secret-value"), "{}", out.stderr);
+            assert!(
+                !out.stderr.contains("SECRET-IN-STDOUT") && !out.stderr.contains("base-secret-value"),
+                "{}",
+                out.stderr
+            );
         }
     }
 }
@@ -72,7 +112,9 @@ fn unreachable_endpoint_fails_in_bounded_time() {
     let start = Instant::now();
     let out = crate::testenv::run(cmd, None);
     assert!(start.elapsed() < Duration::from_secs(20), "took {:?}", start.elapsed());
-    out.assert_clean_failure("profile \"r\": AssumeRole arn:aws:iam::1:role/r: cannot reach http://127.0.0.1:9/");
+    out.assert_clean_failure(
+        "profile \"r\": AssumeRole arn:aws:iam::1:role/r: cannot reach http://127.0.0.1:9/",
+    );
 }
 
 #[test]

@@ -26,7 +26,17 @@ fn env_and_env_export_lines_are_safe_to_eval() {
     let out = env.run(&["export", "--profile", "r", "--env-export"]);
     assert_eq!(out.status, 0, "{}", out.stderr);
     let names: Vec<&str> = out.stdout.lines().map(|l| l.split('=').next().unwrap()).collect();
-    assert_eq!(names, ["export AWS_ACCESS_KEY_ID", "export AWS_SECRET_ACCESS_KEY", "export AWS_SESSION_TOKEN", "export AWS_CREDENTIAL_EXPIRATION", "export AWS_REGION", "export AWS_DEFAULT_REGION"]);
+    assert_eq!(
+        names,
+        [
+            "export AWS_ACCESS_KEY_ID",
+            "export AWS_SECRET_ACCESS_KEY",
+            "export AWS_SESSION_TOKEN",
+            "export AWS_CREDENTIAL_EXPIRATION",
+            "export AWS_REGION",
+            "export AWS_DEFAULT_REGION"
+        ]
+    );
     let plain = env.run(&["export", "--profile", "base", "--env"]);
     assert_eq!(plain.stdout, "AWS_ACCESS_KEY_ID=AKIABASE\nAWS_SECRET_ACCESS_KEY=base/secret\n");
     let script = format!("{}\nprintf '%s' \"$AWS_SECRET_ACCESS_KEY\"", plain.stdout);
@@ -50,7 +60,18 @@ fn exec_passes_argv_environment_and_exit_status() {
         let out = env.run(&["export", "--profile", "base", "--exec", "sh", "-c", &format!("exit {code}")]);
         assert_eq!(out.status, code, "{}", out.stderr);
     }
-    let mut cmd = env.awsume(&["export", "--profile", "r", "--exec", "sh", "-c", "printf '%s|' \"$1\" \"$2\" \"${AWS_PROFILE-none}\" \"$AWS_REGION\" \"${AWS_SESSION_TOKEN:+token}\"", "sh", "a b'c", "$X --profile"]);
+    let mut cmd = env.awsume(&[
+        "export",
+        "--profile",
+        "r",
+        "--exec",
+        "sh",
+        "-c",
+        "printf '%s|' \"$1\" \"$2\" \"${AWS_PROFILE-none}\" \"$AWS_REGION\" \"${AWS_SESSION_TOKEN:+token}\"",
+        "sh",
+        "a b'c",
+        "$X --profile",
+    ]);
     cmd.env("AWS_PROFILE", "r");
     let out = crate::testenv::run(cmd, None);
     assert_eq!(out.stdout, "a b'c|$X --profile|none|eu-west-2|token|", "{}", out.stderr);
@@ -67,5 +88,9 @@ fn invoked_as_aws_export_credentials_it_is_export() {
     let mut cmd = env.command(link.to_str().unwrap());
     cmd.args(["--profile", "base", "--json"]);
     let out = crate::testenv::run(cmd, None);
-    assert_eq!(out.stdout, "{\"Version\":1,\"AccessKeyId\":\"AKIABASE\",\"SecretAccessKey\":\"base/secret\"}\n", "{}", out.stderr);
+    assert_eq!(
+        out.stdout, "{\"Version\":1,\"AccessKeyId\":\"AKIABASE\",\"SecretAccessKey\":\"base/secret\"}\n",
+        "{}",
+        out.stderr
+    );
 }

@@ -34,18 +34,27 @@ fn static_profile_needs_no_sts_call() {
     env.credentials(&static_keys("dev", "AKIADEV", "dev/secret+key"));
     let out = env.run(&["export", "--profile", "dev", "--json"]);
     assert_eq!(out.status, 0, "{}", out.stderr);
-    assert_eq!(out.stdout, "{\"Version\":1,\"AccessKeyId\":\"AKIADEV\",\"SecretAccessKey\":\"dev/secret+key\"}\n");
+    assert_eq!(
+        out.stdout,
+        "{\"Version\":1,\"AccessKeyId\":\"AKIADEV\",\"SecretAccessKey\":\"dev/secret+key\"}\n"
+    );
     assert!(env.calls().is_empty());
 }
 
 #[test]
 fn static_profile_with_session_token() {
     let env = TestEnv::new();
-    env.credentials("[tmp]\naws_access_key_id = ASIATMP\naws_secret_access_key = s\naws_session_token = tok\n");
+    env.credentials(
+        "[tmp]\naws_access_key_id = ASIATMP\naws_secret_access_key = s\naws_session_token = tok\n",
+    );
     let json = env.run(&["export", "--profile", "tmp", "--json"]).json();
     assert_eq!(json["SessionToken"], "tok");
     let shown = env.run(&["tmp", "-s", "--shell", "bash"]);
-    assert!(shown.stdout.contains("export AWS_SECURITY_TOKEN='tok'\nexport AWS_SESSION_TOKEN='tok'\n"), "{}", shown.stdout);
+    assert!(
+        shown.stdout.contains("export AWS_SECURITY_TOKEN='tok'\nexport AWS_SESSION_TOKEN='tok'\n"),
+        "{}",
+        shown.stdout
+    );
 }
 
 #[test]
@@ -69,7 +78,14 @@ fn three_hop_chain_signs_each_hop_with_the_previous_credentials() {
     let calls = env.calls();
     assert_eq!(env.actions(), ["AssumeRole"; 3]);
     let roles: Vec<&str> = calls.iter().map(|c| c["params"]["RoleArn"].as_str().unwrap()).collect();
-    assert_eq!(roles, ["arn:aws:iam::111111111111:role/one", "arn:aws:iam::222222222222:role/two", "arn:aws:iam::333333333333:role/three"]);
+    assert_eq!(
+        roles,
+        [
+            "arn:aws:iam::111111111111:role/one",
+            "arn:aws:iam::222222222222:role/two",
+            "arn:aws:iam::333333333333:role/three"
+        ]
+    );
     let keys: Vec<&str> = calls.iter().map(|c| c["key"].as_str().unwrap()).collect();
     assert_eq!(keys[0], "AKIABASE");
     assert!(keys[1].starts_with("ASIA") && keys[2].starts_with("ASIA") && keys[1] != keys[2], "{keys:?}");
@@ -174,7 +190,11 @@ fn credential_source_environment_signs_with_the_environment_keys() {
     let env = TestEnv::new();
     env.config("[profile ci]\nrole_arn = arn:aws:iam::1:role/ci\ncredential_source = Environment\n");
     env.credentials(&static_keys("default", "AKIADEFAULT", "default-secret"));
-    let out = run_with(&env, &["export", "--profile", "ci"], &[("AWS_ACCESS_KEY_ID", "AKIAFROMENV"), ("AWS_SECRET_ACCESS_KEY", "env-secret")]);
+    let out = run_with(
+        &env,
+        &["export", "--profile", "ci"],
+        &[("AWS_ACCESS_KEY_ID", "AKIAFROMENV"), ("AWS_SECRET_ACCESS_KEY", "env-secret")],
+    );
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert_eq!(env.calls()[0]["key"], "AKIAFROMENV");
 }
@@ -221,19 +241,42 @@ fn flags_beat_profile_settings_for_session_name_duration_external_id_and_region(
          duration_seconds = 1800\nexternal_id = file-ext\nregion = eu-central-1\n",
     );
     assert_eq!(env.run(&["export", "--profile", "one"]).status, 0);
-    let out = env.run(&["one", "-s", "--shell", "bash", "--session-name", "flag-name", "--role-duration", "900", "--external-id", "flag-ext", "--region", "ap-south-1"]);
+    let out = env.run(&[
+        "one",
+        "-s",
+        "--shell",
+        "bash",
+        "--session-name",
+        "flag-name",
+        "--role-duration",
+        "900",
+        "--external-id",
+        "flag-ext",
+        "--region",
+        "ap-south-1",
+    ]);
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert!(out.stdout.contains("export AWS_REGION='ap-south-1'"), "{}", out.stdout);
     let calls = env.calls();
     let params = |i: usize, k: &str| calls[i]["params"][k].as_str().unwrap_or("").to_string();
-    assert_eq!((params(0, "RoleSessionName"), params(0, "DurationSeconds"), params(0, "ExternalId")), ("file-name".into(), "1800".into(), "file-ext".into()));
-    assert_eq!((params(1, "RoleSessionName"), params(1, "DurationSeconds"), params(1, "ExternalId")), ("flag-name".into(), "900".into(), "flag-ext".into()));
+    assert_eq!(
+        (params(0, "RoleSessionName"), params(0, "DurationSeconds"), params(0, "ExternalId")),
+        ("file-name".into(), "1800".into(), "file-ext".into())
+    );
+    assert_eq!(
+        (params(1, "RoleSessionName"), params(1, "DurationSeconds"), params(1, "ExternalId")),
+        ("flag-name".into(), "900".into(), "flag-ext".into())
+    );
 }
 
 #[test]
 fn sts_endpoint_variable_beats_the_global_one() {
     let env = chain_env();
-    let out = run_with(&env, &["export", "--profile", "one"], &[("AWS_ENDPOINT_URL", "http://127.0.0.1:9/"), ("AWS_ENDPOINT_URL_STS", env.endpoint.as_str())]);
+    let out = run_with(
+        &env,
+        &["export", "--profile", "one"],
+        &[("AWS_ENDPOINT_URL", "http://127.0.0.1:9/"), ("AWS_ENDPOINT_URL_STS", env.endpoint.as_str())],
+    );
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert_eq!(env.actions(), ["AssumeRole"]);
 }

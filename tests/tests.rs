@@ -5,3 +5,4 @@ mod testenv;
 mod errors;
 mod export;
 mod resolve;
+mod shells;

@@ -48,13 +48,13 @@ pub fn parse(text: &str) -> Result<Vec<Section>, ParseError> {
             continue;
         }
         let indent = line.len() - line.trim_start().len();
-        if let (Some((key_indent, entry)), Some(section)) = (open_key, sections.last_mut()) {
-            if indent > key_indent {
-                let value = &mut section.entries[entry].1;
-                value.push('\n');
-                value.push_str(trimmed);
-                continue;
-            }
+        if let (Some((key_indent, entry)), Some(section)) = (open_key, sections.last_mut())
+            && indent > key_indent
+        {
+            let value = &mut section.entries[entry].1;
+            value.push('\n');
+            value.push_str(trimmed);
+            continue;
         }
         if let Some(rest) = trimmed.strip_prefix('[') {
             let Some(end) = rest.rfind(']') else {

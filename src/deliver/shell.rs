@@ -108,7 +108,12 @@ impl State {
                     ));
                 }
                 if !unsets.is_empty() {
-                    out.push_str(&format!("hide-env --ignore-errors {}\n", unsets.join(" ")));
+                    // hide-env removes one layer; null whatever an older layer still shows.
+                    let names = unsets.join(" ");
+                    out.push_str(&format!("hide-env --ignore-errors {names}\n"));
+                    out.push_str(&format!(
+                        "load-env ([{names}] | where {{|name| $name in $env }} | reduce --fold {{}} {{|name, acc| $acc | insert $name null }})\n"
+                    ));
                 }
             }
             Shell::Powershell => {

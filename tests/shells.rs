@@ -1,0 +1,371 @@
+//! The shell function in real shells (bash, zsh, fish, nu; PowerShell where `pwsh` exists), started
+//! with no rc files: hostile values round-trip byte for byte into a child process's environment,
+//! switching leaves nothing stale, failure changes nothing, and nothing hostile is ever executed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::testenv::{Output, TestEnv, run};
+
+pub const MANAGED: [&str; 11] = [
+    "AWSUME_PROFILE",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SECURITY_TOKEN",
+    "AWS_SESSION_TOKEN",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWSUME_EXPIRATION",
+    "AWS_CREDENTIAL_EXPIRATION",
+];
+
+/// Every character class a shell could misread, in one value (profile names cannot hold a newline).
+pub const HOSTILE: &str =
+    "h '\"$(touch pwned) `touch pwned` \\x ! ’‘‚‛ *?[a] ; echo PWNED -n ü 日本 $HOME %s \\";
+const REGION: &str = "r-'\"$(touch pwned)`touch pwned`;echo PWNED ’‘‚‛ \\";
+const KEY: &str = "AKIA'\"$(touch pwned)`touch pwned`";
+const SECRET: &str = "s/+= '\\'' \\\\ \\ \n\t line ; echo PWNED \u{1}\u{1b}[31m ’‘‚‛ *?[a] -n \\";
+const TOKEN: &str = "t\n\nnext '\"\r$(touch pwned) {x} ${HOME} %s \\n \\";
+const EXPIRATION: &str = "2099-01-02T03:04:05Z";
+
+#[derive(Clone, Copy, Debug)]
+pub enum Sh {
+    Bash,
+    Zsh,
+    Fish,
+    Nu,
+}
+
+pub const SHELLS: [Sh; 4] = [Sh::Bash, Sh::Zsh, Sh::Fish, Sh::Nu];
+
+pub fn nu_path() -> PathBuf {
+    std::env::var_os("AWSUME_TEST_NU")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/node_modules/.bin/nu"))
+}
+
+impl Sh {
+    pub fn name(self) -> &'static str {
+        match self {
+            Sh::Bash => "bash",
+            Sh::Zsh => "zsh",
+            Sh::Fish => "fish",
+            Sh::Nu => "nu",
+        }
+    }
+
+    /// Runs `script` in this shell, strict where the shell has such a mode, after loading `awsume init`.
+    pub fn run(self, env: &TestEnv, script: &str, vars: &[(&str, &str)]) -> Output {
+        let init = env.write(&format!("init.{}", self.name()), &init_script(env, self));
+        let init = init.display();
+        let (program, flags, prelude) = match self {
+            Sh::Bash => (
+                "bash".into(),
+                vec!["--noprofile", "--norc", "-c"],
+                format!("set -euo pipefail\nsource '{init}'\n"),
+            ),
+            Sh::Zsh => (
+                "zsh".into(),
+                vec!["-f", "-c"],
+                format!("setopt err_exit nounset pipefail\nsource '{init}'\n"),
+            ),
+            Sh::Fish => ("fish".into(), vec!["--no-config", "-c"], format!("source '{init}'\n")),
+            Sh::Nu => (nu_path(), vec!["-n", "-c"], format!("source '{init}'\n")),
+        };
+        let mut cmd = env.command(program.to_str().unwrap());
+        cmd.args(flags).arg(format!("{prelude}{script}")).envs(vars.iter().copied());
+        run(cmd, None)
+    }
+
+    /// `awsume` with each argument taken from the variable of that name, status written to `status`.
+    pub fn call(self, arg_vars: &[&str], status: &str) -> String {
+        match self {
+            Sh::Bash | Sh::Zsh => {
+                let args: Vec<String> = arg_vars.iter().map(|v| format!("\"${v}\"")).collect();
+                format!("if awsume {}; then echo 0 > {status}; else echo $? > {status}; fi\n", args.join(" "))
+            }
+            Sh::Fish => {
+                let args: Vec<String> = arg_vars.iter().map(|v| format!("${v}")).collect();
+                format!("awsume {}; echo $status > {status}\n", args.join(" "))
+            }
+            Sh::Nu => {
+                let args: Vec<String> = arg_vars.iter().map(|v| format!("$env.{v}")).collect();
+                format!(
+                    "try {{ awsume {}; '0' | save -f {status} }} catch {{ $env.LAST_EXIT_CODE | into string | save -f {status} }}\n",
+                    args.join(" ")
+                )
+            }
+        }
+    }
+
+    /// A child process writes its whole environment to `file`.
+    pub fn dump(self, file: &str) -> String {
+        match self {
+            Sh::Nu => format!("^env -0 | save --raw -f {file}\n"),
+            _ => format!("env -0 > {file}\n"),
+        }
+    }
+}
+
+fn init_script(env: &TestEnv, shell: Sh) -> String {
+    let out = env.run(&["init", shell.name()]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    out.stdout
+}
+
+/// The managed variables in an `env -0` dump.
+pub fn managed(env: &TestEnv, file: &str) -> BTreeMap<String, String> {
+    let bytes = std::fs::read(env.path(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    String::from_utf8(bytes)
+        .unwrap()
+        .split('\0')
+        .filter_map(|entry| entry.split_once('='))
+        .filter(|(name, _)| MANAGED.contains(name))
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
+}
+
+fn expected_hostile() -> BTreeMap<String, String> {
+    [
+        ("AWSUME_PROFILE", HOSTILE),
+        ("AWS_ACCESS_KEY_ID", KEY),
+        ("AWS_SECRET_ACCESS_KEY", SECRET),
+        ("AWS_SECURITY_TOKEN", TOKEN),
+        ("AWS_SESSION_TOKEN", TOKEN),
+        ("AWS_REGION", REGION),
+        ("AWS_DEFAULT_REGION", REGION),
+        ("AWSUME_EXPIRATION", EXPIRATION),
+        ("AWS_CREDENTIAL_EXPIRATION", EXPIRATION),
+    ]
+    .into_iter()
+    .map(|(n, v)| (n.to_string(), v.to_string()))
+    .collect()
+}
+
+/// A profile named HOSTILE whose credential_process prints hostile keys, and a plain static one.
+fn hostile_env() -> TestEnv {
+    let env = TestEnv::new();
+    let json = serde_json::json!({
+        "Version": 1, "AccessKeyId": KEY, "SecretAccessKey": SECRET, "SessionToken": TOKEN, "Expiration": EXPIRATION
+    });
+    let creds = env.write("creds.json", &json.to_string());
+    env.credentials(&format!(
+        "[{HOSTILE}]\ncredential_process = cat {}\nregion = {REGION}\n\
+         [plain]\naws_access_key_id = AKIAPLAIN\naws_secret_access_key = plain-secret\n",
+        creds.display()
+    ));
+    env
+}
+
+fn assert_nothing_executed(env: &TestEnv, out: &Output) {
+    assert!(!env.path("pwned").exists(), "a hostile value was executed");
+    assert!(!out.stdout.contains("PWNED") || out.stdout.contains("echo PWNED"), "{}", out.stdout);
+}
+
+fn the_function_applies_full_state(shell: Sh) {
+    let env = hostile_env();
+    let vars = [
+        ("H", HOSTILE),
+        ("PLAIN", "plain"),
+        ("NOPE", "nope"),
+        ("UNSET", "--unset"),
+        ("AWS_PROFILE", "stale"),
+        ("AWS_SESSION_TOKEN", "stale"),
+    ];
+    let script = [
+        shell.call(&["H"], "s1"),
+        shell.dump("d1"),
+        shell.call(&["PLAIN"], "s2"),
+        shell.dump("d2"),
+        shell.call(&["NOPE"], "s3"),
+        shell.dump("d3"),
+        shell.call(&["UNSET"], "s4"),
+        shell.dump("d4"),
+    ]
+    .concat();
+    let out = shell.run(&env, &script, &vars);
+    assert_eq!(out.status, 0, "{shell:?}: {}", out.stderr);
+    assert_nothing_executed(&env, &out);
+    let status = |f: &str| std::fs::read_to_string(env.path(f)).unwrap().trim().to_string();
+    assert_eq!(
+        [status("s1"), status("s2"), status("s3"), status("s4")],
+        ["0", "0", "1", "0"],
+        "{shell:?}: {}",
+        out.stderr
+    );
+    assert_eq!(managed(&env, "d1"), expected_hostile(), "{shell:?}");
+    let plain: BTreeMap<String, String> = [
+        ("AWSUME_PROFILE", "plain"),
+        ("AWS_ACCESS_KEY_ID", "AKIAPLAIN"),
+        ("AWS_SECRET_ACCESS_KEY", "plain-secret"),
+    ]
+    .into_iter()
+    .map(|(n, v)| (n.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(managed(&env, "d2"), plain, "{shell:?}: switching leaves nothing stale");
+    assert_eq!(managed(&env, "d3"), plain, "{shell:?}: a failure changes nothing");
+    assert!(managed(&env, "d4").is_empty(), "{shell:?}: --unset clears all eleven");
+    assert!(out.stderr.contains("awsume: profile \"nope\" not found"), "{}", out.stderr);
+}
+
+#[test]
+fn bash_function_applies_full_state() {
+    the_function_applies_full_state(Sh::Bash);
+}
+
+#[test]
+fn zsh_function_applies_full_state() {
+    the_function_applies_full_state(Sh::Zsh);
+}
+
+#[test]
+fn fish_function_applies_full_state() {
+    the_function_applies_full_state(Sh::Fish);
+}
+
+#[test]
+fn nu_function_applies_full_state() {
+    the_function_applies_full_state(Sh::Nu);
+}
+
+/// `-s` through the function prints statements; that shell evaluating them gives the same state.
+#[test]
+fn show_commands_evaluated_by_each_shell_give_the_same_state() {
+    let env = hostile_env();
+    for shell in SHELLS {
+        let direct = env.run(&[HOSTILE, "-s", "--shell", shell.name()]);
+        assert_eq!(direct.status, 0, "{}", direct.stderr);
+        let statements = env.write(&format!("show.{}", shell.name()), &direct.stdout);
+        let apply = match shell {
+            Sh::Bash | Sh::Zsh => format!(
+                "out=\"$(awsume \"$H\" -s)\"\n[ \"$out\" = \"$(cat '{}')\" ] || exit 9\neval \"$out\"\n",
+                statements.display()
+            ),
+            Sh::Fish => format!(
+                "test (awsume $H -s | string collect) = (cat '{0}' | string collect); or exit 9\nsource '{0}'\n",
+                statements.display()
+            ),
+            Sh::Nu => format!(
+                "if (awsume $env.H -s) != (open --raw '{0}') {{ exit 9 }}\nsource '{0}'\n",
+                statements.display()
+            ),
+        };
+        let out = shell.run(&env, &format!("{apply}{}", shell.dump("show-dump")), &[("H", HOSTILE)]);
+        assert_eq!(out.status, 0, "{shell:?}: {}", out.stderr);
+        assert_nothing_executed(&env, &out);
+        assert_eq!(managed(&env, "show-dump"), expected_hostile(), "{shell:?}");
+    }
+}
+
+/// The bash and zsh statements the function evaluates lint clean.
+#[test]
+fn emitted_bash_statements_pass_shellcheck() {
+    let env = hostile_env();
+    for args in
+        [&[HOSTILE, "--emit", "bash"][..], &["--unset", "--emit", "bash"], &[HOSTILE, "-s", "--emit", "bash"]]
+    {
+        let out = env.run(args);
+        assert_eq!(out.status, 0, "{}", out.stderr);
+        let file = env.write("emitted.bash", &out.stdout);
+        let mut check = env.command("shellcheck");
+        // SC1003, SC1112 and SC2016 describe the hostile literal text itself (a `\` before a quote,
+        // curly quotes, `$` inside single quotes): all intended, all inert.
+        check.args(["--enable=all", "--shell=bash", "--exclude=SC1003,SC1112,SC2016"]).arg(&file);
+        let lint = run(check, None);
+        assert_eq!(lint.status, 0, "{}", lint.stdout);
+    }
+}
+
+#[test]
+fn completion_lists_profile_names_in_every_shell() {
+    let env = TestEnv::new();
+    env.config("[profile prod-admin]\nregion = x\n[profile prod-read]\nregion = x\n[sso-session corp]\nsso_region = x\n");
+    env.credentials("[dev]\naws_access_key_id = A\naws_secret_access_key = S\n[prod-admin]\naws_access_key_id = A\naws_secret_access_key = S\n");
+    let expected = "prod-admin\nprod-read\n";
+    let cases = [
+        (
+            Sh::Bash,
+            "COMP_WORDS=(awsume pro)\nCOMP_CWORD=1\n_awsume_complete\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n",
+        ),
+        (
+            Sh::Zsh,
+            "compadd() { shift; printf '%s\\n' \"$@\"; }\nwords=(awsume pro)\nCURRENT=2\n_awsume_complete\n",
+        ),
+        (Sh::Fish, "complete -C 'awsume pro' | string replace -r '\\t.*' ''\n"),
+        (Sh::Nu, "nu-complete awsume 'awsume pro' | str join \"\\n\" | print\n"),
+    ];
+    for (shell, script) in cases {
+        let out = shell.run(&env, script, &[]);
+        assert_eq!(out.stdout.trim_end(), expected.trim_end(), "{shell:?}: {}", out.stderr);
+    }
+    let region = Sh::Bash.run(&env, "COMP_WORDS=(awsume --region eu-west-)\nCOMP_CWORD=2\n_awsume_complete\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n", &[]);
+    assert_eq!(region.stdout, "eu-west-1\neu-west-2\neu-west-3\n");
+    let all = env.run(&["--complete", "--", ""]);
+    assert_eq!(
+        all.stdout, "dev\nexport\ninit\nprod-admin\nprod-read\n",
+        "deduplicated, sorted, no sso-session"
+    );
+}
+
+/// The scripts `awsume init` prints are accepted by each shell's own checker.
+#[test]
+fn init_scripts_lint_and_parse_clean() {
+    let env = TestEnv::new();
+    for cmd in ["awsume", "aws_me-2"] {
+        let bash = env.write("lint.bash", &env.run(&["init", "bash", "--cmd", cmd]).stdout);
+        let mut check = env.command("shellcheck");
+        check.args(["--enable=all", "--shell=bash"]).arg(&bash);
+        let lint = run(check, None);
+        assert_eq!(lint.status, 0, "{}", lint.stdout);
+        let zsh = env.write("lint.zsh", &env.run(&["init", "zsh", "--cmd", cmd]).stdout);
+        let mut check = env.command("zsh");
+        check.arg("-n").arg(&zsh);
+        assert_eq!(run(check, None).status, 0);
+        let fish = env.write("lint.fish", &env.run(&["init", "fish", "--cmd", cmd]).stdout);
+        let mut check = env.command("fish");
+        check.arg("--no-execute").arg(&fish);
+        assert_eq!(run(check, None).status, 0);
+        for shell in SHELLS {
+            let out = shell.run(&env, "", &[]);
+            assert_eq!((out.status, out.stderr.as_str()), (0, ""), "{shell:?} loads its init silently");
+        }
+    }
+    let bad = env.run(&["init", "bash", "--cmd", "x;rm"]);
+    assert_eq!(bad.status, 2);
+}
+
+#[test]
+fn powershell_script_parses_and_runs_where_pwsh_exists() {
+    let env = hostile_env();
+    let script = env.write("init.ps1", &env.run(&["init", "powershell"]).stdout);
+    let python = std::env::var("AWSUME_TEST_PYTHON")
+        .unwrap_or_else(|_| format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR")));
+    let checker = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/ps_parse.py");
+    for file in
+        [script.clone(), env.write("show.ps1", &env.run(&[HOSTILE, "-s", "--shell", "powershell"]).stdout)]
+    {
+        let mut parse = env.command(&python);
+        parse.arg(&checker).arg(&file);
+        let out = run(parse, None);
+        assert_eq!(out.status, 0, "{}: {}{}", file.display(), out.stdout, out.stderr);
+    }
+    let pwsh = ["/usr/bin/pwsh", "/usr/local/bin/pwsh", "/opt/microsoft/powershell/7/pwsh"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    let Some(pwsh) = pwsh else {
+        eprintln!("pwsh not installed: PowerShell checked by the parser only");
+        return;
+    };
+    let mut cmd = env.command(pwsh);
+    cmd.args(["-NoProfile", "-NonInteractive", "-Command"]).arg(format!(
+        ". '{}'; awsume $env:H; & env -0 | Set-Content -NoNewline -Path d1; awsume nope; awsume --unset; & env -0 | Set-Content -NoNewline -Path d2",
+        script.display()
+    ));
+    cmd.env("H", HOSTILE);
+    let out = run(cmd, None);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(managed(&env, "d1"), expected_hostile());
+    assert!(managed(&env, "d2").is_empty());
+}
