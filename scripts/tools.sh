@@ -1,0 +1,54 @@
+# shellcheck shell=bash
+# Installs what the tests, the demo and the benchmark need, idempotently. Sourced, not run:
+#   source scripts/tools.sh && install_test_tools
+# Debian packages for shells and linters, PyPI into .venv, npm into .tools. Nothing else is fetched.
+
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+# Installs the Debian packages that provide the given commands, when any is missing.
+install_debian() {
+    local missing=() tool
+    for tool in "$@"; do
+        command -v "${tool}" >/dev/null || missing+=("${tool}")
+    done
+    ((${#missing[@]})) || return 0
+    echo "installing ${missing[*]} (Debian packages)" >&2
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# A venv at $1 with the requirements file $2, rebuilt only when the file changed.
+install_venv() {
+    local venv=$1 requirements=$2
+    cmp -s "${requirements}" "${venv}/.installed" 2>/dev/null && return 0
+    echo "installing $(grep -v '^#' "${requirements}" | tr '\n' ' ')into ${venv}" >&2
+    rm -rf "${venv}"
+    python3 -m venv "${venv}"
+    "${venv}/bin/pip" install -q --disable-pip-version-check -r "${requirements}"
+    cp "${requirements}" "${venv}/.installed"
+}
+
+NU_VERSION=0.108.0
+install_nu() {
+    [[ "$(.tools/node_modules/.bin/nu --version 2>/dev/null || true)" == "${NU_VERSION}" ]] && return 0
+    echo "installing nushell ${NU_VERSION} (npm) into .tools" >&2
+    npm install --prefix .tools --no-audit --no-fund --silent "nushell@${NU_VERSION}" >/dev/null
+}
+
+install_test_tools() {
+    install_debian zsh fish shellcheck tmux
+    install_venv .venv tests/support/requirements.txt
+    install_nu
+    export AWSUME_TEST_PYTHON="${PWD}/.venv/bin/python"
+    export AWSUME_TEST_NU="${PWD}/.tools/node_modules/.bin/nu"
+}
+
+# Starts the test STS (real moto) on a free loopback port; sets STS_PID and AWS_ENDPOINT_URL.
+# It stops when this shell exits (its stdin is a pipe from us) or on `kill "$STS_PID"`.
+start_sts() {
+    local port
+    coproc STS { exec "${PWD}/.venv/bin/python" "${PWD}/tests/support/sts_server.py" 2>/dev/null; }
+    STS_PID=${STS_PID}
+    read -r -t 60 port <&"${STS[0]}" || { echo "the STS server did not start" >&2; return 1; }
+    export AWS_ENDPOINT_URL="http://127.0.0.1:${port}/demo/"
+}
