@@ -3,7 +3,7 @@
 #   source scripts/tools.sh && install_test_tools
 # Debian packages for shells and linters, PyPI into .venv, npm into .tools. Nothing else is fetched.
 
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+as_root() { if [[ ${EUID} -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 # Installs the Debian packages that provide the given commands, when any is missing.
 install_debian() {
@@ -21,7 +21,7 @@ install_debian() {
 install_venv() {
     local venv=$1 requirements=$2
     cmp -s "${requirements}" "${venv}/.installed" 2>/dev/null && return 0
-    echo "installing $(grep -v '^#' "${requirements}" | tr '\n' ' ')into ${venv}" >&2
+    echo "installing the Python packages of ${requirements} into ${venv}" >&2
     rm -rf "${venv}"
     python3 -m venv "${venv}"
     "${venv}/bin/pip" install -q --disable-pip-version-check -r "${requirements}"
@@ -43,12 +43,13 @@ install_test_tools() {
     export AWSUME_TEST_NU="${PWD}/.tools/node_modules/.bin/nu"
 }
 
-# Starts the test STS (real moto) on a free loopback port; sets STS_PID and AWS_ENDPOINT_URL.
-# It stops when this shell exits (its stdin is a pipe from us) or on `kill "$STS_PID"`.
+# Starts the test STS (real moto) on a free loopback port; sets STS_SERVER_PID and AWS_ENDPOINT_URL.
+# It stops when this shell exits (its stdin is a pipe from us) or on `kill "$STS_SERVER_PID"`.
 start_sts() {
     local port
     coproc STS { exec "${PWD}/.venv/bin/python" "${PWD}/tests/support/sts_server.py" 2>/dev/null; }
-    STS_PID=${STS_PID}
+    # shellcheck disable=SC2154 # coproc sets STS_PID
+    export STS_SERVER_PID=${STS_PID}
     read -r -t 60 port <&"${STS[0]}" || { echo "the STS server did not start" >&2; return 1; }
     export AWS_ENDPOINT_URL="http://127.0.0.1:${port}/demo/"
 }

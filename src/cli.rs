@@ -153,3 +153,45 @@ pub struct ExportArgs {
     #[arg(long)]
     pub debug: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use clap::CommandFactory;
+    use clap_complete::{Shell as Target, generate};
+
+    use super::{Cli, ExportCli};
+
+    /// The static scripts in `completions/` (for packagers) match the CLI; `UPDATE_COMPLETIONS=1
+    /// cargo test` rewrites them.
+    #[test]
+    fn completions_are_current() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+        let update = std::env::var_os("UPDATE_COMPLETIONS").is_some();
+        for (name, mut command) in
+            [("awsume", Cli::command()), ("aws-export-credentials", ExportCli::command())]
+        {
+            for (target, file) in [
+                (Target::Bash, format!("{name}.bash")),
+                (Target::Zsh, format!("_{name}")),
+                (Target::Fish, format!("{name}.fish")),
+                (Target::PowerShell, format!("_{name}.ps1")),
+                (Target::Elvish, format!("{name}.elv")),
+            ] {
+                let mut generated = Vec::new();
+                generate(target, &mut command, name, &mut generated);
+                let path = dir.join(&file);
+                if update {
+                    std::fs::create_dir_all(&dir).unwrap();
+                    std::fs::write(&path, &generated).unwrap();
+                }
+                let current = std::fs::read(&path).unwrap_or_default();
+                assert!(
+                    current == generated,
+                    "completions/{file} is stale: run UPDATE_COMPLETIONS=1 cargo test"
+                );
+            }
+        }
+    }
+}

@@ -369,3 +369,13 @@ fn powershell_script_parses_and_runs_where_pwsh_exists() {
     assert_eq!(managed(&env, "d1"), expected_hostile());
     assert!(managed(&env, "d2").is_empty());
 }
+
+#[test]
+fn show_commands_has_long_short_and_bundled_forms() {
+    let env = hostile_env();
+    let long = env.run(&["plain", "--show-commands", "--shell", "bash"]);
+    assert!(long.stdout.starts_with("export AWSUME_PROFILE='plain'\n"), "{}", long.stderr);
+    for args in [&["plain", "-s", "--shell", "bash"][..], &["plain", "-rs", "--shell", "bash"]] {
+        assert_eq!(env.run(args).stdout, long.stdout);
+    }
+}

@@ -4,5 +4,6 @@ mod testenv;
 
 mod errors;
 mod export;
+mod interactive;
 mod resolve;
 mod shells;

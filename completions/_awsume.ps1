@@ -1,0 +1,78 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'awsume'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'awsume' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use when none is given as the first argument')
+            [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'Shell to write commands for with --show-commands [default: from $SHELL]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to set and to call STS in')
+            [CompletionResult]::new('--session-name', '--session-name', [CompletionResultType]::ParameterName, 'Role session name [default: the profile''s role_session_name, then the profile name]')
+            [CompletionResult]::new('--role-duration', '--role-duration', [CompletionResultType]::ParameterName, 'Role session duration in seconds [default: the profile''s duration_seconds]')
+            [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External id for the role [default: the profile''s external_id]')
+            [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)')
+            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]')
+            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: $AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials]')
+            [CompletionResult]::new('--emit', '--emit', [CompletionResultType]::ParameterName, 'Machine-readable output for the shell function of SHELL')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Ignore cached MFA sessions and ask STS again')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore cached MFA sessions and ask STS again')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Print the commands that set the variables instead of setting them')
+            [CompletionResult]::new('--show-commands', '--show-commands', [CompletionResultType]::ParameterName, 'Print the commands that set the variables instead of setting them')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Unset every variable awsume manages')
+            [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Unset every variable awsume manages')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'List profiles (name, type, role, source, MFA, region)')
+            [CompletionResult]::new('--list-profiles', '--list-profiles', [CompletionResultType]::ParameterName, 'List profiles (name, type, role, source, MFA, region)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Explain each step on stderr (never shows a secret)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print the version')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell function and completion for SHELL (load it from your rc file)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print credentials, run a command with them or write them to a file (aws-export-credentials)')
+            break
+        }
+        'awsume;init' {
+            [CompletionResult]::new('--cmd', '--cmd', [CompletionResultType]::ParameterName, 'Name of the shell function')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'awsume;export' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Write the credentials into this profile of the credentials file')
+            [CompletionResult]::new('--credentials-file-profile', '--credentials-file-profile', [CompletionResultType]::ParameterName, 'Write the credentials into this profile of the credentials file')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to record and to call STS in')
+            [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print credential_process JSON (the default)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Indent the JSON')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Print NAME=value lines')
+            [CompletionResult]::new('--env-export', '--env-export', [CompletionResultType]::ParameterName, 'Print `export NAME=value` lines')
+            [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD ARGS… with the credentials in its environment (takes every following argument)')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore cached sessions')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Explain each step on stderr (never shows a secret)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,40 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[aws-export-credentials] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'aws-export-credentials'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'aws-export-credentials'= {
+            cand --profile 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]'
+            cand -c 'Write the credentials into this profile of the credentials file'
+            cand --credentials-file-profile 'Write the credentials into this profile of the credentials file'
+            cand --region 'Region to record and to call STS in'
+            cand --mfa-token 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)'
+            cand --json 'Print credential_process JSON (the default)'
+            cand --pretty 'Indent the JSON'
+            cand --env 'Print NAME=value lines'
+            cand --env-export 'Print `export NAME=value` lines'
+            cand --exec 'Run CMD ARGS… with the credentials in its environment (takes every following argument)'
+            cand --refresh 'Ignore cached sessions'
+            cand --debug 'Explain each step on stderr (never shows a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,70 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[awsume] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'awsume'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'awsume'= {
+            cand --profile 'Profile to use when none is given as the first argument'
+            cand --shell 'Shell to write commands for with --show-commands [default: from $SHELL]'
+            cand --region 'Region to set and to call STS in'
+            cand --session-name 'Role session name [default: the profile''s role_session_name, then the profile name]'
+            cand --role-duration 'Role session duration in seconds [default: the profile''s duration_seconds]'
+            cand --external-id 'External id for the role [default: the profile''s external_id]'
+            cand --mfa-token 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)'
+            cand --config-file 'AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]'
+            cand --credentials-file 'AWS credentials file [default: $AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials]'
+            cand --emit 'Machine-readable output for the shell function of SHELL'
+            cand -r 'Ignore cached MFA sessions and ask STS again'
+            cand --refresh 'Ignore cached MFA sessions and ask STS again'
+            cand -s 'Print the commands that set the variables instead of setting them'
+            cand --show-commands 'Print the commands that set the variables instead of setting them'
+            cand -u 'Unset every variable awsume manages'
+            cand --unset 'Unset every variable awsume manages'
+            cand -l 'List profiles (name, type, role, source, MFA, region)'
+            cand --list-profiles 'List profiles (name, type, role, source, MFA, region)'
+            cand --debug 'Explain each step on stderr (never shows a secret)'
+            cand -v 'Print the version'
+            cand --version 'Print the version'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand init 'Print the shell function and completion for SHELL (load it from your rc file)'
+            cand export 'Print credentials, run a command with them or write them to a file (aws-export-credentials)'
+        }
+        &'awsume;init'= {
+            cand --cmd 'Name of the shell function'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'awsume;export'= {
+            cand --profile 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]'
+            cand -c 'Write the credentials into this profile of the credentials file'
+            cand --credentials-file-profile 'Write the credentials into this profile of the credentials file'
+            cand --region 'Region to record and to call STS in'
+            cand --mfa-token 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)'
+            cand --json 'Print credential_process JSON (the default)'
+            cand --pretty 'Indent the JSON'
+            cand --env 'Print NAME=value lines'
+            cand --env-export 'Print `export NAME=value` lines'
+            cand --exec 'Run CMD ARGS… with the credentials in its environment (takes every following argument)'
+            cand --refresh 'Ignore cached sessions'
+            cand --debug 'Explain each step on stderr (never shows a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,67 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_awsume_global_optspecs
+    string join \n profile= r/refresh s/show-commands u/unset shell= region= session-name= role-duration= external-id= mfa-token= config-file= credentials-file= l/list-profiles debug v/version emit= h/help
+end
+
+function __fish_awsume_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_awsume_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_awsume_using_subcommand
+    set -l cmd (__fish_awsume_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c awsume -n "__fish_awsume_needs_command" -l profile -d 'Profile to use when none is given as the first argument' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l shell -d 'Shell to write commands for with --show-commands [default: from $SHELL]' -r -f -a "bash\t''
+zsh\t''
+fish\t''
+nu\t''
+powershell\t''"
+complete -c awsume -n "__fish_awsume_needs_command" -l region -d 'Region to set and to call STS in' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l session-name -d 'Role session name [default: the profile\'s role_session_name, then the profile name]' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l role-duration -d 'Role session duration in seconds [default: the profile\'s duration_seconds]' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l external-id -d 'External id for the role [default: the profile\'s external_id]' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l config-file -d 'AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]' -r -F
+complete -c awsume -n "__fish_awsume_needs_command" -l credentials-file -d 'AWS credentials file [default: $AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials]' -r -F
+complete -c awsume -n "__fish_awsume_needs_command" -l emit -d 'Machine-readable output for the shell function of SHELL' -r -f -a "bash\t''
+zsh\t''
+fish\t''
+nu\t''
+powershell\t''"
+complete -c awsume -n "__fish_awsume_needs_command" -s r -l refresh -d 'Ignore cached MFA sessions and ask STS again'
+complete -c awsume -n "__fish_awsume_needs_command" -s s -l show-commands -d 'Print the commands that set the variables instead of setting them'
+complete -c awsume -n "__fish_awsume_needs_command" -s u -l unset -d 'Unset every variable awsume manages'
+complete -c awsume -n "__fish_awsume_needs_command" -s l -l list-profiles -d 'List profiles (name, type, role, source, MFA, region)'
+complete -c awsume -n "__fish_awsume_needs_command" -l debug -d 'Explain each step on stderr (never shows a secret)'
+complete -c awsume -n "__fish_awsume_needs_command" -s v -l version -d 'Print the version'
+complete -c awsume -n "__fish_awsume_needs_command" -s h -l help -d 'Print help'
+complete -c awsume -n "__fish_awsume_needs_command" -a "init" -d 'Print the shell function and completion for SHELL (load it from your rc file)'
+complete -c awsume -n "__fish_awsume_needs_command" -a "export" -d 'Print credentials, run a command with them or write them to a file (aws-export-credentials)'
+complete -c awsume -n "__fish_awsume_using_subcommand init" -l cmd -d 'Name of the shell function' -r
+complete -c awsume -n "__fish_awsume_using_subcommand init" -s h -l help -d 'Print help'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l profile -d 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]' -r
+complete -c awsume -n "__fish_awsume_using_subcommand export" -s c -l credentials-file-profile -d 'Write the credentials into this profile of the credentials file' -r
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l region -d 'Region to record and to call STS in' -r
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l json -d 'Print credential_process JSON (the default)'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l pretty -d 'Indent the JSON'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l env -d 'Print NAME=value lines'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l env-export -d 'Print `export NAME=value` lines'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l exec -d 'Run CMD ARGS… with the credentials in its environment (takes every following argument)'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l refresh -d 'Ignore cached sessions'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l debug -d 'Explain each step on stderr (never shows a secret)'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -s h -l help -d 'Print help'
