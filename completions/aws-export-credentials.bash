@@ -23,7 +23,7 @@ _aws__export__credentials() {
 
     case "${cmd}" in
         aws__export__credentials)
-            opts="-c -h -V --profile --json --pretty --env --env-export --exec --credentials-file-profile --region --mfa-token --refresh --debug --help --version"
+            opts="-c -h -V --profile --json --pretty --env --env-export --exec --credentials-file-profile --force --cache-file --cache-expiration-buffer --ensure-temporary --region --mfa-token --refresh --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -38,6 +38,14 @@ _aws__export__credentials() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-expiration-buffer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,5 +1,7 @@
 complete -c aws-export-credentials -l profile -d 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]' -r
 complete -c aws-export-credentials -s c -l credentials-file-profile -d 'Write the credentials into this profile of the credentials file' -r
+complete -c aws-export-credentials -l cache-file -d 'Reuse credentials cached in this file while they stay valid (temporary credentials only)' -r -F
+complete -c aws-export-credentials -l cache-expiration-buffer -d 'Minutes before expiry at which cached credentials count as expired' -r
 complete -c aws-export-credentials -l region -d 'Region to record and to call STS in' -r
 complete -c aws-export-credentials -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
 complete -c aws-export-credentials -l json -d 'Print credential_process JSON (the default)'
@@ -7,7 +9,9 @@ complete -c aws-export-credentials -l pretty -d 'Indent the JSON'
 complete -c aws-export-credentials -l env -d 'Print NAME=value lines'
 complete -c aws-export-credentials -l env-export -d 'Print `export NAME=value` lines'
 complete -c aws-export-credentials -l exec -d 'Run CMD ARGS… with the credentials in its environment (takes every following argument)'
-complete -c aws-export-credentials -l refresh -d 'Ignore cached sessions'
+complete -c aws-export-credentials -l force -d 'With -c: overwrite long-term keys you wrote in that section'
+complete -c aws-export-credentials -l ensure-temporary -d 'Exchange long-term keys for a session token before output'
+complete -c aws-export-credentials -l refresh -d 'Ignore cached sessions and cache files'
 complete -c aws-export-credentials -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c aws-export-credentials -s h -l help -d 'Print help'
 complete -c aws-export-credentials -s V -l version -d 'Print version'

@@ -83,7 +83,7 @@ _awsume() {
             return 0
             ;;
         awsume__subcmd__export)
-            opts="-c -h --profile --json --pretty --env --env-export --exec --credentials-file-profile --region --mfa-token --refresh --debug --help"
+            opts="-c -h --profile --json --pretty --env --env-export --exec --credentials-file-profile --force --cache-file --cache-expiration-buffer --ensure-temporary --region --mfa-token --refresh --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -98,6 +98,14 @@ _awsume() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-expiration-buffer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -55,6 +55,8 @@ complete -c awsume -n "__fish_awsume_using_subcommand init" -l cmd -d 'Name of t
 complete -c awsume -n "__fish_awsume_using_subcommand init" -s h -l help -d 'Print help'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l profile -d 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -s c -l credentials-file-profile -d 'Write the credentials into this profile of the credentials file' -r
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l cache-file -d 'Reuse credentials cached in this file while they stay valid (temporary credentials only)' -r -F
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l cache-expiration-buffer -d 'Minutes before expiry at which cached credentials count as expired' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l region -d 'Region to record and to call STS in' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l json -d 'Print credential_process JSON (the default)'
@@ -62,6 +64,8 @@ complete -c awsume -n "__fish_awsume_using_subcommand export" -l pretty -d 'Inde
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l env -d 'Print NAME=value lines'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l env-export -d 'Print `export NAME=value` lines'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l exec -d 'Run CMD ARGS… with the credentials in its environment (takes every following argument)'
-complete -c awsume -n "__fish_awsume_using_subcommand export" -l refresh -d 'Ignore cached sessions'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l force -d 'With -c: overwrite long-term keys you wrote in that section'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l ensure-temporary -d 'Exchange long-term keys for a session token before output'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l refresh -d 'Ignore cached sessions and cache files'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -s h -l help -d 'Print help'

@@ -140,13 +140,25 @@ pub struct ExportArgs {
     /// Write the credentials into this profile of the credentials file
     #[arg(short = 'c', long, value_name = "NAME")]
     pub credentials_file_profile: Option<String>,
+    /// With -c: overwrite long-term keys you wrote in that section
+    #[arg(long, requires = "credentials_file_profile")]
+    pub force: bool,
+    /// Reuse credentials cached in this file while they stay valid (temporary credentials only)
+    #[arg(long, value_name = "PATH")]
+    pub cache_file: Option<PathBuf>,
+    /// Minutes before expiry at which cached credentials count as expired
+    #[arg(long, value_name = "MINUTES", default_value_t = 10)]
+    pub cache_expiration_buffer: i64,
+    /// Exchange long-term keys for a session token before output
+    #[arg(long)]
+    pub ensure_temporary: bool,
     /// Region to record and to call STS in
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
     /// MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
     #[arg(long, value_name = "CODE", env = "AWSUME_MFA_TOKEN", hide_env_values = true)]
     pub mfa_token: Option<String>,
-    /// Ignore cached sessions
+    /// Ignore cached sessions and cache files
     #[arg(long)]
     pub refresh: bool,
     /// Explain each step on stderr (never shows a secret)

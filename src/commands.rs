@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::cache::SessionCache;
+use crate::cache::{ExportCache, SessionCache};
 use crate::cli::{AwsumeArgs, ExportArgs};
 use crate::config::{Config, Files, home_dir};
 use crate::credentials::{Credentials, Secret};
@@ -23,20 +23,29 @@ struct Request<'a> {
     refresh: bool,
     mfa_token: Option<&'a str>,
     debug: bool,
+    ensure_temporary: bool,
+}
+
+/// A request planned and ready to resolve.
+struct Prepared {
+    plan: Plan,
+    resolve: resolve::Options,
+    files: Files,
 }
 
 fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
-fn resolve_request(req: Request<'_>) -> Result<(Plan, Credentials)> {
+fn prepare(req: Request<'_>) -> Result<Prepared> {
     let target = req
         .profile
         .map(str::to_string)
         .or_else(|| env_var("AWS_PROFILE"))
         .or_else(|| env_var("AWS_DEFAULT_PROFILE"))
         .unwrap_or_else(|| "default".to_string());
-    let config = Config::load(Files::locate(req.config_file, req.credentials_file))?;
+    let files = Files::locate(req.config_file, req.credentials_file);
+    let config = Config::load(files.clone())?;
     let mut plan_opts = req.plan;
     plan_opts.env_region = env_var("AWS_REGION")
         .or_else(|| env_var("AWS_DEFAULT_REGION"))
@@ -53,14 +62,14 @@ fn resolve_request(req: Request<'_>) -> Result<(Plan, Credentials)> {
             plan.region.as_deref().unwrap_or("none")
         );
     }
-    let opts = resolve::Options {
+    let resolve = resolve::Options {
         refresh: req.refresh,
         mfa_token: req.mfa_token.map(Secret::new),
         debug: req.debug,
         cache: SessionCache::new(&home_dir()),
+        ensure_temporary: req.ensure_temporary,
     };
-    let creds = resolve::resolve(&plan, &opts)?;
-    Ok((plan, creds))
+    Ok(Prepared { plan, resolve, files })
 }
 
 /// Whether `region` is the one awsume set for the profile the shell has now (`AWSUME_PROFILE`): such
@@ -94,7 +103,7 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
         write(State::unset())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let (plan, creds) = resolve_request(Request {
+    let Prepared { plan, resolve, .. } = prepare(Request {
         profile: args.profile.as_deref().or(args.profile_flag.as_deref()),
         config_file: args.config_file.as_deref(),
         credentials_file: args.credentials_file.as_deref(),
@@ -108,13 +117,15 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
         refresh: args.refresh,
         mfa_token: args.mfa_token.as_deref(),
         debug: args.debug,
+        ensure_temporary: false,
     })?;
+    let creds = resolve::resolve(&plan, &resolve)?;
     write(State::new(&plan.profile, &creds, plan.region.as_deref(), plan.exports_profile))?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn export(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
-    let (plan, creds) = resolve_request(Request {
+    let Prepared { plan, resolve, files } = prepare(Request {
         profile: args.profile.as_deref(),
         config_file: None,
         credentials_file: None,
@@ -122,13 +133,23 @@ pub fn export(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         refresh: args.refresh,
         mfa_token: args.mfa_token.as_deref(),
         debug: args.debug,
+        ensure_temporary: args.ensure_temporary,
     })?;
+    let cache = args.cache_file.as_deref().map(|path| ExportCache {
+        path,
+        profile: &plan.profile,
+        role_arn: plan.hops.last().map(|h| h.role_arn.as_str()),
+    });
+    let creds = cached_or_resolved(cache.as_ref(), &args, &plan, &resolve)?;
     let region = plan.region.as_deref();
     if args.exec {
         return deliver::exec::exec(&exec, &creds, region);
     }
-    if args.credentials_file_profile.is_some() {
-        anyhow::bail!("--credentials-file-profile is not available yet");
+    if let Some(section) = &args.credentials_file_profile {
+        let body = deliver::credfile::section_body(&creds, region);
+        let overwrite = deliver::credfile::Overwrite::UnlessUserKeys { force: args.force };
+        deliver::credfile::write(&files.credentials, section, &body, overwrite)?;
+        return Ok(ExitCode::SUCCESS);
     }
     let text = if args.env || args.env_export {
         deliver::env::render(&creds, region, args.env_export)
@@ -137,6 +158,34 @@ pub fn export(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
     };
     deliver::stdout(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--cache-file`: a valid entry for this identity, else resolve and store the result.
+fn cached_or_resolved(
+    cache: Option<&ExportCache>,
+    args: &ExportArgs,
+    plan: &Plan,
+    opts: &resolve::Options,
+) -> Result<Credentials> {
+    if let Some(cache) = cache.filter(|_| !args.refresh) {
+        let buffer = chrono::Duration::minutes(args.cache_expiration_buffer);
+        match cache.read(chrono::Utc::now(), buffer) {
+            Ok(Some(creds)) => {
+                if args.debug {
+                    eprintln!("awsume: debug: credentials from {}", crate::files::display(cache.path));
+                }
+                return Ok(creds);
+            }
+            Ok(None) => {}
+            Err(e) if args.debug => eprintln!("awsume: debug: not using the cache: {e:#}"),
+            Err(_) => {}
+        }
+    }
+    let creds = resolve::resolve(plan, opts)?;
+    if let Some(cache) = cache {
+        cache.write(&creds)?;
+    }
+    Ok(creds)
 }
 
 fn list_profiles(args: &AwsumeArgs) -> Result<ExitCode> {

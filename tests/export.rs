@@ -94,3 +94,114 @@ fn invoked_as_aws_export_credentials_it_is_export() {
         out.stderr
     );
 }
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(path).unwrap().permissions()) & 0o777
+}
+
+#[test]
+fn credentials_file_profile_rewrites_one_section_and_keeps_every_other_byte() {
+    let env = role_env();
+    let original = "# my keys, do not lose\n[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = base/secret\n\n\
+                    [exported]\naws_access_key_id = OLD\naws_session_token = OLD\n\n; keep me\n[other]\nregion: \"quoted\" \n";
+    env.credentials(original);
+    std::fs::set_permissions(
+        env.path(".aws/credentials"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o640),
+    )
+    .unwrap();
+    let out = env.run(&["export", "--profile", "r", "-c", "exported"]);
+    assert_eq!((out.status, out.stdout.as_str()), (0, ""), "{}", out.stderr);
+    let written = std::fs::read_to_string(env.path(".aws/credentials")).unwrap();
+    let (before, rest) = written.split_at(written.find("[exported]").unwrap());
+    assert_eq!(before, &original[..original.find("[exported]").unwrap()]);
+    assert!(rest.ends_with("\n\n; keep me\n[other]\nregion: \"quoted\" \n"), "{rest}");
+    for key in [
+        "aws_access_key_id = ASIA",
+        "aws_session_token = ",
+        "aws_credential_expiration = ",
+        "expiration = ",
+        "region = eu-west-2",
+        "manager = awsume",
+    ] {
+        assert!(rest.contains(key), "{key}: {rest}");
+    }
+    assert_eq!(mode(&env.path(".aws/credentials")), 0o640, "mode kept");
+    // The written profile works as a profile.
+    let json = env.run(&["export", "--profile", "exported", "--json"]).json();
+    assert!(json["AccessKeyId"].as_str().unwrap().starts_with("ASIA"));
+}
+
+#[test]
+fn credentials_file_profile_refuses_user_keys_unless_forced_and_creates_0600() {
+    let env = role_env();
+    let refused = env.run(&["export", "--profile", "r", "-c", "base"]);
+    refused.assert_clean_failure("section [base] holds long-term keys");
+    assert!(std::fs::read_to_string(env.path(".aws/credentials")).unwrap().contains("AKIABASE"));
+    let forced = env.run(&["export", "--profile", "r", "-c", "base", "--force"]);
+    assert_eq!(forced.status, 0, "{}", forced.stderr);
+    // A credentials file that does not exist yet, in a directory that does not either.
+    let fresh = TestEnv::new();
+    let mut cmd = fresh.awsume(&["export", "--profile", "r", "-c", "new"]);
+    cmd.env("AWS_SHARED_CREDENTIALS_FILE", fresh.path("new-dir/credentials"));
+    fresh.config("[profile r]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n[profile base]\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n");
+    let out = crate::testenv::run(cmd, None);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(mode(&fresh.path("new-dir/credentials")), 0o600);
+    assert_eq!(mode(&fresh.path("new-dir")), 0o700);
+}
+
+#[test]
+fn cache_file_is_reused_for_the_same_identity_only() {
+    let env = role_env();
+    env.config("[profile r]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n[profile r2]\nrole_arn = arn:aws:iam::1:role/r2\nsource_profile = base\n");
+    let cache = env.path("cache/creds.json");
+    let cache = cache.to_str().unwrap();
+    let first = env.run(&["export", "--profile", "r", "--cache-file", cache, "--json"]);
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    assert_eq!(mode(&env.path("cache/creds.json")), 0o600);
+    let second = env.run(&["export", "--profile", "r", "--cache-file", cache, "--json"]);
+    assert_eq!(second.stdout, first.stdout);
+    assert_eq!(env.actions().len(), 1, "a valid cache means no STS call");
+    let exec = env.run(&[
+        "export",
+        "--profile",
+        "r",
+        "--cache-file",
+        cache,
+        "--exec",
+        "sh",
+        "-c",
+        "printf %s \"$AWS_ACCESS_KEY_ID\"",
+    ]);
+    assert_eq!(exec.stdout, first.json()["AccessKeyId"].as_str().unwrap(), "{}", exec.stderr);
+    let other = env.run(&["export", "--profile", "r2", "--cache-file", cache, "--json", "--debug"]);
+    assert_ne!(other.json()["AccessKeyId"], first.json()["AccessKeyId"], "another profile is a miss");
+    assert!(other.stderr.contains("holds credentials of profile \"r\""), "{}", other.stderr);
+    let refreshed = env.run(&["export", "--profile", "r2", "--cache-file", cache, "--refresh"]);
+    assert_eq!(refreshed.status, 0);
+    assert_eq!(env.actions().len(), 3);
+    env.write("cache/creds.json", "{ torn");
+    let corrupt = env.run(&["export", "--profile", "r2", "--cache-file", cache, "--debug"]);
+    assert_eq!(corrupt.status, 0, "{}", corrupt.stderr);
+    assert!(corrupt.stderr.contains("not an awsume export cache"), "{}", corrupt.stderr);
+    assert!(std::fs::read_to_string(env.path("cache/creds.json")).unwrap().contains("\"Profile\": \"r2\""));
+    let buffer =
+        env.run(&["export", "--profile", "r2", "--cache-file", cache, "--cache-expiration-buffer", "120"]);
+    assert_eq!(buffer.status, 0);
+    assert_eq!(env.actions().len(), 5, "a one-hour session is inside a two-hour buffer");
+    let static_keys =
+        env.run(&["export", "--profile", "base", "--cache-file", env.path("static.json").to_str().unwrap()]);
+    assert_eq!(static_keys.status, 0);
+    assert!(!env.path("static.json").exists(), "long-term keys are never cached");
+}
+
+#[test]
+fn ensure_temporary_exchanges_long_term_keys() {
+    let env = role_env();
+    let json = env.run(&["export", "--profile", "base", "--ensure-temporary", "--json"]).json();
+    assert!(json["SessionToken"].is_string());
+    assert_eq!(env.actions(), ["GetSessionToken"]);
+    assert_eq!(env.calls()[0]["key"], "AKIABASE");
+    assert!(env.calls()[0]["params"].get("SerialNumber").is_none());
+}

@@ -23,6 +23,8 @@ pub struct Options {
     pub mfa_token: Option<Secret>,
     pub debug: bool,
     pub cache: SessionCache,
+    /// Exchange long-term keys for a session (GetSessionToken) before returning them.
+    pub ensure_temporary: bool,
 }
 
 pub fn resolve(plan: &Plan, opts: &Options) -> Result<Credentials> {
@@ -53,6 +55,14 @@ impl Resolver<'_> {
             creds = self
                 .assume(&creds, hop)
                 .with_context(|| format!("profile \"{}\": AssumeRole {}", hop.profile, hop.role_arn))?;
+        }
+        if self.opts.ensure_temporary && creds.session_token.is_none() {
+            self.debug(|| format!("GetSessionToken for long-term key {}", creds.access_key_id));
+            let net = self.net()?;
+            creds = net
+                .runtime
+                .block_on(net.sts.get_session_token(&creds, None))
+                .with_context(|| format!("profile \"{}\": GetSessionToken", plan.profile))?;
         }
         Ok(creds)
     }
@@ -139,9 +149,9 @@ impl Resolver<'_> {
         self.debug(|| format!("GetSessionToken for {serial} signed by {key_id}"));
         let net = self.net()?;
         let session =
-            net.runtime.block_on(net.sts.get_session_token(long_term, serial, &code)).with_context(|| {
-                format!("profile \"{}\": GetSessionToken with MFA {serial}", self.plan.source_profile)
-            })?;
+            net.runtime.block_on(net.sts.get_session_token(long_term, Some((serial, &code)))).with_context(
+                || format!("profile \"{}\": GetSessionToken with MFA {serial}", self.plan.source_profile),
+            )?;
         cache.write(key_id, &session, self.plan.region.as_deref())?;
         Ok(session)
     }

@@ -71,17 +71,17 @@ impl Sts {
         from_sts(out.credentials())
     }
 
+    /// A session for long-term keys, with an MFA `(serial, code)` where one is given.
     pub async fn get_session_token(
         &self,
         creds: &Credentials,
-        serial: &str,
-        code: &Secret,
+        mfa: Option<(&str, &Secret)>,
     ) -> Result<Credentials> {
         let out = self
             .client
             .get_session_token()
-            .serial_number(serial)
-            .token_code(code.expose())
+            .set_serial_number(mfa.map(|(serial, _)| serial.to_string()))
+            .set_token_code(mfa.map(|(_, code)| code.expose().to_string()))
             .customize()
             .config_override(signed_by(creds))
             .send()

@@ -1,0 +1,217 @@
+//! Writing one section of the shared credentials file. The edit is line based and pure: every byte
+//! outside the section written (comments, order, other sections, quoting, line endings) is kept.
+//! The write is atomic (temp + rename), serialized between awsume processes by a directory lock,
+//! keeps the file's mode (0600 when new) and follows a symlinked file to its target.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::cache::format_local;
+use crate::credentials::Credentials;
+use crate::files::{self, display};
+
+/// Which existing sections may be replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overwrite {
+    /// `export -c`: anything but long-term keys the user wrote, unless forced.
+    UnlessUserKeys { force: bool },
+}
+
+/// The lines awsume writes for `creds`, marked as awsume's.
+pub fn section_body(creds: &Credentials, region: Option<&str>) -> Vec<(&'static str, String)> {
+    let mut body = vec![
+        ("aws_access_key_id", creds.access_key_id.clone()),
+        ("aws_secret_access_key", creds.secret_access_key.expose().to_string()),
+    ];
+    if let Some(token) = &creds.session_token {
+        body.push(("aws_session_token", token.expose().to_string()));
+    }
+    if let Some(exp) = creds.expiration {
+        body.push(("expiration", format_local(exp)));
+        body.push(("aws_credential_expiration", creds.expiration_rfc3339().unwrap_or_default()));
+    }
+    if let Some(region) = region {
+        body.push(("region", region.to_string()));
+    }
+    body.push(("manager", "awsume".to_string()));
+    body
+}
+
+/// `text` with section `[name]` replaced by `body` (or appended when absent).
+pub fn edit(text: &str, name: &str, body: &[(&str, String)], overwrite: Overwrite) -> Result<String> {
+    if name.is_empty() || name.trim() != name || name.contains([']', '\n', '\r']) {
+        bail!("{name:?} cannot be a section name in a credentials file");
+    }
+    for (key, value) in body {
+        if value.contains(['\n', '\r']) || value.trim() != value {
+            bail!(
+                "the value for {key} has a line break or surrounding spaces, which a credentials file cannot hold"
+            );
+        }
+    }
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut section = format!("[{name}]{newline}");
+    for (key, value) in body {
+        section.push_str(&format!("{key} = {value}{newline}"));
+    }
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let header_name = |line: &str| -> Option<String> {
+        let t = line.trim();
+        let inner = t.strip_prefix('[')?;
+        Some(inner[..inner.rfind(']')?].trim().to_string())
+    };
+    let Some(start) = lines.iter().position(|l| header_name(l).as_deref() == Some(name)) else {
+        let mut out = text.to_string();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push_str(newline);
+        }
+        if !out.is_empty() && !out.ends_with(&format!("{newline}{newline}")) {
+            out.push_str(newline);
+        }
+        out.push_str(&section);
+        return Ok(out);
+    };
+    let next = lines[start + 1..]
+        .iter()
+        .position(|l| header_name(l).is_some())
+        .map_or(lines.len(), |i| start + 1 + i);
+    // Blank and comment lines before the next header stay: they belong to what follows.
+    let mut end = next;
+    while end > start + 1 && is_blank_or_comment(lines[end - 1]) {
+        end -= 1;
+    }
+    let existing: Vec<(String, String)> = lines[start + 1..end]
+        .iter()
+        .filter_map(|l| l.split_once(['=', ':']))
+        .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_string()))
+        .collect();
+    let has = |key: &str| existing.iter().any(|(k, v)| k == key && !v.is_empty());
+    let ours = existing.iter().any(|(k, v)| k == "manager" && v == "awsume");
+    let Overwrite::UnlessUserKeys { force } = overwrite;
+    if !force && !ours && has("aws_access_key_id") && !has("aws_session_token") {
+        bail!(
+            "section [{name}] holds long-term keys awsume did not write; not overwriting them (--force does)"
+        );
+    }
+    let mut out: String = lines[..start].concat();
+    out.push_str(&section);
+    if end < lines.len() && !lines[end - 1].ends_with('\n') {
+        out.push_str(newline);
+    }
+    out.push_str(&lines[end..].concat());
+    Ok(out)
+}
+
+fn is_blank_or_comment(line: &str) -> bool {
+    let t = line.trim();
+    t.is_empty() || t.starts_with('#') || t.starts_with(';')
+}
+
+/// Writes section `name` of the credentials file at `path`.
+pub fn write(path: &Path, name: &str, body: &[(&str, String)], overwrite: Overwrite) -> Result<()> {
+    // Write through a symlinked file (dotfile managers) instead of replacing the link.
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    files::private_dir(dir).with_context(|| format!("cannot create {}", display(dir)))?;
+    let lock = std::fs::File::open(dir).with_context(|| format!("cannot open {}", display(dir)))?;
+    lock.lock().with_context(|| format!("cannot lock {}", display(dir)))?;
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => {
+            String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", display(&path)))?
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", display(&path))),
+    };
+    let updated = edit(&text, name, body, overwrite).with_context(|| display(&path))?;
+    let mode = files::existing_mode(&path).unwrap_or(0o600);
+    files::write_atomic(&path, updated.as_bytes(), mode)
+        .with_context(|| format!("cannot write {}", display(&path)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FORCE: Overwrite = Overwrite::UnlessUserKeys { force: true };
+    const SAFE: Overwrite = Overwrite::UnlessUserKeys { force: false };
+
+    fn body(key: &str) -> Vec<(&'static str, String)> {
+        vec![("aws_access_key_id", key.to_string()), ("manager", "awsume".to_string())]
+    }
+
+    #[test]
+    fn replaces_only_the_section_and_keeps_every_other_byte() {
+        let text = "# top comment\n[a]\nk = \"quoted\"\n\n[target]\naws_access_key_id = OLD\naws_session_token = T\n\n; about b\n[b]\nx=1";
+        let out = edit(text, "target", &body("NEW"), SAFE).unwrap();
+        assert_eq!(
+            out,
+            "# top comment\n[a]\nk = \"quoted\"\n\n[target]\naws_access_key_id = NEW\nmanager = awsume\n\n; about b\n[b]\nx=1"
+        );
+        assert_eq!(edit(&out, "target", &body("NEW"), SAFE).unwrap(), out, "idempotent");
+    }
+
+    #[test]
+    fn appends_with_a_blank_line_and_keeps_crlf() {
+        assert_eq!(
+            edit("", "n", &body("K"), SAFE).unwrap(),
+            "[n]\naws_access_key_id = K\nmanager = awsume\n"
+        );
+        assert_eq!(
+            edit("[a]\r\nx=1", "n", &body("K"), SAFE).unwrap(),
+            "[a]\r\nx=1\r\n\r\n[n]\r\naws_access_key_id = K\r\nmanager = awsume\r\n"
+        );
+        assert_eq!(
+            edit("[a]\nx=1\n\n", "n", &body("K"), SAFE).unwrap(),
+            "[a]\nx=1\n\n[n]\naws_access_key_id = K\nmanager = awsume\n"
+        );
+    }
+
+    #[test]
+    fn refuses_long_term_keys_the_user_wrote_unless_forced() {
+        let text = "[prod]\naws_access_key_id = AKIAUSER\naws_secret_access_key = s\n";
+        let err = edit(text, "prod", &body("NEW"), SAFE).unwrap_err().to_string();
+        assert!(err.contains("long-term keys"), "{err}");
+        assert!(edit(text, "prod", &body("NEW"), FORCE).is_ok());
+        let ours = "[prod]\naws_access_key_id = AKIAEXPORTED\nmanager = awsume\n";
+        assert!(edit(ours, "prod", &body("NEW"), SAFE).is_ok());
+    }
+
+    #[test]
+    fn refuses_what_an_ini_file_cannot_hold() {
+        assert!(edit("", "a]b", &body("K"), SAFE).is_err());
+        assert!(edit("", "n", &body("K\nx = y"), SAFE).is_err());
+        assert!(edit("", "n", &body(" K"), SAFE).is_err());
+    }
+
+    proptest::proptest! {
+        /// Whatever the file holds: the bytes before the section are kept, every other section
+        /// reads the same afterwards, and the section then holds exactly the body.
+        #[test]
+        fn other_bytes_survive(
+            lines in proptest::collection::vec("(\\[(a|b|target)\\]|[a-z_]{1,5} ?= ?[A-Za-z0-9\"' ]{0,6}|#.{0,5}|;x|)", 0..20),
+            crlf in proptest::bool::ANY,
+        ) {
+            let text = lines.join(if crlf { "\r\n" } else { "\n" });
+            let Ok(out) = edit(&text, "target", &body("NEW"), FORCE) else { return Ok(()) };
+            if let Some(i) = text.split_inclusive('\n').position(|l| l.trim() == "[target]") {
+                let prefix: String = text.split_inclusive('\n').take(i).collect();
+                proptest::prop_assert!(out.starts_with(&prefix));
+            }
+            let sections = |t: &str| {
+                crate::config::ini::parse(t).map(|all| {
+                    all.into_iter().map(|s| (s.header, s.entries)).collect::<Vec<_>>()
+                })
+            };
+            if let (Ok(before), Ok(after)) = (sections(&text), sections(&out)) {
+                let others = |v: &Vec<(String, Vec<(String, String)>)>| {
+                    v.iter().filter(|(h, _)| h != "target").cloned().collect::<Vec<_>>()
+                };
+                proptest::prop_assert_eq!(others(&before), others(&after));
+                let target = after.iter().find(|(h, _)| h == "target").map(|(_, e)| e.clone());
+                let expected: Vec<(String, String)> = body("NEW").into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+                proptest::prop_assert_eq!(target, Some(expected));
+            }
+        }
+    }
+}
