@@ -28,6 +28,7 @@ Register-ArgumentCompleter -Native -CommandName 'aws-export-credentials' -Script
             [CompletionResult]::new('--cache-expiration-buffer', '--cache-expiration-buffer', [CompletionResultType]::ParameterName, 'Minutes before expiry at which cached credentials count as expired')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to record and to call STS in')
             [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one STS call may take, retries included')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print credential_process JSON (the default)')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Indent the JSON')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Print NAME=value lines')

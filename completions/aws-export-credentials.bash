@@ -23,7 +23,7 @@ _aws__export__credentials() {
 
     case "${cmd}" in
         aws__export__credentials)
-            opts="-c -h -V --profile --json --pretty --env --env-export --exec --credentials-file-profile --force --cache-file --cache-expiration-buffer --ensure-temporary --region --mfa-token --refresh --debug --help --version"
+            opts="-c -h -V --profile --json --pretty --env --env-export --exec --credentials-file-profile --force --cache-file --cache-expiration-buffer --ensure-temporary --region --mfa-token --refresh --timeout --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -54,6 +54,10 @@ _aws__export__credentials() {
                     return 0
                     ;;
                 --mfa-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

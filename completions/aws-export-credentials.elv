@@ -25,6 +25,7 @@ set edit:completion:arg-completer[aws-export-credentials] = {|@words|
             cand --cache-expiration-buffer 'Minutes before expiry at which cached credentials count as expired'
             cand --region 'Region to record and to call STS in'
             cand --mfa-token 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)'
+            cand --timeout 'Seconds one STS call may take, retries included'
             cand --json 'Print credential_process JSON (the default)'
             cand --pretty 'Indent the JSON'
             cand --env 'Print NAME=value lines'

@@ -4,6 +4,7 @@ complete -c aws-export-credentials -l cache-file -d 'Reuse credentials cached in
 complete -c aws-export-credentials -l cache-expiration-buffer -d 'Minutes before expiry at which cached credentials count as expired' -r
 complete -c aws-export-credentials -l region -d 'Region to record and to call STS in' -r
 complete -c aws-export-credentials -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
+complete -c aws-export-credentials -l timeout -d 'Seconds one STS call may take, retries included' -r
 complete -c aws-export-credentials -l json -d 'Print credential_process JSON (the default)'
 complete -c aws-export-credentials -l pretty -d 'Indent the JSON'
 complete -c aws-export-credentials -l env -d 'Print NAME=value lines'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_awsume_global_optspecs
-    string join \n profile= r/refresh s/show-commands u/unset shell= region= session-name= role-duration= external-id= mfa-token= config-file= credentials-file= l/list-profiles debug v/version emit= h/help
+    string join \n profile= r/refresh s/show-commands u/unset shell= region= session-name= role-duration= external-id= mfa-token= config-file= credentials-file= l/list-profiles timeout= debug v/version emit= h/help
 end
 
 function __fish_awsume_needs_command
@@ -37,6 +37,7 @@ complete -c awsume -n "__fish_awsume_needs_command" -l external-id -d 'External 
 complete -c awsume -n "__fish_awsume_needs_command" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l config-file -d 'AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]' -r -F
 complete -c awsume -n "__fish_awsume_needs_command" -l credentials-file -d 'AWS credentials file [default: $AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials]' -r -F
+complete -c awsume -n "__fish_awsume_needs_command" -l timeout -d 'Seconds one STS call may take, retries included' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l emit -d 'Machine-readable output for the shell function of SHELL' -r -f -a "bash\t''
 zsh\t''
 fish\t''
@@ -59,6 +60,7 @@ complete -c awsume -n "__fish_awsume_using_subcommand export" -l cache-file -d '
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l cache-expiration-buffer -d 'Minutes before expiry at which cached credentials count as expired' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l region -d 'Region to record and to call STS in' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l timeout -d 'Seconds one STS call may take, retries included' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l json -d 'Print credential_process JSON (the default)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l pretty -d 'Indent the JSON'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l env -d 'Print NAME=value lines'

@@ -62,7 +62,29 @@ impl SessionCache {
         }))
     }
 
+    /// The cache directory must be a real directory only its owner can write: a symlink or a
+    /// group- or world-writable directory could hand sessions to someone else.
+    pub fn check_dir(&self) -> Result<()> {
+        let meta = match std::fs::symlink_metadata(&self.dir) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e).with_context(|| format!("cannot inspect {}", files::display(&self.dir))),
+        };
+        let shown = files::display(&self.dir);
+        if meta.file_type().is_symlink() {
+            anyhow::bail!("refusing to use {shown}: it is a symlink; make it a directory of your own");
+        }
+        let mode = std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777;
+        if mode & 0o022 != 0 {
+            anyhow::bail!(
+                "refusing to use {shown}: others can write to it (mode {mode:o}); run chmod 700 {shown}"
+            );
+        }
+        Ok(())
+    }
+
     pub fn write(&self, long_term_key_id: &str, session: &Credentials, region: Option<&str>) -> Result<()> {
+        self.check_dir()?;
         let path = self.path(long_term_key_id);
         let entry = Entry {
             access_key_id: session.access_key_id.clone(),

@@ -74,6 +74,9 @@ pub struct AwsumeArgs {
     /// List profiles (name, type, role, source, MFA, region)
     #[arg(short = 'l', long)]
     pub list_profiles: bool,
+    /// Seconds one STS call may take, retries included
+    #[arg(long, value_name = "SECONDS", env = "AWSUME_TIMEOUT", default_value_t = 30)]
+    pub timeout: u64,
     /// Explain each step on stderr (never shows a secret)
     #[arg(long)]
     pub debug: bool,
@@ -161,6 +164,9 @@ pub struct ExportArgs {
     /// Ignore cached sessions and cache files
     #[arg(long)]
     pub refresh: bool,
+    /// Seconds one STS call may take, retries included
+    #[arg(long, value_name = "SECONDS", env = "AWSUME_TIMEOUT", default_value_t = 30)]
+    pub timeout: u64,
     /// Explain each step on stderr (never shows a secret)
     #[arg(long)]
     pub debug: bool,

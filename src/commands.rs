@@ -24,6 +24,7 @@ struct Request<'a> {
     mfa_token: Option<&'a str>,
     debug: bool,
     ensure_temporary: bool,
+    timeout: u64,
 }
 
 /// A request planned and ready to resolve.
@@ -68,6 +69,7 @@ fn prepare(req: Request<'_>) -> Result<Prepared> {
         debug: req.debug,
         cache: SessionCache::new(&home_dir()),
         ensure_temporary: req.ensure_temporary,
+        timeout: std::time::Duration::from_secs(req.timeout.max(1)),
     };
     Ok(Prepared { plan, resolve, files })
 }
@@ -118,6 +120,7 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
         mfa_token: args.mfa_token.as_deref(),
         debug: args.debug,
         ensure_temporary: false,
+        timeout: args.timeout,
     })?;
     let creds = resolve::resolve(&plan, &resolve)?;
     write(State::new(&plan.profile, &creds, plan.region.as_deref(), plan.exports_profile))?;
@@ -134,6 +137,7 @@ pub fn export(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         mfa_token: args.mfa_token.as_deref(),
         debug: args.debug,
         ensure_temporary: args.ensure_temporary,
+        timeout: args.timeout,
     })?;
     let cache = args.cache_file.as_deref().map(|path| ExportCache {
         path,

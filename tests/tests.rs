@@ -5,5 +5,6 @@ mod testenv;
 mod errors;
 mod export;
 mod interactive;
+mod reliability;
 mod resolve;
 mod shells;

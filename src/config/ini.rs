@@ -37,6 +37,8 @@ impl fmt::Display for ParseError {
 /// appended to the value after a newline, as ConfigParser does for nested settings like `s3 =`.
 pub fn parse(text: &str) -> Result<Vec<Section>, ParseError> {
     let mut sections: Vec<Section> = Vec::new();
+    // Header → its line, so duplicate detection stays linear in big files.
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     // (indent of the key line, index of the entry) of the key a continuation would extend.
     let mut open_key: Option<(usize, usize)> = None;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -64,11 +66,8 @@ pub fn parse(text: &str) -> Result<Vec<Section>, ParseError> {
             if header.is_empty() {
                 return Err(error(line_no, "empty section name `[]`"));
             }
-            if let Some(first) = sections.iter().find(|s| s.header == header) {
-                return Err(error(
-                    line_no,
-                    format!("section [{header}] already defined on line {}", first.line),
-                ));
+            if let Some(first) = seen.insert(header, line_no) {
+                return Err(error(line_no, format!("section [{header}] already defined on line {first}")));
             }
             sections.push(Section { header: header.to_string(), line: line_no, entries: Vec::new() });
             open_key = None;
@@ -80,7 +79,8 @@ pub fn parse(text: &str) -> Result<Vec<Section>, ParseError> {
         let Some(split) = trimmed.find(['=', ':']) else {
             return Err(error(line_no, "expected `key = value`, a [section] header or a comment"));
         };
-        let key = trimmed[..split].trim().to_lowercase();
+        let key = trimmed[..split].trim();
+        let key = if key.chars().any(char::is_uppercase) { key.to_lowercase() } else { key.to_string() };
         if key.is_empty() {
             return Err(error(line_no, "a setting with no name before `=`"));
         }

@@ -5,6 +5,7 @@ pub mod ini;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use anyhow::{Context, Result, anyhow};
 
@@ -51,8 +52,8 @@ pub fn expand_tilde(path: &Path) -> PathBuf {
 pub struct Profile {
     pub name: String,
     settings: BTreeMap<String, String>,
-    /// The file that defines it (the config file when both do), for messages.
-    pub file: PathBuf,
+    /// The file that defines it (the config file when both do), for messages; shared, not copied.
+    pub file: Rc<Path>,
 }
 
 impl Profile {
@@ -61,8 +62,8 @@ impl Profile {
         self.settings.get(key).map(String::as_str).filter(|v| !v.is_empty())
     }
 
-    pub fn new(name: &str, file: &Path, settings: impl IntoIterator<Item = (String, String)>) -> Self {
-        Self { name: name.to_string(), settings: settings.into_iter().collect(), file: file.to_path_buf() }
+    pub fn new(name: &str, file: &Rc<Path>, settings: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self { name: name.to_string(), settings: settings.into_iter().collect(), file: Rc::clone(file) }
     }
 }
 
@@ -98,12 +99,14 @@ impl Config {
         let mut profiles: BTreeMap<String, Profile> = BTreeMap::new();
         let mut sso_sessions = BTreeMap::new();
         let mut services = BTreeMap::new();
+        let config_file: Rc<Path> = Rc::from(files.config.as_path());
+        let credentials_file: Rc<Path> = Rc::from(files.credentials.as_path());
         for section in config {
             let (kind, name) = match config_section_name(&section.header) {
                 Some(found) => found,
                 None => continue,
             };
-            let profile = Profile::new(&name, &files.config, section.entries);
+            let profile = Profile::new(&name, &config_file, section.entries);
             match kind {
                 SectionKind::Profile => {
                     // `[profile default]` wins over `[default]`, as in the CLI.
@@ -125,7 +128,7 @@ impl Config {
             match profiles.get_mut(&name) {
                 Some(existing) => existing.settings.extend(section.entries),
                 None => {
-                    profiles.insert(name.clone(), Profile::new(&name, &files.credentials, section.entries));
+                    profiles.insert(name.clone(), Profile::new(&name, &credentials_file, section.entries));
                 }
             }
         }
@@ -180,6 +183,13 @@ fn config_section_name(header: &str) -> Option<(SectionKind, String)> {
         if let Some(rest) = header.strip_prefix(prefix) {
             if !rest.starts_with([' ', '\t']) {
                 continue;
+            }
+            if !rest.contains(['"', '\'', '\\']) {
+                let mut words = rest.split_whitespace();
+                return match (words.next(), words.next()) {
+                    (Some(name), None) => Some((kind, name.to_string())),
+                    _ => None,
+                };
             }
             let parts = shell_words::split(rest).ok()?;
             if let [name] = parts.as_slice() {

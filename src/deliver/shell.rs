@@ -84,15 +84,20 @@ impl State {
 
     /// Statements a person can read and run in `shell` (`-s`).
     pub fn statements(&self, shell: Shell) -> Result<String> {
+        self.render(shell, "")
+    }
+
+    /// Statements in `shell`; bash and zsh ones get `prefix` before `export`/`unset`.
+    fn render(&self, shell: Shell, prefix: &str) -> Result<String> {
         let values = self.checked()?;
         let sets = values.iter().filter_map(|(n, v)| v.as_deref().map(|v| (*n, v)));
         let unsets: Vec<&str> = values.iter().filter(|(_, v)| v.is_none()).map(|(n, _)| *n).collect();
         let mut out = String::new();
         match shell {
             Shell::Bash | Shell::Zsh => {
-                sets.for_each(|(n, v)| out.push_str(&format!("export {n}={}\n", posix_quote(v))));
+                sets.for_each(|(n, v)| out.push_str(&format!("{prefix}export {n}={}\n", posix_quote(v))));
                 if !unsets.is_empty() {
-                    out.push_str(&format!("unset {}\n", unsets.join(" ")));
+                    out.push_str(&format!("{prefix}unset {}\n", unsets.join(" ")));
                 }
             }
             Shell::Fish => {
@@ -133,7 +138,10 @@ impl State {
     pub fn protocol(&self, shell: Shell, show: bool) -> Result<String> {
         let statements = self.statements(shell)?;
         Ok(match (shell, show) {
-            (Shell::Bash | Shell::Zsh | Shell::Fish, false) => statements,
+            // What the function evaluates must not meet the user's aliases or functions: with
+            // `expand_aliases`, bash expands an alias named `unset` even inside `eval`.
+            (Shell::Bash | Shell::Zsh, false) => self.render(shell, "\\builtin ")?,
+            (Shell::Fish, false) => statements,
             (Shell::Bash | Shell::Zsh, true) => format!("printf '%s' {}\n", posix_quote(&statements)),
             (Shell::Fish, true) => format!("printf '%s' {}\n", fish_quote(&statements)),
             (Shell::Nu | Shell::Powershell, false) => {

@@ -25,6 +25,8 @@ pub struct Options {
     pub cache: SessionCache,
     /// Exchange long-term keys for a session (GetSessionToken) before returning them.
     pub ensure_temporary: bool,
+    /// The most one STS call may take, retries included.
+    pub timeout: std::time::Duration,
 }
 
 pub fn resolve(plan: &Plan, opts: &Options) -> Result<Credentials> {
@@ -80,7 +82,7 @@ impl Resolver<'_> {
                 .build()
                 .context("cannot start the async runtime")?;
             let endpoint = sts::endpoint_url(self.plan.endpoint_url.as_deref());
-            let sts = sts::Sts::new(self.plan.sts_region(), endpoint);
+            let sts = sts::Sts::new(self.plan.sts_region(), endpoint, self.opts.timeout);
             self.debug(|| format!("STS endpoint {} (region {})", sts.endpoint, self.plan.sts_region()));
             self.net = Some(Net { runtime, sts });
         }
@@ -128,6 +130,7 @@ impl Resolver<'_> {
     /// GetSessionToken with a code, written back to the cache.
     fn mfa_session(&mut self, long_term: &Credentials, serial: &str) -> Result<Credentials> {
         let cache = &self.opts.cache;
+        cache.check_dir()?;
         let key_id = &long_term.access_key_id;
         if !self.opts.refresh {
             match cache.read(key_id) {

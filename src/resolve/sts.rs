@@ -27,7 +27,8 @@ pub fn endpoint_url(from_profile: Option<&str>) -> Option<String> {
 }
 
 impl Sts {
-    pub fn new(region: &str, endpoint: Option<String>) -> Self {
+    /// `timeout` bounds each call as a whole, retries included.
+    pub fn new(region: &str, endpoint: Option<String>, timeout: Duration) -> Self {
         let shown = endpoint.clone().unwrap_or_else(|| format!("https://sts.{region}.amazonaws.com"));
         let mut config = aws_sdk_sts::Config::builder()
             .behavior_version(BehaviorVersion::latest())
@@ -35,10 +36,10 @@ impl Sts {
             .retry_config(RetryConfig::standard().with_max_attempts(3))
             .timeout_config(
                 TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(5))
-                    .read_timeout(Duration::from_secs(10))
-                    .operation_attempt_timeout(Duration::from_secs(15))
-                    .operation_timeout(Duration::from_secs(30))
+                    .connect_timeout(timeout.min(Duration::from_secs(5)))
+                    .read_timeout(timeout.min(Duration::from_secs(10)))
+                    .operation_attempt_timeout(timeout.min(Duration::from_secs(15)))
+                    .operation_timeout(timeout)
                     .build(),
             );
         if let Some(url) = endpoint {

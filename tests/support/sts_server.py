@@ -8,6 +8,8 @@
   RoleArn containing "denied"        -> AccessDenied
   RoleArn containing "throttled"     -> Throttling on the first try of each test, then moto
   RoleArn containing "broken"        -> HTTP 500 every time
+  RoleArn containing "expired"       -> ExpiredToken
+  RoleArn containing "badkey"        -> InvalidClientTokenId
   RoleArn containing "slow"          -> answers after 30 s
 Prints the port on stdout once listening; exits when stdin closes (its parent test run ended).
 """
@@ -71,6 +73,10 @@ def wrap(moto_app):
                 THROTTLED.add(test)
             if first:
                 return error(start_response, "400 Bad Request", "Throttling", "Rate exceeded")
+        if "expired" in role:
+            return error(start_response, "400 Bad Request", "ExpiredToken", "The security token included in the request is expired")
+        if "badkey" in role:
+            return error(start_response, "403 Forbidden", "InvalidClientTokenId", "The security token included in the request is invalid.")
         if "broken" in role:
             return error(start_response, "500 Internal Server Error", "InternalFailure", "try later")
         if "slow" in role:

@@ -1,0 +1,215 @@
+//! Faults, load and hostile surroundings: never a torn or lost file, never a half-configured shell,
+//! always one clear line in bounded time.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use crate::shells::{SHELLS, Sh, managed};
+use crate::testenv::{Output, TestEnv, static_keys};
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(path).unwrap().permissions()) & 0o777
+}
+
+/// Starts all `commands` at once and waits for each.
+fn all_at_once(env: &TestEnv, commands: Vec<Vec<String>>) -> Vec<Output> {
+    let children: Vec<_> = commands
+        .iter()
+        .map(|args| {
+            let mut cmd = env.awsume(&args.iter().map(String::as_str).collect::<Vec<_>>());
+            cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|c| {
+            let out = c.wait_with_output().unwrap();
+            Output {
+                status: out.status.code().unwrap_or(-1),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            }
+        })
+        .collect()
+}
+
+fn mfa_env() -> TestEnv {
+    let env = TestEnv::new();
+    env.config(
+        "[profile base]\nmfa_serial = arn:aws:iam::1:mfa/base\n\
+         [profile r]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n",
+    );
+    env.credentials(&static_keys("base", "AKIABASE", "base-secret"));
+    env
+}
+
+#[test]
+fn twenty_concurrent_writers_neither_tear_nor_lose_a_file() {
+    let env = mfa_env();
+    env.config("[profile r]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n");
+    let sections = (0..20)
+        .map(|i| ["export", "--profile", "r", "-c", &format!("written-{i}")].map(String::from).to_vec());
+    for out in all_at_once(&env, sections.collect()) {
+        assert_eq!(out.status, 0, "{}", out.stderr);
+    }
+    for i in 0..20 {
+        let out = env.run(&["export", "--profile", &format!("written-{i}"), "--json"]);
+        assert_eq!(out.status, 0, "section written-{i} lost: {}", out.stderr);
+    }
+    assert!(std::fs::read_to_string(env.path(".aws/credentials")).unwrap().starts_with("[base]\n"));
+
+    let env = mfa_env();
+    let sessions = (0..20).map(|_| {
+        ["export", "--profile", "base", "--refresh", "--mfa-token", "123456"].map(String::from).to_vec()
+    });
+    for out in all_at_once(&env, sessions.collect()) {
+        assert_eq!(out.status, 0, "{}", out.stderr);
+    }
+    let cache = std::fs::read_to_string(env.path(".awsume/cache/aws-credentials-AKIABASE")).unwrap();
+    serde_json::from_str::<serde_json::Value>(&cache).expect("a whole cache file");
+    assert_eq!(std::fs::read_dir(env.path(".awsume/cache")).unwrap().count(), 1, "no temp file left");
+
+    let file = env.path("export-cache.json").display().to_string();
+    let exports = (0..20).map(|_| {
+        ["export", "--profile", "r", "--refresh", "--mfa-token", "123456", "--cache-file", &file]
+            .map(String::from)
+            .to_vec()
+    });
+    for out in all_at_once(&env, exports.collect()) {
+        assert_eq!(out.status, 0, "{}", out.stderr);
+    }
+    serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&file).unwrap())
+        .expect("a whole cache file");
+}
+
+#[test]
+fn files_are_private_whatever_the_umask() {
+    let env = mfa_env();
+    let mut cmd = env.command("sh");
+    cmd.args([
+        "-c",
+        "umask 000; exec \"$0\" \"$@\"",
+        crate::testenv::BIN,
+        "export",
+        "--profile",
+        "r",
+        "--mfa-token",
+        "123456",
+        "-c",
+        "out",
+    ]);
+    cmd.env("AWS_SHARED_CREDENTIALS_FILE", env.path("fresh/credentials"));
+    env.config(
+        "[profile base]\nmfa_serial = arn:aws:iam::1:mfa/base\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n\
+         [profile r]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n",
+    );
+    let out = crate::testenv::run(cmd, None);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(mode(&env.path(".awsume/cache")), 0o700);
+    assert_eq!(mode(&env.path(".awsume/cache/aws-credentials-AKIABASE")), 0o600);
+    assert_eq!(mode(&env.path("fresh")), 0o700);
+    assert_eq!(mode(&env.path("fresh/credentials")), 0o600);
+}
+
+#[test]
+fn a_cache_directory_others_could_control_is_refused_before_prompting() {
+    let env = mfa_env();
+    std::fs::create_dir_all(env.path("elsewhere")).unwrap();
+    std::fs::create_dir_all(env.path(".awsume")).unwrap();
+    std::os::unix::fs::symlink(env.path("elsewhere"), env.path(".awsume/cache")).unwrap();
+    env.run(&["export", "--profile", "r"])
+        .assert_clean_failure("refusing to use ~/.awsume/cache: it is a symlink");
+    std::fs::remove_file(env.path(".awsume/cache")).unwrap();
+    std::fs::create_dir(env.path(".awsume/cache")).unwrap();
+    std::fs::set_permissions(env.path(".awsume/cache"), std::os::unix::fs::PermissionsExt::from_mode(0o777))
+        .unwrap();
+    env.run(&["export", "--profile", "r"]).assert_clean_failure("others can write to it (mode 777)");
+    assert!(env.calls().is_empty());
+}
+
+#[test]
+fn sts_faults_give_one_line_in_bounded_time_and_touch_no_cache() {
+    let env = mfa_env();
+    env.config(
+        "[profile base]\nmfa_serial = arn:aws:iam::1:mfa/base\n\
+         [profile expired]\nrole_arn = arn:aws:iam::1:role/expired\nsource_profile = base\n\
+         [profile badkey]\nrole_arn = arn:aws:iam::1:role/badkey\nsource_profile = base\n\
+         [profile slow]\nrole_arn = arn:aws:iam::1:role/slow\nsource_profile = base\n",
+    );
+    assert_eq!(env.run(&["export", "--profile", "base", "--mfa-token", "123456"]).status, 0);
+    let cache = env.path(".awsume/cache/aws-credentials-AKIABASE");
+    let cached = std::fs::read(&cache).unwrap();
+    let dead_tls = env.endpoint.replace("http://", "https://");
+    let cases: &[(&str, &[(&str, &str)], &str)] = &[
+        (
+            "expired",
+            &[],
+            "profile \"expired\": AssumeRole arn:aws:iam::1:role/expired: ExpiredToken: The security token",
+        ),
+        ("badkey", &[], "profile \"badkey\": AssumeRole arn:aws:iam::1:role/badkey: InvalidClientTokenId"),
+        (
+            "slow",
+            &[("AWSUME_TIMEOUT", "2")],
+            "profile \"slow\": AssumeRole arn:aws:iam::1:role/slow: no answer from",
+        ),
+        ("expired", &[("AWS_ENDPOINT_URL", dead_tls.as_str())], "cannot reach https://127.0.0.1"),
+        (
+            "expired",
+            &[("AWS_ENDPOINT_URL", "http://awsume-test.invalid/"), ("AWSUME_TIMEOUT", "3")],
+            "profile \"expired\": AssumeRole",
+        ),
+    ];
+    for (profile, vars, needle) in cases {
+        for args in [&["export", "--profile", profile][..], &[profile, "--emit", "bash"][..]] {
+            let mut cmd = env.awsume(args);
+            cmd.envs(vars.iter().copied());
+            let start = Instant::now();
+            let out = crate::testenv::run(cmd, None);
+            assert!(start.elapsed() < Duration::from_secs(15), "{profile}: took {:?}", start.elapsed());
+            out.assert_clean_failure(needle);
+            assert!(!out.stderr.contains("base-secret"));
+        }
+    }
+    assert_eq!(std::fs::read(&cache).unwrap(), cached, "the MFA cache is untouched");
+}
+
+/// The function survives the user's own strictness and aliases: `set -euo pipefail`, aliases named
+/// like the builtins it calls, a changed IFS, and fish's tracing.
+#[test]
+fn the_function_survives_hostile_shell_settings() {
+    let env = TestEnv::new();
+    env.credentials(&static_keys("dev", "AKIADEV", "dev secret with spaces"));
+    for shell in SHELLS {
+        let setup = match shell {
+            Sh::Bash => {
+                "shopt -s expand_aliases\nalias command='echo ALIASED' eval='echo ALIASED' unset='echo ALIASED' builtin='echo ALIASED' local='echo ALIASED'\nIFS=':/'\n"
+            }
+            Sh::Zsh => {
+                "alias command='echo ALIASED' eval='echo ALIASED' unset='echo ALIASED' builtin='echo ALIASED' local='echo ALIASED'\nIFS=':/'\n"
+            }
+            Sh::Fish => "set fish_trace 1\nfunction eval; echo ALIASED; end\n",
+            Sh::Nu => "alias from = echo ALIASED\n",
+        };
+        let script = format!("{}{}{}", shell.call(&["P"], "s1"), shell.call(&["U"], "s2"), shell.dump("d"));
+        // Aliases must exist before the function is defined, as in an rc file: load init after them.
+        let out = shell.run_after(&env, setup, &script, &[("P", "dev"), ("U", "--unset")]);
+        assert_eq!(out.status, 0, "{shell:?}: {}", out.stderr);
+        assert!(!out.stdout.contains("ALIASED"), "{shell:?}: {}", out.stdout);
+        let status = std::fs::read_to_string(env.path("s1")).unwrap();
+        assert_eq!(status.trim(), "0", "{shell:?}: {}", out.stderr);
+        assert!(managed(&env, "d").is_empty(), "{shell:?}");
+        let single = shell.run_after(
+            &env,
+            setup,
+            &format!("{}{}", shell.call(&["P"], "s3"), shell.dump("d2")),
+            &[("P", "dev")],
+        );
+        assert_eq!(
+            managed(&env, "d2").get("AWS_SECRET_ACCESS_KEY").map(String::as_str),
+            Some("dev secret with spaces"),
+            "{shell:?}: {}",
+            single.stderr
+        );
+    }
+}
