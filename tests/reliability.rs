@@ -141,7 +141,9 @@ fn sts_faults_give_one_line_in_bounded_time_and_touch_no_cache() {
     let cache = env.path(".awsume/cache/aws-credentials-AKIABASE");
     let cached = std::fs::read(&cache).unwrap();
     let dead_tls = env.endpoint.replace("http://", "https://");
-    let cases: &[(&str, &[(&str, &str)], &str)] = &[
+    /// Profile, extra environment, what stderr must say.
+    type Fault<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+    let cases: &[Fault] = &[
         (
             "expired",
             &[],
