@@ -9,6 +9,8 @@ mod config;
 mod credentials;
 mod deliver;
 mod files;
+#[cfg(test)]
+mod fuzz_tests;
 mod init;
 mod plan;
 mod resolve;

@@ -123,7 +123,7 @@ pub fn plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {
             Err(_) => {
                 let from = chain.last().expect("chain is not empty");
                 bail!(
-                    "profile \"{}\": source_profile \"{name}\" not found in {} or {}",
+                    "profile \"{}\": source_profile {name:?} not found in {} or {}",
                     from.name,
                     display(&config.files.config),
                     display(&config.files.credentials)
@@ -271,7 +271,7 @@ fn credential_source(profile: &Profile, kind: &str) -> Result<Source> {
         "Ec2InstanceMetadata" => Ok(Source::Ec2InstanceMetadata),
         "EcsContainer" => Ok(Source::EcsContainer),
         other => bail!(
-            "profile \"{}\" in {}: credential_source \"{other}\" is not one of Environment, Ec2InstanceMetadata, EcsContainer",
+            "profile \"{}\" in {}: credential_source {other:?} is not one of Environment, Ec2InstanceMetadata, EcsContainer",
             profile.name,
             display(&profile.file)
         ),
@@ -285,7 +285,7 @@ fn hop(profile: &Profile, role_arn: &str, is_target: bool, opts: &Options) -> Re
             (Some(d), _) => Some(d),
             (None, Some(text)) => Some(text.parse::<i32>().map_err(|_| {
                 anyhow!(
-                    "profile \"{}\" in {}: duration_seconds \"{text}\" is not a whole number of seconds",
+                    "profile \"{}\" in {}: duration_seconds {text:?} is not a whole number of seconds",
                     profile.name,
                     display(&profile.file)
                 )

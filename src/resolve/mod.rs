@@ -6,6 +6,9 @@ mod process;
 mod source;
 mod sts;
 
+#[cfg(test)]
+pub use process::parse as parse_process_output;
+
 use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::{Context, Result, anyhow, bail};
