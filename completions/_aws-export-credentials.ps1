@@ -37,6 +37,8 @@ Register-ArgumentCompleter -Native -CommandName 'aws-export-credentials' -Script
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With -c: overwrite long-term keys you wrote in that section')
             [CompletionResult]::new('--ensure-temporary', '--ensure-temporary', [CompletionResultType]::ParameterName, 'Exchange long-term keys for a session token before output')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore cached sessions and cache files')
+            [CompletionResult]::new('--sso-login', '--sso-login', [CompletionResultType]::ParameterName, 'Sign in to IAM Identity Center (SSO) again now, even without a terminal')
+            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Print the SSO sign-in link without opening a browser')
             [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Explain each step on stderr (never shows a secret)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

@@ -34,6 +34,8 @@ set edit:completion:arg-completer[aws-export-credentials] = {|@words|
             cand --force 'With -c: overwrite long-term keys you wrote in that section'
             cand --ensure-temporary 'Exchange long-term keys for a session token before output'
             cand --refresh 'Ignore cached sessions and cache files'
+            cand --sso-login 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
+            cand --no-browser 'Print the SSO sign-in link without opening a browser'
             cand --debug 'Explain each step on stderr (never shows a secret)'
             cand -h 'Print help'
             cand --help 'Print help'

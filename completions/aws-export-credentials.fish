@@ -13,6 +13,8 @@ complete -c aws-export-credentials -l exec -d 'Run CMD ARGS… with the credenti
 complete -c aws-export-credentials -l force -d 'With -c: overwrite long-term keys you wrote in that section'
 complete -c aws-export-credentials -l ensure-temporary -d 'Exchange long-term keys for a session token before output'
 complete -c aws-export-credentials -l refresh -d 'Ignore cached sessions and cache files'
+complete -c aws-export-credentials -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
+complete -c aws-export-credentials -l no-browser -d 'Print the SSO sign-in link without opening a browser'
 complete -c aws-export-credentials -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c aws-export-credentials -s h -l help -d 'Print help'
 complete -c aws-export-credentials -s V -l version -d 'Print version'

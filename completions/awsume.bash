@@ -29,7 +29,7 @@ _awsume() {
 
     case "${cmd}" in
         awsume)
-            opts="-r -s -u -l -v -h --profile --refresh --show-commands --unset --shell --region --session-name --role-duration --external-id --mfa-token --config-file --credentials-file --list-profiles --timeout --debug --version --emit --help init export"
+            opts="-r -s -u -l -v -h --profile --refresh --show-commands --unset --shell --region --session-name --role-duration --external-id --mfa-token --config-file --credentials-file --list-profiles --sso-login --no-browser --timeout --debug --version --emit --help init export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -87,7 +87,7 @@ _awsume() {
             return 0
             ;;
         awsume__subcmd__export)
-            opts="-c -h --profile --json --pretty --env --env-export --exec --credentials-file-profile --force --cache-file --cache-expiration-buffer --ensure-temporary --region --mfa-token --refresh --timeout --debug --help"
+            opts="-c -h --profile --json --pretty --env --env-export --exec --credentials-file-profile --force --cache-file --cache-expiration-buffer --ensure-temporary --region --mfa-token --refresh --sso-login --no-browser --timeout --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_awsume_global_optspecs
-    string join \n profile= r/refresh s/show-commands u/unset shell= region= session-name= role-duration= external-id= mfa-token= config-file= credentials-file= l/list-profiles timeout= debug v/version emit= h/help
+    string join \n profile= r/refresh s/show-commands u/unset shell= region= session-name= role-duration= external-id= mfa-token= config-file= credentials-file= l/list-profiles sso-login no-browser timeout= debug v/version emit= h/help
 end
 
 function __fish_awsume_needs_command
@@ -47,6 +47,8 @@ complete -c awsume -n "__fish_awsume_needs_command" -s r -l refresh -d 'Ignore c
 complete -c awsume -n "__fish_awsume_needs_command" -s s -l show-commands -d 'Print the commands that set the variables instead of setting them'
 complete -c awsume -n "__fish_awsume_needs_command" -s u -l unset -d 'Unset every variable awsume manages'
 complete -c awsume -n "__fish_awsume_needs_command" -s l -l list-profiles -d 'List profiles (name, type, role, source, MFA, region)'
+complete -c awsume -n "__fish_awsume_needs_command" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
+complete -c awsume -n "__fish_awsume_needs_command" -l no-browser -d 'Print the SSO sign-in link without opening a browser'
 complete -c awsume -n "__fish_awsume_needs_command" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_needs_command" -s v -l version -d 'Print the version'
 complete -c awsume -n "__fish_awsume_needs_command" -s h -l help -d 'Print help'
@@ -69,5 +71,7 @@ complete -c awsume -n "__fish_awsume_using_subcommand export" -l exec -d 'Run CM
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l force -d 'With -c: overwrite long-term keys you wrote in that section'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l ensure-temporary -d 'Exchange long-term keys for a session token before output'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l refresh -d 'Ignore cached sessions and cache files'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l no-browser -d 'Print the SSO sign-in link without opening a browser'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -s h -l help -d 'Print help'

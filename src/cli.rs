@@ -74,6 +74,12 @@ pub struct AwsumeArgs {
     /// List profiles (name, type, role, source, MFA, region)
     #[arg(short = 'l', long)]
     pub list_profiles: bool,
+    /// Sign in to IAM Identity Center (SSO) again now, even without a terminal
+    #[arg(long)]
+    pub sso_login: bool,
+    /// Print the SSO sign-in link without opening a browser
+    #[arg(long)]
+    pub no_browser: bool,
     /// Seconds one STS call may take, retries included
     #[arg(long, value_name = "SECONDS", env = "AWSUME_TIMEOUT", default_value_t = 30)]
     pub timeout: u64,
@@ -164,6 +170,12 @@ pub struct ExportArgs {
     /// Ignore cached sessions and cache files
     #[arg(long)]
     pub refresh: bool,
+    /// Sign in to IAM Identity Center (SSO) again now, even without a terminal
+    #[arg(long)]
+    pub sso_login: bool,
+    /// Print the SSO sign-in link without opening a browser
+    #[arg(long)]
+    pub no_browser: bool,
     /// Seconds one STS call may take, retries included
     #[arg(long, value_name = "SECONDS", env = "AWSUME_TIMEOUT", default_value_t = 30)]
     pub timeout: u64,

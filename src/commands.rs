@@ -25,6 +25,8 @@ struct Request<'a> {
     debug: bool,
     ensure_temporary: bool,
     timeout: u64,
+    sso_login: bool,
+    no_browser: bool,
 }
 
 /// A request planned and ready to resolve.
@@ -70,6 +72,8 @@ fn prepare(req: Request<'_>) -> Result<Prepared> {
         cache: SessionCache::new(&home_dir()),
         ensure_temporary: req.ensure_temporary,
         timeout: std::time::Duration::from_secs(req.timeout.max(1)),
+        sso_login: req.sso_login,
+        open_browser: !req.no_browser,
     };
     Ok(Prepared { plan, resolve, files })
 }
@@ -121,6 +125,8 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
         debug: args.debug,
         ensure_temporary: false,
         timeout: args.timeout,
+        sso_login: args.sso_login,
+        no_browser: args.no_browser,
     })?;
     let creds = resolve::resolve(&plan, &resolve)?;
     write(State::new(&plan.profile, &creds, plan.region.as_deref(), plan.exports_profile))?;
@@ -138,6 +144,8 @@ pub fn export(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         debug: args.debug,
         ensure_temporary: args.ensure_temporary,
         timeout: args.timeout,
+        sso_login: args.sso_login,
+        no_browser: args.no_browser,
     })?;
     let cache = args.cache_file.as_deref().map(|path| ExportCache {
         path,
@@ -199,8 +207,17 @@ fn list_profiles(args: &AwsumeArgs) -> Result<ExitCode> {
         let row = match plan::plan(&config, name, &plan::Options::default()) {
             Ok(p) => [
                 name.clone(),
-                if p.hops.is_empty() { p.source.kind().to_string() } else { "role".to_string() },
-                p.hops.last().map(|h| h.role_arn.clone()).unwrap_or_else(|| "-".into()),
+                match &p.source {
+                    _ if !p.hops.is_empty() => "role".to_string(),
+                    plan::Source::Sso(sso) if resolve::sso_signed_in(sso) => "SSO (signed in)".to_string(),
+                    plan::Source::Sso(_) => "SSO (sign-in needed)".to_string(),
+                    source => source.kind().to_string(),
+                },
+                match (&p.source, p.hops.last()) {
+                    (_, Some(hop)) => hop.role_arn.clone(),
+                    (plan::Source::Sso(sso), None) => format!("{} in {}", sso.role_name, sso.account_id),
+                    _ => "-".into(),
+                },
                 if p.source_profile == *name { "-".into() } else { p.source_profile.clone() },
                 p.mfa_session
                     .clone()

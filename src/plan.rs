@@ -39,12 +39,20 @@ pub enum Source {
         role_arn: String,
         session_name: String,
     },
-    Sso {
-        start_url: Option<String>,
-        session: Option<String>,
-        account_id: String,
-        role_name: String,
-    },
+    Sso(Sso),
+}
+
+/// An IAM Identity Center role, with its sign-in settings resolved from either config form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sso {
+    pub start_url: String,
+    /// Where the portal and OIDC calls go (`sso_region`), not the profile's region.
+    pub region: String,
+    /// `[sso-session NAME]`: tokens keyed by NAME and refreshable; `None` for the legacy form.
+    pub session: Option<String>,
+    pub scopes: Vec<String>,
+    pub account_id: String,
+    pub role_name: String,
 }
 
 impl Source {
@@ -57,7 +65,7 @@ impl Source {
             Source::EcsContainer => "credential_source EcsContainer",
             Source::Process { .. } => "credential_process",
             Source::WebIdentity { .. } => "web identity",
-            Source::Sso { .. } => "SSO",
+            Source::Sso(_) => "SSO",
         }
     }
 }
@@ -145,7 +153,7 @@ pub fn plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {
             break source;
         }
         let Some(role_arn) = profile.get("role_arn") else {
-            break own_credentials(profile)?;
+            break own_credentials(config, profile)?;
         };
         if let Some(token_file) = profile.get("web_identity_token_file") {
             break Source::WebIdentity {
@@ -234,27 +242,15 @@ fn missing(profile: &Profile, has: &str, lacks: &str) -> anyhow::Error {
 }
 
 /// A profile without a role: its own keys, process or SSO.
-fn own_credentials(profile: &Profile) -> Result<Source> {
+fn own_credentials(config: &Config, profile: &Profile) -> Result<Source> {
     if let Some(source) = static_keys(profile)? {
         return Ok(source);
     }
     if let Some(command) = profile.get("credential_process") {
         return Ok(Source::Process { command: command.to_string() });
     }
-    if let Some(account_id) = profile.get("sso_account_id") {
-        let role_name = profile.get("sso_role_name").ok_or_else(|| {
-            anyhow!(
-                "profile \"{}\" in {}: sso_account_id needs sso_role_name",
-                profile.name,
-                display(&profile.file)
-            )
-        })?;
-        return Ok(Source::Sso {
-            start_url: profile.get("sso_start_url").map(str::to_string),
-            session: profile.get("sso_session").map(str::to_string),
-            account_id: account_id.to_string(),
-            role_name: role_name.to_string(),
-        });
+    if ["sso_account_id", "sso_session", "sso_start_url"].iter().any(|k| profile.get(k).is_some()) {
+        return Ok(Source::Sso(sso(config, profile)?));
     }
     let hint =
         if profile.get("credential_source").is_some() || profile.get("web_identity_token_file").is_some() {
@@ -263,6 +259,43 @@ fn own_credentials(profile: &Profile) -> Result<Source> {
             "set aws_access_key_id and aws_secret_access_key, role_arn, credential_process or sso_account_id"
         };
     bail!("profile \"{}\" in {} has no credentials: {hint}", profile.name, display(&profile.file))
+}
+
+/// The SSO settings of `profile`: `sso_session` and its `[sso-session]` section, or the legacy
+/// `sso_start_url` + `sso_region` on the profile itself.
+fn sso(config: &Config, profile: &Profile) -> Result<Sso> {
+    let here = || format!("profile \"{}\" in {}", profile.name, display(&profile.file));
+    let need = |key: &str| {
+        profile.get(key).map(str::to_string).ok_or_else(|| anyhow!("{}: SSO needs {key}", here()))
+    };
+    let (account_id, role_name) = (need("sso_account_id")?, need("sso_role_name")?);
+    let Some(name) = profile.get("sso_session") else {
+        let (start_url, region) = (need("sso_start_url")?, need("sso_region")?);
+        return Ok(Sso { start_url, region, session: None, scopes: Vec::new(), account_id, role_name });
+    };
+    let section = config.sso_sessions.get(name).ok_or_else(|| {
+        anyhow!(
+            "{}: sso_session {name:?} has no [sso-session {name}] section in {}",
+            here(),
+            display(&config.files.config)
+        )
+    })?;
+    let from_session = |key: &str| {
+        section.get(key).map(str::to_string).ok_or_else(|| {
+            anyhow!("[sso-session {name}] in {}: {key} is not set", display(&config.files.config))
+        })
+    };
+    let (start_url, region) = (from_session("sso_start_url")?, from_session("sso_region")?);
+    for (key, value) in [("sso_start_url", &start_url), ("sso_region", &region)] {
+        if let Some(own) = profile.get(key).filter(|own| own != value) {
+            bail!("{}: {key} {own:?} differs from {value:?} in [sso-session {name}]", here());
+        }
+    }
+    let scopes = section
+        .get("sso_registration_scopes")
+        .map(|s| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect())
+        .unwrap_or_else(|| vec!["sso:account:access".to_string()]);
+    Ok(Sso { start_url, region, session: Some(name.to_string()), scopes, account_id, role_name })
 }
 
 fn credential_source(profile: &Profile, kind: &str) -> Result<Source> {
@@ -519,6 +552,42 @@ aws_access_key_id = AKIAHALF
         assert_eq!(session_name("x"), "awsume-x");
         assert_eq!(session_name(&"n".repeat(100)).len(), 64);
         assert_eq!(session_name("ok_+=,.@-1"), "ok_+=,.@-1");
+    }
+
+    #[test]
+    fn sso_in_both_forms_and_its_errors() {
+        let c = config(
+            "[profile legacy]\nsso_start_url = https://a.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = 1\nsso_role_name = R\n\
+             [profile modern]\nsso_session = corp\nsso_account_id = 2\nsso_role_name = Admin\n\
+             [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-2\nsso_registration_scopes = sso:account:access, x\n\
+             [profile ghost]\nsso_session = nope\nsso_account_id = 2\nsso_role_name = Admin\n\
+             [profile mismatch]\nsso_session = corp\nsso_start_url = https://other/start\nsso_account_id = 2\nsso_role_name = Admin\n\
+             [profile norole]\nsso_session = corp\nsso_account_id = 2\n\
+             [profile on-sso]\nrole_arn = arn:aws:iam::3:role/x\nsource_profile = modern\n",
+            "",
+        );
+        let sso_of = |name: &str| match plan(&c, name, &Options::default()).map(|p| p.source) {
+            Ok(Source::Sso(s)) => Ok(s),
+            Ok(other) => panic!("{other:?}"),
+            Err(e) => Err(e.to_string()),
+        };
+        let legacy = sso_of("legacy").unwrap();
+        assert_eq!(
+            (legacy.start_url.as_str(), legacy.region.as_str(), legacy.session),
+            ("https://a.awsapps.com/start", "eu-west-1", None)
+        );
+        let modern = sso_of("modern").unwrap();
+        assert_eq!(
+            (modern.region.as_str(), modern.session.as_deref(), modern.scopes.len()),
+            ("us-east-2", Some("corp"), 2)
+        );
+        assert!(
+            sso_of("ghost").unwrap_err().contains("sso_session \"nope\" has no [sso-session nope] section")
+        );
+        assert!(sso_of("mismatch").unwrap_err().contains("sso_start_url \"https://other/start\" differs"));
+        assert!(sso_of("norole").unwrap_err().contains("SSO needs sso_role_name"));
+        assert_eq!(sso_of("on-sso").unwrap().role_name, "Admin");
+        assert_eq!(plan(&c, "on-sso", &Options::default()).unwrap().hops.len(), 1);
     }
 
     #[test]

@@ -8,3 +8,4 @@ mod interactive;
 mod reliability;
 mod resolve;
 mod shells;
+mod sso;

@@ -82,7 +82,6 @@ impl std::fmt::Debug for Profile {
 pub struct Config {
     pub files: Files,
     pub profiles: BTreeMap<String, Profile>,
-    #[allow(dead_code)] // read by SSO resolution (issue 7)
     pub sso_sessions: BTreeMap<String, Profile>,
     pub services: BTreeMap<String, Profile>,
 }

@@ -4,6 +4,9 @@
 
 mod process;
 mod source;
+mod sso;
+
+pub use sso::signed_in as sso_signed_in;
 mod sts;
 
 #[cfg(test)]
@@ -30,6 +33,9 @@ pub struct Options {
     pub ensure_temporary: bool,
     /// The most one STS call may take, retries included.
     pub timeout: std::time::Duration,
+    /// Sign in to SSO again now (and allow it without a terminal).
+    pub sso_login: bool,
+    pub open_browser: bool,
 }
 
 pub fn resolve(plan: &Plan, opts: &Options) -> Result<Credentials> {
@@ -84,7 +90,7 @@ impl Resolver<'_> {
                 .enable_all()
                 .build()
                 .context("cannot start the async runtime")?;
-            let endpoint = sts::endpoint_url(self.plan.endpoint_url.as_deref());
+            let endpoint = sts::endpoint_url("AWS_ENDPOINT_URL_STS", self.plan.endpoint_url.as_deref());
             let sts = sts::Sts::new(self.plan.sts_region(), endpoint, self.opts.timeout);
             self.debug(|| format!("STS endpoint {} (region {})", sts.endpoint, self.plan.sts_region()));
             self.net = Some(Net { runtime, sts });
@@ -123,8 +129,16 @@ impl Resolver<'_> {
                     .block_on(net.sts.assume_role_with_web_identity(role_arn, session_name, &token))
                     .with_context(|| format!("AssumeRoleWithWebIdentity {role_arn}"))
             }
-            Source::Sso { .. } => {
-                bail!("SSO profiles are not supported yet; use `aws sso login` and a credential_process")
+            Source::Sso(sso) => {
+                let login = sso::Login {
+                    force: self.opts.sso_login,
+                    open_browser: self.opts.open_browser,
+                    timeout: self.opts.timeout,
+                    debug: self.opts.debug,
+                };
+                let profile = self.plan.source_profile.clone();
+                let net = self.net()?;
+                net.runtime.block_on(sso::credentials(sso, &profile, &login))
             }
         }
     }

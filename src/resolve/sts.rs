@@ -1,10 +1,11 @@
 //! The one STS client: explicit region, explicit credentials, bounded timeouts, endpoint overrides.
 //! One client (one HTTP connection pool) serves every hop; each call carries its own credentials.
+//! Also the settings, endpoint rules and error wording every AWS client of ours shares.
 
 use std::time::Duration;
 
 use anyhow::{Result, anyhow};
-use aws_sdk_sts::config::{BehaviorVersion, Region, retry::RetryConfig, timeout::TimeoutConfig};
+use aws_sdk_sts::config::{Region, timeout::TimeoutConfig};
 use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use chrono::{DateTime, Utc};
 
@@ -17,31 +18,44 @@ pub struct Sts {
     pub endpoint: String,
 }
 
-/// `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, then the profile's, as the SDKs rank them.
-pub fn endpoint_url(from_profile: Option<&str>) -> Option<String> {
+/// The service's own variable (`AWS_ENDPOINT_URL_STS`), `AWS_ENDPOINT_URL`, then the profile's, as
+/// the SDKs rank them.
+pub fn endpoint_url(service_var: &str, from_profile: Option<&str>) -> Option<String> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     if env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
         return None;
     }
-    env("AWS_ENDPOINT_URL_STS").or_else(|| env("AWS_ENDPOINT_URL")).or(from_profile.map(str::to_string))
+    env(service_var).or_else(|| env("AWS_ENDPOINT_URL")).or(from_profile.map(str::to_string))
 }
+
+/// Retries and timeouts for every client: `timeout` bounds each call as a whole, retries included.
+pub fn timeouts(timeout: Duration) -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(timeout.min(Duration::from_secs(5)))
+        .read_timeout(timeout.min(Duration::from_secs(10)))
+        .operation_attempt_timeout(timeout.min(Duration::from_secs(15)))
+        .operation_timeout(timeout)
+        .build()
+}
+
+/// Applies the shared settings to any SDK crate's config builder (they share method names, not a
+/// trait): latest behaviour, standard retries, bounded timeouts.
+macro_rules! settings {
+    ($builder:expr, $timeout:expr) => {
+        $builder
+            .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
+            .retry_config(aws_sdk_sts::config::retry::RetryConfig::standard().with_max_attempts(3))
+            .timeout_config($crate::resolve::sts::timeouts($timeout))
+    };
+}
+pub(crate) use settings;
 
 impl Sts {
     /// `timeout` bounds each call as a whole, retries included.
     pub fn new(region: &str, endpoint: Option<String>, timeout: Duration) -> Self {
         let shown = endpoint.clone().unwrap_or_else(|| format!("https://sts.{region}.amazonaws.com"));
-        let mut config = aws_sdk_sts::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(region.to_string()))
-            .retry_config(RetryConfig::standard().with_max_attempts(3))
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(timeout.min(Duration::from_secs(5)))
-                    .read_timeout(timeout.min(Duration::from_secs(10)))
-                    .operation_attempt_timeout(timeout.min(Duration::from_secs(15)))
-                    .operation_timeout(timeout)
-                    .build(),
-            );
+        let mut config =
+            settings!(aws_sdk_sts::Config::builder(), timeout).region(Region::new(region.to_string()));
         if let Some(url) = endpoint {
             config = config.endpoint_url(url);
         }
@@ -133,9 +147,10 @@ fn from_sts(creds: Option<&aws_sdk_sts::types::Credentials>) -> Result<Credentia
 }
 
 /// One line for people: the service's code and message, or what went wrong on the way.
-fn describe<E>(err: SdkError<E, aws_sdk_sts::config::http::HttpResponse>, endpoint: &str) -> String
+pub fn describe<E, R>(err: SdkError<E, R>, endpoint: &str) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
 {
     let text = match &err {
         SdkError::ServiceError(service) => {

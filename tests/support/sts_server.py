@@ -11,6 +11,11 @@
   RoleArn containing "expired"       -> ExpiredToken
   RoleArn containing "badkey"        -> InvalidClientTokenId
   RoleArn containing "slow"          -> answers after 30 s
+- moto has no IAM Identity Center: a small stub of the SSO portal (GetRoleCredentials) and SSO-OIDC
+  (RegisterClient, StartDeviceAuthorization, CreateToken) answers on the same port, per test:
+  bearer token "expired-token" -> UnauthorizedException; a device code is "authorization_pending"
+  twice, then granted (userCode "WDJB-MJHT"); device code for start URL containing "slowdown" answers
+  slow_down once; containing "expire" answers expired_token; refresh token "bad-refresh" -> invalid_grant.
 Prints the port on stdout once listening; exits when stdin closes (its parent test run ended).
 """
 
@@ -23,8 +28,10 @@ import time
 import urllib.parse
 
 from moto.server import DomainDispatcherApplication, create_backend_app
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
+SSO_ROUTES = {"/federation/credentials", "/client/register", "/device_authorization", "/token"}
+PENDING: dict[str, int] = {}
 LOCK = threading.Lock()
 CALLS: dict[str, list] = {}
 THROTTLED: set = set()
@@ -37,6 +44,61 @@ def error(start_response, status, code, message):
     ).encode()
     start_response(status, [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))])
     return [body]
+
+
+def send_json(start_response, status, body, error_type=None):
+    data = json.dumps(body).encode()
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    if error_type:
+        headers.append(("x-amzn-errortype", error_type))
+    start_response(status, headers)
+    return [data]
+
+
+def sso(test, route, environ, raw, start_response):
+    """The SSO portal and SSO-OIDC stub; records each call like the STS ones."""
+    body = json.loads(raw or b"{}") if route != "/federation/credentials" else {}
+    query = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", "")))
+    token = environ.get("awsume.sso_bearer_token")
+    action = {"/federation/credentials": "GetRoleCredentials", "/client/register": "RegisterClient",
+              "/device_authorization": "StartDeviceAuthorization", "/token": "CreateToken"}[route]
+    with LOCK:
+        CALLS.setdefault(test, []).append({"action": action, "key": None, "params": {**query, **body, "bearer": token}})
+    if action == "GetRoleCredentials":
+        if token in (None, "", "expired-token"):
+            return send_json(start_response, "401 Unauthorized", {"message": "Session token not found or invalid"},
+                             "UnauthorizedException")
+        expiration = int((time.time() + 3600) * 1000)
+        return send_json(start_response, "200 OK", {"roleCredentials": {
+            "accessKeyId": f"ASIASSO{query.get('account_id', '')}", "secretAccessKey": "sso-secret",
+            "sessionToken": f"sso-session-for-{query.get('role_name')}", "expiration": expiration}})
+    if action == "RegisterClient":
+        return send_json(start_response, "200 OK", {"clientId": f"client-{test}", "clientSecret": "client-secret",
+                                                    "clientIdIssuedAt": int(time.time()),
+                                                    "clientSecretExpiresAt": int(time.time()) + 90 * 86400})
+    if action == "StartDeviceAuthorization":
+        url = body.get("startUrl", "")
+        return send_json(start_response, "200 OK", {
+            "deviceCode": f"device|{url}", "userCode": "WDJB-MJHT", "verificationUri": "https://device.sso.example/",
+            "verificationUriComplete": "https://device.sso.example/?user_code=WDJB-MJHT", "expiresIn": 600, "interval": 1})
+    grant = body.get("grantType", "")
+    if grant == "refresh_token":
+        if body.get("refreshToken") == "bad-refresh":
+            return send_json(start_response, "400 Bad Request", {"error": "invalid_grant"}, "InvalidGrantException")
+        return send_json(start_response, "200 OK", {"accessToken": "refreshed-token", "tokenType": "Bearer",
+                                                    "expiresIn": 3600, "refreshToken": "next-refresh"})
+    device = body.get("deviceCode", "")
+    with LOCK:
+        tries = PENDING[test + device] = PENDING.get(test + device, 0) + 1
+    if "expire" in device:
+        return send_json(start_response, "400 Bad Request", {"error": "expired_token"}, "ExpiredTokenException")
+    if "slowdown" in device and tries == 1:
+        return send_json(start_response, "400 Bad Request", {"error": "slow_down"}, "SlowDownException")
+    if tries <= 2:
+        return send_json(start_response, "400 Bad Request", {"error": "authorization_pending"},
+                         "AuthorizationPendingException")
+    return send_json(start_response, "200 OK", {"accessToken": "device-token", "tokenType": "Bearer",
+                                                "expiresIn": 28800, "refreshToken": "device-refresh"})
 
 
 def wrap(moto_app):
@@ -54,6 +116,8 @@ def wrap(moto_app):
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(raw)
+        if environ["PATH_INFO"] in SSO_ROUTES:
+            return sso(test, environ["PATH_INFO"], environ, raw, start_response)
         params = dict(urllib.parse.parse_qsl(raw.decode("utf-8", "replace")))
         auth = environ.get("HTTP_AUTHORIZATION", "")
         key = re.search(r"Credential=([^/]+)/", auth)
@@ -86,8 +150,23 @@ def wrap(moto_app):
     return app
 
 
+class Handler(WSGIRequestHandler):
+    """werkzeug drops headers with `_` in their names; the SSO portal's bearer header has one."""
+
+    def make_environ(self):
+        environ = super().make_environ()
+        token = self.headers.get("x-amz-sso_bearer_token")
+        if token is not None:
+            environ["awsume.sso_bearer_token"] = token
+        return environ
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
 def main():
-    server = make_server("127.0.0.1", 0, wrap(DomainDispatcherApplication(create_backend_app)), threaded=True)
+    app = wrap(DomainDispatcherApplication(create_backend_app))
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Handler)
     print(server.server_port, flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sys.stdin.read()  # returns when the parent closes our stdin or exits

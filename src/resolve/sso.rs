@@ -1,0 +1,335 @@
+//! IAM Identity Center: the sign-in token the AWS CLI keeps in `~/.aws/sso/cache/<sha1>.json` (same
+//! names and JSON, so `aws sso login` and awsume sign in once for both), refreshed with its refresh
+//! token, or a new device-code sign-in; then GetRoleCredentials. Never waits for a sign-in nobody
+//! can see: without a terminal it stops and says how to sign in.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use aws_sdk_ssooidc::operation::create_token::CreateTokenError;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use sha1::{Digest, Sha1};
+
+use super::sts::{describe, endpoint_url, settings};
+use crate::credentials::{Credentials, Secret};
+use crate::files;
+use crate::plan::Sso;
+
+/// How a missing or expired sign-in may be replaced.
+pub struct Login {
+    /// `--sso-login`: sign in again even with a valid token, and even without a terminal.
+    pub force: bool,
+    pub open_browser: bool,
+    pub timeout: Duration,
+    pub debug: bool,
+}
+
+/// The CLI's token file; fields awsume does not know are kept as they are.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Token {
+    start_url: String,
+    region: String,
+    access_token: String,
+    expires_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client_secret: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    registration_expires_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<String>,
+    #[serde(flatten)]
+    other: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `2026-11-24T23:00:00Z`, or the CLI v1 form `2026-11-24T23:00:00UTC`.
+fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.strip_suffix("UTC").map(|t| format!("{t}Z")).unwrap_or_else(|| text.to_string());
+    DateTime::parse_from_rfc3339(&text).ok().map(|t| t.with_timezone(&Utc))
+}
+
+fn format_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn valid_for(text: Option<&str>, margin: chrono::Duration) -> bool {
+    text.and_then(parse_time).is_some_and(|t| t > Utc::now() + margin)
+}
+
+/// Where the CLI keeps the token: SHA-1 of the session name, or of the start URL (legacy form).
+fn cache_path(sso: &Sso) -> PathBuf {
+    let key = sso.session.as_deref().unwrap_or(&sso.start_url);
+    let digest = hex::encode(Sha1::digest(key.as_bytes()));
+    crate::config::home_dir().join(".aws/sso/cache").join(format!("{digest}.json"))
+}
+
+fn read_token(path: &std::path::Path) -> Result<Option<Token>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|_| anyhow!("{} is not an SSO token cache", files::display(path))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", files::display(path))),
+    }
+}
+
+fn write_token(path: &std::path::Path, token: &Token) -> Result<()> {
+    let dir = path.parent().expect("the cache path has a directory");
+    files::private_dir(dir).with_context(|| format!("cannot create {}", files::display(dir)))?;
+    let json = serde_json::to_string_pretty(token).context("cannot encode the SSO token")?;
+    files::write_atomic(path, json.as_bytes(), 0o600)
+        .with_context(|| format!("cannot write {}", files::display(path)))
+}
+
+/// Whether the token cache holds a sign-in for `sso` that is still valid (no network).
+pub fn signed_in(sso: &Sso) -> bool {
+    read_token(&cache_path(sso)).ok().flatten().is_some_and(|t| {
+        t.start_url == sso.start_url && valid_for(Some(&t.expires_at), chrono::Duration::zero())
+    })
+}
+
+pub async fn credentials(sso: &Sso, profile: &str, login: &Login) -> Result<Credentials> {
+    let path = cache_path(sso);
+    let oidc_endpoint = endpoint_url("AWS_ENDPOINT_URL_SSO_OIDC", None);
+    let debug = |m: String| {
+        if login.debug {
+            eprintln!("awsume: debug: {m}");
+        }
+    };
+    let cached = match read_token(&path) {
+        Ok(t) => t.filter(|t| t.start_url == sso.start_url),
+        Err(e) => {
+            debug(format!("ignoring the SSO token cache: {e:#}"));
+            None
+        }
+    };
+    let oidc = || {
+        let config = settings!(aws_sdk_ssooidc::Config::builder(), login.timeout);
+        let config = match oidc_endpoint.clone() {
+            Some(url) => config.endpoint_url(url),
+            None => config,
+        };
+        aws_sdk_ssooidc::Client::from_conf(
+            config.region(aws_sdk_ssooidc::config::Region::new(sso.region.clone())).build(),
+        )
+    };
+    let token = match cached {
+        Some(t) if !login.force && valid_for(Some(&t.expires_at), chrono::Duration::minutes(5)) => {
+            debug(format!("SSO token from {}", files::display(&path)));
+            t
+        }
+        Some(t)
+            if !login.force
+                && t.refresh_token.is_some()
+                && valid_for(t.registration_expires_at.as_deref(), chrono::Duration::zero()) =>
+        {
+            debug("refreshing the SSO token".to_string());
+            match refresh(&oidc(), t).await {
+                Ok(t) => {
+                    write_token(&path, &t)?;
+                    t
+                }
+                Err(e) => {
+                    debug(format!("refresh failed: {e:#}"));
+                    let t = sign_in(&oidc(), sso, profile, None, login).await?;
+                    write_token(&path, &t)?;
+                    t
+                }
+            }
+        }
+        previous => {
+            let t = sign_in(&oidc(), sso, profile, previous.as_ref(), login).await?;
+            write_token(&path, &t)?;
+            t
+        }
+    };
+    let portal_config = settings!(aws_sdk_sso::Config::builder(), login.timeout)
+        .region(aws_sdk_sso::config::Region::new(sso.region.clone()));
+    let portal_config = match endpoint_url("AWS_ENDPOINT_URL_SSO", None) {
+        Some(url) => portal_config.endpoint_url(url),
+        None => portal_config,
+    };
+    let shown = format!("the SSO portal in {}", sso.region);
+    let out = aws_sdk_sso::Client::from_conf(portal_config.build())
+        .get_role_credentials()
+        .account_id(&sso.account_id)
+        .role_name(&sso.role_name)
+        .access_token(&token.access_token)
+        .send()
+        .await
+        .map_err(|e| {
+            let unauthorized = e.as_service_error().is_some_and(|s| s.is_unauthorized_exception());
+            let hint = if unauthorized {
+                format!(" (sign in again: awsume --sso-login {profile})")
+            } else {
+                String::new()
+            };
+            anyhow!(
+                "GetRoleCredentials {} in {}: {}{hint}",
+                sso.role_name,
+                sso.account_id,
+                describe(e, &shown)
+            )
+        })?;
+    let c = out.role_credentials().ok_or_else(|| anyhow!("the SSO portal answered without credentials"))?;
+    let (Some(key), Some(secret), Some(token)) =
+        (c.access_key_id(), c.secret_access_key(), c.session_token())
+    else {
+        bail!("the SSO portal answered with incomplete credentials");
+    };
+    Ok(Credentials {
+        access_key_id: key.to_string(),
+        secret_access_key: Secret::new(secret),
+        session_token: Some(Secret::new(token)),
+        expiration: DateTime::<Utc>::from_timestamp_millis(c.expiration()),
+    })
+}
+
+async fn refresh(oidc: &aws_sdk_ssooidc::Client, mut token: Token) -> Result<Token> {
+    let out = oidc
+        .create_token()
+        .grant_type("refresh_token")
+        .set_client_id(token.client_id.clone())
+        .set_client_secret(token.client_secret.clone())
+        .set_refresh_token(token.refresh_token.clone())
+        .send()
+        .await
+        .map_err(|e| anyhow!("{}", describe(e, "SSO OIDC")))?;
+    token.access_token = out.access_token().unwrap_or_default().to_string();
+    token.expires_at = format_time(Utc::now() + chrono::Duration::seconds(out.expires_in().into()));
+    if let Some(next) = out.refresh_token() {
+        token.refresh_token = Some(next.to_string());
+    }
+    Ok(token)
+}
+
+/// The OAuth device-code sign-in: the person confirms a code in a browser while we poll.
+async fn sign_in(
+    oidc: &aws_sdk_ssooidc::Client,
+    sso: &Sso,
+    profile: &str,
+    previous: Option<&Token>,
+    login: &Login,
+) -> Result<Token> {
+    if !login.force && !std::io::stderr().is_terminal() {
+        bail!(
+            "the SSO sign-in for {} has expired and there is no terminal to sign in from: run `awsume --sso-login {profile}` (or `aws sso login --profile {profile}`)",
+            sso.start_url
+        );
+    }
+    let fail = |e| anyhow!("{}", describe(e, "SSO OIDC"));
+    // A client registration lasts about 90 days; reuse the one cached with the token.
+    let registration = previous.and_then(|t| {
+        let valid = valid_for(t.registration_expires_at.as_deref(), chrono::Duration::hours(1));
+        Some((t.client_id.clone()?, t.client_secret.clone()?, t.registration_expires_at.clone()?))
+            .filter(|_| valid)
+    });
+    let (client_id, client_secret, registration_expires_at) = match registration {
+        Some(r) => r,
+        None => {
+            let out = oidc
+                .register_client()
+                .client_name("awsume")
+                .client_type("public")
+                .set_scopes((!sso.scopes.is_empty()).then(|| sso.scopes.clone()))
+                .send()
+                .await
+                .map_err(|e| anyhow!("{}", describe(e, "SSO OIDC")))?;
+            let expires =
+                DateTime::<Utc>::from_timestamp(out.client_secret_expires_at(), 0).unwrap_or_else(Utc::now);
+            (
+                out.client_id().unwrap_or_default().to_string(),
+                out.client_secret().unwrap_or_default().to_string(),
+                format_time(expires),
+            )
+        }
+    };
+    let auth = oidc
+        .start_device_authorization()
+        .client_id(&client_id)
+        .client_secret(&client_secret)
+        .start_url(&sso.start_url)
+        .send()
+        .await
+        .map_err(|e| anyhow!("{}", describe(e, "SSO OIDC")))?;
+    let url = auth.verification_uri_complete().or(auth.verification_uri()).unwrap_or_default();
+    eprintln!(
+        "awsume: to sign in to {}, open {url} and confirm the code {}",
+        sso.start_url,
+        auth.user_code().unwrap_or_default()
+    );
+    if login.open_browser {
+        open_browser(url);
+    }
+    let waiting = std::io::stderr().is_terminal();
+    let limit = Duration::from_secs(u64::try_from(auth.expires_in()).unwrap_or(600).clamp(1, 900));
+    let started = std::time::Instant::now();
+    let mut interval = Duration::from_secs(u64::try_from(auth.interval()).unwrap_or(5).max(1));
+    loop {
+        if waiting {
+            eprint!("\rawsume: waiting for the sign-in ({}s, Ctrl-C to stop) ", started.elapsed().as_secs());
+        }
+        tokio::time::sleep(interval).await;
+        let polled = oidc
+            .create_token()
+            .grant_type("urn:ietf:params:oauth:grant-type:device_code")
+            .device_code(auth.device_code().unwrap_or_default())
+            .client_id(&client_id)
+            .client_secret(&client_secret)
+            .send()
+            .await;
+        match polled {
+            Ok(out) => {
+                if waiting {
+                    eprintln!();
+                }
+                return Ok(Token {
+                    start_url: sso.start_url.clone(),
+                    region: sso.region.clone(),
+                    access_token: out.access_token().unwrap_or_default().to_string(),
+                    expires_at: format_time(Utc::now() + chrono::Duration::seconds(out.expires_in().into())),
+                    client_id: Some(client_id),
+                    client_secret: Some(client_secret),
+                    registration_expires_at: Some(registration_expires_at),
+                    refresh_token: out.refresh_token().map(str::to_string),
+                    other: previous.map(|p| p.other.clone()).unwrap_or_default(),
+                });
+            }
+            Err(e) => match e.as_service_error() {
+                Some(CreateTokenError::AuthorizationPendingException(_)) => {}
+                Some(CreateTokenError::SlowDownException(_)) => interval += Duration::from_secs(5),
+                Some(CreateTokenError::ExpiredTokenException(_)) => {
+                    bail!("the sign-in code expired before it was confirmed; run the command again")
+                }
+                Some(CreateTokenError::AccessDeniedException(_)) => bail!("the sign-in was denied"),
+                _ => return Err(fail(e)),
+            },
+        }
+        if started.elapsed() >= limit {
+            bail!("no sign-in was confirmed within {} s", limit.as_secs());
+        }
+    }
+}
+
+/// Best effort, and only where a graphical browser can be: a terminal browser must not take over
+/// the terminal the person is reading the code from.
+fn open_browser(url: &str) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some() {
+        "xdg-open"
+    } else {
+        return;
+    };
+    let _ = std::process::Command::new(program)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}

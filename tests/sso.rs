@@ -1,0 +1,270 @@
+//! IAM Identity Center against the test server's SSO portal and OIDC stub: tokens shared with the
+//! AWS CLI's cache, refresh, device sign-in, SSO as a chain's source, and its failures.
+
+use std::time::{Duration, Instant};
+
+use crate::shells::{Sh, managed};
+use crate::testenv::{TestEnv, run};
+
+const CONFIG: &str = "\
+[profile legacy]
+sso_start_url = https://legacy.awsapps.com/start
+sso_region = eu-west-1
+sso_account_id = 111111111111
+sso_role_name = ReadOnly
+
+[profile modern]
+sso_session = corp
+sso_account_id = 222222222222
+sso_role_name = Admin
+region = eu-central-1
+
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = us-east-2
+sso_registration_scopes = sso:account:access
+
+[profile on-sso]
+role_arn = arn:aws:iam::333333333333:role/deploy
+source_profile = modern
+
+[profile ghost]
+sso_session = nowhere
+sso_account_id = 1
+sso_role_name = R
+";
+
+fn sha1(text: &str) -> String {
+    let out = std::process::Command::new("sh")
+        .args(["-c", "printf %s \"$1\" | sha1sum", "sh", text])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_string()
+}
+
+fn future(hours: i64) -> String {
+    let out = std::process::Command::new("date")
+        .args(["-u", "-d", &format!("{hours} hours"), "+%Y-%m-%dT%H:%M:%SZ"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn sso_env() -> TestEnv {
+    let env = TestEnv::new();
+    env.config(CONFIG);
+    env
+}
+
+fn token_path(env: &TestEnv, key: &str) -> std::path::PathBuf {
+    env.path(&format!(".aws/sso/cache/{}.json", sha1(key)))
+}
+
+/// A token file exactly as `aws sso login` writes it.
+fn cli_token(env: &TestEnv, key: &str, body: serde_json::Value) {
+    let path = token_path(env, key);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, body.to_string()).unwrap();
+}
+
+#[test]
+fn cli_token_cache_gives_role_credentials() {
+    let env = sso_env();
+    cli_token(
+        &env,
+        "https://legacy.awsapps.com/start",
+        serde_json::json!({
+            "startUrl": "https://legacy.awsapps.com/start", "region": "eu-west-1", "accessToken": "cli-token", "expiresAt": future(4)
+        }),
+    );
+    let json = env.run(&["export", "--profile", "legacy"]).json();
+    assert_eq!(json["AccessKeyId"], "ASIASSO111111111111");
+    assert_eq!(json["SessionToken"], "sso-session-for-ReadOnly");
+    let calls = env.calls();
+    assert_eq!(env.actions(), ["GetRoleCredentials"]);
+    assert_eq!(calls[0]["params"]["bearer"], "cli-token");
+    assert_eq!(calls[0]["params"]["account_id"], "111111111111");
+}
+
+#[test]
+fn expired_token_is_refreshed_and_written_back() {
+    let env = sso_env();
+    cli_token(
+        &env,
+        "corp",
+        serde_json::json!({
+            "startUrl": "https://corp.awsapps.com/start", "region": "us-east-2", "accessToken": "old-token",
+            "expiresAt": future(-1), "clientId": "cid", "clientSecret": "csecret",
+            "registrationExpiresAt": future(24 * 30), "refreshToken": "old-refresh", "somethingTheCliAdds": 7
+        }),
+    );
+    let out = env.run(&["export", "--profile", "modern"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(env.actions(), ["CreateToken", "GetRoleCredentials"]);
+    assert_eq!(env.calls()[0]["params"]["refreshToken"], "old-refresh");
+    assert_eq!(env.calls()[1]["params"]["bearer"], "refreshed-token");
+    let path = token_path(&env, "corp");
+    let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(written["accessToken"], "refreshed-token");
+    assert_eq!(written["refreshToken"], "next-refresh");
+    assert_eq!(written["somethingTheCliAdds"], 7, "fields awsume does not know are kept");
+    assert!(written["expiresAt"].as_str().unwrap() > future(0).as_str());
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&path).unwrap().permissions()) & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
+#[test]
+fn device_sign_in_completes_and_caches_the_token() {
+    let env = sso_env();
+    let started = Instant::now();
+    let out = env.run(&["export", "--profile", "modern", "--sso-login", "--no-browser"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(started.elapsed() < Duration::from_secs(15));
+    assert!(
+        out.stderr
+            .contains("open https://device.sso.example/?user_code=WDJB-MJHT and confirm the code WDJB-MJHT"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        env.actions(),
+        [
+            "RegisterClient",
+            "StartDeviceAuthorization",
+            "CreateToken",
+            "CreateToken",
+            "CreateToken",
+            "GetRoleCredentials"
+        ]
+    );
+    assert_eq!(env.calls()[0]["params"]["scopes"], serde_json::json!(["sso:account:access"]));
+    let path = token_path(&env, "corp");
+    let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(
+        (written["accessToken"].as_str(), written["refreshToken"].as_str()),
+        (Some("device-token"), Some("device-refresh"))
+    );
+    assert_eq!(written["startUrl"], "https://corp.awsapps.com/start");
+    assert!(written["clientId"].is_string() && written["registrationExpiresAt"].is_string());
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&path).unwrap().permissions()) & 0o777;
+    assert_eq!(mode, 0o600);
+    // The next run uses the cached token: one call.
+    assert_eq!(env.run(&["export", "--profile", "modern"]).status, 0);
+    assert_eq!(env.actions().len(), 7);
+}
+
+#[test]
+fn sso_is_the_source_of_a_role_chain() {
+    let env = sso_env();
+    cli_token(
+        &env,
+        "corp",
+        serde_json::json!({
+            "startUrl": "https://corp.awsapps.com/start", "region": "us-east-2", "accessToken": "cli-token", "expiresAt": future(4)
+        }),
+    );
+    let out = env.run(&["export", "--profile", "on-sso"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(env.actions(), ["GetRoleCredentials", "AssumeRole"]);
+    assert_eq!(env.calls()[1]["key"], "ASIASSO222222222222");
+    assert_eq!(env.calls()[1]["params"]["RoleSessionName"], "on-sso");
+}
+
+#[test]
+fn sso_profile_through_the_shell_function_in_bash_and_fish() {
+    let env = sso_env();
+    cli_token(
+        &env,
+        "corp",
+        serde_json::json!({
+            "startUrl": "https://corp.awsapps.com/start", "region": "us-east-2", "accessToken": "cli-token", "expiresAt": future(4)
+        }),
+    );
+    for shell in [Sh::Bash, Sh::Fish] {
+        let out =
+            shell.run(&env, &format!("{}{}", shell.call(&["P"], "s"), shell.dump("d")), &[("P", "modern")]);
+        assert_eq!(out.status, 0, "{shell:?}: {}", out.stderr);
+        let vars = managed(&env, "d");
+        assert_eq!(
+            vars.get("AWS_ACCESS_KEY_ID").map(String::as_str),
+            Some("ASIASSO222222222222"),
+            "{shell:?}"
+        );
+        assert_eq!(vars.get("AWS_REGION").map(String::as_str), Some("eu-central-1"), "{shell:?}");
+        assert_eq!(vars.get("AWSUME_PROFILE").map(String::as_str), Some("modern"), "{shell:?}");
+    }
+}
+
+#[test]
+fn sso_failures_are_one_clear_line() {
+    let env = sso_env();
+    // No token and no terminal (as a credential_process): say how to sign in, at once.
+    let started = Instant::now();
+    let out = env.run(&["export", "--profile", "modern"]);
+    out.assert_clean_failure("run `awsume --sso-login modern` (or `aws sso login --profile modern`)");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(env.calls().is_empty(), "no sign-in started without a terminal");
+    env.run(&["export", "--profile", "ghost"]).assert_clean_failure(
+        "profile \"ghost\" in ~/.aws/config: sso_session \"nowhere\" has no [sso-session nowhere] section",
+    );
+    // A token the portal rejects.
+    cli_token(
+        &env,
+        "https://legacy.awsapps.com/start",
+        serde_json::json!({
+            "startUrl": "https://legacy.awsapps.com/start", "region": "eu-west-1", "accessToken": "expired-token", "expiresAt": future(4)
+        }),
+    );
+    env.run(&["export", "--profile", "legacy"]).assert_clean_failure("UnauthorizedException: Session token not found or invalid (sign in again: awsume --sso-login legacy)");
+    // A token for another start URL is not used.
+    cli_token(
+        &env,
+        "corp",
+        serde_json::json!({
+            "startUrl": "https://elsewhere/start", "region": "us-east-2", "accessToken": "cli-token", "expiresAt": future(4)
+        }),
+    );
+    env.run(&["export", "--profile", "modern"]).assert_clean_failure("--sso-login modern");
+    let mut cmd = env.awsume(&["export", "--profile", "modern", "--sso-login", "--no-browser"]);
+    cmd.env("AWS_ENDPOINT_URL_SSO_OIDC", "http://127.0.0.1:9/");
+    let out = run(cmd, None);
+    assert_eq!(out.status, 1);
+    assert!(out.stderr.lines().last().unwrap().contains("cannot reach SSO OIDC"), "{}", out.stderr);
+}
+
+#[test]
+fn list_shows_sso_account_role_and_sign_in_state() {
+    let env = sso_env();
+    cli_token(
+        &env,
+        "corp",
+        serde_json::json!({
+            "startUrl": "https://corp.awsapps.com/start", "region": "us-east-2", "accessToken": "t", "expiresAt": future(4)
+        }),
+    );
+    let out = env.run(&["-l"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let row = |name: &str| {
+        out.stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(row("modern").starts_with("modern SSO (signed in) Admin in 222222222222"), "{}", out.stdout);
+    assert!(
+        row("legacy").starts_with("legacy SSO (sign-in needed) ReadOnly in 111111111111"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        row("on-sso").starts_with("on-sso role arn:aws:iam::333333333333:role/deploy modern"),
+        "{}",
+        out.stdout
+    );
+    assert!(env.calls().is_empty(), "listing makes no network call");
+}
