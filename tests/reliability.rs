@@ -215,3 +215,168 @@ fn the_function_survives_hostile_shell_settings() {
         );
     }
 }
+
+/// Deterministic pseudo-random strings over all of Unicode but NUL, weighted to what shells mind.
+fn random_values(count: usize, seed: u64) -> Vec<String> {
+    let mut state = seed;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..count)
+        .map(|_| {
+            let len = 1 + (next() % 24) as usize;
+            (0..len)
+                .map(|_| match next() % 5 {
+                    0 => char::from_u32(1 + (next() % 0x1F) as u32).unwrap(),
+                    1 => [
+                        '\'', '"', '\\', '$', '`', '!', '\n', '\r', '*', '{', '}', '(', ')', ';', '#', '%',
+                        '’', '‘', '‚', '‛',
+                    ][(next() % 20) as usize],
+                    2 => char::from_u32((next() % 0x10FFFF) as u32)
+                        .filter(|c| *c != '\0')
+                        .unwrap_or('\u{fffd}'),
+                    _ => char::from(b' ' + (next() % 95) as u8),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Any string survives emit → real shell → child process, byte for byte, in every shell.
+#[test]
+fn random_values_round_trip_through_every_shell() {
+    let env = TestEnv::new();
+    let values = random_values(40, 0x5EED_CAFE);
+    let mut credentials = String::new();
+    for (i, value) in values.iter().enumerate() {
+        let json = serde_json::json!({"Version": 1, "AccessKeyId": "AKIARANDOM", "SecretAccessKey": value, "SessionToken": value});
+        let file = env.write(&format!("random/{i}.json"), &json.to_string());
+        credentials.push_str(&format!("[p{i}]\ncredential_process = cat {}\n", file.display()));
+    }
+    env.credentials(&credentials);
+    for shell in SHELLS {
+        let vars: Vec<(String, String)> =
+            (0..values.len()).map(|i| (format!("P{i}"), format!("p{i}"))).collect();
+        let script: String = (0..values.len())
+            .map(|i| {
+                format!(
+                    "{}{}",
+                    shell.call(&[&format!("P{i}")], &format!("s{i}")),
+                    shell.dump(&format!("d{i}"))
+                )
+            })
+            .collect();
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let out = shell.run(&env, &script, &vars);
+        assert_eq!(out.status, 0, "{shell:?}: {}", out.stderr);
+        for (i, value) in values.iter().enumerate() {
+            let got = managed(&env, &format!("d{i}"));
+            assert_eq!(got.get("AWS_SECRET_ACCESS_KEY"), Some(value), "{shell:?}: value {i} {value:?}");
+            assert_eq!(got.get("AWS_SESSION_TOKEN"), Some(value), "{shell:?}: value {i}");
+        }
+    }
+}
+
+/// kill -9 at any moment of a write leaves the old credentials file whole.
+#[test]
+fn a_killed_writer_never_leaves_a_torn_file() {
+    let env = mfa_env();
+    env.config("[profile r]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n");
+    let original = std::fs::read_to_string(env.path(".aws/credentials")).unwrap();
+    for round in 0..30u64 {
+        let mut child = env
+            .awsume(&["export", "--profile", "r", "-c", "target"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(round * 700));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = std::fs::read_to_string(env.path(".aws/credentials")).unwrap();
+        assert!(now.starts_with(&original), "round {round}: the user's section changed:\n{now}");
+        let parsed = env.run(&["-l"]);
+        assert_eq!(parsed.status, 0, "round {round}: {}", parsed.stderr);
+    }
+}
+
+/// Every command path, with --debug: no secret reaches stderr, a file it should not, or a child's argv.
+#[test]
+fn no_secret_leaks_on_any_path() {
+    let env = TestEnv::new();
+    let token_file = env.write("web-token", "WEBTOKEN-SECRET-1");
+    let process = env.write("proc.json", r#"{"Version":1,"AccessKeyId":"AKIAPROC","SecretAccessKey":"PROC-SECRET-2","SessionToken":"PROC-TOKEN-3"}"#);
+    env.config(&format!(
+        "[profile user]\nmfa_serial = arn:aws:iam::1:mfa/u\n[profile role]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = user\n\
+         [profile proc]\ncredential_process = cat {}\n[profile web]\nrole_arn = arn:aws:iam::1:role/w\nweb_identity_token_file = {}\n",
+        process.display(),
+        token_file.display()
+    ));
+    env.credentials(&static_keys("user", "AKIAUSER", "USER-SECRET-4"));
+    let cache = env.path("export-cache.json").display().to_string();
+    let paths: &[&[&str]] = &[
+        &["export", "--profile", "role", "--debug", "--mfa-token", "123456"],
+        &["export", "--profile", "role", "--debug", "--env"],
+        &["export", "--profile", "role", "--debug", "--cache-file", &cache],
+        &["export", "--profile", "role", "--debug", "-c", "out"],
+        &["export", "--profile", "proc", "--debug", "--env-export"],
+        &["export", "--profile", "web", "--debug"],
+        &["export", "--profile", "user", "--debug", "--exec", "sh", "-c", "tr '\\0' ' ' < /proc/$$/cmdline"],
+        &["role", "--debug", "--emit", "bash"],
+        &["proc", "--debug", "-s", "--shell", "fish"],
+        &["-l", "--debug"],
+    ];
+    let mut secrets: Vec<String> =
+        ["WEBTOKEN-SECRET-1", "PROC-SECRET-2", "PROC-TOKEN-3", "USER-SECRET-4", "123456"]
+            .map(String::from)
+            .to_vec();
+    for args in paths {
+        let out = env.run(args);
+        assert_eq!(out.status, 0, "{args:?}: {}", out.stderr);
+        if let Ok(json) = serde_json::from_str::<serde_json::Value>(&out.stdout) {
+            secrets.extend(
+                ["SecretAccessKey", "SessionToken"].iter().filter_map(|k| json[k].as_str().map(String::from)),
+            );
+        }
+        for secret in &secrets {
+            assert!(
+                !out.stderr.contains(secret.as_str()),
+                "{args:?} printed a secret on stderr: {}",
+                out.stderr
+            );
+        }
+        if args.contains(&"--exec") {
+            assert!(!out.stdout.contains("USER-SECRET-4"), "a secret in the child's argv: {}", out.stdout);
+        }
+    }
+    // Secrets are only where they are meant to be: the credentials file, the two caches, our inputs.
+    let intended = [
+        ".aws/credentials",
+        ".awsume/cache/aws-credentials-AKIAUSER",
+        "export-cache.json",
+        "proc.json",
+        "web-token",
+    ];
+    let mut stack = vec![env.home.path().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path.strip_prefix(env.home.path()).unwrap().display().to_string();
+            if intended.contains(&rel.as_str()) || rel.starts_with(".aws/config") {
+                continue;
+            }
+            let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+            for secret in &secrets {
+                assert!(!text.contains(secret.as_str()), "{rel} holds a secret");
+            }
+        }
+    }
+}
