@@ -24,6 +24,8 @@ Register-ArgumentCompleter -Native -CommandName 'aws-export-credentials' -Script
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Write the credentials into this profile of the credentials file')
             [CompletionResult]::new('--credentials-file-profile', '--credentials-file-profile', [CompletionResultType]::ParameterName, 'Write the credentials into this profile of the credentials file')
+            [CompletionResult]::new('--imds', '--imds', [CompletionResultType]::ParameterName, 'Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)')
+            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)')
             [CompletionResult]::new('--cache-file', '--cache-file', [CompletionResultType]::ParameterName, 'Reuse credentials cached in this file while they stay valid (temporary credentials only)')
             [CompletionResult]::new('--cache-expiration-buffer', '--cache-expiration-buffer', [CompletionResultType]::ParameterName, 'Minutes before expiry at which cached credentials count as expired')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to record and to call STS in')

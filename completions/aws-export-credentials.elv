@@ -21,6 +21,8 @@ set edit:completion:arg-completer[aws-export-credentials] = {|@words|
             cand --profile 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]'
             cand -c 'Write the credentials into this profile of the credentials file'
             cand --credentials-file-profile 'Write the credentials into this profile of the credentials file'
+            cand --imds 'Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)'
+            cand --container 'Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)'
             cand --cache-file 'Reuse credentials cached in this file while they stay valid (temporary credentials only)'
             cand --cache-expiration-buffer 'Minutes before expiry at which cached credentials count as expired'
             cand --region 'Region to record and to call STS in'

@@ -126,7 +126,7 @@ pub struct ExportCli {
 }
 
 #[derive(Args, Debug)]
-#[command(group(ArgGroup::new("mode").args(["json", "env", "env_export", "exec", "credentials_file_profile"])))]
+#[command(group(ArgGroup::new("mode").args(["json", "env", "env_export", "exec", "credentials_file_profile", "imds", "container"])))]
 pub struct ExportArgs {
     /// Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]
     #[arg(long, value_name = "NAME")]
@@ -149,6 +149,13 @@ pub struct ExportArgs {
     /// Write the credentials into this profile of the credentials file
     #[arg(short = 'c', long, value_name = "NAME")]
     pub credentials_file_profile: Option<String>,
+    /// Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)
+    #[arg(long, value_name = "[HOST:]PORT")]
+    pub imds: Option<String>,
+    /// Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send
+    /// $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)
+    #[arg(long, value_name = "[HOST:]PORT")]
+    pub container: Option<String>,
     /// With -c: overwrite long-term keys you wrote in that section
     #[arg(long, requires = "credentials_file_profile")]
     pub force: bool,

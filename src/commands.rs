@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::cache::{ExportCache, SessionCache};
 use crate::cli::{AwsumeArgs, ExportArgs};
@@ -154,6 +154,18 @@ pub fn export(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
     });
     let creds = cached_or_resolved(cache.as_ref(), &args, &plan, &resolve)?;
     let region = plan.region.as_deref();
+    if let Some((kind, at)) = match (&args.imds, &args.container) {
+        (Some(at), _) => Some((deliver::server::Kind::Imds, at)),
+        (None, Some(at)) => Some((deliver::server::Kind::Container, at)),
+        (None, None) => None,
+    } {
+        let refresh = || {
+            let fresh = resolve::resolve(&plan, &resolve)?;
+            cache.as_ref().map(|c| c.write(&fresh)).transpose()?;
+            Ok(fresh)
+        };
+        return serve(kind, at, creds, refresh);
+    }
     if args.exec {
         return deliver::exec::exec(&exec, &creds, region);
     }
@@ -169,6 +181,39 @@ pub fn export(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         deliver::json::render(&creds, args.pretty || !args.json)
     };
     deliver::stdout(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--imds` / `--container`: tells the user how to point SDKs at the server, then serves.
+fn serve(
+    kind: deliver::server::Kind,
+    at: &str,
+    creds: Credentials,
+    refresh: impl FnMut() -> Result<Credentials>,
+) -> Result<ExitCode> {
+    use deliver::server::{Kind, address, container_token};
+    let listener =
+        std::net::TcpListener::bind(address(at)?).with_context(|| format!("cannot listen on {at}"))?;
+    let bound = listener.local_addr()?;
+    let token = match kind {
+        Kind::Container => Some(container_token()?),
+        Kind::Imds => None,
+    };
+    match (kind, &token) {
+        (Kind::Imds, _) => eprintln!(
+            "awsume: serving IMDSv2 on http://{bound}: set AWS_EC2_METADATA_SERVICE_ENDPOINT=http://{bound}/ (Ctrl-C to stop)"
+        ),
+        (Kind::Container, Some(token)) if std::env::var_os("AWS_CONTAINER_AUTHORIZATION_TOKEN").is_none() => {
+            eprintln!(
+                "awsume: serving container credentials on http://{bound}/: set AWS_CONTAINER_CREDENTIALS_FULL_URI=http://{bound}/ AWS_CONTAINER_AUTHORIZATION_TOKEN={} (Ctrl-C to stop)",
+                token.expose()
+            )
+        }
+        (Kind::Container, _) => eprintln!(
+            "awsume: serving container credentials on http://{bound}/: set AWS_CONTAINER_CREDENTIALS_FULL_URI=http://{bound}/ (Ctrl-C to stop)"
+        ),
+    }
+    deliver::server::serve(kind, listener, token.as_ref(), creds, refresh)?;
     Ok(ExitCode::SUCCESS)
 }
 

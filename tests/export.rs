@@ -205,3 +205,65 @@ fn ensure_temporary_exchanges_long_term_keys() {
     assert_eq!(env.calls()[0]["key"], "AKIABASE");
     assert!(env.calls()[0]["params"].get("SerialNumber").is_none());
 }
+
+/// Starts `awsume export … --imds/--container 0` and returns it with the address it printed.
+fn start_server(env: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut cmd = env.awsume(args);
+    cmd.envs(vars.iter().copied()).stdin(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
+    let address =
+        line.split("http://").nth(1).unwrap().split(['/', ':', ' ']).take(2).collect::<Vec<_>>().join(":");
+    (child, address)
+}
+
+#[test]
+fn imds_server_feeds_the_sdks_instance_metadata_provider() {
+    let env = role_env();
+    env.config(
+        "[profile r]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n\
+         [profile on-imds]\nrole_arn = arn:aws:iam::2:role/from-imds\ncredential_source = Ec2InstanceMetadata\n",
+    );
+    let (mut server, address) = start_server(&env, &["export", "--profile", "r", "--imds", "0"], &[]);
+    let served = env.calls()[0].clone();
+    assert_eq!(served["action"], "AssumeRole");
+    let mut cmd = env.awsume(&["export", "--profile", "on-imds"]);
+    cmd.env_remove("AWS_EC2_METADATA_DISABLED")
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", format!("http://{address}/"));
+    let out = crate::testenv::run(cmd, None);
+    server.kill().unwrap();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let calls = env.calls();
+    assert_eq!(calls.len(), 2, "the server resolved once; the client assumed once");
+    assert!(calls[1]["key"].as_str().unwrap().starts_with("ASIA"), "signed with the served role credentials");
+}
+
+#[test]
+fn container_server_checks_the_authorization_token() {
+    let env = role_env();
+    env.config(
+        "[profile r]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n\
+         [profile on-ecs]\nrole_arn = arn:aws:iam::2:role/from-ecs\ncredential_source = EcsContainer\n",
+    );
+    let token = [("AWS_CONTAINER_AUTHORIZATION_TOKEN", "let-me-in")];
+    let (mut server, address) = start_server(&env, &["export", "--profile", "r", "--container", "0"], &token);
+    let client = |token: &str| {
+        let mut cmd = env.awsume(&["export", "--profile", "on-ecs"]);
+        cmd.env("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("http://{address}/creds"))
+            .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", token);
+        crate::testenv::run(cmd, None)
+    };
+    let good = client("let-me-in");
+    let bad = client("guess");
+    server.kill().unwrap();
+    assert_eq!(good.status, 0, "{}", good.stderr);
+    assert_eq!(bad.status, 1);
+    assert!(bad.stderr.contains("profile \"on-ecs\": credential_source EcsContainer"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.len() < 400 && !bad.stderr.contains("SdkBody"),
+        "no raw responses in messages: {}",
+        bad.stderr
+    );
+}

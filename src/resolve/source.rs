@@ -39,7 +39,7 @@ pub fn web_identity_token(path: &str) -> Result<Secret> {
 }
 
 fn from_provider(result: aws_credential_types::provider::Result) -> Result<Credentials> {
-    let c = result.map_err(|e| anyhow!("{}", aws_sdk_sts::error::DisplayErrorContext(&e)))?;
+    let c = result.map_err(|e| anyhow!("{}", super::sts::chain(&e)))?;
     Ok(Credentials {
         access_key_id: c.access_key_id().to_string(),
         secret_access_key: Secret::new(c.secret_access_key()),

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Result, anyhow};
 use aws_sdk_sts::config::{Region, timeout::TimeoutConfig};
-use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use chrono::{DateTime, Utc};
 
 use crate::credentials::{Credentials, Secret};
@@ -146,6 +146,21 @@ fn from_sts(creds: Option<&aws_sdk_sts::types::Credentials>) -> Result<Credentia
     })
 }
 
+/// An error and its sources, by their `Display` only: the SDK's `Debug` forms (which
+/// `DisplayErrorContext` appends) can hold raw response bodies, and so secrets.
+pub fn chain(err: &dyn std::error::Error) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(e) = source {
+        let text = e.to_string();
+        if !parts.last().is_some_and(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = e.source();
+    }
+    parts.join(": ")
+}
+
 /// One line for people: the service's code and message, or what went wrong on the way.
 pub fn describe<E, R>(err: SdkError<E, R>, endpoint: &str) -> String
 where
@@ -159,8 +174,8 @@ where
         }
         SdkError::TimeoutError(_) => format!("no answer from {endpoint} in time"),
         SdkError::DispatchFailure(d) if d.is_timeout() => format!("no answer from {endpoint} in time"),
-        SdkError::DispatchFailure(_) => format!("cannot reach {endpoint}: {}", DisplayErrorContext(&err)),
-        _ => format!("{}", DisplayErrorContext(&err)),
+        SdkError::DispatchFailure(_) => format!("cannot reach {endpoint}: {}", chain(&err)),
+        _ => chain(&err),
     };
     text.replace(['\n', '\r'], " ")
 }
