@@ -267,3 +267,77 @@ fn container_server_checks_the_authorization_token() {
         bad.stderr
     );
 }
+
+#[test]
+fn exec_child_owns_stdin_and_a_signal_death_reads_as_128_plus_n() {
+    let env = role_env();
+    let mut cmd = env.awsume(&["export", "--profile", "base", "--exec", "cat"]);
+    cmd.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped());
+    let out = crate::testenv::run(cmd, Some("from stdin\n"));
+    assert_eq!(out.stdout, "from stdin\n");
+    let mut sh = env.command("sh");
+    sh.args([
+        "-c",
+        "\"$0\" export --profile base --exec sh -c 'kill -TERM $$'; echo \"status $?\"",
+        crate::testenv::BIN,
+    ]);
+    assert_eq!(crate::testenv::run(sh, None).stdout, "status 143\n");
+}
+
+#[test]
+fn the_python_aws_sdk_reads_what_dash_c_wrote() {
+    let env = role_env();
+    env.credentials(
+        "# keep\n[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = base/secret\r\n[z]\nx = 1",
+    );
+    let out = env.run(&["export", "--profile", "r", "-c", "exported", "--json"]);
+    assert_eq!(out.status, 2, "-c and --json are exclusive");
+    let out = env.run(&["export", "--profile", "r", "-c", "exported"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let ours = env.run(&["export", "--profile", "exported", "--json"]).json();
+    let python = std::env::var("AWSUME_TEST_PYTHON")
+        .unwrap_or_else(|_| format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR")));
+    let mut boto = env.command(&python);
+    boto.args(["-c", "import boto3; c = boto3.Session(profile_name='exported').get_credentials(); print(c.access_key, c.token)"]);
+    let read = crate::testenv::run(boto, None);
+    assert_eq!(
+        read.stdout.trim(),
+        format!("{} {}", ours["AccessKeyId"].as_str().unwrap(), ours["SessionToken"].as_str().unwrap()),
+        "{}",
+        read.stderr
+    );
+}
+
+#[test]
+fn unwritable_targets_fail_with_one_line_and_write_nothing() {
+    let env = role_env();
+    env.write("a-file", "not a directory");
+    let mut cmd = env.awsume(&["export", "--profile", "r", "-c", "x"]);
+    cmd.env("AWS_SHARED_CREDENTIALS_FILE", env.path("a-file/credentials"));
+    // The source keys must still be found: put them in the config file.
+    env.config("[profile r]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n[profile base]\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n");
+    crate::testenv::run(cmd, None).assert_clean_failure("cannot create ~/a-file");
+    let cache = env.path("a-file/cache.json");
+    env.run(&["export", "--profile", "r", "--cache-file", cache.to_str().unwrap()])
+        .assert_clean_failure("cannot create ~/a-file");
+    assert_eq!(std::fs::read_to_string(env.path("a-file")).unwrap(), "not a directory");
+}
+
+#[test]
+fn credential_server_re_resolves_credentials_near_expiry() {
+    let env = role_env();
+    env.config(
+        "[profile short]\nrole_arn = arn:aws:iam::1:role/short\nsource_profile = base\nduration_seconds = 900\n\
+         [profile on-imds]\nrole_arn = arn:aws:iam::2:role/from-imds\ncredential_source = Ec2InstanceMetadata\n",
+    );
+    let (mut server, address) = start_server(&env, &["export", "--profile", "short", "--imds", "0"], &[]);
+    for _ in 0..2 {
+        let mut cmd = env.awsume(&["export", "--profile", "on-imds"]);
+        cmd.env_remove("AWS_EC2_METADATA_DISABLED")
+            .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", format!("http://{address}/"));
+        assert_eq!(crate::testenv::run(cmd, None).status, 0);
+    }
+    server.kill().unwrap();
+    let served = env.calls().iter().filter(|c| c["params"]["RoleArn"] == "arn:aws:iam::1:role/short").count();
+    assert!(served >= 3, "15-minute credentials are renewed when asked for: {served} AssumeRole calls");
+}

@@ -205,7 +205,10 @@ fn read_sections(path: &Path) -> Result<Vec<ini::Section>> {
         Ok(bytes) => {
             String::from_utf8(bytes).map_err(|_| anyhow!("{}: not valid UTF-8 text", display(path)))?
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        // A path that cannot exist (a file where a directory should be) reads as missing, as in the CLI.
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
+            return Ok(Vec::new());
+        }
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", display(path))),
     };
     ini::parse(&text).map_err(|e| anyhow!("{} {e}", display(path)))
