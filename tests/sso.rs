@@ -268,3 +268,30 @@ fn list_shows_sso_account_role_and_sign_in_state() {
     );
     assert!(env.calls().is_empty(), "listing makes no network call");
 }
+
+#[test]
+fn mfa_on_a_role_over_sso_passes_the_code_once_and_caches_the_role() {
+    let env = sso_env();
+    env.config(&format!("{CONFIG}\n[profile guarded]\nrole_arn = arn:aws:iam::4:role/guarded\nsource_profile = modern\nmfa_serial = arn:aws:iam::4:mfa/me\n"));
+    cli_token(
+        &env,
+        "corp",
+        serde_json::json!({
+            "startUrl": "https://corp.awsapps.com/start", "region": "us-east-2", "accessToken": "cli-token", "expiresAt": future(4)
+        }),
+    );
+    let first = env.run_stdin(&["export", "--profile", "guarded"], "246810\n");
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    assert_eq!(env.actions(), ["GetRoleCredentials", "AssumeRole"]);
+    let call = &env.calls()[1];
+    assert_eq!(
+        (call["params"]["SerialNumber"].as_str(), call["params"]["TokenCode"].as_str()),
+        (Some("arn:aws:iam::4:mfa/me"), Some("246810"))
+    );
+    // Again, stdin closed: no prompt, no call at all.
+    let second = env.run(&["export", "--profile", "guarded"]);
+    assert_eq!(second.status, 0, "{}", second.stderr);
+    assert_eq!(second.stdout, first.stdout);
+    assert_eq!(env.actions().len(), 2);
+    assert_eq!(env.run(&["export", "--profile", "guarded", "--refresh"]).status, 1, "--refresh asks again");
+}

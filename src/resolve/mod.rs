@@ -56,13 +56,20 @@ struct Resolver<'a> {
 impl Resolver<'_> {
     fn run(&mut self) -> Result<Credentials> {
         let plan = self.plan;
-        let mut creds = self
-            .source()
-            .with_context(|| format!("profile \"{}\": {}", plan.source_profile, plan.source.kind()))?;
-        if let Some(serial) = &plan.mfa_session {
-            creds = self.mfa_session(&creds, serial)?;
-        }
-        for hop in &plan.hops {
+        // A still-valid role that cost an MFA code is reused: nothing before it needs resolving.
+        let (mut creds, first_hop) = match self.cached_mfa_role()? {
+            Some((creds, index)) => (creds, index + 1),
+            None => {
+                let mut creds = self.source().with_context(|| {
+                    format!("profile \"{}\": {}", plan.source_profile, plan.source.kind())
+                })?;
+                if let Some(serial) = &plan.mfa_session {
+                    creds = self.mfa_session(&creds, serial)?;
+                }
+                (creds, 0)
+            }
+        };
+        for hop in &plan.hops[first_hop..] {
             creds = self
                 .assume(&creds, hop)
                 .with_context(|| format!("profile \"{}\": AssumeRole {}", hop.profile, hop.role_arn))?;
@@ -185,7 +192,37 @@ impl Resolver<'_> {
             format!("AssumeRole {} as {} signed by {}", hop.role_arn, hop.session_name, creds.access_key_id)
         });
         let net = self.net()?;
-        net.runtime.block_on(net.sts.assume_role(creds, hop, code.as_ref()))
+        let role = net.runtime.block_on(net.sts.assume_role(creds, hop, code.as_ref()))?;
+        if code.is_some() {
+            self.opts.cache.write(&self.role_cache_key(hop), &role, self.plan.region.as_deref())?;
+        }
+        Ok(role)
+    }
+
+    /// Role credentials that an MFA code paid for are cached under the chain that led to them
+    /// (source profile, role, session name): re-running the profile within their life asks nothing.
+    fn role_cache_key(&self, hop: &Hop) -> String {
+        use sha1::{Digest, Sha1};
+        let id = format!("{}\n{}\n{}", self.plan.source_profile, hop.role_arn, hop.session_name);
+        format!("ROLE{}", hex::encode(Sha1::digest(id.as_bytes())))
+    }
+
+    /// The last MFA hop's cached credentials and its index, when still valid (and not `--refresh`).
+    fn cached_mfa_role(&self) -> Result<Option<(Credentials, usize)>> {
+        let Some(index) = self.plan.hops.iter().rposition(|h| h.mfa_serial.is_some()) else {
+            return Ok(None);
+        };
+        if self.opts.refresh {
+            return Ok(None);
+        }
+        self.opts.cache.check_dir()?;
+        let hop = &self.plan.hops[index];
+        let cached = self.opts.cache.read(&self.role_cache_key(hop)).unwrap_or(None);
+        let valid = cached.filter(|c| c.valid_for(Utc::now(), chrono::Duration::seconds(MFA_MARGIN_SECONDS)));
+        if valid.is_some() {
+            self.debug(|| format!("role {} from the MFA role cache", hop.role_arn));
+        }
+        Ok(valid.map(|c| (c, index)))
     }
 }
 
