@@ -295,3 +295,24 @@ fn mfa_on_a_role_over_sso_passes_the_code_once_and_caches_the_role() {
     assert_eq!(env.actions().len(), 2);
     assert_eq!(env.run(&["export", "--profile", "guarded", "--refresh"]).status, 1, "--refresh asks again");
 }
+
+#[test]
+fn device_sign_in_obeys_slow_down_and_stops_on_an_expired_code() {
+    let env = sso_env();
+    env.config(
+        "[profile slow]\nsso_start_url = https://slowdown.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = 1\nsso_role_name = R\n\
+         [profile late]\nsso_start_url = https://expire.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = 1\nsso_role_name = R\n",
+    );
+    let started = Instant::now();
+    let slow = env.run(&["export", "--profile", "slow", "--sso-login", "--no-browser"]);
+    assert_eq!(slow.status, 0, "{}", slow.stderr);
+    assert!(started.elapsed() >= Duration::from_secs(6), "slow_down adds 5 s to the interval");
+    let late = env.run(&["export", "--profile", "late", "--sso-login", "--no-browser"]);
+    assert_eq!(late.status, 1);
+    assert!(
+        late.stderr.lines().last().unwrap().contains("the sign-in code expired before it was confirmed"),
+        "{}",
+        late.stderr
+    );
+    assert!(!env.path(&format!(".aws/sso/cache/{}.json", sha1("https://expire.awsapps.com/start"))).exists());
+}
