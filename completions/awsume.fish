@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_awsume_global_optspecs
-    string join \n profile= r/refresh s/show-commands u/unset shell= region= session-name= role-duration= external-id= mfa-token= config-file= credentials-file= l/list-profiles sso-login no-browser timeout= debug v/version emit= h/help
+    string join \n profile= r/refresh s/show-commands u/unset shell= region= session-name= role-duration= external-id= mfa-token= config-file= credentials-file= l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= o/output-profile= clean who config= info sso-login no-browser timeout= debug v/version emit= h/help
 end
 
 function __fish_awsume_needs_command
@@ -37,6 +37,16 @@ complete -c awsume -n "__fish_awsume_needs_command" -l external-id -d 'External 
 complete -c awsume -n "__fish_awsume_needs_command" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l config-file -d 'AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]' -r -F
 complete -c awsume -n "__fish_awsume_needs_command" -l credentials-file -d 'AWS credentials file [default: $AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials]' -r -F
+complete -c awsume -n "__fish_awsume_needs_command" -s l -l list-profiles -d 'List profiles (name, type, role, source, MFA, region); `more` adds account and cached-session expiry' -r -f -a "list\t''
+more\t''"
+complete -c awsume -n "__fish_awsume_needs_command" -l role-arn -d 'Assume this role: an ARN or awsume\'s short form [PARTITION:]ACCOUNT:ROLE' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l source-profile -d 'With --role-arn: the profile whose credentials assume it [default: the shell\'s credentials]' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l session-policy -d 'Session policy for the role: JSON, or file://PATH' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l session-policy-arns -d 'Managed policy ARNs that limit the role session (comma-separated)' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l source-identity -d 'Source identity to set on the role session' -r
+complete -c awsume -n "__fish_awsume_needs_command" -s t -l tags -d 'Session tags for the role: Key=Value,…' -r
+complete -c awsume -n "__fish_awsume_needs_command" -s o -l output-profile -d 'Also write the credentials into this awsume-managed profile of the credentials file' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l config -d 'awsume\'s settings: get KEY | set KEY VALUE | reset KEY | clear KEY | list' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l timeout -d 'Seconds one STS call may take, retries included' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l emit -d 'Machine-readable output for the shell function of SHELL' -r -f -a "bash\t''
 zsh\t''
@@ -46,7 +56,9 @@ powershell\t''"
 complete -c awsume -n "__fish_awsume_needs_command" -s r -l refresh -d 'Ignore cached MFA sessions and ask STS again'
 complete -c awsume -n "__fish_awsume_needs_command" -s s -l show-commands -d 'Print the commands that set the variables instead of setting them'
 complete -c awsume -n "__fish_awsume_needs_command" -s u -l unset -d 'Unset every variable awsume manages'
-complete -c awsume -n "__fish_awsume_needs_command" -s l -l list-profiles -d 'List profiles (name, type, role, source, MFA, region)'
+complete -c awsume -n "__fish_awsume_needs_command" -l clean -d 'Remove expired awsume-managed profiles from the credentials file'
+complete -c awsume -n "__fish_awsume_needs_command" -l who -l whoami -d 'Show the profile and identity (GetCallerIdentity) of the credentials in this shell'
+complete -c awsume -n "__fish_awsume_needs_command" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_needs_command" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_needs_command" -l no-browser -d 'Print the SSO sign-in link without opening a browser'
 complete -c awsume -n "__fish_awsume_needs_command" -l debug -d 'Explain each step on stderr (never shows a secret)'

@@ -32,8 +32,13 @@ pub struct SessionCache {
 }
 
 impl SessionCache {
+    /// Where Python awsume keeps it: `$XDG_CACHE_HOME/awsume`, else `~/.awsume/cache`.
     pub fn new(home: &Path) -> Self {
-        Self { dir: home.join(".awsume").join("cache") }
+        let dir = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
+            Some(xdg) => PathBuf::from(xdg).join("awsume"),
+            None => home.join(".awsume").join("cache"),
+        };
+        Self { dir }
     }
 
     pub fn path(&self, long_term_key_id: &str) -> PathBuf {

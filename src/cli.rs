@@ -71,9 +71,43 @@ pub struct AwsumeArgs {
     /// AWS credentials file [default: $AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials]
     #[arg(long, value_name = "PATH")]
     pub credentials_file: Option<PathBuf>,
-    /// List profiles (name, type, role, source, MFA, region)
-    #[arg(short = 'l', long)]
-    pub list_profiles: bool,
+    /// List profiles (name, type, role, source, MFA, region); `more` adds account and cached-session expiry
+    #[arg(short = 'l', long, value_name = "more", num_args = 0..=1, default_missing_value = "list",
+          value_parser = ["list", "more"])]
+    pub list_profiles: Option<String>,
+    /// Assume this role: an ARN or awsume's short form [PARTITION:]ACCOUNT:ROLE
+    #[arg(long, value_name = "ARN", conflicts_with = "profile")]
+    pub role_arn: Option<String>,
+    /// With --role-arn: the profile whose credentials assume it [default: the shell's credentials]
+    #[arg(long, value_name = "NAME", requires = "role_arn")]
+    pub source_profile: Option<String>,
+    /// Session policy for the role: JSON, or file://PATH
+    #[arg(long, value_name = "JSON")]
+    pub session_policy: Option<String>,
+    /// Managed policy ARNs that limit the role session (comma-separated)
+    #[arg(long, value_name = "ARN,…", value_delimiter = ',')]
+    pub session_policy_arns: Vec<String>,
+    /// Source identity to set on the role session
+    #[arg(long, value_name = "ID")]
+    pub source_identity: Option<String>,
+    /// Session tags for the role: Key=Value,…
+    #[arg(short = 't', long, value_name = "KEY=VALUE,…")]
+    pub tags: Option<String>,
+    /// Also write the credentials into this awsume-managed profile of the credentials file
+    #[arg(short = 'o', long, value_name = "NAME")]
+    pub output_profile: Option<String>,
+    /// Remove expired awsume-managed profiles from the credentials file
+    #[arg(long)]
+    pub clean: bool,
+    /// Show the profile and identity (GetCallerIdentity) of the credentials in this shell
+    #[arg(long, visible_alias = "whoami")]
+    pub who: bool,
+    /// awsume's settings: get KEY | set KEY VALUE | reset KEY | clear KEY | list
+    #[arg(long, value_name = "OPERATION", num_args = 1..=3)]
+    pub config: Option<Vec<String>>,
+    /// Say on stderr what awsume does (never shows a secret)
+    #[arg(long)]
+    pub info: bool,
     /// Sign in to IAM Identity Center (SSO) again now, even without a terminal
     #[arg(long)]
     pub sso_login: bool,

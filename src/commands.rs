@@ -13,6 +13,7 @@ use crate::credentials::{Credentials, Secret};
 use crate::deliver::{self, shell::Shell, shell::State};
 use crate::plan::{self, Plan};
 use crate::resolve;
+use crate::settings::{self, Settings};
 
 /// What every command needs to resolve one profile.
 struct Request<'a> {
@@ -23,6 +24,7 @@ struct Request<'a> {
     refresh: bool,
     mfa_token: Option<&'a str>,
     debug: bool,
+    info: bool,
     ensure_temporary: bool,
     timeout: u64,
     sso_login: bool,
@@ -53,10 +55,31 @@ fn prepare(req: Request<'_>) -> Result<Prepared> {
     plan_opts.env_region = env_var("AWS_REGION")
         .or_else(|| env_var("AWS_DEFAULT_REGION"))
         .filter(|region| !set_by_previous_awsume(&config, region));
+    let mut target = target;
+    if plan_opts.settings.fuzzy_match
+        && plan_opts.role_arn.is_none()
+        && !config.profiles.contains_key(&target)
+    {
+        let names: Vec<&str> = config.profiles.keys().map(String::as_str).collect();
+        if let Some(closest) = crate::settings::fuzzy(&names, &target) {
+            eprintln!("awsume: using profile \"{closest}\" (fuzzy-match)");
+            target = closest.to_string();
+        }
+    }
     let plan = plan::plan(&config, &target, &plan_opts)?;
-    if req.debug {
+    if plan_opts.role_arn.is_some()
+        && plan_opts.source_profile.is_none()
+        && resolve::environment_credentials().is_err()
+    {
+        anyhow::bail!(
+            "--role-arn {}: this shell has no credentials to assume it with (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); name a profile with --source-profile",
+            plan.profile
+        );
+    }
+    if req.debug || req.info {
         eprintln!(
-            "awsume: debug: profile \"{}\": {} from \"{}\", {} role hop(s), MFA session: {}, region: {}",
+            "awsume: {}: profile \"{}\": {} from \"{}\", {} role hop(s), MFA session: {}, region: {}",
+            if req.debug { "debug" } else { "info" },
             plan.profile,
             plan.source.kind(),
             plan.source_profile,
@@ -69,6 +92,7 @@ fn prepare(req: Request<'_>) -> Result<Prepared> {
         refresh: req.refresh,
         mfa_token: req.mfa_token.map(Secret::new),
         debug: req.debug,
+        info: req.info,
         cache: SessionCache::new(&home_dir()),
         ensure_temporary: req.ensure_temporary,
         timeout: std::time::Duration::from_secs(req.timeout.max(1)),
@@ -87,8 +111,34 @@ fn set_by_previous_awsume(config: &Config, region: &str) -> bool {
 }
 
 pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
-    if args.list_profiles {
-        return list_profiles(&args);
+    // Text for the user: through the shell function it is printed, never evaluated.
+    let show = |text: &str| -> Result<()> {
+        match args.emit {
+            Some(shell) => deliver::stdout(&deliver::shell::print(shell, text)),
+            None => deliver::stdout(text),
+        }
+    };
+    let files = || Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref());
+    if let Some(mode) = &args.list_profiles {
+        return list_profiles(&args, mode == "more", show);
+    }
+    if let Some(operation) = &args.config {
+        show(&settings::command(&settings::path(&home_dir()), operation)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.clean {
+        let path = files().credentials;
+        let removed = deliver::credfile::clean(&path)?;
+        eprintln!(
+            "awsume: removed {removed} expired awsume-managed profile(s) from {}",
+            crate::files::display(&path)
+        );
+        show("")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.who {
+        show(&who(args.timeout)?)?;
+        return Ok(ExitCode::SUCCESS);
     }
     let write = |state: State| -> Result<()> {
         let text = match args.emit {
@@ -109,7 +159,14 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
         write(State::unset())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let Prepared { plan, resolve, .. } = prepare(Request {
+    let settings = Settings::load(&settings::path(&home_dir()))?;
+    let session = plan::SessionOptions {
+        tags: args.tags.as_deref().map(plan::tags).transpose()?.unwrap_or_default(),
+        policy: args.session_policy.as_deref().map(session_policy).transpose()?,
+        policy_arns: args.session_policy_arns.clone(),
+        source_identity: args.source_identity.clone(),
+    };
+    let Prepared { plan, resolve, files } = prepare(Request {
         profile: args.profile.as_deref().or(args.profile_flag.as_deref()),
         config_file: args.config_file.as_deref(),
         credentials_file: args.credentials_file.as_deref(),
@@ -119,18 +176,71 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
             role_duration: args.role_duration,
             external_id: args.external_id.clone(),
             env_region: None,
+            settings,
+            role_arn: args.role_arn.as_deref().map(plan::role_arn).transpose()?,
+            source_profile: args.source_profile.clone(),
+            session,
         },
         refresh: args.refresh,
         mfa_token: args.mfa_token.as_deref(),
         debug: args.debug,
+        info: args.info,
         ensure_temporary: false,
         timeout: args.timeout,
         sso_login: args.sso_login,
         no_browser: args.no_browser,
     })?;
     let creds = resolve::resolve(&plan, &resolve)?;
+    if let Some(section) = &args.output_profile {
+        output_profile(&files, section, &creds, plan.region.as_deref())?;
+    }
     write(State::new(&plan.profile, &creds, plan.region.as_deref(), plan.exports_profile))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--session-policy`: the JSON itself, or `file://PATH` as the AWS CLI reads it.
+fn session_policy(value: &str) -> Result<String> {
+    match value.strip_prefix("file://") {
+        Some(path) => std::fs::read_to_string(crate::config::expand_tilde(Path::new(path)))
+            .with_context(|| format!("--session-policy: cannot read {path}")),
+        None => Ok(value.to_string()),
+    }
+}
+
+/// `-o NAME`: the credentials also go to section NAME of the credentials file, which must be
+/// awsume's: neither a section the user wrote there nor a profile of the config file.
+fn output_profile(files: &Files, section: &str, creds: &Credentials, region: Option<&str>) -> Result<()> {
+    let config = Config::load(files.clone())?;
+    if let Ok(profile) = config.profile(section)
+        && profile.get("manager") != Some("awsume")
+    {
+        anyhow::bail!(
+            "-o {section}: profile \"{section}\" in {} is not awsume-managed; not overwriting it",
+            crate::files::display(&profile.file)
+        );
+    }
+    let body = deliver::credfile::section_body(creds, region);
+    deliver::credfile::write(&files.credentials, section, &body, deliver::credfile::Overwrite::ManagedOnly)
+}
+
+/// `--who`: the profile awsume set in this shell and who its credentials are (GetCallerIdentity).
+fn who(timeout: u64) -> Result<String> {
+    let profile = env_var("AWSUME_PROFILE").unwrap_or_else(|| "none set by awsume".into());
+    let creds = resolve::environment_credentials()
+        .context("no credentials in this shell (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")?;
+    let region =
+        env_var("AWS_REGION").or_else(|| env_var("AWS_DEFAULT_REGION")).unwrap_or_else(|| "us-east-1".into());
+    let (account, arn, user_id) =
+        resolve::caller_identity(&creds, &region, std::time::Duration::from_secs(timeout.max(1)))?;
+    let expires = env_var("AWSUME_EXPIRATION").or_else(|| env_var("AWS_CREDENTIAL_EXPIRATION"));
+    let mut out = format!(
+        "Profile:  {profile}\nAccount:  {account}\nARN:      {arn}\nUserId:   {user_id}\nKey:      {}\n",
+        creds.access_key_id
+    );
+    if let Some(expires) = expires {
+        out.push_str(&format!("Expires:  {expires}\n"));
+    }
+    Ok(out)
 }
 
 pub fn export(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
@@ -138,10 +248,12 @@ pub fn export(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         profile: args.profile.as_deref(),
         config_file: None,
         credentials_file: None,
+        // aws-export-credentials' behaviour: awsume's settings file does not apply.
         plan: plan::Options { region: args.region.clone(), ..Default::default() },
         refresh: args.refresh,
         mfa_token: args.mfa_token.as_deref(),
         debug: args.debug,
+        info: false,
         ensure_temporary: args.ensure_temporary,
         timeout: args.timeout,
         sso_login: args.sso_login,
@@ -245,43 +357,73 @@ fn cached_or_resolved(
     Ok(creds)
 }
 
-fn list_profiles(args: &AwsumeArgs) -> Result<ExitCode> {
+fn list_profiles(args: &AwsumeArgs, more: bool, show: impl Fn(&str) -> Result<()>) -> Result<ExitCode> {
     let config = Config::load(Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref()))?;
-    let mut rows = vec![["PROFILE", "TYPE", "ROLE ARN", "SOURCE", "MFA", "REGION"].map(String::from)];
+    let mut header = vec!["PROFILE", "TYPE", "ROLE ARN", "SOURCE", "MFA", "REGION"];
+    if more {
+        header.extend(["ACCOUNT", "SESSION EXPIRES"]);
+    }
+    let mut rows: Vec<Vec<String>> = vec![header.into_iter().map(String::from).collect()];
+    let cache = SessionCache::new(&home_dir());
     for name in config.profiles.keys() {
-        let row = match plan::plan(&config, name, &plan::Options::default()) {
-            Ok(p) => [
-                name.clone(),
-                match &p.source {
-                    _ if !p.hops.is_empty() => "role".to_string(),
-                    plan::Source::Sso(sso) if resolve::sso_signed_in(sso) => "SSO (signed in)".to_string(),
-                    plan::Source::Sso(_) => "SSO (sign-in needed)".to_string(),
-                    source => source.kind().to_string(),
-                },
-                match (&p.source, p.hops.last()) {
-                    (_, Some(hop)) => hop.role_arn.clone(),
-                    (plan::Source::Sso(sso), None) => format!("{} in {}", sso.role_name, sso.account_id),
-                    _ => "-".into(),
-                },
-                if p.source_profile == *name { "-".into() } else { p.source_profile.clone() },
-                p.mfa_session
-                    .clone()
-                    .or_else(|| p.hops.iter().find_map(|h| h.mfa_serial.clone()))
-                    .unwrap_or_else(|| "-".into()),
-                p.region.clone().unwrap_or_else(|| "-".into()),
-            ],
-            Err(_) => [name.clone(), "invalid".into(), "-".into(), "-".into(), "-".into(), "-".into()],
+        let mut row = match plan::plan(&config, name, &plan::Options::default()) {
+            Ok(p) => {
+                let mut row = vec![
+                    name.clone(),
+                    match &p.source {
+                        _ if !p.hops.is_empty() => "role".to_string(),
+                        plan::Source::Sso(sso) if resolve::sso_signed_in(sso) => {
+                            "SSO (signed in)".to_string()
+                        }
+                        plan::Source::Sso(_) => "SSO (sign-in needed)".to_string(),
+                        source => source.kind().to_string(),
+                    },
+                    match (&p.source, p.hops.last()) {
+                        (_, Some(hop)) => hop.role_arn.clone(),
+                        (plan::Source::Sso(sso), None) => format!("{} in {}", sso.role_name, sso.account_id),
+                        _ => "-".into(),
+                    },
+                    if p.source_profile == *name { "-".into() } else { p.source_profile.clone() },
+                    p.mfa_session
+                        .clone()
+                        .or_else(|| p.hops.iter().find_map(|h| h.mfa_serial.clone()))
+                        .unwrap_or_else(|| "-".into()),
+                    p.region.clone().unwrap_or_else(|| "-".into()),
+                ];
+                if more {
+                    row.push(account_of(&p).unwrap_or_else(|| "-".into()));
+                    row.push(
+                        resolve::cached_expiry(&p, &cache)
+                            .map(crate::cache::format_local)
+                            .unwrap_or_else(|| "-".into()),
+                    );
+                }
+                row
+            }
+            Err(_) => vec![name.clone(), "invalid".into()],
         };
+        row.resize(rows[0].len(), "-".into());
         rows.push(row);
     }
     let widths: Vec<usize> =
-        (0..6).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+        (0..rows[0].len()).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
     let mut out = String::new();
     for row in &rows {
         let line: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
     }
-    deliver::stdout(&out)?;
+    show(&out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The account a profile's credentials belong to, as far as the files tell (no network).
+fn account_of(plan: &Plan) -> Option<String> {
+    let from_arn = |arn: &str| arn.split(':').nth(4).filter(|a| !a.is_empty()).map(str::to_string);
+    match (&plan.source, plan.hops.last()) {
+        (_, Some(hop)) => from_arn(&hop.role_arn),
+        (plan::Source::Sso(sso), None) => Some(sso.account_id.clone()),
+        (plan::Source::WebIdentity { role_arn, .. }, None) => from_arn(role_arn),
+        _ => plan.mfa_session.as_deref().and_then(from_arn),
+    }
 }

@@ -14,6 +14,7 @@ mod fuzz_tests;
 mod init;
 mod plan;
 mod resolve;
+mod settings;
 
 use std::process::ExitCode;
 
@@ -51,7 +52,18 @@ fn run() -> anyhow::Result<ExitCode> {
         }
         unreachable!("`export` always parses as the export subcommand");
     }
-    let cli = Cli::parse_from(args);
+    let emit = emit_shell(&args);
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version are text for the user; through the shell function they must
+            // be printed, never evaluated.
+            let text = e.render().to_string();
+            deliver::stdout(&emit.map_or_else(|| text.clone(), |shell| deliver::shell::print(shell, &text)))?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => e.exit(),
+    };
     match cli.command {
         Some(Command::Init(init)) => {
             deliver::stdout(&init::render(init.shell, &init.cmd))?;
@@ -60,6 +72,17 @@ fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Export(export)) => commands::export(export, Vec::new()),
         None => commands::awsume(cli.args),
     }
+}
+
+/// The shell named by `--emit SHELL` (the shell function's call), read before clap runs.
+fn emit_shell(args: &[String]) -> Option<deliver::shell::Shell> {
+    use clap::ValueEnum;
+    let value = args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix("--emit") {
+        Some("") => args.get(i + 1).map(String::as_str),
+        Some(rest) => rest.strip_prefix('='),
+        None => None,
+    })?;
+    deliver::shell::Shell::from_str(value, true).ok()
 }
 
 /// Everything after `--exec` is the command to run, never our flags.

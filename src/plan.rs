@@ -17,7 +17,26 @@ pub struct Options {
     pub external_id: Option<String>,
     /// `AWS_REGION`, else `AWS_DEFAULT_REGION`, at call time: the last region fallback.
     pub env_region: Option<String>,
+    /// awsume's settings file: after the profiles' own values.
+    pub settings: crate::settings::Settings,
+    /// `--role-arn` (already a full ARN) and `--source-profile`.
+    pub role_arn: Option<String>,
+    pub source_profile: Option<String>,
+    /// For the target role only.
+    pub session: SessionOptions,
 }
+
+/// What `--tags`, `--session-policy[-arns]` and `--source-identity` add to the target's AssumeRole.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SessionOptions {
+    pub tags: Vec<(String, String)>,
+    pub policy: Option<String>,
+    pub policy_arns: Vec<String>,
+    pub source_identity: Option<String>,
+}
+
+/// The session name of a role given by `--role-arn` without `--session-name`, as awsume names it.
+const CLI_ROLE_SESSION_NAME: &str = "awsume-cli-role";
 
 /// Where the chain's first credentials come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +100,9 @@ pub struct Hop {
     /// Pass an MFA code with this call (when no MFA session covers it).
     pub mfa_serial: Option<String>,
     pub source_identity: Option<String>,
+    pub tags: Vec<(String, String)>,
+    pub policy: Option<String>,
+    pub policy_arns: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +143,121 @@ pub fn session_name(raw: &str) -> String {
 }
 
 pub fn plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {
+    let mut plan = match &opts.role_arn {
+        Some(role_arn) => cli_role(config, role_arn, opts)?,
+        None => profile_plan(config, target, opts)?,
+    };
+    if let Some(last) = plan.hops.last_mut() {
+        let session = opts.session.clone();
+        last.tags = session.tags;
+        last.policy = session.policy;
+        last.policy_arns = session.policy_arns;
+        if session.source_identity.is_some() {
+            last.source_identity = session.source_identity;
+        }
+    } else if opts.session != SessionOptions::default() {
+        bail!(
+            "profile \"{target}\" assumes no role: --tags, --session-policy, --session-policy-arns and --source-identity apply to roles"
+        );
+    }
+    Ok(plan)
+}
+
+/// `--role-arn`: one AssumeRole on top of `--source-profile`'s credentials, or of the calling
+/// environment's keys without it. The result is named after the role ARN, as awsume names it.
+fn cli_role(config: &Config, role_arn: &str, opts: &Options) -> Result<Plan> {
+    let mut base = match &opts.source_profile {
+        Some(source) => {
+            let source_opts = Options {
+                region: opts.region.clone(),
+                env_region: opts.env_region.clone(),
+                settings: opts.settings.clone(),
+                ..Default::default()
+            };
+            profile_plan(config, source, &source_opts)?
+        }
+        None => Plan {
+            profile: "environment".into(),
+            source_profile: "environment".into(),
+            source: Source::Environment,
+            mfa_session: None,
+            hops: Vec::new(),
+            region: opts
+                .region
+                .clone()
+                .or_else(|| opts.settings.region.clone())
+                .or_else(|| opts.env_region.clone()),
+            endpoint_url: None,
+            exports_profile: false,
+        },
+    };
+    let duration_seconds = opts.role_duration.or(opts.settings.role_duration);
+    let mut hop = Hop {
+        profile: role_arn.to_string(),
+        role_arn: role_arn.to_string(),
+        session_name: session_name(
+            opts.session_name
+                .as_deref()
+                .or(opts.settings.role_session_name.as_deref())
+                .unwrap_or(CLI_ROLE_SESSION_NAME),
+        ),
+        external_id: opts.external_id.clone(),
+        duration_seconds,
+        mfa_serial: None,
+        source_identity: None,
+        tags: Vec::new(),
+        policy: None,
+        policy_arns: Vec::new(),
+    };
+    // AWS forbids chaining past an hour: a longer session for an MFA source assumes with the code.
+    if base.hops.is_empty() && duration_seconds.is_some_and(|d| d > 3600) {
+        hop.mfa_serial = base.mfa_session.take();
+    }
+    base.hops.push(hop);
+    base.profile = role_arn.to_string();
+    base.exports_profile = false;
+    Ok(base)
+}
+
+/// `[PARTITION:]ACCOUNT:ROLE` (awsume's short form) as a role ARN; a full ARN is kept as given.
+pub fn role_arn(text: &str) -> Result<String> {
+    if text.starts_with("arn:") {
+        let parts: Vec<&str> = text.splitn(6, ':').collect();
+        if parts.len() == 6 && parts[2] == "iam" && parts[5].starts_with("role/") {
+            return Ok(text.to_string());
+        }
+        bail!("--role-arn {text:?} is not a role ARN (arn:PARTITION:iam::ACCOUNT:role/NAME)");
+    }
+    let (partition, account, role) = match text.split(':').collect::<Vec<_>>()[..] {
+        [account, role] => ("aws", account, role),
+        [partition, account, role] => (partition, account, role),
+        _ => bail!("--role-arn {text:?} is neither a role ARN nor [PARTITION:]ACCOUNT:ROLE"),
+    };
+    if !["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"]
+        .contains(&partition)
+    {
+        bail!("--role-arn {text:?}: {partition:?} is not an AWS partition (aws, aws-cn, aws-us-gov, …)");
+    }
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        bail!("--role-arn {text:?}: the account id is 12 digits");
+    }
+    if role.is_empty() {
+        bail!("--role-arn {text:?}: the role name is missing");
+    }
+    Ok(format!("arn:{partition}:iam::{account}:role/{role}"))
+}
+
+/// `--tags Key=Value,…` as awsume reads them.
+pub fn tags(text: &str) -> Result<Vec<(String, String)>> {
+    text.split(',')
+        .map(|tag| match tag.split_once('=') {
+            Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
+            _ => Err(anyhow!("--tags {text:?}: each tag is Key=Value, separated by commas")),
+        })
+        .collect()
+}
+
+fn profile_plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {
     let mut chain: Vec<&Profile> = Vec::new();
     let mut hops: Vec<Hop> = Vec::new();
     let mut name = target;
@@ -209,6 +346,7 @@ pub fn plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {
         .region
         .clone()
         .or_else(|| chain.iter().chain(default.iter()).find_map(|p| p.get("region")).map(str::to_string))
+        .or_else(|| opts.settings.region.clone())
         .or_else(|| opts.env_region.clone());
     let target_profile = chain[0];
     let endpoint_url = endpoint_url(config, target_profile);
@@ -325,6 +463,7 @@ fn hop(profile: &Profile, role_arn: &str, is_target: bool, opts: &Options) -> Re
             })?),
             (None, None) => None,
         };
+    let duration_seconds = duration_seconds.or(if is_target { opts.settings.role_duration } else { None });
     Ok(Hop {
         profile: profile.name.clone(),
         role_arn: role_arn.to_string(),
@@ -333,12 +472,19 @@ fn hop(profile: &Profile, role_arn: &str, is_target: bool, opts: &Options) -> Re
         duration_seconds,
         mfa_serial: profile.get("mfa_serial").map(str::to_string),
         source_identity: profile.get("source_identity").map(str::to_string),
+        tags: Vec::new(),
+        policy: None,
+        policy_arns: Vec::new(),
     })
 }
 
 fn hop_session_name(profile: &Profile, is_target: bool, opts: &Options) -> String {
     let flag = if is_target { opts.session_name.as_deref() } else { None };
-    session_name(flag.or(profile.get("role_session_name")).unwrap_or(&profile.name))
+    let name = flag
+        .or(profile.get("role_session_name"))
+        .or(if is_target { opts.settings.role_session_name.as_deref() } else { None })
+        .unwrap_or(&profile.name);
+    session_name(name)
 }
 
 /// `endpoint_url` for STS: the profile's `[services]` section's `sts` block, then its `endpoint_url`.
@@ -604,5 +750,121 @@ aws_access_key_id = AKIAHALF
             plan(&c, "b", &Options::default()).unwrap().endpoint_url.as_deref(),
             Some("http://profile")
         );
+    }
+
+    #[test]
+    fn role_arn_short_forms_and_partitions() {
+        let ok = [
+            ("123456789012:admin", "arn:aws:iam::123456789012:role/admin"),
+            ("aws-cn:123456789012:admin", "arn:aws-cn:iam::123456789012:role/admin"),
+            ("aws-us-gov:123456789012:path/admin", "arn:aws-us-gov:iam::123456789012:role/path/admin"),
+            ("arn:aws:iam::123456789012:role/x", "arn:aws:iam::123456789012:role/x"),
+        ];
+        for (given, arn) in ok {
+            assert_eq!(role_arn(given).unwrap(), arn, "{given}");
+        }
+        let bad = [
+            ("12345:admin", "12 digits"),
+            ("moon:123456789012:admin", "not an AWS partition"),
+            ("admin", "neither a role ARN"),
+            ("123456789012:", "role name is missing"),
+            ("arn:aws:iam::123456789012:user/x", "not a role ARN"),
+        ];
+        for (given, needle) in bad {
+            let err = role_arn(given).unwrap_err().to_string();
+            assert!(err.contains(needle), "{given}: {err}");
+        }
+    }
+
+    #[test]
+    fn tags_are_key_value_pairs() {
+        assert_eq!(
+            tags("team=core,empty=,eq=a=b").unwrap(),
+            [("team", "core"), ("empty", ""), ("eq", "a=b")].map(|(k, v)| (k.to_string(), v.to_string()))
+        );
+        assert!(tags("novalue").is_err());
+        assert!(tags("=v").is_err());
+    }
+
+    #[test]
+    fn cli_role_on_a_source_profile_or_the_environment() {
+        let arn = "arn:aws:iam::123456789012:role/adhoc";
+        let on_user =
+            Options { role_arn: Some(arn.into()), source_profile: Some("user".into()), ..Default::default() };
+        let p = plan_of("ignored", &on_user).unwrap();
+        assert_eq!((p.profile.as_str(), p.source.kind()), (arn, "static keys"));
+        assert_eq!(
+            p.mfa_session.as_deref(),
+            Some("arn:aws:iam::1:mfa/user"),
+            "MFA through the user's session cache"
+        );
+        assert_eq!(p.hops[0].session_name, "awsume-cli-role");
+        assert_eq!(p.region.as_deref(), Some("default-region"));
+        let long = Options { role_duration: Some(7200), ..on_user.clone() };
+        let p = plan_of("ignored", &long).unwrap();
+        assert_eq!(
+            (p.mfa_session.as_deref(), p.hops[0].mfa_serial.as_deref()),
+            (None, Some("arn:aws:iam::1:mfa/user"))
+        );
+        let on_role = Options {
+            source_profile: Some("hop3".into()),
+            session_name: Some("me".into()),
+            ..on_user.clone()
+        };
+        assert_eq!(roles(&plan_of("x", &on_role).unwrap()), ["r", "two", "three", "adhoc"]);
+        assert_eq!(plan_of("x", &on_role).unwrap().hops[3].session_name, "me");
+        let env =
+            Options { role_arn: Some(arn.into()), env_region: Some("env".into()), ..Default::default() };
+        let p = plan_of("ignored", &env).unwrap();
+        assert_eq!(
+            (p.source.kind(), p.hops.len(), p.region.as_deref()),
+            ("credential_source Environment", 1, Some("env"))
+        );
+        let missing = Options { source_profile: Some("nope".into()), ..on_user };
+        assert!(plan_of("x", &missing).unwrap_err().to_string().contains("\"nope\" not found"));
+    }
+
+    #[test]
+    fn session_options_go_to_the_target_role_only() {
+        let session = SessionOptions {
+            tags: vec![("k".into(), "v".into())],
+            policy: Some("{}".into()),
+            policy_arns: vec!["arn:aws:iam::aws:policy/ReadOnlyAccess".into()],
+            source_identity: Some("me".into()),
+        };
+        let p = plan_of("hop3", &Options { session: session.clone(), ..Default::default() }).unwrap();
+        assert_eq!(p.hops[2].tags, session.tags);
+        assert_eq!(p.hops[2].source_identity.as_deref(), Some("me"));
+        assert!(
+            p.hops[..2]
+                .iter()
+                .all(|h| h.tags.is_empty() && h.policy.is_none() && h.source_identity.is_none())
+        );
+        let err = plan_of("plain", &Options { session, ..Default::default() }).unwrap_err().to_string();
+        assert!(err.contains("assumes no role"), "{err}");
+    }
+
+    #[test]
+    fn awsume_settings_rank_after_the_profile() {
+        let settings = crate::settings::Settings {
+            role_duration: Some(1800),
+            region: Some("settings-region".into()),
+            role_session_name: Some("from-settings".into()),
+            fuzzy_match: false,
+        };
+        let opts = Options { settings, env_region: Some("env".into()), ..Default::default() };
+        let role = plan_of("role", &opts).unwrap();
+        assert_eq!(role.hops[0].session_name, "from-settings");
+        assert_eq!(role.hops[0].duration_seconds, Some(1800));
+        assert_eq!(role.region.as_deref(), Some("default-region"), "[default] region ranks first");
+        let long = plan_of("long-role", &opts).unwrap();
+        assert_eq!(long.hops[0].duration_seconds, Some(43200), "the profile's duration_seconds ranks first");
+        let hop3 = plan_of("hop3", &opts).unwrap();
+        assert_eq!(hop3.hops[0].session_name, "role", "only the target role takes the setting");
+        let no_default =
+            config("[profile p]\nrole_arn = arn:aws:iam::1:role/p\ncredential_source = Environment\n", "");
+        assert_eq!(plan(&no_default, "p", &opts).unwrap().region.as_deref(), Some("settings-region"));
+        let flagged = Options { session_name: Some("flag".into()), ..opts };
+        assert_eq!(plan_of("role", &flagged).unwrap().hops[0].session_name, "flag");
     }
 }

@@ -16,6 +16,8 @@ use crate::files::{self, display};
 pub enum Overwrite {
     /// `export -c`: anything but long-term keys the user wrote, unless forced.
     UnlessUserKeys { force: bool },
+    /// `awsume -o`: only a section awsume wrote (`manager = awsume`), or a new one.
+    ManagedOnly,
 }
 
 /// The lines awsume writes for `creds`, marked as awsume's.
@@ -81,18 +83,21 @@ pub fn edit(text: &str, name: &str, body: &[(&str, String)], overwrite: Overwrit
     while end > start + 1 && is_blank_or_comment(lines[end - 1]) {
         end -= 1;
     }
-    let existing: Vec<(String, String)> = lines[start + 1..end]
-        .iter()
-        .filter_map(|l| l.split_once(['=', ':']))
-        .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_string()))
-        .collect();
+    let existing = entries(&lines[start + 1..end]);
     let has = |key: &str| existing.iter().any(|(k, v)| k == key && !v.is_empty());
     let ours = existing.iter().any(|(k, v)| k == "manager" && v == "awsume");
-    let Overwrite::UnlessUserKeys { force } = overwrite;
-    if !force && !ours && has("aws_access_key_id") && !has("aws_session_token") {
-        bail!(
-            "section [{name}] holds long-term keys awsume did not write; not overwriting them (--force does)"
-        );
+    match overwrite {
+        Overwrite::UnlessUserKeys { force } => {
+            if !force && !ours && has("aws_access_key_id") && !has("aws_session_token") {
+                bail!(
+                    "section [{name}] holds long-term keys awsume did not write; not overwriting them (--force does)"
+                );
+            }
+        }
+        Overwrite::ManagedOnly if !ours => {
+            bail!("section [{name}] is not awsume-managed (no `manager = awsume`); not overwriting it")
+        }
+        Overwrite::ManagedOnly => {}
     }
     let mut out: String = lines[..start].concat();
     out.push_str(&section);
@@ -101,6 +106,70 @@ pub fn edit(text: &str, name: &str, body: &[(&str, String)], overwrite: Overwrit
     }
     out.push_str(&lines[end..].concat());
     Ok(out)
+}
+
+fn entries(lines: &[&str]) -> Vec<(String, String)> {
+    lines
+        .iter()
+        .filter(|l| !is_blank_or_comment(l))
+        .filter_map(|l| l.split_once(['=', ':']))
+        .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_string()))
+        .collect()
+}
+
+/// `text` without the awsume-managed sections whose credentials expired before `now` (`--clean`),
+/// and how many went. Sections the user wrote, and their comments, are kept byte for byte.
+pub fn remove_expired(text: &str, now: chrono::DateTime<chrono::Utc>) -> (String, usize) {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let is_header = |line: &str| line.trim_start().starts_with('[');
+    let headers: Vec<usize> = (0..lines.len()).filter(|&i| is_header(lines[i])).collect();
+    let mut keep = vec![true; lines.len()];
+    let mut removed = 0;
+    for (n, &start) in headers.iter().enumerate() {
+        let next = headers.get(n + 1).copied().unwrap_or(lines.len());
+        let mut end = next;
+        while end > start + 1 && is_blank_or_comment(lines[end - 1]) {
+            end -= 1;
+        }
+        let body = entries(&lines[start + 1..end]);
+        let get = |key: &str| body.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+        let expires = get("aws_credential_expiration")
+            .and_then(|v| chrono::DateTime::parse_from_rfc3339(v).ok().map(|t| t.to_utc()))
+            .or_else(|| get("expiration").and_then(|v| crate::cache::parse_local(v).ok()));
+        if get("manager") != Some("awsume") || expires.is_none_or(|t| t >= now) {
+            continue;
+        }
+        removed += 1;
+        keep[start..end].iter_mut().for_each(|k| *k = false);
+        // The blank line written before an appended section goes with it at the end of the file.
+        if end == lines.len() && start > 0 && lines[start - 1].trim().is_empty() {
+            keep[start - 1] = false;
+        }
+    }
+    let out = lines.iter().zip(&keep).filter(|(_, k)| **k).map(|(l, _)| *l).collect();
+    (out, removed)
+}
+
+/// `--clean` on the credentials file at `path`: locked and atomic like `write`.
+pub fn clean(path: &Path) -> Result<usize> {
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Ok(lock) = std::fs::File::open(dir) else { return Ok(0) };
+    lock.lock().with_context(|| format!("cannot lock {}", display(dir)))?;
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => {
+            String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", display(&path)))?
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", display(&path))),
+    };
+    let (updated, removed) = remove_expired(&text, chrono::Utc::now());
+    if removed > 0 {
+        let mode = files::existing_mode(&path).unwrap_or(0o600);
+        files::write_atomic(&path, updated.as_bytes(), mode)
+            .with_context(|| format!("cannot write {}", display(&path)))?;
+    }
+    Ok(removed)
 }
 
 fn is_blank_or_comment(line: &str) -> bool {
@@ -182,6 +251,42 @@ mod tests {
         assert!(edit("", "a]b", &body("K"), SAFE).is_err());
         assert!(edit("", "n", &body("K\nx = y"), SAFE).is_err());
         assert!(edit("", "n", &body(" K"), SAFE).is_err());
+    }
+
+    #[test]
+    fn managed_only_refuses_sections_the_user_wrote() {
+        let user = "[work]\naws_access_key_id = ASIA\naws_session_token = T\n";
+        let err = edit(user, "work", &body("NEW"), Overwrite::ManagedOnly).unwrap_err().to_string();
+        assert!(err.contains("not awsume-managed"), "{err}");
+        let ours = "[work]\naws_access_key_id = OLD\nmanager = awsume\n";
+        assert!(edit(ours, "work", &body("NEW"), Overwrite::ManagedOnly).is_ok());
+        assert!(edit("", "new", &body("NEW"), Overwrite::ManagedOnly).is_ok());
+    }
+
+    #[test]
+    fn clean_removes_only_expired_managed_sections() {
+        let now = chrono::Utc::now();
+        let past = (now - chrono::Duration::hours(1)).to_rfc3339();
+        let future = (now + chrono::Duration::hours(1)).to_rfc3339();
+        let original = format!(
+            "# mine\n[user]\naws_access_key_id = AKIA\nexpiration = 2000-01-01 00:00:00\n\n; kept\n[fresh]\naws_credential_expiration = {future}\nmanager = awsume\n"
+        );
+        let with_old = edit(
+            &original,
+            "old",
+            &[("aws_credential_expiration", past.clone()), ("manager", "awsume".into())],
+            Overwrite::ManagedOnly,
+        )
+        .unwrap();
+        assert_eq!(
+            remove_expired(&with_old, now),
+            (original.clone(), 1),
+            "append then clean is the identity"
+        );
+        let middle =
+            "[a]\nx=1\n\n[gone]\nexpiration = 2000-01-01 00:00:00\nmanager = awsume\n# about b\n[b]\ny=2\n";
+        assert_eq!(remove_expired(middle, now).0, "[a]\nx=1\n\n# about b\n[b]\ny=2\n");
+        assert_eq!(remove_expired(&original, now), (original, 0));
     }
 
     proptest::proptest! {

@@ -142,16 +142,12 @@ impl State {
             // `expand_aliases`, bash expands an alias named `unset` even inside `eval`.
             (Shell::Bash | Shell::Zsh, false) => self.render(shell, "\\builtin ")?,
             (Shell::Fish, false) => statements,
-            (Shell::Bash | Shell::Zsh, true) => format!("printf '%s' {}\n", posix_quote(&statements)),
-            (Shell::Fish, true) => format!("printf '%s' {}\n", fish_quote(&statements)),
             (Shell::Nu | Shell::Powershell, false) => {
                 let unset: Vec<&str> =
                     self.values.iter().filter(|(_, v)| v.is_none()).map(|(n, _)| *n).collect();
                 format!("{}\n", serde_json::json!({ "set": self.json_set(), "unset": unset }))
             }
-            (Shell::Nu | Shell::Powershell, true) => {
-                format!("{}\n", serde_json::json!({ "set": {}, "unset": [], "print": statements }))
-            }
+            (_, true) => print(shell, &statements),
         })
     }
 
@@ -160,6 +156,18 @@ impl State {
             .iter()
             .filter_map(|(n, v)| v.as_ref().map(|v| (n.to_string(), serde_json::Value::String(v.clone()))))
             .collect()
+    }
+}
+
+/// What the shell function of `shell` runs to show `text` on its standard output and change nothing
+/// else: for the output of `-l`, `--who`, `--help` and the like, which is text, never code.
+pub fn print(shell: Shell, text: &str) -> String {
+    match shell {
+        Shell::Bash | Shell::Zsh => format!("\\builtin printf '%s' {}\n", posix_quote(text)),
+        Shell::Fish => format!("builtin printf '%s' {}\n", fish_quote(text)),
+        Shell::Nu | Shell::Powershell => {
+            format!("{}\n", serde_json::json!({ "set": {}, "unset": [], "print": text }))
+        }
     }
 }
 

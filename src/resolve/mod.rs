@@ -6,6 +6,7 @@ mod process;
 mod source;
 mod sso;
 
+pub use source::environment as environment_credentials;
 pub use sso::signed_in as sso_signed_in;
 mod sts;
 
@@ -28,6 +29,8 @@ pub struct Options {
     pub refresh: bool,
     pub mfa_token: Option<Secret>,
     pub debug: bool,
+    /// Say each step (`--info`; `--debug` says them too, and more).
+    pub info: bool,
     pub cache: SessionCache,
     /// Exchange long-term keys for a session (GetSessionToken) before returning them.
     pub ensure_temporary: bool,
@@ -36,6 +39,20 @@ pub struct Options {
     /// Sign in to SSO again now (and allow it without a terminal).
     pub sso_login: bool,
     pub open_browser: bool,
+}
+
+/// GetCallerIdentity for `creds`, for `--who`: (account, ARN, user id).
+pub fn caller_identity(
+    creds: &Credentials,
+    region: &str,
+    timeout: std::time::Duration,
+) -> Result<(String, String, String)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let sts = sts::Sts::new(region, sts::endpoint_url("AWS_ENDPOINT_URL_STS", None), timeout);
+    runtime.block_on(sts.get_caller_identity(creds)).context("GetCallerIdentity")
 }
 
 pub fn resolve(plan: &Plan, opts: &Options) -> Result<Credentials> {
@@ -75,7 +92,7 @@ impl Resolver<'_> {
                 .with_context(|| format!("profile \"{}\": AssumeRole {}", hop.profile, hop.role_arn))?;
         }
         if self.opts.ensure_temporary && creds.session_token.is_none() {
-            self.debug(|| format!("GetSessionToken for long-term key {}", creds.access_key_id));
+            self.info(|| format!("GetSessionToken for long-term key {}", creds.access_key_id));
             let net = self.net()?;
             creds = net
                 .runtime
@@ -88,6 +105,13 @@ impl Resolver<'_> {
     fn debug(&self, message: impl FnOnce() -> String) {
         if self.opts.debug {
             eprintln!("awsume: debug: {}", message());
+        }
+    }
+
+    /// A step the user may want to follow: shown by `--info` and `--debug`.
+    fn info(&self, message: impl FnOnce() -> String) {
+        if self.opts.debug || self.opts.info {
+            eprintln!("awsume: {}: {}", if self.opts.debug { "debug" } else { "info" }, message());
         }
     }
 
@@ -115,7 +139,7 @@ impl Resolver<'_> {
             }),
             Source::Environment => source::environment(),
             Source::Process { command } => {
-                self.debug(|| {
+                self.info(|| {
                     format!("running credential_process of profile \"{}\"", self.plan.source_profile)
                 });
                 process::run(command)
@@ -130,7 +154,7 @@ impl Resolver<'_> {
             }
             Source::WebIdentity { token_file, role_arn, session_name } => {
                 let token = source::web_identity_token(token_file)?;
-                self.debug(|| format!("AssumeRoleWithWebIdentity {role_arn} as {session_name}"));
+                self.info(|| format!("AssumeRoleWithWebIdentity {role_arn} as {session_name}"));
                 let net = self.net()?;
                 net.runtime
                     .block_on(net.sts.assume_role_with_web_identity(role_arn, session_name, &token))
@@ -161,7 +185,7 @@ impl Resolver<'_> {
                 Ok(Some(session))
                     if session.valid_for(Utc::now(), chrono::Duration::seconds(MFA_MARGIN_SECONDS)) =>
                 {
-                    self.debug(|| format!("MFA session from {}", crate::files::display(&cache.path(key_id))));
+                    self.info(|| format!("MFA session from {}", crate::files::display(&cache.path(key_id))));
                     return Ok(session);
                 }
                 Ok(Some(_)) => eprintln!(
@@ -173,7 +197,7 @@ impl Resolver<'_> {
             }
         }
         let code = mfa_code(serial, self.opts.mfa_token.as_ref())?;
-        self.debug(|| format!("GetSessionToken for {serial} signed by {key_id}"));
+        self.info(|| format!("GetSessionToken for {serial} signed by {key_id}"));
         let net = self.net()?;
         let session =
             net.runtime.block_on(net.sts.get_session_token(long_term, Some((serial, &code)))).with_context(
@@ -188,23 +212,30 @@ impl Resolver<'_> {
             Some(serial) => Some(mfa_code(serial, self.opts.mfa_token.as_ref())?),
             None => None,
         };
-        self.debug(|| {
+        self.info(|| {
             format!("AssumeRole {} as {} signed by {}", hop.role_arn, hop.session_name, creds.access_key_id)
         });
         let net = self.net()?;
-        let role = net.runtime.block_on(net.sts.assume_role(creds, hop, code.as_ref()))?;
+        let role = match net.runtime.block_on(net.sts.assume_role(creds, hop, code.as_ref())) {
+            Ok(role) => role,
+            // Name who was refused: AWS's own message does, a local STS may not.
+            Err(e) if e.to_string().starts_with("AccessDenied") => {
+                let who = net.runtime.block_on(net.sts.get_caller_identity(creds));
+                return Err(match who {
+                    Ok((_, arn, _)) if !e.to_string().contains(&arn) => e.context(format!("as {arn}")),
+                    _ => e,
+                });
+            }
+            Err(e) => return Err(e),
+        };
         if code.is_some() {
             self.opts.cache.write(&self.role_cache_key(hop), &role, self.plan.region.as_deref())?;
         }
         Ok(role)
     }
 
-    /// Role credentials that an MFA code paid for are cached under the chain that led to them
-    /// (source profile, role, session name): re-running the profile within their life asks nothing.
     fn role_cache_key(&self, hop: &Hop) -> String {
-        use sha1::{Digest, Sha1};
-        let id = format!("{}\n{}\n{}", self.plan.source_profile, hop.role_arn, hop.session_name);
-        format!("ROLE{}", hex::encode(Sha1::digest(id.as_bytes())))
+        role_cache_key(self.plan, hop)
     }
 
     /// The last MFA hop's cached credentials and its index, when still valid (and not `--refresh`).
@@ -220,10 +251,29 @@ impl Resolver<'_> {
         let cached = self.opts.cache.read(&self.role_cache_key(hop)).unwrap_or(None);
         let valid = cached.filter(|c| c.valid_for(Utc::now(), chrono::Duration::seconds(MFA_MARGIN_SECONDS)));
         if valid.is_some() {
-            self.debug(|| format!("role {} from the MFA role cache", hop.role_arn));
+            self.info(|| format!("role {} from the MFA role cache", hop.role_arn));
         }
         Ok(valid.map(|c| (c, index)))
     }
+}
+
+/// Role credentials that an MFA code paid for are cached under the chain that led to them
+/// (source profile, role, session name): re-running the profile within their life asks nothing.
+fn role_cache_key(plan: &Plan, hop: &Hop) -> String {
+    use sha1::{Digest, Sha1};
+    let id = format!("{}\n{}\n{}", plan.source_profile, hop.role_arn, hop.session_name);
+    format!("ROLE{}", hex::encode(Sha1::digest(id.as_bytes())))
+}
+
+/// When the cached session a plan would reuse (MFA role, else MFA session) ends; no network.
+pub fn cached_expiry(plan: &Plan, cache: &SessionCache) -> Option<chrono::DateTime<Utc>> {
+    let role = plan.hops.iter().rev().find(|h| h.mfa_serial.is_some());
+    let key = match (role, &plan.source, &plan.mfa_session) {
+        (Some(hop), _, _) => role_cache_key(plan, hop),
+        (None, Source::Static { access_key_id, .. }, Some(_)) => access_key_id.clone(),
+        _ => return None,
+    };
+    cache.read(&key).ok().flatten().and_then(|c| c.expiration)
 }
 
 /// The MFA code: from `--mfa-token`, else asked for on stderr and read from stdin (stdout may be

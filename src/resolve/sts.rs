@@ -76,6 +76,9 @@ impl Sts {
             .set_external_id(hop.external_id.clone())
             .set_duration_seconds(hop.duration_seconds)
             .set_source_identity(hop.source_identity.clone())
+            .set_policy(hop.policy.clone())
+            .set_policy_arns(policy_arns(&hop.policy_arns)?)
+            .set_tags(tags(&hop.tags)?)
             .set_serial_number(mfa_code.and(hop.mfa_serial.clone()))
             .set_token_code(mfa_code.map(|c| c.expose().to_string()))
             .customize()
@@ -105,6 +108,20 @@ impl Sts {
         from_sts(out.credentials())
     }
 
+    /// Who `creds` are: (account, ARN, user id).
+    pub async fn get_caller_identity(&self, creds: &Credentials) -> Result<(String, String, String)> {
+        let out = self
+            .client
+            .get_caller_identity()
+            .customize()
+            .config_override(signed_by(creds))
+            .send()
+            .await
+            .map_err(|e| anyhow!("{}", describe(e, &self.endpoint)))?;
+        let field = |v: Option<&str>| v.unwrap_or("-").to_string();
+        Ok((field(out.account()), field(out.arn()), field(out.user_id())))
+    }
+
     pub async fn assume_role_with_web_identity(
         &self,
         role_arn: &str,
@@ -122,6 +139,21 @@ impl Sts {
             .map_err(|e| anyhow!("{}", describe(e, &self.endpoint)))?;
         from_sts(out.credentials())
     }
+}
+
+fn policy_arns(arns: &[String]) -> Result<Option<Vec<aws_sdk_sts::types::PolicyDescriptorType>>> {
+    Ok((!arns.is_empty()).then(|| {
+        arns.iter().map(|a| aws_sdk_sts::types::PolicyDescriptorType::builder().arn(a).build()).collect()
+    }))
+}
+
+fn tags(tags: &[(String, String)]) -> Result<Option<Vec<aws_sdk_sts::types::Tag>>> {
+    if tags.is_empty() {
+        return Ok(None);
+    }
+    let built: Result<Vec<_>, _> =
+        tags.iter().map(|(k, v)| aws_sdk_sts::types::Tag::builder().key(k).value(v).build()).collect();
+    Ok(Some(built.map_err(|e| anyhow!("bad session tag: {e}"))?))
 }
 
 fn signed_by(creds: &Credentials) -> aws_sdk_sts::config::Builder {

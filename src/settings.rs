@@ -1,0 +1,289 @@
+//! awsume's own settings file, `config.yaml` where Python awsume keeps it (`$XDG_CONFIG_HOME/awsume/`,
+//! else `~/.awsume/`). Only top-level `key: scalar` lines are read; `--config set` edits one line and
+//! keeps every other byte (comments, plugin sections), written atomically.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::files::{self, display};
+
+/// The settings awsume acts on, as read from the file.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub role_duration: Option<i32>,
+    pub region: Option<String>,
+    pub role_session_name: Option<String>,
+    pub fuzzy_match: bool,
+}
+
+/// Python awsume's defaults, for `--config reset`.
+const DEFAULTS: [(&str, &str); 3] = [("role-duration", "0"), ("colors", "true"), ("fuzzy-match", "false")];
+
+pub fn path(home: &Path) -> PathBuf {
+    match std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
+        Some(xdg) => PathBuf::from(xdg).join("awsume").join("config.yaml"),
+        None => home.join(".awsume").join("config.yaml"),
+    }
+}
+
+impl Settings {
+    /// The settings in `path`; a missing file is the defaults.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e)
+                if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) =>
+            {
+                return Ok(Self::default());
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", display(path))),
+        };
+        Self::parse(&text).with_context(|| display(path))
+    }
+
+    fn parse(text: &str) -> Result<Self> {
+        let mut settings = Self::default();
+        for (key, value) in entries(text) {
+            match key {
+                "role-duration" => {
+                    let seconds = value.parse::<i32>().ok().filter(|s| (0..=43200).contains(s));
+                    let Some(seconds) = seconds else {
+                        bail!("role-duration {value:?} is not a number of seconds from 0 to 43200");
+                    };
+                    settings.role_duration = (seconds > 0).then_some(seconds);
+                }
+                "region" => settings.region = Some(value).filter(|v| !v.is_empty() && v != "null"),
+                "role-session-name" => {
+                    settings.role_session_name = Some(value).filter(|v| !v.is_empty() && v != "null")
+                }
+                "fuzzy-match" => settings.fuzzy_match = value.eq_ignore_ascii_case("true"),
+                _ => {}
+            }
+        }
+        Ok(settings)
+    }
+}
+
+/// Top-level `key: scalar` pairs, unquoted; nested blocks, lists and comments are skipped.
+fn entries(text: &str) -> impl Iterator<Item = (&str, String)> {
+    text.lines().filter_map(|line| {
+        if line.starts_with([' ', '\t', '#', '-']) {
+            return None;
+        }
+        let (key, value) = line.split_once(':')?;
+        Some((key.trim(), scalar(value.trim())?))
+    })
+}
+
+/// A YAML scalar's value: quotes removed, a trailing comment dropped; `None` for a block start.
+fn scalar(raw: &str) -> Option<String> {
+    if let Some(inner) = raw.strip_prefix('\'') {
+        let end = inner.rfind('\'')?;
+        return Some(inner[..end].replace("''", "'"));
+    }
+    if let Some(inner) = raw.strip_prefix('"') {
+        let end = inner.rfind('"')?;
+        return Some(inner[..end].replace("\\\"", "\"").replace("\\\\", "\\"));
+    }
+    let value = raw.split(" #").next().unwrap_or("").trim();
+    Some(value.to_string()).filter(|v| !v.is_empty())
+}
+
+/// A value as YAML: numbers and booleans bare, strings single-quoted.
+fn render(value: &str) -> String {
+    let bare = value.parse::<i64>().is_ok() || matches!(value, "true" | "false");
+    if bare { value.to_string() } else { format!("'{}'", value.replace('\'', "''")) }
+}
+
+/// `text` with top-level `key` set to `value` (`None` removes it); every other line is kept.
+fn edit(text: &str, key: &str, value: Option<&str>) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut done = false;
+    for line in text.split_inclusive('\n') {
+        let this =
+            !line.starts_with([' ', '\t', '#']) && line.split_once(':').is_some_and(|(k, _)| k.trim() == key);
+        if !this {
+            out.push_str(line);
+        } else if let (Some(value), false) = (value, done) {
+            out.push_str(&format!("{key}: {}\n", render(value)));
+            done = true;
+        }
+    }
+    if let (Some(value), false) = (value, done) {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&format!("{key}: {}\n", render(value)));
+    }
+    out
+}
+
+/// `awsume --config OPERATION [KEY [VALUE]]`: returns what to print.
+pub fn command(path: &Path, operation: &[String]) -> Result<String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
+            String::new()
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", display(path))),
+    };
+    let args: Vec<&str> = operation.iter().map(String::as_str).collect();
+    let new_text = match args.as_slice() {
+        ["list"] => return Ok(text),
+        ["get", key] => {
+            let value = entries(&text).find(|(k, _)| k == key).map(|(_, v)| v);
+            let json = match value {
+                None => serde_json::Value::Null,
+                Some(v) if v == "true" || v == "false" => serde_json::Value::Bool(v == "true"),
+                Some(v) => v.parse::<i64>().map_or(serde_json::Value::String(v), serde_json::Value::from),
+            };
+            return Ok(format!("{json}\n"));
+        }
+        ["set", key, value] => {
+            let value = normalized(key, value)?;
+            edit(&text, key, Some(&value))
+        }
+        ["reset", key] => {
+            let Some((_, default)) = DEFAULTS.iter().find(|(k, _)| k == key) else {
+                bail!("{key} has no default (keys with defaults: role-duration, colors, fuzzy-match)");
+            };
+            edit(&text, key, Some(default))
+        }
+        ["clear", key] => edit(&text, key, None),
+        _ => bail!(
+            "--config takes: get KEY | set KEY VALUE | reset KEY | clear KEY | list (got {:?})",
+            args.join(" ")
+        ),
+    };
+    Settings::parse(&new_text).with_context(|| format!("not written to {}", display(path)))?;
+    if let Some(dir) = path.parent() {
+        files::private_dir(dir).with_context(|| format!("cannot create {}", display(dir)))?;
+    }
+    let mode = files::existing_mode(path).unwrap_or(0o600);
+    files::write_atomic(path, new_text.as_bytes(), mode)
+        .with_context(|| format!("cannot write {}", display(path)))?;
+    Ok(String::new())
+}
+
+/// A value for `key` as awsume stores it, checked where awsume gives the key a meaning.
+fn normalized(key: &str, value: &str) -> Result<String> {
+    if value.contains(['\n', '\r']) {
+        bail!("a setting cannot hold a line break");
+    }
+    Ok(match key {
+        "fuzzy-match" | "colors" => match value.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "on" | "1" => "true".into(),
+            "false" | "no" | "off" | "0" => "false".into(),
+            _ => bail!("{key} is true or false, not {value:?}"),
+        },
+        _ => value.to_string(),
+    })
+}
+
+/// The profile `fuzzy-match` picks for `wanted`, in Python awsume's order: the only name starting
+/// with it, else the only one sharing the longest run of characters with it, else the only closest by
+/// edit distance. Stricter than awsume where it would guess: several names starting with `wanted`
+/// are ambiguous (awsume may then pick an unrelated name by edits), and an edit-distance pick must
+/// be close (at most a third of the name, or 2).
+pub fn fuzzy<'a>(names: &[&'a str], wanted: &str) -> Option<&'a str> {
+    let only = |picked: Vec<&'a str>| (picked.len() == 1).then(|| picked[0]);
+    let prefixed: Vec<&'a str> = names.iter().copied().filter(|n| n.starts_with(wanted)).collect();
+    if !prefixed.is_empty() {
+        return only(prefixed);
+    }
+    let runs: Vec<usize> = names.iter().map(|n| longest_common_run(wanted, n)).collect();
+    let longest = runs.iter().copied().max().filter(|r| *r > 0)?;
+    if let Some(name) =
+        only(names.iter().zip(&runs).filter(|(_, r)| **r == longest).map(|(n, _)| *n).collect())
+    {
+        return Some(name);
+    }
+    let edits: Vec<usize> = names.iter().map(|n| levenshtein(wanted, n)).collect();
+    let fewest = edits.iter().copied().min().filter(|e| *e <= (wanted.chars().count() / 3).max(2))?;
+    only(names.iter().zip(&edits).filter(|(_, e)| **e == fewest).map(|(n, _)| *n).collect())
+}
+
+fn longest_common_run(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut best = 0;
+    let mut previous = vec![0; b.len() + 1];
+    for x in &a {
+        let mut row = vec![0; b.len() + 1];
+        for (j, y) in b.iter().enumerate() {
+            if x == y {
+                row[j + 1] = previous[j] + 1;
+                best = best.max(row[j + 1]);
+            }
+        }
+        previous = row;
+    }
+    best
+}
+
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, x) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, y) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(x != *y));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_what_python_awsume_writes() {
+        let text = "colors: true\nfuzzy-match: true\nregion: eu-west-1\nrole-duration: 7200\n\
+                    role-session-name: 'it''s me'\nplugin:\n  region: nested-is-ignored\n";
+        let s = Settings::parse(text).unwrap();
+        assert_eq!(
+            s,
+            Settings {
+                role_duration: Some(7200),
+                region: Some("eu-west-1".into()),
+                role_session_name: Some("it's me".into()),
+                fuzzy_match: true,
+            }
+        );
+        assert_eq!(Settings::parse("role-duration: 0\n").unwrap().role_duration, None);
+        assert!(Settings::parse("role-duration: forever\n").is_err());
+        assert_eq!(
+            Settings::parse("region: \"us-east-2\" # home\n").unwrap().region.as_deref(),
+            Some("us-east-2")
+        );
+    }
+
+    #[test]
+    fn set_edits_one_line_and_keeps_the_rest() {
+        let text = "# mine\ncolors: true\nplugin:\n  region: x\nregion: a\n";
+        assert_eq!(
+            edit(text, "region", Some("b")),
+            "# mine\ncolors: true\nplugin:\n  region: x\nregion: 'b'\n"
+        );
+        assert_eq!(edit(text, "fuzzy-match", Some("true")), format!("{text}fuzzy-match: true\n"));
+        assert_eq!(edit(text, "region", None), "# mine\ncolors: true\nplugin:\n  region: x\n");
+        assert_eq!(edit("", "role-duration", Some("3600")), "role-duration: 3600\n");
+    }
+
+    #[test]
+    fn fuzzy_match_follows_awsume() {
+        let names = ["prod-admin", "prod-read", "staging", "dev"];
+        assert_eq!(fuzzy(&names, "stag"), Some("staging"), "unique prefix");
+        assert_eq!(fuzzy(&names, "prod"), None, "two names start with it: ambiguous");
+        assert_eq!(fuzzy(&names, "admin"), Some("prod-admin"), "longest shared run");
+        assert_eq!(fuzzy(&names, "stagnig"), Some("staging"), "longest shared run");
+        assert_eq!(fuzzy(&names, "dve"), Some("dev"), "a run tie, then closest by edits");
+        assert_eq!(fuzzy(&names, "xyz"), None, "nothing shared");
+        assert_eq!(fuzzy(&["alpha", "beta"], "gamma"), None, "a run tie, and too many edits away");
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+    }
+}
