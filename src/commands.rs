@@ -190,9 +190,14 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
         sso_login: args.sso_login,
         no_browser: args.no_browser,
     })?;
+    if let Some(section) = &args.output_profile {
+        check_output_profile(&files, section)?;
+    }
     let creds = resolve::resolve(&plan, &resolve)?;
     if let Some(section) = &args.output_profile {
-        output_profile(&files, section, &creds, plan.region.as_deref())?;
+        let body = deliver::credfile::section_body(&creds, plan.region.as_deref());
+        let overwrite = deliver::credfile::Overwrite::ManagedOnly;
+        deliver::credfile::write(&files.credentials, section, &body, overwrite)?;
     }
     write(State::new(&plan.profile, &creds, plan.region.as_deref(), plan.exports_profile))?;
     Ok(ExitCode::SUCCESS)
@@ -208,8 +213,9 @@ fn session_policy(value: &str) -> Result<String> {
 }
 
 /// `-o NAME`: the credentials also go to section NAME of the credentials file, which must be
-/// awsume's: neither a section the user wrote there nor a profile of the config file.
-fn output_profile(files: &Files, section: &str, creds: &Credentials, region: Option<&str>) -> Result<()> {
+/// awsume's: neither a section the user wrote there nor a profile of the config file. Checked
+/// before any STS call or MFA prompt; the writer checks again under its lock.
+fn check_output_profile(files: &Files, section: &str) -> Result<()> {
     let config = Config::load(files.clone())?;
     if let Ok(profile) = config.profile(section)
         && profile.get("manager") != Some("awsume")
@@ -219,8 +225,7 @@ fn output_profile(files: &Files, section: &str, creds: &Credentials, region: Opt
             crate::files::display(&profile.file)
         );
     }
-    let body = deliver::credfile::section_body(creds, region);
-    deliver::credfile::write(&files.credentials, section, &body, deliver::credfile::Overwrite::ManagedOnly)
+    Ok(())
 }
 
 /// `--who`: the profile awsume set in this shell and who its credentials are (GetCallerIdentity).

@@ -2,6 +2,7 @@
 
 mod testenv;
 
+mod cli;
 mod errors;
 mod export;
 mod interactive;

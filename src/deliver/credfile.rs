@@ -141,8 +141,12 @@ pub fn remove_expired(text: &str, now: chrono::DateTime<chrono::Utc>) -> (String
         }
         removed += 1;
         keep[start..end].iter_mut().for_each(|k| *k = false);
-        // The blank line written before an appended section goes with it at the end of the file.
-        if end == lines.len() && start > 0 && lines[start - 1].trim().is_empty() {
+        // The blank line that separated it goes with it, where another blank line (or the end of
+        // the file) follows: appending then cleaning gives back the same bytes.
+        if start > 0
+            && lines[start - 1].trim().is_empty()
+            && lines.get(end).is_none_or(|l| l.trim().is_empty())
+        {
             keep[start - 1] = false;
         }
     }

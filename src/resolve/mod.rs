@@ -222,7 +222,7 @@ impl Resolver<'_> {
             Err(e) if e.to_string().starts_with("AccessDenied") => {
                 let who = net.runtime.block_on(net.sts.get_caller_identity(creds));
                 return Err(match who {
-                    Ok((_, arn, _)) if !e.to_string().contains(&arn) => e.context(format!("as {arn}")),
+                    Ok((_, arn, _)) if !e.to_string().contains(&arn) => anyhow!("{e} (tried as {arn})"),
                     _ => e,
                 });
             }

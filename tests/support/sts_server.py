@@ -118,7 +118,7 @@ def wrap(moto_app):
         environ["wsgi.input"] = io.BytesIO(raw)
         if environ["PATH_INFO"] in SSO_ROUTES:
             return sso(test, environ["PATH_INFO"], environ, raw, start_response)
-        params = dict(urllib.parse.parse_qsl(raw.decode("utf-8", "replace")))
+        params = dict(urllib.parse.parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         auth = environ.get("HTTP_AUTHORIZATION", "")
         key = re.search(r"Credential=([^/]+)/", auth)
         call = {"action": params.get("Action"), "key": key.group(1) if key else None, "params": params}
