@@ -35,10 +35,32 @@ install_nu() {
     npm install --prefix .tools --no-audit --no-fund --silent "nushell@${NU_VERSION}" >/dev/null
 }
 
+CARGO_FUZZ_VERSION=0.13.2
+install_cargo_fuzz() {
+    [[ "$(.tools/cargo/bin/cargo-fuzz --version 2>/dev/null || true)" == "cargo-fuzz ${CARGO_FUZZ_VERSION}" ]] && return 0
+    echo "installing cargo-fuzz ${CARGO_FUZZ_VERSION} (crates.io) into .tools" >&2
+    cargo install --quiet --locked --root .tools/cargo "cargo-fuzz@${CARGO_FUZZ_VERSION}"
+}
+
+# Runs each cargo-fuzz target for $1 seconds (stable Rust: no sanitizer); fails on any crash.
+run_fuzz() {
+    local target log status
+    for target in ini escapers; do
+        log="fuzz/target/${target}.log"
+        mkdir -p fuzz/target
+        status=0
+        PATH="${PWD}/.tools/cargo/bin:${PATH}" cargo fuzz run --sanitizer none "${target}" -- \
+            -max_total_time="$1" -print_final_stats=1 >"${log}" 2>&1 || status=$?
+        grep -E '^(stat::number_of_executed_units|SUMMARY)' "${log}" | sed "s/^/fuzz ${target}: /" >&2 || true
+        ((status == 0)) || { echo "fuzz target ${target} failed: see ${log} and fuzz/artifacts" >&2; return 1; }
+    done
+}
+
 install_test_tools() {
     install_debian zsh fish shellcheck tmux
     install_venv .venv tests/support/requirements.txt
     install_nu
+    install_cargo_fuzz
     export AWSUME_TEST_PYTHON="${PWD}/.venv/bin/python"
     export AWSUME_TEST_NU="${PWD}/.tools/node_modules/.bin/nu"
 }

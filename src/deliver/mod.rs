@@ -4,6 +4,7 @@ pub mod credfile;
 pub mod env;
 pub mod exec;
 pub mod json;
+pub mod quote;
 pub mod server;
 pub mod shell;
 

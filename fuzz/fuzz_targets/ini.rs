@@ -1,0 +1,23 @@
+//! The INI reader on any bytes: never a panic; a rejection is one line naming a line number.
+#![no_main]
+
+#[allow(dead_code)]
+#[path = "../../src/config/ini.rs"]
+mod ini;
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    match ini::parse(text) {
+        Ok(sections) => {
+            for section in &sections {
+                assert!(section.line >= 1 && section.line <= text.split('\n').count());
+            }
+        }
+        Err(e) => {
+            let message = e.to_string();
+            assert!(!message.is_empty() && !message.contains('\n'), "{message:?}");
+        }
+    }
+});
