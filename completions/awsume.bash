@@ -29,7 +29,7 @@ _awsume() {
 
     case "${cmd}" in
         awsume)
-            opts="-r -s -u -l -t -o -v -h --profile --refresh --show-commands --unset --shell --region --session-name --role-duration --external-id --mfa-token --config-file --credentials-file --list-profiles --role-arn --source-profile --session-policy --session-policy-arns --source-identity --tags --output-profile --clean --whoami --who --config --info --sso-login --no-browser --timeout --debug --version --emit --help init export"
+            opts="-r -s -u -l -t -o -a -k -v -h --profile --refresh --show-commands --unset --shell --region --session-name --role-duration --external-id --mfa-token --config-file --credentials-file --list-profiles --role-arn --source-profile --session-policy --session-policy-arns --source-identity --tags --output-profile --clean --whoami --who --config --info --auto-refresh --kill-refresher --refresh-hook --sso-login --no-browser --timeout --debug --version --emit --help init export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

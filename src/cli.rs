@@ -108,6 +108,16 @@ pub struct AwsumeArgs {
     /// Say on stderr what awsume does (never shows a secret)
     #[arg(long)]
     pub info: bool,
+    /// Keep this shell's credentials fresh: renewed at a prompt once within `auto-refresh-margin`
+    /// seconds (setting, default 600) of expiry, without asking again while the MFA session lasts
+    #[arg(short = 'a', long, conflicts_with_all = ["role_arn", "unset", "output_profile"])]
+    pub auto_refresh: bool,
+    /// Stop auto-refresh in this shell (the credentials stay as they are)
+    #[arg(short = 'k', long)]
+    pub kill_refresher: bool,
+    /// The prompt hook's call: renew the profile in $AWSUME_AUTO_REFRESH, never asking
+    #[arg(long, hide = true)]
+    pub refresh_hook: bool,
     /// Sign in to IAM Identity Center (SSO) again now, even without a terminal
     #[arg(long)]
     pub sso_login: bool,

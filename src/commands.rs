@@ -29,6 +29,7 @@ struct Request<'a> {
     timeout: u64,
     sso_login: bool,
     no_browser: bool,
+    no_prompt: bool,
 }
 
 /// A request planned and ready to resolve.
@@ -98,6 +99,7 @@ fn prepare(req: Request<'_>) -> Result<Prepared> {
         timeout: std::time::Duration::from_secs(req.timeout.max(1)),
         sso_login: req.sso_login,
         open_browser: !req.no_browser,
+        no_prompt: req.no_prompt,
     };
     Ok(Prepared { plan, resolve, files })
 }
@@ -159,7 +161,16 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
         write(State::unset())?;
         return Ok(ExitCode::SUCCESS);
     }
+    if args.kill_refresher {
+        // Auto-refresh is the shell's prompt hook, not a process: nothing to signal, only to stop.
+        write(State::stop_refresh())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.refresh_hook {
+        return refresh_hook(&args, write);
+    }
     let settings = Settings::load(&settings::path(&home_dir()))?;
+    let margin = settings.auto_refresh_margin;
     let session = plan::SessionOptions {
         tags: args.tags.as_deref().map(plan::tags).transpose()?.unwrap_or_default(),
         policy: args.session_policy.as_deref().map(session_policy).transpose()?,
@@ -189,6 +200,7 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
         timeout: args.timeout,
         sso_login: args.sso_login,
         no_browser: args.no_browser,
+        no_prompt: false,
     })?;
     if let Some(section) = &args.output_profile {
         check_output_profile(&files, section)?;
@@ -199,7 +211,71 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
         let overwrite = deliver::credfile::Overwrite::ManagedOnly;
         deliver::credfile::write(&files.credentials, section, &body, overwrite)?;
     }
-    write(State::new(&plan.profile, &creds, plan.region.as_deref(), plan.exports_profile))?;
+    let auto = match (args.auto_refresh, creds.expiration) {
+        (false, _) => None,
+        (true, None) => {
+            eprintln!("awsume: profile \"{}\" has long-term keys: nothing to refresh", plan.profile);
+            None
+        }
+        (true, Some(expiration)) => Some((plan.profile.as_str(), (expiration.timestamp() - margin))),
+    };
+    write(State::new(&plan.profile, &creds, plan.region.as_deref(), plan.exports_profile, auto))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The prompt hook's call (`-a`): renews the profile in `$AWSUME_AUTO_REFRESH` from the caches,
+/// never asking. When a renewal needs a person (MFA session or SSO sign-in ended) or fails, says
+/// so once and stops auto-refresh; the credentials stay until they expire.
+fn refresh_hook(args: &AwsumeArgs, write: impl Fn(State) -> Result<()>) -> Result<ExitCode> {
+    let Some(profile) = env_var("AWSUME_AUTO_REFRESH") else {
+        write(State::stop_refresh())?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let renewed = (|| -> Result<State> {
+        let settings = Settings::load(&settings::path(&home_dir()))?;
+        let margin = settings.auto_refresh_margin;
+        let Prepared { plan, resolve, .. } = prepare(Request {
+            profile: Some(&profile),
+            config_file: args.config_file.as_deref(),
+            credentials_file: args.credentials_file.as_deref(),
+            plan: plan::Options { settings, ..Default::default() },
+            refresh: false,
+            mfa_token: None,
+            debug: args.debug,
+            info: args.info,
+            ensure_temporary: false,
+            timeout: args.timeout,
+            sso_login: false,
+            no_browser: true,
+            no_prompt: true,
+        })?;
+        let creds = resolve::resolve(&plan, &resolve)?;
+        let expiration = creds.expiration.map_or(i64::MAX, |t| t.timestamp());
+        let mut at = expiration - margin;
+        // Credentials that came from a cache unchanged cannot renew sooner: try again at their end.
+        if at <= chrono::Utc::now().timestamp()
+            && Some(&creds.access_key_id) == env_var("AWS_ACCESS_KEY_ID").as_ref()
+        {
+            at = expiration;
+        }
+        Ok(State::new(
+            &plan.profile,
+            &creds,
+            plan.region.as_deref(),
+            plan.exports_profile,
+            Some((&profile, at)),
+        ))
+    })();
+    match renewed {
+        Ok(state) => write(state)?,
+        Err(e) => {
+            let text = format!("{e:#}").replace(['\n', '\r'], " ");
+            eprintln!(
+                "awsume: auto-refresh of \"{profile}\" stopped: {text}; run `awsume {profile}` to go on"
+            );
+            write(State::stop_refresh())?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -263,6 +339,7 @@ pub fn export(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         timeout: args.timeout,
         sso_login: args.sso_login,
         no_browser: args.no_browser,
+        no_prompt: false,
     })?;
     let cache = args.cache_file.as_deref().map(|path| ExportCache {
         path,

@@ -9,16 +9,31 @@ use anyhow::{Context, Result, bail};
 use crate::files::{self, display};
 
 /// The settings awsume acts on, as read from the file.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub role_duration: Option<i32>,
     pub region: Option<String>,
     pub role_session_name: Option<String>,
     pub fuzzy_match: bool,
+    /// `-a` renews this many seconds before the credentials expire.
+    pub auto_refresh_margin: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            role_duration: None,
+            region: None,
+            role_session_name: None,
+            fuzzy_match: false,
+            auto_refresh_margin: 600,
+        }
+    }
 }
 
 /// Python awsume's defaults, for `--config reset`.
-const DEFAULTS: [(&str, &str); 3] = [("role-duration", "0"), ("colors", "true"), ("fuzzy-match", "false")];
+const DEFAULTS: [(&str, &str); 4] =
+    [("role-duration", "0"), ("colors", "true"), ("fuzzy-match", "false"), ("auto-refresh-margin", "600")];
 
 pub fn path(home: &Path) -> PathBuf {
     match std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
@@ -58,6 +73,12 @@ impl Settings {
                     settings.role_session_name = Some(value).filter(|v| !v.is_empty() && v != "null")
                 }
                 "fuzzy-match" => settings.fuzzy_match = value.eq_ignore_ascii_case("true"),
+                "auto-refresh-margin" => {
+                    let Some(seconds) = value.parse::<i64>().ok().filter(|s| (0..=43200).contains(s)) else {
+                        bail!("auto-refresh-margin {value:?} is not a number of seconds from 0 to 43200");
+                    };
+                    settings.auto_refresh_margin = seconds;
+                }
                 _ => {}
             }
         }
@@ -146,7 +167,9 @@ pub fn command(path: &Path, operation: &[String]) -> Result<String> {
         }
         ["reset", key] => {
             let Some((_, default)) = DEFAULTS.iter().find(|(k, _)| k == key) else {
-                bail!("{key} has no default (keys with defaults: role-duration, colors, fuzzy-match)");
+                bail!(
+                    "{key} has no default (keys with defaults: role-duration, colors, fuzzy-match, auto-refresh-margin)"
+                );
             };
             edit(&text, key, Some(default))
         }
@@ -252,6 +275,7 @@ mod tests {
                 region: Some("eu-west-1".into()),
                 role_session_name: Some("it's me".into()),
                 fuzzy_match: true,
+                auto_refresh_margin: 600,
             }
         );
         assert_eq!(Settings::parse("role-duration: 0\n").unwrap().role_duration, None);

@@ -357,3 +357,29 @@ fn text_flags_through_the_shell_function_are_printed_not_run() {
         }
     }
 }
+
+#[test]
+fn refresh_hook_stops_with_one_line_when_a_person_is_needed() {
+    let env = env_with_alice();
+    let mut cmd = env.awsume(&["--emit", "bash", "--refresh-hook"]);
+    cmd.env("AWSUME_AUTO_REFRESH", "admin").env("AWSUME_REFRESH_AT", "0");
+    let out = run(cmd, None);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "\\builtin unset AWSUME_AUTO_REFRESH AWSUME_REFRESH_AT\n", "credentials stay");
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("auto-refresh of \"admin\" stopped: ")
+            && out.stderr.contains("the MFA session has ended and a new one needs a code"),
+        "{}",
+        out.stderr
+    );
+    assert!(env.calls().is_empty(), "never asks, never calls");
+    let static_auto = env.run(&["-s", "--shell", "bash", "plain", "-a"]);
+    assert_eq!(static_auto.status, 0);
+    assert!(static_auto.stderr.contains("long-term keys: nothing to refresh"), "{}", static_auto.stderr);
+    assert!(
+        static_auto.stdout.contains("unset ") && !static_auto.stdout.contains("export AWSUME_AUTO_REFRESH")
+    );
+    let killed = env.run(&["-k", "-s", "--shell", "fish"]);
+    assert_eq!(killed.stdout, "set -e -g AWSUME_AUTO_REFRESH\nset -e -g AWSUME_REFRESH_AT\n");
+}

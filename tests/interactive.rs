@@ -120,3 +120,73 @@ fn mfa_prompt_works_through_the_function_and_ctrl_c_applies_nothing() {
         assert_eq!(env.actions(), ["GetSessionToken"], "{shell:?}");
     }
 }
+
+fn start(tmux: &Tmux, env: &TestEnv, shell: Sh) {
+    let command = interactive_command(env, shell);
+    let home = env.home.path().display().to_string();
+    tmux.tmux(&["new-session", "-d", "-s", "s", "-x", "160", "-y", "40", "-c", &home, &command]);
+}
+
+fn key_in(env: &TestEnv, file: &str) -> String {
+    managed(env, file).get("AWS_ACCESS_KEY_ID").cloned().unwrap_or_default()
+}
+
+#[test]
+fn auto_refresh_renews_at_the_prompt_without_asking_and_costs_nothing_when_not_due() {
+    for shell in SHELLS {
+        let env = TestEnv::new();
+        env.config(
+            "[profile alice]\nmfa_serial = arn:aws:iam::1:mfa/alice\n\
+             [profile admin]\nrole_arn = arn:aws:iam::111111111111:role/admin\nsource_profile = alice\n",
+        );
+        env.credentials(&static_keys("alice", "AKIAALICE", "a"));
+        // A margin above the role's hour of life: every prompt is due.
+        env.write(".awsume/config.yaml", "auto-refresh-margin: 4000\n");
+        let tmux = Tmux { env: &env, socket: format!("awsume-auto-{}-{}", env.id, shell.name()) };
+        start(&tmux, &env, shell);
+        tmux.keys(&["-l", "awsume admin -a"]);
+        tmux.keys(&["Enter"]);
+        tmux.wait_for(|s| s.contains("Enter MFA code for arn:aws:iam::1:mfa/alice:"), "the MFA prompt");
+        tmux.keys(&["-l", "123456"]);
+        tmux.keys(&["Enter"]);
+        dump_and_wait(&tmux, &env, shell, "d1");
+        let first = managed(&env, "d1");
+        assert_eq!(
+            first.get("AWSUME_AUTO_REFRESH").map(String::as_str),
+            Some("admin"),
+            "{shell:?}: {first:?}"
+        );
+        dump_and_wait(&tmux, &env, shell, "d2");
+        assert_ne!(key_in(&env, "d1"), key_in(&env, "d2"), "{shell:?}: renewed at the prompt");
+        assert!(key_in(&env, "d2").starts_with("ASIA"), "{shell:?}");
+        let screen = tmux.tmux(&["capture-pane", "-p", "-t", "s"]);
+        assert_eq!(screen.matches("Enter MFA code").count(), 1, "{shell:?}: no second prompt:\n{screen}");
+        let actions = env.actions();
+        assert_eq!(actions.iter().filter(|a| *a == "GetSessionToken").count(), 1, "{shell:?}: {actions:?}");
+        assert!(actions.iter().filter(|a| *a == "AssumeRole").count() >= 3, "{shell:?}: {actions:?}");
+
+        // The default margin: nothing is due for most of an hour, and the hook calls nobody.
+        env.write(".awsume/config.yaml", "auto-refresh-margin: 600\n");
+        tmux.keys(&["-l", "awsume admin -a"]);
+        tmux.keys(&["Enter"]);
+        dump_and_wait(&tmux, &env, shell, "d3");
+        let settled = env.calls().len();
+        for file in ["d4", "d5", "d6"] {
+            dump_and_wait(&tmux, &env, shell, file);
+        }
+        assert_eq!(env.calls().len(), settled, "{shell:?}: no call while nothing is due");
+        assert_eq!(key_in(&env, "d3"), key_in(&env, "d6"), "{shell:?}");
+
+        // -k stops it and keeps the credentials.
+        tmux.keys(&["-l", "awsume -k"]);
+        tmux.keys(&["Enter"]);
+        dump_and_wait(&tmux, &env, shell, "d7");
+        let stopped = managed(&env, "d7");
+        assert_eq!(stopped.get("AWSUME_AUTO_REFRESH"), None, "{shell:?}");
+        assert_eq!(
+            stopped.get("AWS_ACCESS_KEY_ID"),
+            managed(&env, "d6").get("AWS_ACCESS_KEY_ID"),
+            "{shell:?}"
+        );
+    }
+}

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::testenv::{Output, TestEnv, run};
 
-pub const MANAGED: [&str; 11] = [
+pub const MANAGED: [&str; 13] = [
     "AWSUME_PROFILE",
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
@@ -19,6 +19,8 @@ pub const MANAGED: [&str; 11] = [
     "AWS_DEFAULT_REGION",
     "AWSUME_EXPIRATION",
     "AWS_CREDENTIAL_EXPIRATION",
+    "AWSUME_AUTO_REFRESH",
+    "AWSUME_REFRESH_AT",
 ];
 
 /// Every character class a shell could misread, in one value (profile names cannot hold a newline).

@@ -10,7 +10,7 @@ use crate::credentials::Credentials;
 pub use super::quote::{fish_quote, nu_raw_string, posix_quote, powershell_quote};
 
 /// Every variable awsume owns, in the order statements are written.
-pub const MANAGED: [&str; 11] = [
+pub const MANAGED: [&str; 13] = [
     "AWSUME_PROFILE",
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
@@ -22,7 +22,13 @@ pub const MANAGED: [&str; 11] = [
     "AWS_DEFAULT_REGION",
     "AWSUME_EXPIRATION",
     "AWS_CREDENTIAL_EXPIRATION",
+    // `-a`: the profile the prompt hook keeps fresh, and when (Unix seconds) it next renews.
+    "AWSUME_AUTO_REFRESH",
+    "AWSUME_REFRESH_AT",
 ];
+
+/// The auto-refresh variables, which `-k` and a stopped refresher unset alone.
+const AUTO_REFRESH: [&str; 2] = ["AWSUME_AUTO_REFRESH", "AWSUME_REFRESH_AT"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Shell {
@@ -48,17 +54,30 @@ impl Shell {
     }
 }
 
-/// The value each managed variable should have; `None` means unset.
+/// The value each managed variable should have: `Some(Some(v))` set, `Some(None)` unset, `None`
+/// left as it is (only `-k` and a stopped refresher leave variables alone).
 pub struct State {
-    values: Vec<(&'static str, Option<String>)>,
+    values: Vec<(&'static str, Option<Option<String>>)>,
 }
 
 impl State {
     pub fn unset() -> Self {
-        Self { values: MANAGED.iter().map(|name| (*name, None)).collect() }
+        Self { values: MANAGED.iter().map(|name| (*name, Some(None))).collect() }
     }
 
-    pub fn new(profile: &str, creds: &Credentials, region: Option<&str>, exports_profile: bool) -> Self {
+    /// Stops auto-refresh and leaves the credentials as they are.
+    pub fn stop_refresh() -> Self {
+        Self { values: MANAGED.iter().map(|n| (*n, AUTO_REFRESH.contains(n).then_some(None))).collect() }
+    }
+
+    /// `auto`: the profile to keep fresh and when to renew it (`-a`).
+    pub fn new(
+        profile: &str,
+        creds: &Credentials,
+        region: Option<&str>,
+        exports_profile: bool,
+        auto: Option<(&str, i64)>,
+    ) -> Self {
         let token = creds.session_token.as_ref().map(|t| t.expose().to_string());
         let expiration = creds.expiration_rfc3339();
         let value = |name: &str| -> Option<String> {
@@ -69,19 +88,29 @@ impl State {
                 "AWS_SECRET_ACCESS_KEY" => Some(creds.secret_access_key.expose().to_string()),
                 "AWS_SECURITY_TOKEN" | "AWS_SESSION_TOKEN" => token.clone(),
                 "AWS_REGION" | "AWS_DEFAULT_REGION" => region.map(str::to_string),
+                "AWSUME_AUTO_REFRESH" => auto.map(|(p, _)| p.to_string()),
+                "AWSUME_REFRESH_AT" => auto.map(|(_, at)| at.to_string()),
                 _ => expiration.clone(),
             }
         };
-        Self { values: MANAGED.iter().map(|name| (*name, value(name))).collect() }
+        Self { values: MANAGED.iter().map(|name| (*name, Some(value(name)))).collect() }
     }
 
-    fn checked(&self) -> Result<&[(&'static str, Option<String>)]> {
-        for (name, value) in &self.values {
-            if value.as_deref().is_some_and(|v| v.contains('\0')) {
+    fn sets(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.values.iter().filter_map(|(n, v)| Some((*n, v.as_ref()?.as_deref()?)))
+    }
+
+    fn unsets(&self) -> Vec<&'static str> {
+        self.values.iter().filter(|(_, v)| matches!(v, Some(None))).map(|(n, _)| *n).collect()
+    }
+
+    fn checked(&self) -> Result<()> {
+        for (name, value) in self.sets() {
+            if value.contains('\0') {
                 bail!("the value for {name} contains a NUL byte, which no environment variable can hold");
             }
         }
-        Ok(&self.values)
+        Ok(())
     }
 
     /// Statements a person can read and run in `shell` (`-s`).
@@ -91,9 +120,9 @@ impl State {
 
     /// Statements in `shell`; bash and zsh ones get `prefix` before `export`/`unset`.
     fn render(&self, shell: Shell, prefix: &str) -> Result<String> {
-        let values = self.checked()?;
-        let sets = values.iter().filter_map(|(n, v)| v.as_deref().map(|v| (*n, v)));
-        let unsets: Vec<&str> = values.iter().filter(|(_, v)| v.is_none()).map(|(n, _)| *n).collect();
+        self.checked()?;
+        let sets = self.sets();
+        let unsets = self.unsets();
         let mut out = String::new();
         match shell {
             Shell::Bash | Shell::Zsh => {
@@ -145,19 +174,14 @@ impl State {
             (Shell::Bash | Shell::Zsh, false) => self.render(shell, "\\builtin ")?,
             (Shell::Fish, false) => statements,
             (Shell::Nu | Shell::Powershell, false) => {
-                let unset: Vec<&str> =
-                    self.values.iter().filter(|(_, v)| v.is_none()).map(|(n, _)| *n).collect();
-                format!("{}\n", serde_json::json!({ "set": self.json_set(), "unset": unset }))
+                format!("{}\n", serde_json::json!({ "set": self.json_set(), "unset": self.unsets() }))
             }
             (_, true) => print(shell, &statements),
         })
     }
 
     fn json_set(&self) -> serde_json::Map<String, serde_json::Value> {
-        self.values
-            .iter()
-            .filter_map(|(n, v)| v.as_ref().map(|v| (n.to_string(), serde_json::Value::String(v.clone()))))
-            .collect()
+        self.sets().map(|(n, v)| (n.to_string(), serde_json::Value::String(v.to_string()))).collect()
     }
 }
 
@@ -233,7 +257,7 @@ mod tests {
             session_token: None,
             expiration: None,
         };
-        State::new("p", &creds, Some("eu-west-1"), false)
+        State::new("p", &creds, Some("eu-west-1"), false, None)
     }
 
     #[test]
@@ -242,13 +266,24 @@ mod tests {
             sample().statements(Shell::Bash).unwrap(),
             "export AWSUME_PROFILE='p'\nexport AWS_ACCESS_KEY_ID='AKIA1'\nexport AWS_SECRET_ACCESS_KEY='s'\\''x'\n\
              export AWS_REGION='eu-west-1'\nexport AWS_DEFAULT_REGION='eu-west-1'\n\
-             unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN AWS_SESSION_TOKEN AWSUME_EXPIRATION AWS_CREDENTIAL_EXPIRATION\n"
+             unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN AWS_SESSION_TOKEN AWSUME_EXPIRATION AWS_CREDENTIAL_EXPIRATION AWSUME_AUTO_REFRESH AWSUME_REFRESH_AT\n"
         );
         let json: serde_json::Value =
             serde_json::from_str(&sample().protocol(Shell::Nu, false).unwrap()).unwrap();
         assert_eq!(json["set"]["AWS_SECRET_ACCESS_KEY"], "s'x");
-        assert_eq!(json["unset"].as_array().unwrap().len(), 6);
-        assert_eq!(State::unset().statements(Shell::Fish).unwrap().lines().count(), 11);
+        assert_eq!(json["unset"].as_array().unwrap().len(), 8);
+        assert_eq!(State::unset().statements(Shell::Fish).unwrap().lines().count(), 13);
+        assert_eq!(
+            State::stop_refresh().statements(Shell::Bash).unwrap(),
+            "unset AWSUME_AUTO_REFRESH AWSUME_REFRESH_AT\n",
+            "-k leaves the credentials alone"
+        );
+        let stop: serde_json::Value =
+            serde_json::from_str(&State::stop_refresh().protocol(Shell::Powershell, false).unwrap()).unwrap();
+        assert_eq!(
+            stop,
+            serde_json::json!({"set": {}, "unset": ["AWSUME_AUTO_REFRESH", "AWSUME_REFRESH_AT"]})
+        );
     }
 
     #[test]
@@ -259,7 +294,7 @@ mod tests {
             session_token: None,
             expiration: None,
         };
-        let err = State::new("p", &creds, None, false).statements(Shell::Bash).unwrap_err();
+        let err = State::new("p", &creds, None, false, None).statements(Shell::Bash).unwrap_err();
         assert!(err.to_string().contains("NUL"));
     }
 }

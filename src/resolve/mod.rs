@@ -39,6 +39,8 @@ pub struct Options {
     /// Sign in to SSO again now (and allow it without a terminal).
     pub sso_login: bool,
     pub open_browser: bool,
+    /// Never ask (the auto-refresh hook): an MFA code or SSO sign-in that is due is an error.
+    pub no_prompt: bool,
 }
 
 /// GetCallerIdentity for `creds`, for `--who`: (account, ARN, user id).
@@ -162,6 +164,7 @@ impl Resolver<'_> {
             }
             Source::Sso(sso) => {
                 let login = sso::Login {
+                    interactive: !self.opts.no_prompt,
                     force: self.opts.sso_login,
                     open_browser: self.opts.open_browser,
                     timeout: self.opts.timeout,
@@ -196,7 +199,7 @@ impl Resolver<'_> {
                 Err(e) => self.debug(|| format!("ignoring the MFA cache: {e:#}")),
             }
         }
-        let code = mfa_code(serial, self.opts.mfa_token.as_ref())?;
+        let code = self.mfa_code(serial)?;
         self.info(|| format!("GetSessionToken for {serial} signed by {key_id}"));
         let net = self.net()?;
         let session =
@@ -209,7 +212,7 @@ impl Resolver<'_> {
 
     fn assume(&mut self, creds: &Credentials, hop: &Hop) -> Result<Credentials> {
         let code = match &hop.mfa_serial {
-            Some(serial) => Some(mfa_code(serial, self.opts.mfa_token.as_ref())?),
+            Some(serial) => Some(self.mfa_code(serial)?),
             None => None,
         };
         self.info(|| {
@@ -232,6 +235,13 @@ impl Resolver<'_> {
             self.opts.cache.write(&self.role_cache_key(hop), &role, self.plan.region.as_deref())?;
         }
         Ok(role)
+    }
+
+    fn mfa_code(&self, serial: &str) -> Result<Secret> {
+        if self.opts.no_prompt && self.opts.mfa_token.is_none() {
+            bail!("the MFA session has ended and a new one needs a code for {serial}");
+        }
+        mfa_code(serial, self.opts.mfa_token.as_ref())
     }
 
     fn role_cache_key(&self, hop: &Hop) -> String {

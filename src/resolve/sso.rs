@@ -20,6 +20,8 @@ use crate::plan::Sso;
 
 /// How a missing or expired sign-in may be replaced.
 pub struct Login {
+    /// A sign-in may be started (false for the auto-refresh hook).
+    pub interactive: bool,
     /// `--sso-login`: sign in again even with a valid token, and even without a terminal.
     pub force: bool,
     pub open_browser: bool,
@@ -216,7 +218,7 @@ async fn sign_in(
     previous: Option<&Token>,
     login: &Login,
 ) -> Result<Token> {
-    if !login.force && !std::io::stderr().is_terminal() {
+    if !login.interactive || (!login.force && !std::io::stderr().is_terminal()) {
         bail!(
             "the SSO sign-in for {} has expired and there is no terminal to sign in from: run `awsume --sso-login {profile}` (or `aws sso login --profile {profile}`)",
             sso.start_url
