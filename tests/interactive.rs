@@ -81,20 +81,7 @@ fn mfa_prompt_works_through_the_function_and_ctrl_c_applies_nothing() {
         );
         env.credentials(&(static_keys("alice", "AKIAALICE", "a") + &static_keys("bob", "AKIABOB", "b")));
         let tmux = Tmux { env: &env, socket: format!("awsume-{}-{}", env.id, shell.name()) };
-        let command = interactive_command(&env, shell);
-        tmux.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            "s",
-            "-x",
-            "160",
-            "-y",
-            "40",
-            "-c",
-            &env.home.path().display().to_string(),
-            &command,
-        ]);
+        start(&tmux, &env, shell);
         tmux.keys(&["-l", "awsume alice"]);
         tmux.keys(&["Enter"]);
         tmux.wait_for(|s| s.contains("Enter MFA code for arn:aws:iam::1:mfa/alice:"), "the MFA prompt");
