@@ -35,6 +35,7 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
         if let Ok(d) = fs::File::open(dir) {
             let _ = d.sync_all();
         }
+        remove_orphans(path);
         Ok(())
     })();
     if result.is_err() {
@@ -63,6 +64,24 @@ fn temp_path(path: &Path) -> PathBuf {
     ))
 }
 
+/// Temp files of `path` whose writer is gone (killed between write and rename): they may hold
+/// secrets, so the next successful write removes them. A live writer's temp file is left alone.
+fn remove_orphans(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else { return };
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        let Some(rest) = file.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".tmp")) else { continue };
+        let Some(pid) = rest.split('.').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// `path` with the home directory shown as `~`, for messages.
 pub fn display(path: &Path) -> String {
     if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty())
@@ -86,6 +105,25 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"two");
         assert_eq!(existing_mode(&path), Some(0o640));
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn orphaned_temp_files_are_removed_by_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials");
+        // pid 0 is never a writer; pid 1 is alive; another file's temp is not ours.
+        for orphan in
+            [".credentials.4194304999.0.1.tmp", ".credentials.1.0.1.tmp", ".config.4194304999.0.1.tmp"]
+        {
+            fs::write(dir.path().join(orphan), "secret").unwrap();
+        }
+        write_atomic(&path, b"new", 0o600).unwrap();
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".config.4194304999.0.1.tmp", ".credentials.1.0.1.tmp", "credentials"]);
     }
 
     #[test]

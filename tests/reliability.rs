@@ -302,6 +302,14 @@ fn a_killed_writer_never_leaves_a_torn_file() {
         let parsed = env.run(&["-l"]);
         assert_eq!(parsed.status, 0, "round {round}: {}", parsed.stderr);
     }
+    // A write that completes removes what killed writers left behind (temp files may hold secrets).
+    assert_eq!(env.run(&["export", "--profile", "r", "-c", "target"]).status, 0);
+    let litter: Vec<_> = std::fs::read_dir(env.path(".aws"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(litter.is_empty(), "{litter:?}");
 }
 
 /// Every command path, with --debug: no secret reaches stderr, a file it should not, or a child's argv.
