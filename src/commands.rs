@@ -238,7 +238,8 @@ fn refresh_hook(args: &AwsumeArgs, write: impl Fn(State) -> Result<()>) -> Resul
             profile: Some(&profile),
             config_file: args.config_file.as_deref(),
             credentials_file: args.credentials_file.as_deref(),
-            plan: plan::Options { settings, ..Default::default() },
+            // The shell's region stays what it is, whichever flag or profile set it.
+            plan: plan::Options { settings, region: env_var("AWS_REGION"), ..Default::default() },
             refresh: false,
             mfa_token: None,
             debug: args.debug,

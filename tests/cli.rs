@@ -383,3 +383,28 @@ fn refresh_hook_stops_with_one_line_when_a_person_is_needed() {
     let killed = env.run(&["-k", "-s", "--shell", "fish"]);
     assert_eq!(killed.stdout, "set -e -g AWSUME_AUTO_REFRESH\nset -e -g AWSUME_REFRESH_AT\n");
 }
+
+#[test]
+fn refresh_hook_renews_from_the_mfa_cache_and_keeps_the_shells_region() {
+    let env = env_with_alice();
+    assert_eq!(env.run(&["export", "--profile", "alice", "--mfa-token", "123456"]).status, 0);
+    let mut cmd = env.awsume(&["--emit", "bash", "--refresh-hook"]);
+    cmd.env("AWSUME_AUTO_REFRESH", "admin").env("AWSUME_PROFILE", "admin").env("AWS_REGION", "ap-east-9");
+    let out = run(cmd, None);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "");
+    for line in [
+        "export AWS_REGION='ap-east-9'",
+        "export AWSUME_AUTO_REFRESH='admin'",
+        "export AWS_ACCESS_KEY_ID='ASIA",
+    ] {
+        assert!(out.stdout.contains(line), "{line} in {}", out.stdout);
+    }
+    let at: i64 =
+        out.stdout.split("AWSUME_REFRESH_AT='").nth(1).unwrap().split('\'').next().unwrap().parse().unwrap();
+    let now =
+        i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs())
+            .unwrap();
+    assert!((now + 3600 - 600 - at).abs() < 30, "renews 600 s before the hour ends: {at} vs {now}");
+    assert_eq!(env.actions(), ["GetSessionToken", "AssumeRole"]);
+}
