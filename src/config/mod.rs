@@ -152,7 +152,7 @@ impl Config {
             .keys()
             .filter(|p| {
                 let p = p.to_lowercase();
-                p.contains(&lower) || lower.contains(&p) || edit_distance(&p, &lower) <= 2
+                p.contains(&lower) || lower.contains(&p) || crate::settings::levenshtein(&p, &lower) <= 2
             })
             .map(String::as_str)
             .take(5)
@@ -212,21 +212,6 @@ fn read_sections(path: &Path) -> Result<Vec<ini::Section>> {
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", display(path))),
     };
     ini::parse(&text).map_err(|e| anyhow!("{} {e}", display(path)))
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
