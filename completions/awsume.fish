@@ -59,7 +59,7 @@ complete -c awsume -n "__fish_awsume_needs_command" -s u -l unset -d 'Unset ever
 complete -c awsume -n "__fish_awsume_needs_command" -l clean -d 'Remove expired awsume-managed profiles from the credentials file'
 complete -c awsume -n "__fish_awsume_needs_command" -l who -l whoami -d 'Show the profile and identity (GetCallerIdentity) of the credentials in this shell'
 complete -c awsume -n "__fish_awsume_needs_command" -l info -d 'Say on stderr what awsume does (never shows a secret)'
-complete -c awsume -n "__fish_awsume_needs_command" -s a -l auto-refresh -d 'Keep this shell\'s credentials fresh: renewed at a prompt once within `auto-refresh-margin` seconds (setting, default 600) of expiry, without asking again while the MFA session lasts'
+complete -c awsume -n "__fish_awsume_needs_command" -s a -l auto-refresh -d 'Keep this shell\'s credentials fresh: renewed at a prompt once within `auto-refresh-margin` seconds (setting, default 600) of expiry, without asking again while the MFA session lasts. With -o NAME, profile NAME gets a credential_process that renews for long-running programs'
 complete -c awsume -n "__fish_awsume_needs_command" -s k -l kill-refresher -d 'Stop auto-refresh in this shell (the credentials stay as they are)'
 complete -c awsume -n "__fish_awsume_needs_command" -l refresh-hook -d 'The prompt hook\'s call: renew the profile in $AWSUME_AUTO_REFRESH, never asking'
 complete -c awsume -n "__fish_awsume_needs_command" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'

@@ -109,8 +109,9 @@ pub struct AwsumeArgs {
     #[arg(long)]
     pub info: bool,
     /// Keep this shell's credentials fresh: renewed at a prompt once within `auto-refresh-margin`
-    /// seconds (setting, default 600) of expiry, without asking again while the MFA session lasts
-    #[arg(short = 'a', long, conflicts_with_all = ["role_arn", "unset", "output_profile"])]
+    /// seconds (setting, default 600) of expiry, without asking again while the MFA session lasts.
+    /// With -o NAME, profile NAME gets a credential_process that renews for long-running programs
+    #[arg(short = 'a', long, conflicts_with_all = ["role_arn", "unset"])]
     pub auto_refresh: bool,
     /// Stop auto-refresh in this shell (the credentials stay as they are)
     #[arg(short = 'k', long)]

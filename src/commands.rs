@@ -207,7 +207,11 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
     }
     let creds = resolve::resolve(&plan, &resolve)?;
     if let Some(section) = &args.output_profile {
-        let body = deliver::credfile::section_body(&creds, plan.region.as_deref());
+        let body = if args.auto_refresh {
+            refreshing_profile(&plan.profile, plan.region.as_deref())?
+        } else {
+            deliver::credfile::section_body(&creds, plan.region.as_deref())
+        };
         let overwrite = deliver::credfile::Overwrite::ManagedOnly;
         deliver::credfile::write(&files.credentials, section, &body, overwrite)?;
     }
@@ -278,6 +282,22 @@ fn refresh_hook(args: &AwsumeArgs, write: impl Fn(State) -> Result<()>) -> Resul
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `-a -o NAME`: a profile whose `credential_process` is this binary's `export` of `profile`, for
+/// programs that outlive the shell's credentials: SDKs run it again when what it gave expires, and
+/// it renews from awsume's caches (an MFA code only when the MFA session has ended).
+fn refreshing_profile(profile: &str, region: Option<&str>) -> Result<Vec<(&'static str, String)>> {
+    let exe = std::env::current_exe().context("cannot find this program's path")?;
+    let exe = exe.to_str().context("this program's path is not UTF-8")?;
+    let quote = deliver::shell::posix_quote;
+    let mut body =
+        vec![("credential_process", format!("{} export --profile {}", quote(exe), quote(profile)))];
+    if let Some(region) = region {
+        body.push(("region", region.to_string()));
+    }
+    body.push(("manager", "awsume".to_string()));
+    Ok(body)
 }
 
 /// `--session-policy`: the JSON itself, or `file://PATH` as the AWS CLI reads it.

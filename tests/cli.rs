@@ -408,3 +408,33 @@ fn refresh_hook_renews_from_the_mfa_cache_and_keeps_the_shells_region() {
     assert!((now + 3600 - 600 - at).abs() < 30, "renews 600 s before the hour ends: {at} vs {now}");
     assert_eq!(env.actions(), ["GetSessionToken", "AssumeRole"]);
 }
+
+#[test]
+fn auto_refresh_with_output_profile_writes_a_credential_process_for_long_running_programs() {
+    let env = env_with_alice();
+    let out = env.run_stdin(&["-s", "--shell", "bash", "admin", "-a", "-o", "admin-live"], "123456\n");
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("export AWSUME_AUTO_REFRESH='admin'"), "{}", out.stdout);
+    let written = std::fs::read_to_string(env.path(".aws/credentials")).unwrap();
+    let bin = crate::testenv::BIN;
+    assert!(
+        written.ends_with(&format!(
+            "\n[admin-live]\ncredential_process = '{bin}' export --profile 'admin'\nregion = eu-west-1\nmanager = awsume\n"
+        )),
+        "{written}"
+    );
+    assert!(!written.contains("ASIA"), "no credentials in the file, only the way to get them");
+    // boto3 runs it, as any SDK would, and gets fresh role credentials from the cached MFA session.
+    let python = std::env::var("AWSUME_TEST_PYTHON")
+        .unwrap_or_else(|_| format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR")));
+    let mut boto = env.command(&python);
+    boto.args(["-c", "import boto3; c = boto3.Session(profile_name='admin-live').get_credentials(); print(c.access_key[:4], bool(c.token))"]);
+    let read = run(boto, None);
+    assert_eq!(read.stdout.trim(), "ASIA True", "{}", read.stderr);
+    assert_eq!(env.actions(), ["GetSessionToken", "AssumeRole", "AssumeRole"], "one prompt serves both");
+    assert_eq!(env.run(&["--clean"]).status, 0);
+    assert!(
+        std::fs::read_to_string(env.path(".aws/credentials")).unwrap().contains("[admin-live]"),
+        "never expires"
+    );
+}
