@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, ArgGroup, Args, Parser, Subcommand};
 
+use crate::credentials::Secret;
 use crate::deliver::shell::Shell;
 
 #[derive(Parser, Debug)]
@@ -64,7 +65,7 @@ pub struct AwsumeArgs {
     pub external_id: Option<String>,
     /// MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
     #[arg(long, value_name = "CODE", env = "AWSUME_MFA_TOKEN", hide_env_values = true)]
-    pub mfa_token: Option<String>,
+    pub mfa_token: Option<Secret>,
     /// AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]
     #[arg(long, value_name = "PATH")]
     pub config_file: Option<PathBuf>,
@@ -126,7 +127,13 @@ pub struct AwsumeArgs {
     #[arg(long)]
     pub no_browser: bool,
     /// Seconds one STS call may take, retries included
-    #[arg(long, value_name = "SECONDS", env = "AWSUME_TIMEOUT", default_value_t = 30)]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "AWSUME_TIMEOUT",
+        hide_env_values = true,
+        default_value_t = 30
+    )]
     pub timeout: u64,
     /// Explain each step on stderr (never shows a secret)
     #[arg(long)]
@@ -218,7 +225,7 @@ pub struct ExportArgs {
     pub region: Option<String>,
     /// MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
     #[arg(long, value_name = "CODE", env = "AWSUME_MFA_TOKEN", hide_env_values = true)]
-    pub mfa_token: Option<String>,
+    pub mfa_token: Option<Secret>,
     /// Ignore cached sessions and cache files
     #[arg(long)]
     pub refresh: bool,
@@ -229,7 +236,13 @@ pub struct ExportArgs {
     #[arg(long)]
     pub no_browser: bool,
     /// Seconds one STS call may take, retries included
-    #[arg(long, value_name = "SECONDS", env = "AWSUME_TIMEOUT", default_value_t = 30)]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "AWSUME_TIMEOUT",
+        hide_env_values = true,
+        default_value_t = 30
+    )]
     pub timeout: u64,
     /// Explain each step on stderr (never shows a secret)
     #[arg(long)]
@@ -240,10 +253,21 @@ pub struct ExportArgs {
 mod tests {
     use std::path::Path;
 
-    use clap::CommandFactory;
+    use clap::{CommandFactory, Parser};
     use clap_complete::{Shell as Target, generate};
 
-    use super::{Cli, ExportCli};
+    use super::{Cli, Command, ExportCli};
+
+    /// The parsed command line is `Debug`, and `--mfa-token` is a secret in it.
+    #[test]
+    fn debug_redacts_the_mfa_code() {
+        let cli = Cli::try_parse_from(["awsume", "p", "--mfa-token", "918273"]).unwrap();
+        let export = Cli::try_parse_from(["awsume", "export", "--mfa-token", "918273"]).unwrap();
+        assert!(matches!(export.command, Some(Command::Export(_))));
+        let shown = format!("{cli:?} {export:?}");
+        assert!(shown.contains("mfa_token"), "{shown}");
+        assert!(!shown.contains("918273"), "{shown}");
+    }
 
     /// The static scripts in `completions/` (for packagers) match the CLI; `UPDATE_COMPLETIONS=1
     /// cargo test` rewrites them.

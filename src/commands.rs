@@ -22,7 +22,7 @@ struct Request<'a> {
     credentials_file: Option<&'a Path>,
     plan: plan::Options,
     refresh: bool,
-    mfa_token: Option<&'a str>,
+    mfa_token: Option<&'a Secret>,
     debug: bool,
     info: bool,
     ensure_temporary: bool,
@@ -91,7 +91,7 @@ fn prepare(req: Request<'_>) -> Result<Prepared> {
     }
     let resolve = resolve::Options {
         refresh: req.refresh,
-        mfa_token: req.mfa_token.map(Secret::new),
+        mfa_token: req.mfa_token.cloned(),
         debug: req.debug,
         info: req.info,
         cache: SessionCache::new(&home_dir()),
@@ -193,7 +193,7 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
             session,
         },
         refresh: args.refresh,
-        mfa_token: args.mfa_token.as_deref(),
+        mfa_token: args.mfa_token.as_ref(),
         debug: args.debug,
         info: args.info,
         ensure_temporary: false,
@@ -353,7 +353,7 @@ pub fn export(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         // aws-export-credentials' behaviour: awsume's settings file does not apply.
         plan: plan::Options { region: args.region.clone(), ..Default::default() },
         refresh: args.refresh,
-        mfa_token: args.mfa_token.as_deref(),
+        mfa_token: args.mfa_token.as_ref(),
         debug: args.debug,
         info: false,
         ensure_temporary: args.ensure_temporary,

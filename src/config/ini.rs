@@ -5,7 +5,7 @@
 use std::fmt;
 
 /// One `[section]` with its keys in file order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Section {
     /// Everything between `[` and the last `]`, as written.
     pub header: String,
@@ -18,6 +18,17 @@ impl Section {
     #[cfg(test)]
     pub fn get(&self, key: &str) -> Option<&str> {
         self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+}
+
+impl fmt::Debug for Section {
+    // Values may be keys (`aws_secret_access_key`): show only the names.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Section")
+            .field("header", &self.header)
+            .field("line", &self.line)
+            .field("keys", &self.entries.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -117,6 +128,14 @@ mod tests {
             [("region", "eu-west-1"), ("key", "v:w"), ("s3", "\nmax = 10\nother = 2")]
         );
         assert_eq!(entries(&s[1]), [("x", "")]);
+    }
+
+    #[test]
+    fn debug_shows_key_names_not_values() {
+        let s = parse("[a]\naws_secret_access_key = wJalr-very-secret\n").unwrap();
+        let shown = format!("{s:?}");
+        assert!(shown.contains("aws_secret_access_key"), "{shown}");
+        assert!(!shown.contains("very-secret"), "{shown}");
     }
 
     #[test]
