@@ -503,7 +503,20 @@ fn list_profiles(args: &AwsumeArgs, more: bool, show: impl Fn(&str) -> Result<()
                 }
                 row
             }
-            Err(_) => vec![name.clone(), "invalid".into()],
+            // What the profile says, so the user sees what to fix (`awsume NAME` says why).
+            Err(_) => {
+                let profile = &config.profiles[name];
+                let field =
+                    |keys: &[&str]| keys.iter().find_map(|k| profile.get(k)).unwrap_or("-").to_string();
+                vec![
+                    name.clone(),
+                    "invalid".into(),
+                    field(&["role_arn"]),
+                    field(&["source_profile", "credential_source"]),
+                    field(&["mfa_serial"]),
+                    field(&["region"]),
+                ]
+            }
         };
         row.resize(rows[0].len(), "-".into());
         rows.push(row);

@@ -277,6 +277,34 @@ fn list_more_shows_accounts_and_cached_session_expiry_without_network() {
     assert!(env.run(&["-l", "less"]).status == 2);
 }
 
+#[test]
+fn list_shows_what_an_invalid_profile_says() {
+    let env = TestEnv::new();
+    env.config(
+        "[default]\nregion = us-east-1\n\
+         [profile loop1]\nrole_arn = arn:aws:iam::111111111111:role/one\nsource_profile = loop2\nmfa_serial = arn:aws:iam::111111111111:mfa/me\n\
+         [profile loop2]\nrole_arn = arn:aws:iam::111111111111:role/two\nsource_profile = loop1\n",
+    );
+    let out = env.run(&["-l"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let row = |name: &str| {
+        let line = out.stdout.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap();
+        line.split_whitespace().map(String::from).collect::<Vec<_>>()
+    };
+    assert_eq!(row("default"), ["default", "invalid", "-", "-", "-", "us-east-1"]);
+    assert_eq!(
+        row("loop1"),
+        [
+            "loop1",
+            "invalid",
+            "arn:aws:iam::111111111111:role/one",
+            "loop2",
+            "arn:aws:iam::111111111111:mfa/me",
+            "-"
+        ]
+    );
+}
+
 fn chrono_year() -> i32 {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     1970 + i32::try_from(secs / 31_556_952).unwrap()
