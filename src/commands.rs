@@ -5,9 +5,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use clap::Parser;
 
 use crate::cache::{ExportCache, SessionCache};
-use crate::cli::{AwsumeArgs, ExportArgs};
+use crate::cli::{AwsumeArgs, Cli, ExportArgs};
 use crate::config::{Config, Files, home_dir};
 use crate::credentials::{Credentials, Secret};
 use crate::deliver::{self, shell::Shell, shell::State};
@@ -171,27 +172,20 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
     }
     let settings = Settings::load(&settings::path(&home_dir()))?;
     let margin = settings.auto_refresh_margin;
-    let session = plan::SessionOptions {
-        tags: args.tags.as_deref().map(plan::tags).transpose()?.unwrap_or_default(),
-        policy: args.session_policy.as_deref().map(session_policy).transpose()?,
-        policy_arns: args.session_policy_arns.clone(),
-        source_identity: args.source_identity.clone(),
-    };
+    if args.auto_refresh
+        && let Some(section) = &args.output_profile
+        && let Some(flag) = replayed_flags(&args).first()
+    {
+        anyhow::bail!(
+            "-a -o {section}: the profile it writes renews with `awsume export --profile PROFILE`, which cannot repeat --{}; use -o without -a, or put the setting in the profile",
+            flag.0
+        );
+    }
     let Prepared { plan, resolve, files } = prepare(Request {
         profile: args.profile.as_deref().or(args.profile_flag.as_deref()),
         config_file: args.config_file.as_deref(),
         credentials_file: args.credentials_file.as_deref(),
-        plan: plan::Options {
-            region: args.region.clone(),
-            session_name: args.session_name.clone(),
-            role_duration: args.role_duration,
-            external_id: args.external_id.clone(),
-            env_region: None,
-            settings,
-            role_arn: args.role_arn.as_deref().map(plan::role_arn).transpose()?,
-            source_profile: args.source_profile.clone(),
-            session,
-        },
+        plan: plan_options(&args, settings)?,
         refresh: args.refresh,
         mfa_token: args.mfa_token.as_ref(),
         debug: args.debug,
@@ -221,29 +215,88 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
             eprintln!("awsume: profile \"{}\" has long-term keys: nothing to refresh", plan.profile);
             None
         }
-        (true, Some(expiration)) => Some((plan.profile.as_str(), (expiration.timestamp() - margin))),
+        (true, Some(expiration)) => Some((replay(&args, &plan.profile), (expiration.timestamp() - margin))),
     };
+    let auto = auto.as_ref().map(|(replay, at)| (replay.as_str(), *at));
     write(State::new(&plan.profile, &creds, plan.region.as_deref(), plan.exports_profile, auto))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the command line adds to the profile's own settings for its plan.
+fn plan_options(args: &AwsumeArgs, settings: Settings) -> Result<plan::Options> {
+    Ok(plan::Options {
+        region: args.region.clone(),
+        session_name: args.session_name.clone(),
+        role_duration: args.role_duration,
+        external_id: args.external_id.clone(),
+        env_region: None,
+        settings,
+        role_arn: args.role_arn.as_deref().map(plan::role_arn).transpose()?,
+        source_profile: args.source_profile.clone(),
+        session: plan::SessionOptions {
+            tags: args.tags.as_deref().map(plan::tags).transpose()?.unwrap_or_default(),
+            policy: args.session_policy.as_deref().map(session_policy).transpose()?,
+            policy_arns: args.session_policy_arns.clone(),
+            source_identity: args.source_identity.clone(),
+        },
+    })
+}
+
+/// The flags `-a` repeats at each renewal, as given: whatever shapes the plan besides the profile
+/// (`--role-arn` cannot go with `-a`; the region is the shell's).
+fn replayed_flags(args: &AwsumeArgs) -> Vec<(&'static str, String)> {
+    let path = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| p.to_string_lossy().into_owned());
+    [
+        ("session-name", args.session_name.clone()),
+        ("role-duration", args.role_duration.map(|d| d.to_string())),
+        ("external-id", args.external_id.clone()),
+        ("tags", args.tags.clone()),
+        ("session-policy", args.session_policy.clone()),
+        ("session-policy-arns", Some(args.session_policy_arns.join(",")).filter(|a| !a.is_empty())),
+        ("source-identity", args.source_identity.clone()),
+        ("config-file", path(&args.config_file)),
+        ("credentials-file", path(&args.credentials_file)),
+    ]
+    .into_iter()
+    .filter_map(|(flag, value)| value.map(|v| (flag, v)))
+    .collect()
+}
+
+/// `$AWSUME_AUTO_REFRESH`: the command line the prompt hook renews with, so a renewal keeps the
+/// session name, duration, tags… the user chose (CloudTrail sees the same session).
+fn replay(args: &AwsumeArgs, profile: &str) -> String {
+    // A name clap would read as a flag or a subcommand goes in `--profile=`.
+    let misread = profile.starts_with('-') || ["init", "export"].contains(&profile);
+    let profile = if misread { format!("--profile={profile}") } else { profile.to_string() };
+    let flags = replayed_flags(args).into_iter().map(|(flag, value)| format!("--{flag}={value}"));
+    shell_words::join(std::iter::once(profile).chain(flags))
 }
 
 /// The prompt hook's call (`-a`): renews the profile in `$AWSUME_AUTO_REFRESH` from the caches,
 /// never asking. When a renewal needs a person (MFA session or SSO sign-in ended) or fails, says
 /// so once and stops auto-refresh; the credentials stay until they expire.
 fn refresh_hook(args: &AwsumeArgs, write: impl Fn(State) -> Result<()>) -> Result<ExitCode> {
-    let Some(profile) = env_var("AWSUME_AUTO_REFRESH") else {
+    let Some(replay) = env_var("AWSUME_AUTO_REFRESH") else {
         write(State::stop_refresh())?;
         return Ok(ExitCode::SUCCESS);
     };
+    let again = shell_words::split(&replay)
+        .ok()
+        .and_then(|words| Cli::try_parse_from(std::iter::once("awsume".to_string()).chain(words)).ok())
+        .map(|cli| cli.args);
+    let profile = again.as_ref().and_then(|a| a.profile.clone().or(a.profile_flag.clone()));
+    let profile = profile.unwrap_or_else(|| replay.clone());
     let renewed = (|| -> Result<State> {
+        let again = again.context("$AWSUME_AUTO_REFRESH is not an awsume command line")?;
         let settings = Settings::load(&settings::path(&home_dir()))?;
         let margin = settings.auto_refresh_margin;
+        // The shell's region stays what it is, whichever flag or profile set it.
+        let plan = plan::Options { region: env_var("AWS_REGION"), ..plan_options(&again, settings)? };
         let Prepared { plan, resolve, .. } = prepare(Request {
             profile: Some(&profile),
-            config_file: args.config_file.as_deref(),
-            credentials_file: args.credentials_file.as_deref(),
-            // The shell's region stays what it is, whichever flag or profile set it.
-            plan: plan::Options { settings, region: env_var("AWS_REGION"), ..Default::default() },
+            config_file: again.config_file.as_deref(),
+            credentials_file: again.credentials_file.as_deref(),
+            plan,
             refresh: false,
             mfa_token: None,
             debug: args.debug,
@@ -268,7 +321,7 @@ fn refresh_hook(args: &AwsumeArgs, write: impl Fn(State) -> Result<()>) -> Resul
             &creds,
             plan.region.as_deref(),
             plan.exports_profile,
-            Some((&profile, at)),
+            Some((&replay, at)),
         ))
     })();
     match renewed {
@@ -276,7 +329,7 @@ fn refresh_hook(args: &AwsumeArgs, write: impl Fn(State) -> Result<()>) -> Resul
         Err(e) => {
             let text = format!("{e:#}").replace(['\n', '\r'], " ");
             eprintln!(
-                "awsume: auto-refresh of \"{profile}\" stopped: {text}; run `awsume {profile}` to go on"
+                "awsume: auto-refresh of \"{profile}\" stopped: {text}; run `awsume {replay}` to go on"
             );
             write(State::stop_refresh())?;
         }
@@ -541,5 +594,42 @@ fn account_of(plan: &Plan) -> Option<String> {
         (plan::Source::Sso(sso), None) => Some(sso.account_id.clone()),
         (plan::Source::WebIdentity { role_arn, .. }, None) => from_arn(role_arn),
         _ => plan.mfa_session.as_deref().and_then(from_arn),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::replay;
+    use crate::cli::Cli;
+
+    fn replay_of(argv: &[&str], profile: &str) -> String {
+        let cli = Cli::try_parse_from([&["awsume"], argv].concat()).unwrap();
+        replay(&cli.args, profile)
+    }
+
+    #[test]
+    fn replay_repeats_what_shapes_the_plan_and_parses_back() {
+        assert_eq!(replay_of(&["prod", "-a", "--region", "eu-west-1", "-r"], "prod"), "prod");
+        let line = replay_of(
+            &["my prof", "-a", "--session-name", "it's me", "--role-duration", "900", "-t", "a=b,c=d"],
+            "my prof",
+        );
+        assert_eq!(line, "'my prof' '--session-name=it'\\''s me' '--role-duration=900' '--tags=a=b,c=d'");
+        let again = Cli::try_parse_from(
+            std::iter::once("awsume".to_string()).chain(shell_words::split(&line).unwrap()),
+        )
+        .unwrap()
+        .args;
+        assert_eq!(again.profile.as_deref(), Some("my prof"));
+        assert_eq!(again.session_name.as_deref(), Some("it's me"));
+        assert_eq!((again.role_duration, again.tags.as_deref()), (Some(900), Some("a=b,c=d")));
+        for name in ["-n", "export", "init"] {
+            let line = replay_of(&[&format!("--profile={name}"), "-a"], name);
+            assert_eq!(shell_words::split(&line).unwrap(), [format!("--profile={name}")]);
+            let again = Cli::try_parse_from(["awsume", &format!("--profile={name}")]).unwrap();
+            assert_eq!(again.args.profile_flag.as_deref(), Some(name));
+        }
     }
 }

@@ -438,6 +438,53 @@ fn refresh_hook_renews_from_the_mfa_cache_and_keeps_the_shells_region() {
 }
 
 #[test]
+fn auto_refresh_renews_with_the_flags_it_was_given() {
+    let env = env_with_alice();
+    let first = env.run(&[
+        "-s",
+        "--shell",
+        "bash",
+        "staging",
+        "-a",
+        "--session-name",
+        "audit-me",
+        "--role-duration",
+        "1800",
+        "-t",
+        "team=core",
+    ]);
+    let replay = "staging '--session-name=audit-me' '--role-duration=1800' '--tags=team=core'";
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    let quoted = format!("export AWSUME_AUTO_REFRESH='{}'\n", replay.replace('\'', "'\\''"));
+    assert!(first.stdout.contains(&quoted), "{quoted} in {}", first.stdout);
+    let mut hook = env.awsume(&["--emit", "bash", "--refresh-hook"]);
+    hook.env("AWSUME_AUTO_REFRESH", replay).env("AWSUME_PROFILE", "staging");
+    let renewed = run(hook, None);
+    assert_eq!((renewed.status, renewed.stderr.as_str()), (0, ""));
+    assert!(renewed.stdout.contains("export AWS_ACCESS_KEY_ID='ASIA"), "{}", renewed.stdout);
+    let calls = env.calls();
+    assert_eq!(calls.len(), 2);
+    for call in &calls {
+        let params = &call["params"];
+        assert_eq!(
+            (&params["RoleSessionName"], &params["DurationSeconds"], &params["Tags.member.1.Key"]),
+            (&"audit-me".into(), &"1800".into(), &"team".into()),
+            "the renewal is the same session: {call}"
+        );
+    }
+    // A line the hook cannot read stops auto-refresh with one line, and changes no credentials.
+    let mut broken = env.awsume(&["--emit", "bash", "--refresh-hook"]);
+    broken.env("AWSUME_AUTO_REFRESH", "staging '--session-name");
+    let stopped = run(broken, None);
+    assert_eq!(stopped.stdout, "\\builtin unset AWSUME_AUTO_REFRESH AWSUME_REFRESH_AT\n");
+    assert!(stopped.stderr.contains("is not an awsume command line"), "{}", stopped.stderr);
+    // -a -o writes a credential_process that could not repeat them: refused before any call.
+    env.run(&["-s", "staging", "-a", "-o", "live", "--session-name", "x"])
+        .assert_clean_failure("cannot repeat --session-name");
+    assert_eq!(env.calls().len(), 2);
+}
+
+#[test]
 fn auto_refresh_with_output_profile_writes_a_credential_process_for_long_running_programs() {
     let env = env_with_alice();
     let out = env.run_stdin(&["-s", "--shell", "bash", "admin", "-a", "-o", "admin-live"], "123456\n");
