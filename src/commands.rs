@@ -245,13 +245,22 @@ fn plan_options(args: &AwsumeArgs, settings: Settings) -> Result<plan::Options> 
 /// The flags `-a` repeats at each renewal, as given: whatever shapes the plan besides the profile
 /// (`--role-arn` cannot go with `-a`; the region is the shell's).
 fn replayed_flags(args: &AwsumeArgs) -> Vec<(&'static str, String)> {
-    let path = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| p.to_string_lossy().into_owned());
+    // Paths as absolute: the prompt that renews may be in another directory.
+    let absolute = |p: &Path| {
+        let p = crate::config::expand_tilde(p);
+        std::path::absolute(&p).unwrap_or(p).to_string_lossy().into_owned()
+    };
+    let path = |p: &Option<std::path::PathBuf>| p.as_deref().map(absolute);
+    let policy = args.session_policy.as_deref().map(|v| match v.strip_prefix("file://") {
+        Some(file) => format!("file://{}", absolute(Path::new(file))),
+        None => v.to_string(),
+    });
     [
         ("session-name", args.session_name.clone()),
         ("role-duration", args.role_duration.map(|d| d.to_string())),
         ("external-id", args.external_id.clone()),
         ("tags", args.tags.clone()),
-        ("session-policy", args.session_policy.clone()),
+        ("session-policy", policy),
         ("session-policy-arns", Some(args.session_policy_arns.join(",")).filter(|a| !a.is_empty())),
         ("source-identity", args.source_identity.clone()),
         ("config-file", path(&args.config_file)),
@@ -625,6 +634,18 @@ mod tests {
         assert_eq!(again.profile.as_deref(), Some("my prof"));
         assert_eq!(again.session_name.as_deref(), Some("it's me"));
         assert_eq!((again.role_duration, again.tags.as_deref()), (Some(900), Some("a=b,c=d")));
+        let cwd = std::env::current_dir().unwrap();
+        let files = replay_of(
+            &["p", "--config-file", "c", "--credentials-file", "/abs/k", "--session-policy", "file://x.json"],
+            "p",
+        );
+        let expected = [
+            "p".to_string(),
+            format!("--session-policy=file://{}", cwd.join("x.json").display()),
+            format!("--config-file={}", cwd.join("c").display()),
+            "--credentials-file=/abs/k".to_string(),
+        ];
+        assert_eq!(shell_words::split(&files).unwrap(), expected, "relative paths made absolute");
         for name in ["-n", "export", "init"] {
             let line = replay_of(&[&format!("--profile={name}"), "-a"], name);
             assert_eq!(shell_words::split(&line).unwrap(), [format!("--profile={name}")]);
