@@ -64,6 +64,12 @@ fn run() -> anyhow::Result<ExitCode> {
         }
         Err(e) => e.exit(),
     };
+    if emit.is_some() && cli.command.is_some() {
+        // Their output is not state for the function to apply (JSON, a script, a child's output).
+        anyhow::bail!(
+            "export and init must come first to pass through the shell function (`awsume export …`), or run the binary itself: `command awsume …`"
+        );
+    }
     match cli.command {
         Some(Command::Init(init)) => {
             deliver::stdout(&init::render(init.shell, &init.cmd))?;

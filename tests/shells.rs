@@ -237,6 +237,51 @@ fn nu_function_applies_full_state() {
     the_function_applies_full_state(Sh::Nu);
 }
 
+/// `awsume export …` and `awsume init …` through the function reach the binary as typed: their
+/// output is the user's (a pipe, a file, a child's terminal), never evaluated, and nothing is applied.
+#[test]
+fn export_and_init_pass_through_the_function_in_every_shell() {
+    let env = hostile_env();
+    let json = env.run(&["export", "--profile", HOSTILE, "--json"]);
+    assert_eq!(json.status, 0, "{}", json.stderr);
+    for shell in SHELLS {
+        let name = shell.name();
+        let to_files = match shell {
+            Sh::Bash | Sh::Zsh => {
+                format!("awsume export --profile \"$H\" --json > j\nawsume init {name} > i\n")
+            }
+            Sh::Fish => format!("awsume export --profile $H --json > j\nawsume init {name} > i\n"),
+            Sh::Nu => {
+                format!("awsume export --profile $env.H --json | save -f j\nawsume init {name} | save -f i\n")
+            }
+        };
+        let script =
+            [to_files, shell.call(&["E", "P", "PLAIN", "X", "SH", "C", "EXIT"], "s"), shell.dump("d")]
+                .concat();
+        let vars = [
+            ("H", HOSTILE),
+            ("E", "export"),
+            ("P", "--profile"),
+            ("PLAIN", "plain"),
+            ("X", "--exec"),
+            ("SH", "sh"),
+            ("C", "-c"),
+            ("EXIT", "test \"$AWS_ACCESS_KEY_ID\" = AKIAPLAIN && exit 7"),
+        ];
+        let out = shell.run(&env, &script, &vars);
+        assert_eq!(out.status, 0, "{shell:?}: {}", out.stderr);
+        assert_nothing_executed(&env, &out);
+        let read = |f: &str| std::fs::read_to_string(env.path(f)).unwrap();
+        assert_eq!(read("j"), json.stdout, "{shell:?}: the JSON as the binary prints it");
+        assert_eq!(read("i"), init_script(&env, shell), "{shell:?}");
+        assert_eq!(read("s").trim(), "7", "{shell:?}: --exec's status: {}", out.stderr);
+        assert!(managed(&env, "d").is_empty(), "{shell:?}: nothing applied");
+    }
+    // Behind another flag, where the function cannot see it, the binary refuses instead.
+    let hidden = env.run(&["--emit", "bash", "--debug", "export", "--profile", "plain"]);
+    hidden.assert_clean_failure("export and init must come first");
+}
+
 /// `-s` through the function prints statements; that shell evaluating them gives the same state.
 #[test]
 fn show_commands_evaluated_by_each_shell_give_the_same_state() {
@@ -368,7 +413,7 @@ fn powershell_script_parses_and_runs_where_pwsh_exists() {
     };
     let mut cmd = env.command(pwsh);
     cmd.args(["-NoProfile", "-NonInteractive", "-Command"]).arg(format!(
-        ". '{}'; awsume $env:H; & env -0 | Set-Content -NoNewline -Path d1; awsume nope; awsume --unset; & env -0 | Set-Content -NoNewline -Path d2",
+        ". '{}'; awsume $env:H; & env -0 | Set-Content -NoNewline -Path d1; awsume nope; awsume --unset; & env -0 | Set-Content -NoNewline -Path d2; if ((awsume export --profile plain --json | ConvertFrom-Json).AccessKeyId -ne 'AKIAPLAIN') {{ exit 9 }}",
         script.display()
     ));
     cmd.env("H", HOSTILE);
