@@ -144,9 +144,13 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let write = |state: State| -> Result<()> {
-        let text = match args.emit {
-            Some(shell) => state.protocol(shell, args.show_commands)?,
-            None => state.statements(args.shell.unwrap_or_else(Shell::from_env))?,
+        let text = match (args.emit, args.show_commands) {
+            // -s through the function: statements for --shell, else for the function's shell, printed.
+            (Some(shell), true) => {
+                deliver::shell::print(shell, &state.statements(args.shell.unwrap_or(shell))?)
+            }
+            (Some(shell), false) => state.protocol(shell)?,
+            (None, _) => state.statements(args.shell.unwrap_or_else(Shell::from_env))?,
         };
         deliver::stdout(&text)
     };

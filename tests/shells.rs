@@ -431,4 +431,16 @@ fn show_commands_has_long_short_and_bundled_forms() {
     for args in [&["plain", "-s", "--shell", "bash"][..], &["plain", "-rs", "--shell", "bash"]] {
         assert_eq!(env.run(args).stdout, long.stdout);
     }
+    // Through a function, --shell still names the shell the statements are for.
+    let fish = env.run(&["plain", "-s", "--shell", "fish"]);
+    assert!(fish.stdout.starts_with("set -gx AWSUME_PROFILE 'plain'\n"), "{}", fish.stdout);
+    for shell in SHELLS {
+        let script = match shell {
+            Sh::Nu => "awsume plain -s --shell fish | save -f shown\n",
+            _ => "awsume plain -s --shell fish > shown\n",
+        };
+        let out = shell.run(&env, script, &[]);
+        assert_eq!(out.status, 0, "{shell:?}: {}", out.stderr);
+        assert_eq!(std::fs::read_to_string(env.path("shown")).unwrap(), fish.stdout, "{shell:?}");
+    }
 }

@@ -165,18 +165,15 @@ impl State {
     }
 
     /// What the shell function applies: statements (bash, zsh, fish) or JSON (nu, PowerShell).
-    /// With `show`, the function prints the statements instead of applying them.
-    pub fn protocol(&self, shell: Shell, show: bool) -> Result<String> {
-        let statements = self.statements(shell)?;
-        Ok(match (shell, show) {
+    pub fn protocol(&self, shell: Shell) -> Result<String> {
+        Ok(match shell {
             // What the function evaluates must not meet the user's aliases or functions: with
             // `expand_aliases`, bash expands an alias named `unset` even inside `eval`.
-            (Shell::Bash | Shell::Zsh, false) => self.render(shell, "\\builtin ")?,
-            (Shell::Fish, false) => statements,
-            (Shell::Nu | Shell::Powershell, false) => {
+            Shell::Bash | Shell::Zsh => self.render(shell, "\\builtin ")?,
+            Shell::Fish => self.statements(shell)?,
+            Shell::Nu | Shell::Powershell => {
                 format!("{}\n", serde_json::json!({ "set": self.json_set(), "unset": self.unsets() }))
             }
-            (_, true) => print(shell, &statements),
         })
     }
 
@@ -268,8 +265,7 @@ mod tests {
              export AWS_REGION='eu-west-1'\nexport AWS_DEFAULT_REGION='eu-west-1'\n\
              unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN AWS_SESSION_TOKEN AWSUME_EXPIRATION AWS_CREDENTIAL_EXPIRATION AWSUME_AUTO_REFRESH AWSUME_REFRESH_AT\n"
         );
-        let json: serde_json::Value =
-            serde_json::from_str(&sample().protocol(Shell::Nu, false).unwrap()).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&sample().protocol(Shell::Nu).unwrap()).unwrap();
         assert_eq!(json["set"]["AWS_SECRET_ACCESS_KEY"], "s'x");
         assert_eq!(json["unset"].as_array().unwrap().len(), 8);
         assert_eq!(State::unset().statements(Shell::Fish).unwrap().lines().count(), 13);
@@ -279,7 +275,7 @@ mod tests {
             "-k leaves the credentials alone"
         );
         let stop: serde_json::Value =
-            serde_json::from_str(&State::stop_refresh().protocol(Shell::Powershell, false).unwrap()).unwrap();
+            serde_json::from_str(&State::stop_refresh().protocol(Shell::Powershell).unwrap()).unwrap();
         assert_eq!(
             stop,
             serde_json::json!({"set": {}, "unset": ["AWSUME_AUTO_REFRESH", "AWSUME_REFRESH_AT"]})
