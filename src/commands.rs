@@ -394,8 +394,11 @@ fn check_output_profile(files: &Files, section: &str) -> Result<()> {
 /// `--who`: the profile awsume set in this shell and who its credentials are (GetCallerIdentity).
 fn who(timeout: u64) -> Result<String> {
     let profile = env_var("AWSUME_PROFILE").unwrap_or_else(|| "none set by awsume".into());
-    let creds = resolve::environment_credentials()
-        .context("no credentials in this shell (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")?;
+    let creds = resolve::environment_credentials().map_err(|_| {
+        anyhow::anyhow!(
+            "no credentials in this shell: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set (run `awsume PROFILE`)"
+        )
+    })?;
     let region =
         env_var("AWS_REGION").or_else(|| env_var("AWS_DEFAULT_REGION")).unwrap_or_else(|| "us-east-1".into());
     let (account, arn, user_id) =
