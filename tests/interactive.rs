@@ -177,3 +177,36 @@ fn auto_refresh_renews_at_the_prompt_without_asking_and_costs_nothing_when_not_d
         );
     }
 }
+
+/// An SDK running `awsume export` as credential_process captures its stderr (botocore does), so
+/// the MFA question goes to the terminal itself: the user sees it, answers, and boto3 gets keys.
+#[test]
+fn mfa_prompt_reaches_the_terminal_when_an_sdk_captures_stderr() {
+    let env = TestEnv::new();
+    env.config(&format!(
+        "[profile alice]\nmfa_serial = arn:aws:iam::1:mfa/alice\n\
+         [profile via-process]\ncredential_process = '{}' export --profile alice\n",
+        crate::testenv::BIN
+    ));
+    env.credentials(&static_keys("alice", "AKIAALICE", "a"));
+    let python = std::env::var("AWSUME_TEST_PYTHON")
+        .unwrap_or_else(|_| format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR")));
+    let tmux = Tmux { env: &env, socket: format!("awsume-{}-sdk", env.id) };
+    start(&tmux, &env, Sh::Bash);
+    let out = env.path("boto.out");
+    let line = format!(
+        "'{python}' -c \"import boto3; print(boto3.Session(profile_name='via-process').get_credentials().access_key)\" > '{}'",
+        out.display()
+    );
+    tmux.keys(&["-l", &line]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(
+        |s| s.contains("Enter MFA code for arn:aws:iam::1:mfa/alice:"),
+        "the MFA prompt on the terminal",
+    );
+    tmux.keys(&["-l", "123456"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(|_| std::fs::read_to_string(&out).is_ok_and(|t| t.contains("AKIA")), "boto3's credentials");
+    assert_eq!(std::fs::read_to_string(&out).unwrap().trim(), "AKIAIOSFODNN7EXAMPLE");
+    assert_eq!(env.actions(), ["GetSessionToken"]);
+}

@@ -287,16 +287,29 @@ pub fn cached_expiry(plan: &Plan, cache: &SessionCache) -> Option<chrono::DateTi
 }
 
 /// The MFA code: from `--mfa-token`, else asked for on stderr and read from stdin (stdout may be
-/// captured by the shell function, stdin is still the terminal).
+/// captured by the shell function, stdin is still the terminal). Where stdin is a terminal but
+/// stderr is not (an SDK running `awsume export` as credential_process captures stderr), the
+/// question goes to the terminal itself, as the AWS CLI's own MFA prompt does, rather than nowhere.
 fn mfa_code(serial: &str, given: Option<&Secret>) -> Result<Secret> {
     if let Some(code) = given {
         return valid_code(code.expose()).ok_or_else(|| anyhow!("--mfa-token must be 6 digits"));
     }
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
+    let mut tty = (interactive && !std::io::stderr().is_terminal())
+        .then(|| std::fs::OpenOptions::new().write(true).open("/dev/tty").ok())
+        .flatten();
+    let mut ask = |text: &str| match tty.as_mut() {
+        Some(tty) => {
+            let _ = tty.write_all(text.as_bytes()).and_then(|()| tty.flush());
+        }
+        None => {
+            eprint!("{text}");
+            let _ = std::io::stderr().flush();
+        }
+    };
     for _ in 0..3 {
-        eprint!("Enter MFA code for {serial}: ");
-        let _ = std::io::stderr().flush();
+        ask(&format!("Enter MFA code for {serial}: "));
         let mut line = String::new();
         if stdin.lock().read_line(&mut line).context("cannot read the MFA code")? == 0 {
             eprintln!();
@@ -313,7 +326,7 @@ fn mfa_code(serial: &str, given: Option<&Secret>) -> Result<Secret> {
         if !interactive {
             break;
         }
-        eprintln!("awsume: an MFA code is 6 digits");
+        ask("awsume: an MFA code is 6 digits\n");
     }
     bail!("no valid MFA code for {serial}: an MFA code is 6 digits")
 }
