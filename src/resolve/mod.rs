@@ -242,6 +242,7 @@ impl Resolver<'_> {
             bail!("the MFA session has ended and a new one needs a code for {serial}");
         }
         mfa_code(serial, self.opts.mfa_token.as_ref())
+            .with_context(|| format!("profile \"{}\"", self.plan.profile))
     }
 
     fn role_cache_key(&self, hop: &Hop) -> String {
