@@ -120,24 +120,8 @@ pub struct AwsumeArgs {
     /// The prompt hook's call: renew the profile in $AWSUME_AUTO_REFRESH, never asking
     #[arg(long, hide = true)]
     pub refresh_hook: bool,
-    /// Sign in to IAM Identity Center (SSO) again now, even without a terminal
-    #[arg(long)]
-    pub sso_login: bool,
-    /// Print the SSO sign-in link without opening a browser
-    #[arg(long)]
-    pub no_browser: bool,
-    /// Seconds one STS call may take, retries included
-    #[arg(
-        long,
-        value_name = "SECONDS",
-        env = "AWSUME_TIMEOUT",
-        hide_env_values = true,
-        default_value_t = 30
-    )]
-    pub timeout: u64,
-    /// Explain each step on stderr (never shows a secret)
-    #[arg(long)]
-    pub debug: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
     /// Print the version
     #[arg(short = 'v', long, action = ArgAction::Version)]
     pub version: Option<bool>,
@@ -229,6 +213,13 @@ pub struct ExportArgs {
     /// Ignore cached sessions and cache files
     #[arg(long)]
     pub refresh: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// The flags both commands share, with one meaning.
+#[derive(Args, Debug)]
+pub struct CommonArgs {
     /// Sign in to IAM Identity Center (SSO) again now, even without a terminal
     #[arg(long)]
     pub sso_login: bool,

@@ -140,7 +140,7 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if args.who {
-        show(&who(args.timeout)?)?;
+        show(&who(args.common.timeout)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let write = |state: State| -> Result<()> {
@@ -192,12 +192,12 @@ pub fn awsume(args: AwsumeArgs) -> Result<ExitCode> {
         plan: plan_options(&args, settings)?,
         refresh: args.refresh,
         mfa_token: args.mfa_token.as_ref(),
-        debug: args.debug,
+        debug: args.common.debug,
         info: args.info,
         ensure_temporary: false,
-        timeout: args.timeout,
-        sso_login: args.sso_login,
-        no_browser: args.no_browser,
+        timeout: args.common.timeout,
+        sso_login: args.common.sso_login,
+        no_browser: args.common.no_browser,
         no_prompt: false,
     })?;
     if let Some(section) = &args.output_profile {
@@ -312,10 +312,10 @@ fn refresh_hook(args: &AwsumeArgs, write: impl Fn(State) -> Result<()>) -> Resul
             plan,
             refresh: false,
             mfa_token: None,
-            debug: args.debug,
+            debug: args.common.debug,
             info: args.info,
             ensure_temporary: false,
-            timeout: args.timeout,
+            timeout: args.common.timeout,
             sso_login: false,
             no_browser: true,
             no_prompt: true,
@@ -423,12 +423,12 @@ pub fn export(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         plan: plan::Options { region: args.region.clone(), ..Default::default() },
         refresh: args.refresh,
         mfa_token: args.mfa_token.as_ref(),
-        debug: args.debug,
+        debug: args.common.debug,
         info: false,
         ensure_temporary: args.ensure_temporary,
-        timeout: args.timeout,
-        sso_login: args.sso_login,
-        no_browser: args.no_browser,
+        timeout: args.common.timeout,
+        sso_login: args.common.sso_login,
+        no_browser: args.common.no_browser,
         no_prompt: false,
     })?;
     let cache = args.cache_file.as_deref().map(|path| ExportCache {
@@ -512,13 +512,13 @@ fn cached_or_resolved(
         let buffer = chrono::Duration::minutes(args.cache_expiration_buffer);
         match cache.read(chrono::Utc::now(), buffer) {
             Ok(Some(creds)) => {
-                if args.debug {
+                if args.common.debug {
                     eprintln!("awsume: debug: credentials from {}", crate::files::display(cache.path));
                 }
                 return Ok(creds);
             }
             Ok(None) => {}
-            Err(e) if args.debug => eprintln!("awsume: debug: not using the cache: {e:#}"),
+            Err(e) if args.common.debug => eprintln!("awsume: debug: not using the cache: {e:#}"),
             Err(_) => {}
         }
     }
