@@ -500,8 +500,7 @@ fn auto_refresh_with_output_profile_writes_a_credential_process_for_long_running
     );
     assert!(!written.contains("ASIA"), "no credentials in the file, only the way to get them");
     // boto3 runs it, as any SDK would, and gets fresh role credentials from the cached MFA session.
-    let python = std::env::var("AWSUME_TEST_PYTHON")
-        .unwrap_or_else(|_| format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR")));
+    let python = crate::testenv::python();
     let mut boto = env.command(&python);
     boto.args(["-c", "import boto3; c = boto3.Session(profile_name='admin-live').get_credentials(); print(c.access_key[:4], bool(c.token))"]);
     let read = run(boto, None);

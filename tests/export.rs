@@ -295,8 +295,7 @@ fn the_python_aws_sdk_reads_what_dash_c_wrote() {
     let out = env.run(&["export", "--profile", "r", "-c", "exported"]);
     assert_eq!(out.status, 0, "{}", out.stderr);
     let ours = env.run(&["export", "--profile", "exported", "--json"]).json();
-    let python = std::env::var("AWSUME_TEST_PYTHON")
-        .unwrap_or_else(|_| format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR")));
+    let python = crate::testenv::python();
     let mut boto = env.command(&python);
     boto.args(["-c", "import boto3; c = boto3.Session(profile_name='exported').get_credentials(); print(c.access_key, c.token)"]);
     let read = crate::testenv::run(boto, None);

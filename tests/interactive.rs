@@ -189,13 +189,13 @@ fn mfa_prompt_reaches_the_terminal_when_an_sdk_captures_stderr() {
         crate::testenv::BIN
     ));
     env.credentials(&static_keys("alice", "AKIAALICE", "a"));
-    let python = std::env::var("AWSUME_TEST_PYTHON")
-        .unwrap_or_else(|_| format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR")));
+    let python = crate::testenv::python();
     let tmux = Tmux { env: &env, socket: format!("awsume-{}-sdk", env.id) };
     start(&tmux, &env, Sh::Bash);
     let out = env.path("boto.out");
     let line = format!(
-        "'{python}' -c \"import boto3; print(boto3.Session(profile_name='via-process').get_credentials().access_key)\" > '{}'",
+        "'{}' -c \"import boto3; print(boto3.Session(profile_name='via-process').get_credentials().access_key)\" > '{}'",
+        python.display(),
         out.display()
     );
     tmux.keys(&["-l", &line]);

@@ -393,8 +393,7 @@ fn init_scripts_lint_and_parse_clean() {
 fn powershell_script_parses_and_runs_where_pwsh_exists() {
     let env = hostile_env();
     let script = env.write("init.ps1", &env.run(&["init", "powershell"]).stdout);
-    let python = std::env::var("AWSUME_TEST_PYTHON")
-        .unwrap_or_else(|_| format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR")));
+    let python = crate::testenv::python();
     let checker = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/ps_parse.py");
     for file in
         [script.clone(), env.write("show.ps1", &env.run(&[HOSTILE, "-s", "--shell", "powershell"]).stdout)]

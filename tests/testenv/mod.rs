@@ -23,7 +23,8 @@ struct Server {
     _stdin: Mutex<ChildStdin>,
 }
 
-fn python() -> PathBuf {
+/// The Python with moto and boto3 (`AWSUME_TEST_PYTHON`, else the venv `scripts/test` makes).
+pub fn python() -> PathBuf {
     std::env::var_os("AWSUME_TEST_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"))
@@ -137,7 +138,7 @@ impl TestEnv {
         .collect()
     }
 
-    pub fn command(&self, program: &str) -> Command {
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut cmd = Command::new(program);
         cmd.env_clear().envs(self.env()).current_dir(self.home.path());
         cmd
