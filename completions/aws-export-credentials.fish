@@ -4,7 +4,7 @@ complete -c aws-export-credentials -l imds -d 'Serve the credentials as an IMDSv
 complete -c aws-export-credentials -l container -d 'Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)' -r
 complete -c aws-export-credentials -l cache-file -d 'Reuse credentials cached in this file while they stay valid (temporary credentials only)' -r -F
 complete -c aws-export-credentials -l cache-expiration-buffer -d 'Minutes before expiry at which cached credentials count as expired' -r
-complete -c aws-export-credentials -l region -d 'Region to record and to call STS in' -r
+complete -c aws-export-credentials -l region -d 'Region to set and to call STS in' -r
 complete -c aws-export-credentials -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
 complete -c aws-export-credentials -l timeout -d 'Seconds one STS call may take, retries included' -r
 complete -c aws-export-credentials -l json -d 'Print credential_process JSON (the default)'
@@ -14,9 +14,10 @@ complete -c aws-export-credentials -l env-export -d 'Print `export NAME=value` l
 complete -c aws-export-credentials -l exec -d 'Run CMD ARGS… with the credentials in its environment (takes every following argument)'
 complete -c aws-export-credentials -l force -d 'With -c: overwrite long-term keys you wrote in that section'
 complete -c aws-export-credentials -l ensure-temporary -d 'Exchange long-term keys for a session token before output'
-complete -c aws-export-credentials -l refresh -d 'Ignore cached sessions and cache files'
+complete -c aws-export-credentials -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'
 complete -c aws-export-credentials -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c aws-export-credentials -l no-browser -d 'Print the SSO sign-in link without opening a browser'
+complete -c aws-export-credentials -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c aws-export-credentials -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c aws-export-credentials -s h -l help -d 'Print help'
 complete -c aws-export-credentials -s V -l version -d 'Print version'

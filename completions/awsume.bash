@@ -29,7 +29,7 @@ _awsume() {
 
     case "${cmd}" in
         awsume)
-            opts="-r -s -u -l -t -o -a -k -v -h --profile --refresh --show-commands --unset --shell --region --session-name --role-duration --external-id --mfa-token --config-file --credentials-file --list-profiles --role-arn --source-profile --session-policy --session-policy-arns --source-identity --tags --output-profile --clean --whoami --who --config --info --auto-refresh --kill-refresher --refresh-hook --sso-login --no-browser --timeout --debug --version --emit --help init export"
+            opts="-s -u -l -t -o -a -k -r -v -h --profile --show-commands --unset --shell --session-name --role-duration --external-id --config-file --credentials-file --list-profiles --role-arn --source-profile --session-policy --session-policy-arns --source-identity --tags --output-profile --clean --whoami --who --config --auto-refresh --kill-refresher --refresh-hook --region --mfa-token --refresh --sso-login --no-browser --timeout --info --debug --version --emit --help init export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -43,10 +43,6 @@ _awsume() {
                     COMPREPLY=($(compgen -W "bash zsh fish nu powershell" -- "${cur}"))
                     return 0
                     ;;
-                --region)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --session-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -56,10 +52,6 @@ _awsume() {
                     return 0
                     ;;
                 --external-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --mfa-token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -119,6 +111,14 @@ _awsume() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -135,7 +135,7 @@ _awsume() {
             return 0
             ;;
         awsume__subcmd__export)
-            opts="-c -h --profile --json --pretty --env --env-export --exec --credentials-file-profile --imds --container --force --cache-file --cache-expiration-buffer --ensure-temporary --region --mfa-token --refresh --sso-login --no-browser --timeout --debug --help"
+            opts="-c -r -h --profile --json --pretty --env --env-export --exec --credentials-file-profile --imds --container --force --cache-file --cache-expiration-buffer --ensure-temporary --region --mfa-token --refresh --sso-login --no-browser --timeout --info --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_awsume_global_optspecs
-    string join \n profile= r/refresh s/show-commands u/unset shell= region= session-name= role-duration= external-id= mfa-token= config-file= credentials-file= l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= o/output-profile= clean who config= info a/auto-refresh k/kill-refresher refresh-hook sso-login no-browser timeout= debug v/version emit= h/help
+    string join \n profile= s/show-commands u/unset shell= session-name= role-duration= external-id= config-file= credentials-file= l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= o/output-profile= clean who config= a/auto-refresh k/kill-refresher refresh-hook region= mfa-token= r/refresh sso-login no-browser timeout= info debug v/version emit= h/help
 end
 
 function __fish_awsume_needs_command
@@ -30,11 +30,9 @@ zsh\t''
 fish\t''
 nu\t''
 powershell\t''"
-complete -c awsume -n "__fish_awsume_needs_command" -l region -d 'Region to set and to call STS in' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l session-name -d 'Role session name [default: the profile\'s role_session_name, then the profile name]' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l role-duration -d 'Role session duration in seconds [default: the profile\'s duration_seconds]' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l external-id -d 'External id for the role [default: the profile\'s external_id]' -r
-complete -c awsume -n "__fish_awsume_needs_command" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l config-file -d 'AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]' -r -F
 complete -c awsume -n "__fish_awsume_needs_command" -l credentials-file -d 'AWS credentials file [default: $AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials]' -r -F
 complete -c awsume -n "__fish_awsume_needs_command" -s l -l list-profiles -d 'List profiles (name, type, role, source, MFA, region); `more` adds account and cached-session expiry' -r -f -a "list\t''
@@ -47,23 +45,25 @@ complete -c awsume -n "__fish_awsume_needs_command" -l source-identity -d 'Sourc
 complete -c awsume -n "__fish_awsume_needs_command" -s t -l tags -d 'Session tags for the role: Key=Value,…' -r
 complete -c awsume -n "__fish_awsume_needs_command" -s o -l output-profile -d 'Also write the credentials into this awsume-managed profile of the credentials file' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l config -d 'awsume\'s settings: get KEY | set KEY VALUE | reset KEY | clear KEY | list' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l region -d 'Region to set and to call STS in' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l timeout -d 'Seconds one STS call may take, retries included' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l emit -d 'Machine-readable output for the shell function of SHELL' -r -f -a "bash\t''
 zsh\t''
 fish\t''
 nu\t''
 powershell\t''"
-complete -c awsume -n "__fish_awsume_needs_command" -s r -l refresh -d 'Ignore cached MFA sessions and ask STS again'
 complete -c awsume -n "__fish_awsume_needs_command" -s s -l show-commands -d 'Print the commands that set the variables instead of setting them'
 complete -c awsume -n "__fish_awsume_needs_command" -s u -l unset -d 'Unset every variable awsume manages'
 complete -c awsume -n "__fish_awsume_needs_command" -l clean -d 'Remove expired awsume-managed profiles from the credentials file'
 complete -c awsume -n "__fish_awsume_needs_command" -l who -l whoami -d 'Show the profile and identity (GetCallerIdentity) of the credentials in this shell'
-complete -c awsume -n "__fish_awsume_needs_command" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_needs_command" -s a -l auto-refresh -d 'Keep this shell\'s credentials fresh: renewed at a prompt once within `auto-refresh-margin` seconds (setting, default 600) of expiry, without asking again while the MFA session lasts. With -o NAME, profile NAME gets a credential_process that renews for long-running programs'
 complete -c awsume -n "__fish_awsume_needs_command" -s k -l kill-refresher -d 'Stop auto-refresh in this shell (the credentials stay as they are)'
 complete -c awsume -n "__fish_awsume_needs_command" -l refresh-hook -d 'The prompt hook\'s call: renew the profile in $AWSUME_AUTO_REFRESH, never asking'
+complete -c awsume -n "__fish_awsume_needs_command" -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'
 complete -c awsume -n "__fish_awsume_needs_command" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_needs_command" -l no-browser -d 'Print the SSO sign-in link without opening a browser'
+complete -c awsume -n "__fish_awsume_needs_command" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_needs_command" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_needs_command" -s v -l version -d 'Print the version'
 complete -c awsume -n "__fish_awsume_needs_command" -s h -l help -d 'Print help'
@@ -77,7 +77,7 @@ complete -c awsume -n "__fish_awsume_using_subcommand export" -l imds -d 'Serve 
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l container -d 'Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l cache-file -d 'Reuse credentials cached in this file while they stay valid (temporary credentials only)' -r -F
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l cache-expiration-buffer -d 'Minutes before expiry at which cached credentials count as expired' -r
-complete -c awsume -n "__fish_awsume_using_subcommand export" -l region -d 'Region to record and to call STS in' -r
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l region -d 'Region to set and to call STS in' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l timeout -d 'Seconds one STS call may take, retries included' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l json -d 'Print credential_process JSON (the default)'
@@ -87,8 +87,9 @@ complete -c awsume -n "__fish_awsume_using_subcommand export" -l env-export -d '
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l exec -d 'Run CMD ARGS… with the credentials in its environment (takes every following argument)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l force -d 'With -c: overwrite long-term keys you wrote in that section'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l ensure-temporary -d 'Exchange long-term keys for a session token before output'
-complete -c awsume -n "__fish_awsume_using_subcommand export" -l refresh -d 'Ignore cached sessions and cache files'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l no-browser -d 'Print the SSO sign-in link without opening a browser'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -s h -l help -d 'Print help'

@@ -50,21 +50,17 @@ impl SessionCache {
     /// The cached session, if the file exists and parses; `Err` says why a present file is unusable.
     pub fn read(&self, long_term_key_id: &str) -> Result<Option<Credentials>> {
         let path = self.path(long_term_key_id);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", files::display(&path))),
-        };
+        let Some(text) = files::read_optional(&path)? else { return Ok(None) };
         let entry: Entry = serde_json::from_str(&text)
             .map_err(|_| anyhow::anyhow!("{} is not an awsume session cache", files::display(&path)))?;
         let expiration = parse_local(&entry.expiration)
             .with_context(|| format!("{}: bad Expiration", files::display(&path)))?;
-        Ok(Some(Credentials {
-            access_key_id: entry.access_key_id,
-            secret_access_key: Secret::new(entry.secret_access_key),
-            session_token: Some(Secret::new(entry.session_token)),
-            expiration: Some(expiration),
-        }))
+        Ok(Some(Credentials::new(
+            entry.access_key_id,
+            entry.secret_access_key,
+            Some(entry.session_token),
+            Some(expiration),
+        )))
     }
 
     /// The cache directory must be a real directory only its owner can write: a symlink or a
@@ -131,11 +127,7 @@ impl ExportCache<'_> {
     /// The cached credentials when they are for this identity and valid for `buffer` more; `Err`
     /// says why a present file is unusable.
     pub fn read(&self, now: DateTime<Utc>, buffer: chrono::Duration) -> Result<Option<Credentials>> {
-        let text = match std::fs::read_to_string(self.path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", files::display(self.path))),
-        };
+        let Some(text) = files::read_optional(self.path)? else { return Ok(None) };
         let entry: ExportEntry = serde_json::from_str(&text)
             .map_err(|_| anyhow::anyhow!("{} is not an awsume export cache", files::display(self.path)))?;
         if entry.profile != self.profile || entry.role_arn.as_deref() != self.role_arn {
@@ -198,12 +190,7 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let cache = SessionCache::new(home.path());
         let when = DateTime::<Utc>::from_timestamp(1_900_000_000, 0).unwrap();
-        let session = Credentials {
-            access_key_id: "ASIA1".into(),
-            secret_access_key: Secret::new("s"),
-            session_token: Some(Secret::new("t")),
-            expiration: Some(when),
-        };
+        let session = Credentials::new("ASIA1", "s", Some("t".into()), Some(when));
         cache.write("AKIA../X", &session, Some("eu-west-1")).unwrap();
         let path = home.path().join(".awsume/cache/aws-credentials-AKIAX");
         let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();

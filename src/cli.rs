@@ -7,6 +7,7 @@ use clap::{ArgAction, ArgGroup, Args, Parser, Subcommand};
 
 use crate::credentials::Secret;
 use crate::deliver::shell::Shell;
+use crate::plan::Tags;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -39,9 +40,6 @@ pub struct AwsumeArgs {
     /// Profile to use when none is given as the first argument
     #[arg(long = "profile", value_name = "NAME", hide = true)]
     pub profile_flag: Option<String>,
-    /// Ignore cached MFA sessions and ask STS again
-    #[arg(short, long)]
-    pub refresh: bool,
     /// Print the commands that set the variables instead of setting them
     #[arg(short = 's', long)]
     pub show_commands: bool,
@@ -51,9 +49,6 @@ pub struct AwsumeArgs {
     /// Shell to write commands for with --show-commands [default: from $SHELL]
     #[arg(long, value_enum, value_name = "SHELL")]
     pub shell: Option<Shell>,
-    /// Region to set and to call STS in
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
     /// Role session name [default: the profile's role_session_name, then the profile name]
     #[arg(long, value_name = "NAME")]
     pub session_name: Option<String>,
@@ -63,9 +58,6 @@ pub struct AwsumeArgs {
     /// External id for the role [default: the profile's external_id]
     #[arg(long, value_name = "ID")]
     pub external_id: Option<String>,
-    /// MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
-    #[arg(long, value_name = "CODE", env = "AWSUME_MFA_TOKEN", hide_env_values = true)]
-    pub mfa_token: Option<Secret>,
     /// AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]
     #[arg(long, value_name = "PATH")]
     pub config_file: Option<PathBuf>,
@@ -77,7 +69,7 @@ pub struct AwsumeArgs {
           value_parser = ["list", "more"])]
     pub list_profiles: Option<String>,
     /// Assume this role: an ARN or awsume's short form [PARTITION:]ACCOUNT:ROLE
-    #[arg(long, value_name = "ARN", conflicts_with = "profile")]
+    #[arg(long, value_name = "ARN", conflicts_with = "profile", value_parser = role_arn)]
     pub role_arn: Option<String>,
     /// With --role-arn: the profile whose credentials assume it [default: the shell's credentials]
     #[arg(long, value_name = "NAME", requires = "role_arn")]
@@ -92,8 +84,8 @@ pub struct AwsumeArgs {
     #[arg(long, value_name = "ID")]
     pub source_identity: Option<String>,
     /// Session tags for the role: Key=Value,…
-    #[arg(short = 't', long, value_name = "KEY=VALUE,…")]
-    pub tags: Option<String>,
+    #[arg(short = 't', long, value_name = "KEY=VALUE,…", value_parser = tags)]
+    pub tags: Option<Tags>,
     /// Also write the credentials into this awsume-managed profile of the credentials file
     #[arg(short = 'o', long, value_name = "NAME")]
     pub output_profile: Option<String>,
@@ -106,9 +98,6 @@ pub struct AwsumeArgs {
     /// awsume's settings: get KEY | set KEY VALUE | reset KEY | clear KEY | list
     #[arg(long, value_name = "OPERATION", num_args = 1..=3)]
     pub config: Option<Vec<String>>,
-    /// Say on stderr what awsume does (never shows a secret)
-    #[arg(long)]
-    pub info: bool,
     /// Keep this shell's credentials fresh: renewed at a prompt once within `auto-refresh-margin`
     /// seconds (setting, default 600) of expiry, without asking again while the MFA session lasts.
     /// With -o NAME, profile NAME gets a credential_process that renews for long-running programs
@@ -137,6 +126,14 @@ pub struct InitArgs {
     /// Name of the shell function
     #[arg(long, value_name = "NAME", default_value = "awsume", value_parser = function_name)]
     pub cmd: String,
+}
+
+fn role_arn(text: &str) -> Result<String, String> {
+    crate::plan::role_arn(text).map_err(|e| e.to_string())
+}
+
+fn tags(text: &str) -> Result<Tags, String> {
+    text.parse().map_err(|e: anyhow::Error| e.to_string())
 }
 
 fn function_name(name: &str) -> Result<String, String> {
@@ -204,22 +201,22 @@ pub struct ExportArgs {
     /// Exchange long-term keys for a session token before output
     #[arg(long)]
     pub ensure_temporary: bool,
-    /// Region to record and to call STS in
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-    /// MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
-    #[arg(long, value_name = "CODE", env = "AWSUME_MFA_TOKEN", hide_env_values = true)]
-    pub mfa_token: Option<Secret>,
-    /// Ignore cached sessions and cache files
-    #[arg(long)]
-    pub refresh: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }
 
 /// The flags both commands share, with one meaning.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct CommonArgs {
+    /// Region to set and to call STS in
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
+    #[arg(long, value_name = "CODE", env = "AWSUME_MFA_TOKEN", hide_env_values = true)]
+    pub mfa_token: Option<Secret>,
+    /// Ignore cached sessions (and --cache-file) and ask STS again
+    #[arg(short, long)]
+    pub refresh: bool,
     /// Sign in to IAM Identity Center (SSO) again now, even without a terminal
     #[arg(long)]
     pub sso_login: bool,
@@ -235,6 +232,9 @@ pub struct CommonArgs {
         default_value_t = 30
     )]
     pub timeout: u64,
+    /// Say on stderr what awsume does (never shows a secret)
+    #[arg(long)]
+    pub info: bool,
     /// Explain each step on stderr (never shows a secret)
     #[arg(long)]
     pub debug: bool,

@@ -5,7 +5,8 @@ use std::fmt;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-/// A string that must never be shown: `Debug` and `Display` print a fixed placeholder.
+/// A string that must never be shown: its `Debug` prints a fixed placeholder, and it has no
+/// `Display`, so `{}` cannot print it by accident.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
@@ -53,6 +54,20 @@ pub struct Credentials {
 }
 
 impl Credentials {
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        session_token: Option<String>,
+        expiration: Option<DateTime<Utc>>,
+    ) -> Self {
+        Self {
+            access_key_id: access_key_id.into(),
+            secret_access_key: Secret::new(secret_access_key),
+            session_token: session_token.map(Secret::new),
+            expiration,
+        }
+    }
+
     /// The expiry as AWS writes it: RFC 3339, UTC, whole seconds (`2026-11-24T21:40:36Z`).
     pub fn expiration_rfc3339(&self) -> Option<String> {
         self.expiration.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
@@ -81,12 +96,12 @@ mod tests {
 
     #[test]
     fn debug_redacts_secret_and_token() {
-        let creds = Credentials {
-            access_key_id: "AKIDEXAMPLE".into(),
-            secret_access_key: Secret::new("wJalrXUtnFEMI-very-secret"),
-            session_token: Some(Secret::new("FwoGZXIvYXdz-token")),
-            expiration: None,
-        };
+        let creds = Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI-very-secret",
+            Some("FwoGZXIvYXdz-token".into()),
+            None,
+        );
         let shown = format!("{creds:?} {:?}", creds.secret_access_key);
         assert!(shown.contains("AKIDEXAMPLE"));
         assert!(!shown.contains("very-secret"), "{shown}");

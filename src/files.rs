@@ -1,5 +1,6 @@
-//! Private files on disk: the one atomic writer (temp file in the same directory, fsync, rename) and
-//! the one way to make a private directory. It knows nothing of what the bytes mean.
+//! Private files on disk: the one atomic writer (temp file in the same directory, fsync, rename), the
+//! one way to make a private directory and the one way to read a file that may be missing. It knows
+//! nothing of what the bytes mean.
 
 use std::fs::{self, DirBuilder, OpenOptions};
 use std::io::{self, Write};
@@ -15,6 +16,19 @@ pub fn private_dir(dir: &Path) -> io::Result<()> {
     DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
     // The umask may have narrowed nothing but widened nothing either; make 0700 exact.
     fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+}
+
+/// The text of `path`, or `None` when there is no such file (or a file stands where a directory
+/// should: such a path cannot exist either, as botocore treats it). Errors name the file.
+pub fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
+    use anyhow::Context;
+    match fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| anyhow::anyhow!("{}: not valid UTF-8 text", display(path))),
+        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", display(path))),
+    }
 }
 
 /// Replaces `path` with `contents` atomically: readers see the old file or the new one, never a mix.
@@ -45,7 +59,6 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
 }
 
 /// The mode an existing file has, so a rewrite can keep it.
-#[cfg_attr(not(test), allow(dead_code))] // used by the credentials-file writer
 pub fn existing_mode(path: &Path) -> Option<u32> {
     fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o7777)
 }
@@ -82,11 +95,23 @@ fn remove_orphans(path: &Path) {
     }
 }
 
+/// The user's home: `$HOME`, else (unset or empty) their passwd entry, as `std::env::home_dir`
+/// reads it; `/` only for a user who has neither.
+pub fn home_dir() -> PathBuf {
+    std::env::home_dir().filter(|h| !h.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from("/"))
+}
+
+/// `~/x` → `$HOME/x`, as the CLI expands file settings.
+pub fn expand_tilde(path: &Path) -> PathBuf {
+    match path.strip_prefix("~") {
+        Ok(rest) => home_dir().join(rest),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
 /// `path` with the home directory shown as `~`, for messages.
 pub fn display(path: &Path) -> String {
-    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty())
-        && let Ok(rest) = path.strip_prefix(&home)
-    {
+    if let Ok(rest) = path.strip_prefix(home_dir()) {
         return Path::new("~").join(rest).display().to_string();
     }
     path.display().to_string()

@@ -29,7 +29,7 @@ pub struct Options {
 /// What `--tags`, `--session-policy[-arns]` and `--source-identity` add to the target's AssumeRole.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SessionOptions {
-    pub tags: Vec<(String, String)>,
+    pub tags: Tags,
     pub policy: Option<String>,
     pub policy_arns: Vec<String>,
     pub source_identity: Option<String>,
@@ -149,7 +149,7 @@ pub fn plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {
     };
     if let Some(last) = plan.hops.last_mut() {
         let session = opts.session.clone();
-        last.tags = session.tags;
+        last.tags = session.tags.0;
         last.policy = session.policy;
         last.policy_arns = session.policy_arns;
         if session.source_identity.is_some() {
@@ -220,41 +220,58 @@ fn cli_role(config: &Config, role_arn: &str, opts: &Options) -> Result<Plan> {
 }
 
 /// `[PARTITION:]ACCOUNT:ROLE` (awsume's short form) as a role ARN; a full ARN is kept as given.
+/// `--role-arn`'s value parser: errors say what is wrong with the text, clap names the flag.
 pub fn role_arn(text: &str) -> Result<String> {
     if text.starts_with("arn:") {
         let parts: Vec<&str> = text.splitn(6, ':').collect();
         if parts.len() == 6 && parts[2] == "iam" && parts[5].starts_with("role/") {
             return Ok(text.to_string());
         }
-        bail!("--role-arn {text:?} is not a role ARN (arn:PARTITION:iam::ACCOUNT:role/NAME)");
+        bail!("not a role ARN (arn:PARTITION:iam::ACCOUNT:role/NAME)");
     }
     let (partition, account, role) = match text.split(':').collect::<Vec<_>>()[..] {
         [account, role] => ("aws", account, role),
         [partition, account, role] => (partition, account, role),
-        _ => bail!("--role-arn {text:?} is neither a role ARN nor [PARTITION:]ACCOUNT:ROLE"),
+        _ => bail!("neither a role ARN nor [PARTITION:]ACCOUNT:ROLE"),
     };
     if !["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"]
         .contains(&partition)
     {
-        bail!("--role-arn {text:?}: {partition:?} is not an AWS partition (aws, aws-cn, aws-us-gov, …)");
+        bail!("{partition:?} is not an AWS partition (aws, aws-cn, aws-us-gov, …)");
     }
     if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
-        bail!("--role-arn {text:?}: the account id is 12 digits");
+        bail!("the account id is 12 digits");
     }
     if role.is_empty() {
-        bail!("--role-arn {text:?}: the role name is missing");
+        bail!("the role name is missing");
     }
     Ok(format!("arn:{partition}:iam::{account}:role/{role}"))
 }
 
-/// `--tags Key=Value,…` as awsume reads them.
-pub fn tags(text: &str) -> Result<Vec<(String, String)>> {
-    text.split(',')
-        .map(|tag| match tag.split_once('=') {
-            Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
-            _ => Err(anyhow!("--tags {text:?}: each tag is Key=Value, separated by commas")),
-        })
-        .collect()
+/// Session tags as awsume reads them from `--tags Key=Value,…`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Tags(pub Vec<(String, String)>);
+
+impl std::str::FromStr for Tags {
+    type Err = anyhow::Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        text.split(',')
+            .map(|tag| match tag.split_once('=') {
+                Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
+                _ => Err(anyhow!("each tag is Key=Value, separated by commas")),
+            })
+            .collect::<Result<_>>()
+            .map(Tags)
+    }
+}
+
+/// As typed: parses back to the same tags.
+impl std::fmt::Display for Tags {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pairs: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        f.write_str(&pairs.join(","))
+    }
 }
 
 fn profile_plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {
@@ -301,11 +318,9 @@ fn profile_plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {
         }
         hops.push(hop(profile, role_arn, is_target, opts)?);
         match (profile.get("source_profile"), profile.get("credential_source")) {
-            (Some(_), Some(_)) => bail!(
-                "profile \"{}\" in {}: set source_profile or credential_source, not both",
-                profile.name,
-                display(&profile.file)
-            ),
+            (Some(_), Some(_)) => {
+                bail!("{}: set source_profile or credential_source, not both", profile.at())
+            }
             (Some(next), None) if next == profile.name => match static_keys(profile)? {
                 // A role whose source is itself: its own keys assume it.
                 Some(source) => break source,
@@ -316,11 +331,7 @@ fn profile_plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {
             },
             (Some(next), None) => name = next,
             (None, Some(kind)) => break credential_source(profile, kind)?,
-            (None, None) => bail!(
-                "profile \"{}\" in {}: role_arn needs source_profile or credential_source",
-                profile.name,
-                display(&profile.file)
-            ),
+            (None, None) => bail!("{}: role_arn needs source_profile or credential_source", profile.at()),
         }
     };
     hops.reverse();
@@ -376,7 +387,7 @@ fn static_keys(profile: &Profile) -> Result<Option<Source>> {
 }
 
 fn missing(profile: &Profile, has: &str, lacks: &str) -> anyhow::Error {
-    anyhow!("profile \"{}\" in {}: {has} is set but {lacks} is not", profile.name, display(&profile.file))
+    anyhow!("{}: {has} is set but {lacks} is not", profile.at())
 }
 
 /// A profile without a role: its own keys, process or SSO.
@@ -396,44 +407,46 @@ fn own_credentials(config: &Config, profile: &Profile) -> Result<Source> {
         } else {
             "set aws_access_key_id and aws_secret_access_key, role_arn, credential_process or sso_account_id"
         };
-    bail!("profile \"{}\" in {} has no credentials: {hint}", profile.name, display(&profile.file))
+    bail!("{} has no credentials: {hint}", profile.at())
 }
 
 /// The SSO settings of `profile`: `sso_session` and its `[sso-session]` section, or the legacy
 /// `sso_start_url` + `sso_region` on the profile itself.
 fn sso(config: &Config, profile: &Profile) -> Result<Sso> {
-    let here = || format!("profile \"{}\" in {}", profile.name, display(&profile.file));
     let need = |key: &str| {
-        profile.get(key).map(str::to_string).ok_or_else(|| anyhow!("{}: SSO needs {key}", here()))
+        profile.get(key).map(str::to_string).ok_or_else(|| anyhow!("{}: SSO needs {key}", profile.at()))
+    };
+    // Where to sign in comes first: a missing [sso-session] is the cause of everything after it.
+    let (start_url, region, session, scopes) = match profile.get("sso_session") {
+        None => (need("sso_start_url")?, need("sso_region")?, None, Vec::new()),
+        Some(name) => {
+            let section = config.sso_sessions.get(name).ok_or_else(|| {
+                anyhow!(
+                    "{}: sso_session {name:?} has no [sso-session {name}] section in {}",
+                    profile.at(),
+                    display(&config.files.config)
+                )
+            })?;
+            let from_session = |key: &str| {
+                section.get(key).map(str::to_string).ok_or_else(|| {
+                    anyhow!("[sso-session {name}] in {}: {key} is not set", display(&config.files.config))
+                })
+            };
+            let (start_url, region) = (from_session("sso_start_url")?, from_session("sso_region")?);
+            for (key, value) in [("sso_start_url", &start_url), ("sso_region", &region)] {
+                if let Some(own) = profile.get(key).filter(|own| own != value) {
+                    bail!("{}: {key} {own:?} differs from {value:?} in [sso-session {name}]", profile.at());
+                }
+            }
+            let scopes = section
+                .get("sso_registration_scopes")
+                .map(|s| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect())
+                .unwrap_or_else(|| vec!["sso:account:access".to_string()]);
+            (start_url, region, Some(name.to_string()), scopes)
+        }
     };
     let (account_id, role_name) = (need("sso_account_id")?, need("sso_role_name")?);
-    let Some(name) = profile.get("sso_session") else {
-        let (start_url, region) = (need("sso_start_url")?, need("sso_region")?);
-        return Ok(Sso { start_url, region, session: None, scopes: Vec::new(), account_id, role_name });
-    };
-    let section = config.sso_sessions.get(name).ok_or_else(|| {
-        anyhow!(
-            "{}: sso_session {name:?} has no [sso-session {name}] section in {}",
-            here(),
-            display(&config.files.config)
-        )
-    })?;
-    let from_session = |key: &str| {
-        section.get(key).map(str::to_string).ok_or_else(|| {
-            anyhow!("[sso-session {name}] in {}: {key} is not set", display(&config.files.config))
-        })
-    };
-    let (start_url, region) = (from_session("sso_start_url")?, from_session("sso_region")?);
-    for (key, value) in [("sso_start_url", &start_url), ("sso_region", &region)] {
-        if let Some(own) = profile.get(key).filter(|own| own != value) {
-            bail!("{}: {key} {own:?} differs from {value:?} in [sso-session {name}]", here());
-        }
-    }
-    let scopes = section
-        .get("sso_registration_scopes")
-        .map(|s| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect())
-        .unwrap_or_else(|| vec!["sso:account:access".to_string()]);
-    Ok(Sso { start_url, region, session: Some(name.to_string()), scopes, account_id, role_name })
+    Ok(Sso { start_url, region, session, scopes, account_id, role_name })
 }
 
 fn credential_source(profile: &Profile, kind: &str) -> Result<Source> {
@@ -442,9 +455,8 @@ fn credential_source(profile: &Profile, kind: &str) -> Result<Source> {
         "Ec2InstanceMetadata" => Ok(Source::Ec2InstanceMetadata),
         "EcsContainer" => Ok(Source::EcsContainer),
         other => bail!(
-            "profile \"{}\" in {}: credential_source {other:?} is not one of Environment, Ec2InstanceMetadata, EcsContainer",
-            profile.name,
-            display(&profile.file)
+            "{}: credential_source {other:?} is not one of Environment, Ec2InstanceMetadata, EcsContainer",
+            profile.at()
         ),
     }
 }
@@ -455,11 +467,7 @@ fn hop(profile: &Profile, role_arn: &str, is_target: bool, opts: &Options) -> Re
         match (is_target.then_some(opts.role_duration).flatten(), profile.get("duration_seconds")) {
             (Some(d), _) => Some(d),
             (None, Some(text)) => Some(text.parse::<i32>().map_err(|_| {
-                anyhow!(
-                    "profile \"{}\" in {}: duration_seconds {text:?} is not a whole number of seconds",
-                    profile.name,
-                    display(&profile.file)
-                )
+                anyhow!("{}: duration_seconds {text:?} is not a whole number of seconds", profile.at())
             })?),
             (None, None) => None,
         };
@@ -706,7 +714,7 @@ aws_access_key_id = AKIAHALF
             "[profile legacy]\nsso_start_url = https://a.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = 1\nsso_role_name = R\n\
              [profile modern]\nsso_session = corp\nsso_account_id = 2\nsso_role_name = Admin\n\
              [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-2\nsso_registration_scopes = sso:account:access, x\n\
-             [profile ghost]\nsso_session = nope\nsso_account_id = 2\nsso_role_name = Admin\n\
+             [profile ghost]\nsso_session = nope\n\
              [profile mismatch]\nsso_session = corp\nsso_start_url = https://other/start\nsso_account_id = 2\nsso_role_name = Admin\n\
              [profile norole]\nsso_session = corp\nsso_account_id = 2\n\
              [profile on-sso]\nrole_arn = arn:aws:iam::3:role/x\nsource_profile = modern\n",
@@ -777,13 +785,15 @@ aws_access_key_id = AKIAHALF
     }
 
     #[test]
-    fn tags_are_key_value_pairs() {
+    fn tags_are_key_value_pairs_and_print_as_typed() {
+        let tags: Tags = "team=core,empty=,eq=a=b".parse().unwrap();
         assert_eq!(
-            tags("team=core,empty=,eq=a=b").unwrap(),
+            tags.0,
             [("team", "core"), ("empty", ""), ("eq", "a=b")].map(|(k, v)| (k.to_string(), v.to_string()))
         );
-        assert!(tags("novalue").is_err());
-        assert!(tags("=v").is_err());
+        assert_eq!(tags.to_string(), "team=core,empty=,eq=a=b");
+        assert!("novalue".parse::<Tags>().is_err());
+        assert!("=v".parse::<Tags>().is_err());
     }
 
     #[test]
@@ -827,13 +837,13 @@ aws_access_key_id = AKIAHALF
     #[test]
     fn session_options_go_to_the_target_role_only() {
         let session = SessionOptions {
-            tags: vec![("k".into(), "v".into())],
+            tags: Tags(vec![("k".into(), "v".into())]),
             policy: Some("{}".into()),
             policy_arns: vec!["arn:aws:iam::aws:policy/ReadOnlyAccess".into()],
             source_identity: Some("me".into()),
         };
         let p = plan_of("hop3", &Options { session: session.clone(), ..Default::default() }).unwrap();
-        assert_eq!(p.hops[2].tags, session.tags);
+        assert_eq!(p.hops[2].tags, session.tags.0);
         assert_eq!(p.hops[2].source_identity.as_deref(), Some("me"));
         assert!(
             p.hops[..2]
@@ -867,5 +877,105 @@ aws_access_key_id = AKIAHALF
         assert_eq!(plan(&no_default, "p", &opts).unwrap().region.as_deref(), Some("settings-region"));
         let flagged = Options { session_name: Some("flag".into()), ..opts };
         assert_eq!(plan_of("role", &flagged).unwrap().hops[0].session_name, "flag");
+    }
+
+    /// Generated config files: mostly well-formed, so the planner sees thousands of profiles; the
+    /// rest hostile. Secrets carry a marker no message may show.
+    fn generated_file() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        const NAMES: &[&str] = &["a", "b", "c", "d", "default", "x y", "ü", ""];
+        const KEYS: &[&str] = &[
+            "role_arn",
+            "source_profile",
+            "credential_source",
+            "mfa_serial",
+            "aws_access_key_id",
+            "aws_secret_access_key",
+            "aws_session_token",
+            "region",
+            "duration_seconds",
+            "external_id",
+            "credential_process",
+            "web_identity_token_file",
+            "sso_account_id",
+            "sso_role_name",
+            "sso_session",
+            "sso_start_url",
+            "sso_region",
+            "role_session_name",
+            "endpoint_url",
+            "services",
+            "Region",
+            "s3",
+        ];
+        const VALUES: &[&str] = &[
+            "a",
+            "b",
+            "c",
+            "default",
+            "arn:aws:iam::1:role/r",
+            "Environment",
+            "Ec2InstanceMetadata",
+            "EcsContainer",
+            "Bogus",
+            "AKIA1",
+            "3600",
+            "-1",
+            "99999999999",
+            "eu-west-1",
+            "/bin/true",
+            "",
+            "x y",
+        ];
+        let name = proptest::sample::select(NAMES);
+        let key = proptest::sample::select(KEYS);
+        let value = proptest::sample::select(VALUES);
+        let setting = (key.clone(), value.clone(), proptest::sample::select(&[" = ", "=", ": ", " =  "][..]))
+            .prop_map(|(k, v, sep)| {
+                let v = if k.contains("secret") || k.contains("token") { "SECRETVALUE" } else { v };
+                format!("{k}{sep}{v}")
+            });
+        let line = prop_oneof![
+            5 => name.clone().prop_map(|n| format!("[profile {n}]")),
+            3 => name.clone().prop_map(|n| format!("[{n}]")),
+            1 => proptest::sample::select(&["[sso-session s]", "[services s]", "[profile \"q a\"]",
+                "[profile a b]", "[", "[]", "[profile]"][..]).prop_map(String::from),
+            3 => proptest::sample::select(&["", " ", "# c", "; c", "  # indented"][..]).prop_map(String::from),
+            1 => "(\\PC|\t|\u{1}|\u{7f}|\u{feff}|=|:|\\[|\\]|#|;|\"|'){0,40}",
+            1 => (key.clone(), value).prop_map(|(k, v)| format!("  {k} = {v}")),
+            1 => key.prop_map(String::from),
+            24 => setting,
+        ];
+        (name, proptest::collection::vec(line, 0..16), any::<bool>()).prop_map(|(first, lines, crlf)| {
+            let mut all = vec![format!("[profile {first}]")];
+            all.extend(lines);
+            all.join(if crlf { "\r\n" } else { "\n" })
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3_000))]
+        /// Any pair of files: reading fails with one line naming a line, or every profile plans or
+        /// fails with one line that shows no secret. Never a panic.
+        #[test]
+        fn generated_files_plan_or_fail_in_one_line(config_text in generated_file(), credentials_text in generated_file()) {
+            use crate::config::{Files, ini};
+            let files = Files { config: "/h/.aws/config".into(), credentials: "/h/.aws/credentials".into() };
+            match (ini::parse(&config_text), ini::parse(&credentials_text)) {
+                (Ok(config), Ok(credentials)) => {
+                    let config = Config::from_sections(files, config, credentials);
+                    for name in config.profiles.keys() {
+                        if let Err(e) = plan(&config, name, &Options::default()) {
+                            // As printed: values may span continuation lines, the message may not.
+                            let text = crate::messages::one_line(&e);
+                            proptest::prop_assert!(!text.contains('\n') && !text.contains("SECRETVALUE"), "{}", text);
+                        }
+                    }
+                }
+                (Err(e), _) | (_, Err(e)) => {
+                    proptest::prop_assert!(e.line >= 1 && !e.to_string().contains('\n'), "{}", e);
+                }
+            }
+        }
     }
 }

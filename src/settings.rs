@@ -45,15 +45,7 @@ pub fn path(home: &Path) -> PathBuf {
 impl Settings {
     /// The settings in `path`; a missing file is the defaults.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e)
-                if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) =>
-            {
-                return Ok(Self::default());
-            }
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", display(path))),
-        };
+        let Some(text) = files::read_optional(path)? else { return Ok(Self::default()) };
         Self::parse(&text).with_context(|| display(path))
     }
 
@@ -142,13 +134,7 @@ fn edit(text: &str, key: &str, value: Option<&str>) -> String {
 
 /// `awsume --config OPERATION [KEY [VALUE]]`: returns what to print.
 pub fn command(path: &Path, operation: &[String]) -> Result<String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
-            String::new()
-        }
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", display(path))),
-    };
+    let text = files::read_optional(path)?.unwrap_or_default();
     let args: Vec<&str> = operation.iter().map(String::as_str).collect();
     let new_text = match args.as_slice() {
         ["list"] => return Ok(text),

@@ -4,8 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::shells::{SHELLS, Sh, managed};
-use crate::testenv::{TestEnv, run, static_keys};
+use crate::testenv::{SHELLS, Sh, TestEnv, managed, run, static_keys};
 
 const MFA: &str = "arn:aws:iam::123456789012:mfa/alice";
 const ADHOC: &str = "arn:aws:iam::111111111111:role/adhoc";
@@ -91,9 +90,9 @@ fn role_arn_without_a_source_uses_the_shells_credentials() {
     for (bad, needle) in [
         ("1234:adhoc", "the account id is 12 digits"),
         ("moon:111111111111:adhoc", "is not an AWS partition"),
-        ("arn:aws:iam::111111111111:user/bob", "is not a role ARN"),
+        ("arn:aws:iam::111111111111:user/bob", "not a role ARN"),
     ] {
-        env.run(&["-s", "--role-arn", bad, "--source-profile", "plain"]).assert_clean_failure(needle);
+        env.run(&["-s", "--role-arn", bad, "--source-profile", "plain"]).assert_usage_error(needle);
     }
     let unknown = env.run(&["-s", "--role-arn", ADHOC, "--source-profile", "nobody"]);
     unknown.assert_clean_failure("profile \"nobody\" not found");
@@ -131,7 +130,7 @@ fn session_tags_policies_and_source_identity_reach_assume_role() {
     assert_eq!(params["PolicyArns.member.2.arn"], "arn:aws:iam::aws:policy/Billing");
     assert_eq!(params["SourceIdentity"], "alice");
     env.run(&["-s", "plain", "--tags", "a=b"]).assert_clean_failure("assumes no role");
-    env.run(&["-s", "staging", "--tags", "novalue"]).assert_clean_failure("each tag is Key=Value");
+    env.run(&["-s", "staging", "--tags", "novalue"]).assert_usage_error("each tag is Key=Value");
     assert_eq!(env.calls().len(), 1);
 }
 

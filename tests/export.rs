@@ -1,6 +1,6 @@
 //! `awsume export` (aws-export-credentials' interface): output modes and `--exec`.
 
-use crate::testenv::{TestEnv, static_keys};
+use crate::testenv::{TestEnv, mode, static_keys};
 
 fn role_env() -> TestEnv {
     let env = TestEnv::new();
@@ -93,10 +93,6 @@ fn invoked_as_aws_export_credentials_it_is_export() {
         "{}",
         out.stderr
     );
-}
-
-fn mode(path: &std::path::Path) -> u32 {
-    std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(path).unwrap().permissions()) & 0o777
 }
 
 #[test]

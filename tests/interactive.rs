@@ -5,8 +5,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::shells::{SHELLS, Sh, managed, nu_path};
-use crate::testenv::{TestEnv, static_keys};
+use crate::testenv::{AUTO_REFRESH, SHELLS, Sh, TestEnv, managed, nu_path, static_keys};
 
 struct Tmux<'a> {
     env: &'a TestEnv,
@@ -169,7 +168,9 @@ fn auto_refresh_renews_at_the_prompt_without_asking_and_costs_nothing_when_not_d
         tmux.keys(&["Enter"]);
         dump_and_wait(&tmux, &env, shell, "d7");
         let stopped = managed(&env, "d7");
-        assert_eq!(stopped.get("AWSUME_AUTO_REFRESH"), None, "{shell:?}");
+        for name in AUTO_REFRESH {
+            assert_eq!(stopped.get(name), None, "{shell:?}");
+        }
         assert_eq!(
             stopped.get("AWS_ACCESS_KEY_ID"),
             managed(&env, "d6").get("AWS_ACCESS_KEY_ID"),

@@ -4,12 +4,7 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::shells::{SHELLS, Sh, managed};
-use crate::testenv::{Output, TestEnv, static_keys};
-
-fn mode(path: &std::path::Path) -> u32 {
-    std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(path).unwrap().permissions()) & 0o777
-}
+use crate::testenv::{Output, SHELLS, Sh, TestEnv, managed, mode, static_keys};
 
 /// Starts all `commands` at once and waits for each.
 fn all_at_once(env: &TestEnv, commands: Vec<Vec<String>>) -> Vec<Output> {
@@ -216,40 +211,20 @@ fn the_function_survives_hostile_shell_settings() {
     }
 }
 
-/// Deterministic pseudo-random strings over all of Unicode but NUL, weighted to what shells mind.
-fn random_values(count: usize, seed: u64) -> Vec<String> {
-    let mut state = seed;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    (0..count)
-        .map(|_| {
-            let len = 1 + (next() % 24) as usize;
-            (0..len)
-                .map(|_| match next() % 5 {
-                    0 => char::from_u32(1 + (next() % 0x1F) as u32).unwrap(),
-                    1 => [
-                        '\'', '"', '\\', '$', '`', '!', '\n', '\r', '*', '{', '}', '(', ')', ';', '#', '%',
-                        '’', '‘', '‚', '‛',
-                    ][(next() % 20) as usize],
-                    2 => char::from_u32((next() % 0x10FFFF) as u32)
-                        .filter(|c| *c != '\0')
-                        .unwrap_or('\u{fffd}'),
-                    _ => char::from(b' ' + (next() % 95) as u8),
-                })
-                .collect()
-        })
-        .collect()
+/// Random strings over all of Unicode but NUL, weighted to what shells mind (control characters,
+/// quotes, `$`, backticks, curly quotes), from proptest's deterministic runner: a failure repeats.
+fn random_values(count: usize) -> Vec<String> {
+    use proptest::strategy::{Strategy, ValueTree};
+    let strategy = "([\\x01-\\x1f]|['\"\\\\$`!\\n\\r*{}();#%’‘‚‛]|[^\\x00]|[ -~]){1,24}";
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    (0..count).map(|_| strategy.new_tree(&mut runner).unwrap().current()).collect()
 }
 
 /// Any string survives emit → real shell → child process, byte for byte, in every shell.
 #[test]
 fn random_values_round_trip_through_every_shell() {
     let env = TestEnv::new();
-    let values = random_values(40, 0x5EED_CAFE);
+    let values = random_values(40);
     let mut credentials = String::new();
     for (i, value) in values.iter().enumerate() {
         let json = serde_json::json!({"Version": 1, "AccessKeyId": "AKIARANDOM", "SecretAccessKey": value, "SessionToken": value});

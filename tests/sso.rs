@@ -3,8 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::shells::{Sh, managed};
-use crate::testenv::{TestEnv, run};
+use crate::testenv::{Sh, TestEnv, managed, run};
 
 const CONFIG: &str = "\
 [profile legacy]

@@ -1,6 +1,11 @@
 //! The INI dialect of `~/.aws/config` and `~/.aws/credentials`, read as botocore reads it (Python's
 //! `RawConfigParser`): full-line `#`/`;` comments, `key = value` or `key: value`, keys lower-cased,
 //! indented continuation lines, duplicate sections or keys in one file rejected. Pure: text in, data out.
+//!
+//! Hand-written, not rust-ini or configparser: those accept what botocore refuses (or the reverse)
+//! and give no line numbers, and the credentials-file writer must keep every byte it does not own.
+//! Dependency-free and without `crate::` paths, so the fuzz target in `fuzz/` compiles this file as
+//! it is (`#[path]`).
 
 use std::fmt;
 

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 
-use crate::files::display;
+use crate::files::{display, expand_tilde, home_dir};
 
 /// Where the two files are: environment, then flags, then `~/.aws`.
 #[derive(Debug, Clone)]
@@ -35,18 +35,6 @@ impl Files {
     }
 }
 
-pub fn home_dir() -> PathBuf {
-    std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/"))
-}
-
-/// `~/x` → `$HOME/x`, as the CLI expands file settings.
-pub fn expand_tilde(path: &Path) -> PathBuf {
-    match path.strip_prefix("~") {
-        Ok(rest) => home_dir().join(rest),
-        Err(_) => path.to_path_buf(),
-    }
-}
-
 /// One named profile: its settings from both files, the credentials file's winning on a clash.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Profile {
@@ -64,6 +52,11 @@ impl Profile {
 
     pub fn new(name: &str, file: &Rc<Path>, settings: impl IntoIterator<Item = (String, String)>) -> Self {
         Self { name: name.to_string(), settings: settings.into_iter().collect(), file: Rc::clone(file) }
+    }
+
+    /// How messages name it: `profile "NAME" in FILE`.
+    pub fn at(&self) -> String {
+        format!("profile \"{}\" in {}", self.name, display(&self.file))
     }
 }
 
@@ -201,16 +194,7 @@ fn config_section_name(header: &str) -> Option<(SectionKind, String)> {
 }
 
 fn read_sections(path: &Path) -> Result<Vec<ini::Section>> {
-    let text = match std::fs::read(path) {
-        Ok(bytes) => {
-            String::from_utf8(bytes).map_err(|_| anyhow!("{}: not valid UTF-8 text", display(path)))?
-        }
-        // A path that cannot exist (a file where a directory should be) reads as missing, as in the CLI.
-        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
-            return Ok(Vec::new());
-        }
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", display(path))),
-    };
+    let Some(text) = crate::files::read_optional(path)? else { return Ok(Vec::new()) };
     ini::parse(&text).map_err(|e| anyhow!("{} {e}", display(path)))
 }
 

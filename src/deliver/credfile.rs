@@ -160,13 +160,7 @@ pub fn clean(path: &Path) -> Result<usize> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let Ok(lock) = std::fs::File::open(dir) else { return Ok(0) };
     lock.lock().with_context(|| format!("cannot lock {}", display(dir)))?;
-    let text = match std::fs::read(&path) {
-        Ok(bytes) => {
-            String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", display(&path)))?
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", display(&path))),
-    };
+    let Some(text) = files::read_optional(&path)? else { return Ok(0) };
     let (updated, removed) = remove_expired(&text, chrono::Utc::now());
     if removed > 0 {
         let mode = files::existing_mode(&path).unwrap_or(0o600);
@@ -189,13 +183,7 @@ pub fn write(path: &Path, name: &str, body: &[(&str, String)], overwrite: Overwr
     files::private_dir(dir).with_context(|| format!("cannot create {}", display(dir)))?;
     let lock = std::fs::File::open(dir).with_context(|| format!("cannot open {}", display(dir)))?;
     lock.lock().with_context(|| format!("cannot lock {}", display(dir)))?;
-    let text = match std::fs::read(&path) {
-        Ok(bytes) => {
-            String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", display(&path)))?
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", display(&path))),
-    };
+    let text = files::read_optional(&path)?.unwrap_or_default();
     let updated = edit(&text, name, body, overwrite).with_context(|| display(&path))?;
     let mode = files::existing_mode(&path).unwrap_or(0o600);
     files::write_atomic(&path, updated.as_bytes(), mode)

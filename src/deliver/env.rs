@@ -33,16 +33,10 @@ fn quote_if_needed(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::Secret;
 
     #[test]
     fn quotes_only_what_needs_it() {
-        let creds = Credentials {
-            access_key_id: "AKIA1".into(),
-            secret_access_key: Secret::new("a/b+c="),
-            session_token: Some(Secret::new("it's $(x)")),
-            expiration: None,
-        };
+        let creds = Credentials::new("AKIA1", "a/b+c=", Some("it's $(x)".into()), None);
         assert_eq!(
             render(&creds, Some("eu-west-1"), true),
             "export AWS_ACCESS_KEY_ID=AKIA1\nexport AWS_SECRET_ACCESS_KEY=a/b+c=\n\

@@ -4,9 +4,11 @@ pub mod credfile;
 pub mod env;
 pub mod exec;
 pub mod json;
+pub mod managed;
 pub mod quote;
 pub mod server;
 pub mod shell;
+pub mod text;
 
 use std::io::Write;
 

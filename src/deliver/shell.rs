@@ -9,26 +9,7 @@ use crate::credentials::Credentials;
 
 pub use super::quote::{fish_quote, nu_raw_string, posix_quote, powershell_quote};
 
-/// Every variable awsume owns, in the order statements are written.
-pub const MANAGED: [&str; 13] = [
-    "AWSUME_PROFILE",
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SECURITY_TOKEN",
-    "AWS_SESSION_TOKEN",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWSUME_EXPIRATION",
-    "AWS_CREDENTIAL_EXPIRATION",
-    // `-a`: the profile the prompt hook keeps fresh, and when (Unix seconds) it next renews.
-    "AWSUME_AUTO_REFRESH",
-    "AWSUME_REFRESH_AT",
-];
-
-/// The auto-refresh variables, which `-k` and a stopped refresher unset alone.
-const AUTO_REFRESH: [&str; 2] = ["AWSUME_AUTO_REFRESH", "AWSUME_REFRESH_AT"];
+pub use super::managed::{AUTO_REFRESH, MANAGED};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Shell {
@@ -54,29 +35,44 @@ impl Shell {
     }
 }
 
-/// The value each managed variable should have: `Some(Some(v))` set, `Some(None)` unset, `None`
-/// left as it is (only `-k` and a stopped refresher leave variables alone).
+/// What happens to one managed variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Set(String),
+    Unset,
+    /// Left as it is (only `-k` and a stopped refresher leave variables alone).
+    Keep,
+}
+
+/// `-a`: the command line the prompt hook renews with, and when (Unix seconds) it next does.
+#[derive(Debug, Clone, Copy)]
+pub struct AutoRefresh<'a> {
+    pub replay: &'a str,
+    pub at: i64,
+}
+
+/// The change to each managed variable, in `MANAGED` order.
 pub struct State {
-    values: Vec<(&'static str, Option<Option<String>>)>,
+    changes: Vec<(&'static str, Change)>,
 }
 
 impl State {
     pub fn unset() -> Self {
-        Self { values: MANAGED.iter().map(|name| (*name, Some(None))).collect() }
+        Self { changes: MANAGED.iter().map(|name| (*name, Change::Unset)).collect() }
     }
 
     /// Stops auto-refresh and leaves the credentials as they are.
     pub fn stop_refresh() -> Self {
-        Self { values: MANAGED.iter().map(|n| (*n, AUTO_REFRESH.contains(n).then_some(None))).collect() }
+        let change = |n: &str| if AUTO_REFRESH.contains(&n) { Change::Unset } else { Change::Keep };
+        Self { changes: MANAGED.iter().map(|n| (*n, change(n))).collect() }
     }
 
-    /// `auto`: the profile to keep fresh and when to renew it (`-a`).
     pub fn new(
         profile: &str,
         creds: &Credentials,
         region: Option<&str>,
         exports_profile: bool,
-        auto: Option<(&str, i64)>,
+        auto: Option<AutoRefresh<'_>>,
     ) -> Self {
         let token = creds.session_token.as_ref().map(|t| t.expose().to_string());
         let expiration = creds.expiration_rfc3339();
@@ -88,20 +84,24 @@ impl State {
                 "AWS_SECRET_ACCESS_KEY" => Some(creds.secret_access_key.expose().to_string()),
                 "AWS_SECURITY_TOKEN" | "AWS_SESSION_TOKEN" => token.clone(),
                 "AWS_REGION" | "AWS_DEFAULT_REGION" => region.map(str::to_string),
-                "AWSUME_AUTO_REFRESH" => auto.map(|(p, _)| p.to_string()),
-                "AWSUME_REFRESH_AT" => auto.map(|(_, at)| at.to_string()),
+                "AWSUME_AUTO_REFRESH" => auto.map(|a| a.replay.to_string()),
+                "AWSUME_REFRESH_AT" => auto.map(|a| a.at.to_string()),
                 _ => expiration.clone(),
             }
         };
-        Self { values: MANAGED.iter().map(|name| (*name, Some(value(name)))).collect() }
+        let change = |name: &str| value(name).map_or(Change::Unset, Change::Set);
+        Self { changes: MANAGED.iter().map(|name| (*name, change(name))).collect() }
     }
 
     fn sets(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        self.values.iter().filter_map(|(n, v)| Some((*n, v.as_ref()?.as_deref()?)))
+        self.changes.iter().filter_map(|(n, c)| match c {
+            Change::Set(v) => Some((*n, v.as_str())),
+            _ => None,
+        })
     }
 
     fn unsets(&self) -> Vec<&'static str> {
-        self.values.iter().filter(|(_, v)| matches!(v, Some(None))).map(|(n, _)| *n).collect()
+        self.changes.iter().filter(|(_, c)| *c == Change::Unset).map(|(n, _)| *n).collect()
     }
 
     fn checked(&self) -> Result<()> {
@@ -197,7 +197,6 @@ pub fn print(shell: Shell, text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::Secret;
 
     #[test]
     fn posix_quote_rules() {
@@ -248,12 +247,7 @@ mod tests {
     }
 
     fn sample() -> State {
-        let creds = Credentials {
-            access_key_id: "AKIA1".into(),
-            secret_access_key: Secret::new("s'x"),
-            session_token: None,
-            expiration: None,
-        };
+        let creds = Credentials::new("AKIA1", "s'x", None, None);
         State::new("p", &creds, Some("eu-west-1"), false, None)
     }
 
@@ -284,12 +278,7 @@ mod tests {
 
     #[test]
     fn nul_bytes_are_refused() {
-        let creds = Credentials {
-            access_key_id: "A\0B".into(),
-            secret_access_key: Secret::new("s"),
-            session_token: None,
-            expiration: None,
-        };
+        let creds = Credentials::new("A\0B", "s", None, None);
         let err = State::new("p", &creds, None, false, None).statements(Shell::Bash).unwrap_err();
         assert!(err.to_string().contains("NUL"));
     }

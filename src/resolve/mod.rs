@@ -10,9 +10,6 @@ pub use source::environment as environment_credentials;
 pub use sso::signed_in as sso_signed_in;
 mod sts;
 
-#[cfg(test)]
-pub use process::parse as parse_process_output;
-
 use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -20,6 +17,7 @@ use chrono::Utc;
 
 use crate::cache::SessionCache;
 use crate::credentials::{Credentials, Secret};
+use crate::messages::{self, debug, info};
 use crate::plan::{Hop, Plan, Source};
 
 /// How a session cache entry counts as expired: this long before its real end.
@@ -28,9 +26,6 @@ const MFA_MARGIN_SECONDS: i64 = 300;
 pub struct Options {
     pub refresh: bool,
     pub mfa_token: Option<Secret>,
-    pub debug: bool,
-    /// Say each step (`--info`; `--debug` says them too, and more).
-    pub info: bool,
     pub cache: SessionCache,
     /// Exchange long-term keys for a session (GetSessionToken) before returning them.
     pub ensure_temporary: bool,
@@ -49,21 +44,31 @@ pub fn caller_identity(
     region: &str,
     timeout: std::time::Duration,
 ) -> Result<(String, String, String)> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let sts = sts::Sts::new(region, sts::endpoint_url("AWS_ENDPOINT_URL_STS", None), timeout);
-    runtime.block_on(sts.get_caller_identity(creds)).context("GetCallerIdentity")
+    let net = Net::new(region, sts::endpoint_url("AWS_ENDPOINT_URL_STS", None), timeout)?;
+    net.runtime.block_on(net.sts.get_caller_identity(creds)).context("GetCallerIdentity")
 }
 
 pub fn resolve(plan: &Plan, opts: &Options) -> Result<Credentials> {
     Resolver { plan, opts, net: None }.run()
 }
 
+/// The network side, built only when a step needs it: the one current-thread runtime and the
+/// one STS client (one connection pool for every hop).
 struct Net {
     runtime: tokio::runtime::Runtime,
     sts: sts::Sts,
+}
+
+impl Net {
+    fn new(region: &str, endpoint: Option<String>, timeout: std::time::Duration) -> Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")?;
+        let sts = sts::Sts::new(region, endpoint, timeout);
+        debug!("STS endpoint {} (region {region})", sts.endpoint);
+        Ok(Self { runtime, sts })
+    }
 }
 
 struct Resolver<'a> {
@@ -94,7 +99,7 @@ impl Resolver<'_> {
                 .with_context(|| format!("profile \"{}\": AssumeRole {}", hop.profile, hop.role_arn))?;
         }
         if self.opts.ensure_temporary && creds.session_token.is_none() {
-            self.info(|| format!("GetSessionToken for long-term key {}", creds.access_key_id));
+            info!("GetSessionToken for long-term key {}", creds.access_key_id);
             let net = self.net()?;
             creds = net
                 .runtime
@@ -104,29 +109,10 @@ impl Resolver<'_> {
         Ok(creds)
     }
 
-    fn debug(&self, message: impl FnOnce() -> String) {
-        if self.opts.debug {
-            eprintln!("awsume: debug: {}", message());
-        }
-    }
-
-    /// A step the user may want to follow: shown by `--info` and `--debug`.
-    fn info(&self, message: impl FnOnce() -> String) {
-        if self.opts.debug || self.opts.info {
-            eprintln!("awsume: {}: {}", if self.opts.debug { "debug" } else { "info" }, message());
-        }
-    }
-
     fn net(&mut self) -> Result<&Net> {
         if self.net.is_none() {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .context("cannot start the async runtime")?;
             let endpoint = sts::endpoint_url("AWS_ENDPOINT_URL_STS", self.plan.endpoint_url.as_deref());
-            let sts = sts::Sts::new(self.plan.sts_region(), endpoint, self.opts.timeout);
-            self.debug(|| format!("STS endpoint {} (region {})", sts.endpoint, self.plan.sts_region()));
-            self.net = Some(Net { runtime, sts });
+            self.net = Some(Net::new(self.plan.sts_region(), endpoint, self.opts.timeout)?);
         }
         Ok(self.net.as_ref().expect("just built"))
     }
@@ -141,9 +127,7 @@ impl Resolver<'_> {
             }),
             Source::Environment => source::environment(),
             Source::Process { command } => {
-                self.info(|| {
-                    format!("running credential_process of profile \"{}\"", self.plan.source_profile)
-                });
+                info!("running credential_process of profile \"{}\"", self.plan.source_profile);
                 process::run(command)
             }
             Source::Ec2InstanceMetadata => {
@@ -156,7 +140,7 @@ impl Resolver<'_> {
             }
             Source::WebIdentity { token_file, role_arn, session_name } => {
                 let token = source::web_identity_token(token_file)?;
-                self.info(|| format!("AssumeRoleWithWebIdentity {role_arn} as {session_name}"));
+                info!("AssumeRoleWithWebIdentity {role_arn} as {session_name}");
                 let net = self.net()?;
                 net.runtime
                     .block_on(net.sts.assume_role_with_web_identity(role_arn, session_name, &token))
@@ -168,7 +152,6 @@ impl Resolver<'_> {
                     force: self.opts.sso_login,
                     open_browser: self.opts.open_browser,
                     timeout: self.opts.timeout,
-                    debug: self.opts.debug,
                 };
                 let profile = self.plan.source_profile.clone();
                 let net = self.net()?;
@@ -188,19 +171,19 @@ impl Resolver<'_> {
                 Ok(Some(session))
                     if session.valid_for(Utc::now(), chrono::Duration::seconds(MFA_MARGIN_SECONDS)) =>
                 {
-                    self.info(|| format!("MFA session from {}", crate::files::display(&cache.path(key_id))));
+                    info!("MFA session from {}", crate::files::display(&cache.path(key_id)));
                     return Ok(session);
                 }
-                Ok(Some(_)) => eprintln!(
-                    "awsume: the MFA session for profile \"{}\" has expired",
+                Ok(Some(_)) => messages::note(&format!(
+                    "the MFA session for profile \"{}\" has expired",
                     self.plan.source_profile
-                ),
+                )),
                 Ok(None) => {}
-                Err(e) => self.debug(|| format!("ignoring the MFA cache: {e:#}")),
+                Err(e) => debug!("ignoring the MFA cache: {e:#}"),
             }
         }
         let code = self.mfa_code(serial)?;
-        self.info(|| format!("GetSessionToken for {serial} signed by {key_id}"));
+        info!("GetSessionToken for {serial} signed by {key_id}");
         let net = self.net()?;
         let session =
             net.runtime.block_on(net.sts.get_session_token(long_term, Some((serial, &code)))).with_context(
@@ -215,9 +198,7 @@ impl Resolver<'_> {
             Some(serial) => Some(self.mfa_code(serial)?),
             None => None,
         };
-        self.info(|| {
-            format!("AssumeRole {} as {} signed by {}", hop.role_arn, hop.session_name, creds.access_key_id)
-        });
+        info!("AssumeRole {} as {} signed by {}", hop.role_arn, hop.session_name, creds.access_key_id);
         let net = self.net()?;
         let role = match net.runtime.block_on(net.sts.assume_role(creds, hop, code.as_ref())) {
             Ok(role) => role,
@@ -262,7 +243,7 @@ impl Resolver<'_> {
         let cached = self.opts.cache.read(&self.role_cache_key(hop)).unwrap_or(None);
         let valid = cached.filter(|c| c.valid_for(Utc::now(), chrono::Duration::seconds(MFA_MARGIN_SECONDS)));
         if valid.is_some() {
-            self.info(|| format!("role {} from the MFA role cache", hop.role_arn));
+            info!("role {} from the MFA role cache", hop.role_arn);
         }
         Ok(valid.map(|c| (c, index)))
     }

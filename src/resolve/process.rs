@@ -7,8 +7,8 @@ use anyhow::{Result, anyhow, bail};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::config::expand_tilde;
-use crate::credentials::{Credentials, Secret};
+use crate::credentials::Credentials;
+use crate::files::expand_tilde;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -64,12 +64,8 @@ pub fn parse(stdout: &[u8]) -> Result<Credentials> {
                 .with_timezone(&Utc),
         ),
     };
-    Ok(Credentials {
-        access_key_id: out.access_key_id,
-        secret_access_key: Secret::new(out.secret_access_key),
-        session_token: out.session_token.filter(|t| !t.is_empty()).map(Secret::new),
-        expiration,
-    })
+    let token = out.session_token.filter(|t| !t.is_empty());
+    Ok(Credentials::new(out.access_key_id, out.secret_access_key, token, expiration))
 }
 
 trait ClassifyName {
@@ -104,6 +100,41 @@ mod tests {
         ] {
             let err = parse(bad).unwrap_err().to_string();
             assert!(!err.contains("SECRETSECRET"), "{err}");
+        }
+    }
+
+    /// A valid payload with bytes removed, inserted or replaced.
+    fn mutated() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        const VALID: &[u8] = br#"{"Version": 1, "AccessKeyId": "AKIA1", "SecretAccessKey": "SECRETMARK", "SessionToken": "TOKENMARK", "Expiration": "2030-01-01T00:00:00Z"}"#;
+        proptest::collection::vec((0..3u8, any::<proptest::sample::Index>(), any::<u8>()), 1..7).prop_map(
+            |edits| {
+                let mut bytes = VALID.to_vec();
+                for (op, at, byte) in edits {
+                    let at = at.index(bytes.len().max(1)).min(bytes.len());
+                    match op {
+                        0 if at < bytes.len() => {
+                            bytes.remove(at);
+                        }
+                        1 => bytes.insert(at, byte),
+                        _ if at < bytes.len() => bytes[at] = byte,
+                        _ => {}
+                    }
+                }
+                bytes
+            },
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        /// Whatever a broken process prints: no panic, and a rejection never echoes a secret.
+        #[test]
+        fn mutated_payloads_never_panic_or_echo(bytes in mutated()) {
+            if let Err(e) = parse(&bytes) {
+                let text = format!("{e:#}");
+                proptest::prop_assert!(!text.contains("SECRETMARK") && !text.contains("TOKENMARK"), "{}", text);
+            }
         }
     }
 }

@@ -13,12 +13,8 @@ pub fn environment() -> Result<Credentials> {
     let (Some(key), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) else {
         bail!("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set in the environment");
     };
-    Ok(Credentials {
-        access_key_id: key,
-        secret_access_key: Secret::new(secret),
-        session_token: var("AWS_SESSION_TOKEN").or_else(|| var("AWS_SECURITY_TOKEN")).map(Secret::new),
-        expiration: None,
-    })
+    let token = var("AWS_SESSION_TOKEN").or_else(|| var("AWS_SECURITY_TOKEN"));
+    Ok(Credentials::new(key, secret, token, None))
 }
 
 pub async fn instance_metadata() -> Result<Credentials> {
@@ -32,7 +28,7 @@ pub async fn container() -> Result<Credentials> {
 }
 
 pub fn web_identity_token(path: &str) -> Result<Secret> {
-    let path = crate::config::expand_tilde(path.as_ref());
+    let path = crate::files::expand_tilde(path.as_ref());
     let token = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read web_identity_token_file {}", crate::files::display(&path)))?;
     Ok(Secret::new(token.trim()))

@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
 use super::sts::{describe, endpoint_url, settings};
-use crate::credentials::{Credentials, Secret};
+use crate::credentials::Credentials;
 use crate::files;
+use crate::messages::debug;
 use crate::plan::Sso;
 
 /// How a missing or expired sign-in may be replaced.
@@ -26,7 +27,6 @@ pub struct Login {
     pub force: bool,
     pub open_browser: bool,
     pub timeout: Duration,
-    pub debug: bool,
 }
 
 /// The CLI's token file; fields awsume does not know are kept as they are.
@@ -67,17 +67,14 @@ fn valid_for(text: Option<&str>, margin: chrono::Duration) -> bool {
 fn cache_path(sso: &Sso) -> PathBuf {
     let key = sso.session.as_deref().unwrap_or(&sso.start_url);
     let digest = hex::encode(Sha1::digest(key.as_bytes()));
-    crate::config::home_dir().join(".aws/sso/cache").join(format!("{digest}.json"))
+    crate::files::home_dir().join(".aws/sso/cache").join(format!("{digest}.json"))
 }
 
 fn read_token(path: &std::path::Path) -> Result<Option<Token>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|_| anyhow!("{} is not an SSO token cache", files::display(path))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", files::display(path))),
-    }
+    let Some(text) = files::read_optional(path)? else { return Ok(None) };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|_| anyhow!("{} is not an SSO token cache", files::display(path)))
 }
 
 fn write_token(path: &std::path::Path, token: &Token) -> Result<()> {
@@ -98,15 +95,10 @@ pub fn signed_in(sso: &Sso) -> bool {
 pub async fn credentials(sso: &Sso, profile: &str, login: &Login) -> Result<Credentials> {
     let path = cache_path(sso);
     let oidc_endpoint = endpoint_url("AWS_ENDPOINT_URL_SSO_OIDC", None);
-    let debug = |m: String| {
-        if login.debug {
-            eprintln!("awsume: debug: {m}");
-        }
-    };
     let cached = match read_token(&path) {
         Ok(t) => t.filter(|t| t.start_url == sso.start_url),
         Err(e) => {
-            debug(format!("ignoring the SSO token cache: {e:#}"));
+            debug!("ignoring the SSO token cache: {e:#}");
             None
         }
     };
@@ -122,7 +114,7 @@ pub async fn credentials(sso: &Sso, profile: &str, login: &Login) -> Result<Cred
     };
     let token = match cached {
         Some(t) if !login.force && valid_for(Some(&t.expires_at), chrono::Duration::minutes(5)) => {
-            debug(format!("SSO token from {}", files::display(&path)));
+            debug!("SSO token from {}", files::display(&path));
             t
         }
         Some(t)
@@ -130,14 +122,14 @@ pub async fn credentials(sso: &Sso, profile: &str, login: &Login) -> Result<Cred
                 && t.refresh_token.is_some()
                 && valid_for(t.registration_expires_at.as_deref(), chrono::Duration::zero()) =>
         {
-            debug("refreshing the SSO token".to_string());
+            debug!("refreshing the SSO token");
             match refresh(&oidc(), t).await {
                 Ok(t) => {
                     write_token(&path, &t)?;
                     t
                 }
                 Err(e) => {
-                    debug(format!("refresh failed: {e:#}"));
+                    debug!("refresh failed: {e:#}");
                     let t = sign_in(&oidc(), sso, profile, None, login).await?;
                     write_token(&path, &t)?;
                     t
@@ -184,12 +176,8 @@ pub async fn credentials(sso: &Sso, profile: &str, login: &Login) -> Result<Cred
     else {
         bail!("the SSO portal answered with incomplete credentials");
     };
-    Ok(Credentials {
-        access_key_id: key.to_string(),
-        secret_access_key: Secret::new(secret),
-        session_token: Some(Secret::new(token)),
-        expiration: DateTime::<Utc>::from_timestamp_millis(c.expiration()),
-    })
+    let expiration = DateTime::<Utc>::from_timestamp_millis(c.expiration());
+    Ok(Credentials::new(key, secret, Some(token.to_string()), expiration))
 }
 
 async fn refresh(oidc: &aws_sdk_ssooidc::Client, mut token: Token) -> Result<Token> {

@@ -50,6 +50,18 @@ macro_rules! settings {
 }
 pub(crate) use settings;
 
+/// Sends one operation signed by `creds`; a failure is one line naming the endpoint.
+macro_rules! send_signed {
+    ($self:ident, $operation:expr, $creds:expr) => {
+        $operation
+            .customize()
+            .config_override(signed_by($creds))
+            .send()
+            .await
+            .map_err(|e| anyhow!("{}", describe(e, &$self.endpoint)))
+    };
+}
+
 impl Sts {
     /// `timeout` bounds each call as a whole, retries included.
     pub fn new(region: &str, endpoint: Option<String>, timeout: Duration) -> Self {
@@ -68,24 +80,22 @@ impl Sts {
         hop: &Hop,
         mfa_code: Option<&Secret>,
     ) -> Result<Credentials> {
-        let out = self
-            .client
-            .assume_role()
-            .role_arn(&hop.role_arn)
-            .role_session_name(&hop.session_name)
-            .set_external_id(hop.external_id.clone())
-            .set_duration_seconds(hop.duration_seconds)
-            .set_source_identity(hop.source_identity.clone())
-            .set_policy(hop.policy.clone())
-            .set_policy_arns(policy_arns(&hop.policy_arns)?)
-            .set_tags(tags(&hop.tags)?)
-            .set_serial_number(mfa_code.and(hop.mfa_serial.clone()))
-            .set_token_code(mfa_code.map(|c| c.expose().to_string()))
-            .customize()
-            .config_override(signed_by(creds))
-            .send()
-            .await
-            .map_err(|e| anyhow!("{}", describe(e, &self.endpoint)))?;
+        let out = send_signed!(
+            self,
+            self.client
+                .assume_role()
+                .role_arn(&hop.role_arn)
+                .role_session_name(&hop.session_name)
+                .set_external_id(hop.external_id.clone())
+                .set_duration_seconds(hop.duration_seconds)
+                .set_source_identity(hop.source_identity.clone())
+                .set_policy(hop.policy.clone())
+                .set_policy_arns(policy_arns(&hop.policy_arns)?)
+                .set_tags(tags(&hop.tags)?)
+                .set_serial_number(mfa_code.and(hop.mfa_serial.clone()))
+                .set_token_code(mfa_code.map(|c| c.expose().to_string())),
+            creds
+        )?;
         from_sts(out.credentials())
     }
 
@@ -95,29 +105,20 @@ impl Sts {
         creds: &Credentials,
         mfa: Option<(&str, &Secret)>,
     ) -> Result<Credentials> {
-        let out = self
-            .client
-            .get_session_token()
-            .set_serial_number(mfa.map(|(serial, _)| serial.to_string()))
-            .set_token_code(mfa.map(|(_, code)| code.expose().to_string()))
-            .customize()
-            .config_override(signed_by(creds))
-            .send()
-            .await
-            .map_err(|e| anyhow!("{}", describe(e, &self.endpoint)))?;
+        let out = send_signed!(
+            self,
+            self.client
+                .get_session_token()
+                .set_serial_number(mfa.map(|(serial, _)| serial.to_string()))
+                .set_token_code(mfa.map(|(_, code)| code.expose().to_string())),
+            creds
+        )?;
         from_sts(out.credentials())
     }
 
     /// Who `creds` are: (account, ARN, user id).
     pub async fn get_caller_identity(&self, creds: &Credentials) -> Result<(String, String, String)> {
-        let out = self
-            .client
-            .get_caller_identity()
-            .customize()
-            .config_override(signed_by(creds))
-            .send()
-            .await
-            .map_err(|e| anyhow!("{}", describe(e, &self.endpoint)))?;
+        let out = send_signed!(self, self.client.get_caller_identity(), creds)?;
         let field = |v: Option<&str>| v.unwrap_or("-").to_string();
         Ok((field(out.account()), field(out.arn()), field(out.user_id())))
     }
@@ -209,5 +210,5 @@ where
         SdkError::DispatchFailure(_) => format!("cannot reach {endpoint}: {}", chain(&err)),
         _ => chain(&err),
     };
-    text.replace(['\n', '\r'], " ")
+    crate::messages::flat(&text)
 }

@@ -1,8 +1,15 @@
 //! The one test fixture: a temp HOME with its own AWS files, the built binary run with a clean
 //! environment, and one real moto STS server per test binary (tests/support/sts_server.py). Each
-//! TestEnv has its own endpoint path on that server, so its recorded STS calls are its own.
+//! TestEnv has its own endpoint path on that server, so its recorded STS calls are its own. Every
+//! helper the tests share lives here (and in `shells.rs`), nowhere else.
 
-#![allow(dead_code)]
+// The binary's own list, compiled as it is: tests and code cannot disagree on it.
+#[path = "../../src/deliver/managed.rs"]
+mod managed_list;
+mod shells;
+
+pub use managed_list::{AUTO_REFRESH, MANAGED};
+pub use shells::{SHELLS, Sh, init_script, managed, nu_path};
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -70,6 +77,15 @@ impl Output {
         assert!(self.stderr.starts_with("awsume: "), "{}", self.stderr);
         assert!(self.stderr.contains(needle), "stderr {:?} lacks {needle:?}", self.stderr);
         assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
+    }
+
+    /// Exit 2 with clap's own message naming `needle` and its pointer to `--help`, nothing on stdout.
+    pub fn assert_usage_error(&self, needle: &str) {
+        assert_eq!(self.status, 2, "stderr: {}", self.stderr);
+        assert_eq!(self.stdout, "", "nothing on stdout on failure");
+        assert!(self.stderr.starts_with("error: "), "{}", self.stderr);
+        assert!(self.stderr.contains(needle), "stderr {:?} lacks {needle:?}", self.stderr);
+        assert!(self.stderr.contains("try '--help'"), "{}", self.stderr);
     }
 
     pub fn json(&self) -> Value {
@@ -188,6 +204,11 @@ pub fn run(mut cmd: Command, stdin: Option<&str>) -> Output {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// A file's permission bits.
+pub fn mode(path: &Path) -> u32 {
+    std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(path).unwrap().permissions()) & 0o777
 }
 
 /// A static profile's files: `[NAME]` with these keys in the credentials file.

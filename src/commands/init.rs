@@ -1,9 +1,13 @@
 //! `awsume init SHELL`: renders the shell function and completion from `templates/`. The templates
 //! hold no logic beyond names; everything they apply comes from the binary's `--emit` output.
 
+use std::process::ExitCode;
+
+use anyhow::Result;
 use askama::Template;
 
-use crate::deliver::shell::Shell;
+use crate::cli::InitArgs;
+use crate::deliver::{self, shell::Shell};
 
 macro_rules! shell_template {
     ($name:ident, $path:literal) => {
@@ -21,8 +25,13 @@ shell_template!(Fish, "fish.txt");
 shell_template!(Nu, "nu.txt");
 shell_template!(Powershell, "powershell.txt");
 
+pub fn run(args: &InitArgs) -> Result<ExitCode> {
+    deliver::stdout(&render(args.shell, &args.cmd))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The whole script, rendered once; `cmd` is validated by the CLI.
-pub fn render(shell: Shell, cmd: &str) -> String {
+fn render(shell: Shell, cmd: &str) -> String {
     let rendered = match shell {
         Shell::Bash => Bash { cmd }.render(),
         Shell::Zsh => Zsh { cmd }.render(),

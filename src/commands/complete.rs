@@ -2,6 +2,7 @@
 //! completer. Fast path: reads the two files, builds no runtime and no SDK client.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::CommandFactory;
@@ -52,7 +53,7 @@ pub const REGIONS: &[&str] = &[
 const PROFILE_FLAGS: &[&str] =
     &["--profile", "--source-profile", "-o", "--output-profile", "-c", "--credentials-file-profile"];
 
-pub fn run(args: &[String]) -> Result<()> {
+pub fn run(args: &[String]) -> Result<ExitCode> {
     let words = match args.split_first() {
         Some((first, rest)) if first == "--" => rest,
         _ => args,
@@ -62,11 +63,12 @@ pub fn run(args: &[String]) -> Result<()> {
         out.push_str(&candidate);
         out.push('\n');
     }
-    crate::deliver::stdout(&out)
+    crate::deliver::stdout(&out)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Every candidate for the last word of `words` (the words after the command name).
-pub fn candidates(words: &[String]) -> Vec<String> {
+fn candidates(words: &[String]) -> Vec<String> {
     let (current, before) = match words.split_last() {
         Some((last, before)) => (last.as_str(), before),
         None => ("", &[][..]),
@@ -133,7 +135,7 @@ fn flags(command: &clap::Command) -> Vec<String> {
 }
 
 /// Profile names from both files (the ones `--config-file`/`--credentials-file` name, if typed).
-pub fn profile_names(words: &[String]) -> Vec<String> {
+fn profile_names(words: &[String]) -> Vec<String> {
     let flag = |name: &str| words.windows(2).find(|w| w[0] == name).map(|w| PathBuf::from(&w[1]));
     let files = Files::locate(flag("--config-file").as_deref(), flag("--credentials-file").as_deref());
     Config::load(files).map(|c| c.profiles.into_keys().collect()).unwrap_or_default()

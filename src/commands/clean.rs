@@ -1,0 +1,19 @@
+//! `awsume --clean`: removes expired awsume-managed profiles from the credentials file.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use super::Out;
+use crate::cli::AwsumeArgs;
+use crate::config::Files;
+use crate::deliver::credfile;
+use crate::files::display;
+use crate::messages;
+
+pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
+    let path = Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref()).credentials;
+    let removed = credfile::clean(&path)?;
+    messages::note(&format!("removed {removed} expired awsume-managed profile(s) from {}", display(&path)));
+    out.text("")
+}

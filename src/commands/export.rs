@@ -1,0 +1,122 @@
+//! `awsume export` (and the binary named `aws-export-credentials`): credential_process JSON, env
+//! lines, `--exec`, a credentials-file profile, or a credentials server, as aws-export-credentials.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use super::{Prepared, Request, prepare};
+use crate::cache::ExportCache;
+use crate::cli::ExportArgs;
+use crate::credentials::Credentials;
+use crate::deliver::{self, credfile, server};
+use crate::messages::{self, debug};
+use crate::plan::Plan;
+use crate::resolve;
+
+pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
+    messages::set_level(args.common.info, args.common.debug);
+    // aws-export-credentials' behaviour: awsume's settings file does not apply.
+    let request = Request {
+        ensure_temporary: args.ensure_temporary,
+        ..Request::new(args.profile.as_deref(), &args.common)
+    };
+    let Prepared { plan, resolve, files } = prepare(request)?;
+    let cache = args.cache_file.as_deref().map(|path| ExportCache {
+        path,
+        profile: &plan.profile,
+        role_arn: plan.hops.last().map(|h| h.role_arn.as_str()),
+    });
+    let creds = cached_or_resolved(cache.as_ref(), &args, &plan, &resolve)?;
+    let region = plan.region.as_deref();
+    let served = match (&args.imds, &args.container) {
+        (Some(at), _) => Some((server::Kind::Imds, at)),
+        (None, Some(at)) => Some((server::Kind::Container, at)),
+        (None, None) => None,
+    };
+    if let Some((kind, at)) = served {
+        let refresh = || {
+            let fresh = resolve::resolve(&plan, &resolve)?;
+            cache.as_ref().map(|c| c.write(&fresh)).transpose()?;
+            Ok(fresh)
+        };
+        return serve(kind, at, creds, refresh);
+    }
+    if args.exec {
+        return deliver::exec::exec(&exec, &creds, region);
+    }
+    if let Some(section) = &args.credentials_file_profile {
+        let body = credfile::section_body(&creds, region);
+        let overwrite = credfile::Overwrite::UnlessUserKeys { force: args.force };
+        credfile::write(&files.credentials, section, &body, overwrite)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let text = if args.env || args.env_export {
+        deliver::env::render(&creds, region, args.env_export)
+    } else {
+        deliver::json::render(&creds, args.pretty || !args.json)
+    };
+    deliver::stdout(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--imds` / `--container`: tells the user how to point SDKs at the server, then serves.
+fn serve(
+    kind: server::Kind,
+    at: &str,
+    creds: Credentials,
+    refresh: impl FnMut() -> Result<Credentials>,
+) -> Result<ExitCode> {
+    use server::Kind;
+    let listener = std::net::TcpListener::bind(server::address(at)?)
+        .with_context(|| format!("cannot listen on {at}"))?;
+    let bound = listener.local_addr()?;
+    let token = match kind {
+        Kind::Container => Some(server::container_token()?),
+        Kind::Imds => None,
+    };
+    let how = match (kind, &token) {
+        (Kind::Imds, _) => {
+            format!("IMDSv2 on http://{bound}: set AWS_EC2_METADATA_SERVICE_ENDPOINT=http://{bound}/")
+        }
+        (Kind::Container, Some(token)) if std::env::var_os("AWS_CONTAINER_AUTHORIZATION_TOKEN").is_none() => {
+            format!(
+                "container credentials on http://{bound}/: set AWS_CONTAINER_CREDENTIALS_FULL_URI=http://{bound}/ AWS_CONTAINER_AUTHORIZATION_TOKEN={}",
+                token.expose()
+            )
+        }
+        (Kind::Container, _) => {
+            format!(
+                "container credentials on http://{bound}/: set AWS_CONTAINER_CREDENTIALS_FULL_URI=http://{bound}/"
+            )
+        }
+    };
+    messages::note(&format!("serving {how} (Ctrl-C to stop)"));
+    server::serve(kind, listener, token.as_ref(), creds, refresh)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--cache-file`: a valid entry for this identity, else resolve and store the result.
+fn cached_or_resolved(
+    cache: Option<&ExportCache>,
+    args: &ExportArgs,
+    plan: &Plan,
+    opts: &resolve::Options,
+) -> Result<Credentials> {
+    if let Some(cache) = cache.filter(|_| !args.common.refresh) {
+        let buffer = chrono::Duration::minutes(args.cache_expiration_buffer);
+        match cache.read(chrono::Utc::now(), buffer) {
+            Ok(Some(creds)) => {
+                debug!("credentials from {}", crate::files::display(cache.path));
+                return Ok(creds);
+            }
+            Ok(None) => {}
+            Err(e) => debug!("not using the cache: {e:#}"),
+        }
+    }
+    let creds = resolve::resolve(plan, opts)?;
+    if let Some(cache) = cache {
+        cache.write(&creds)?;
+    }
+    Ok(creds)
+}

@@ -1,0 +1,212 @@
+//! The commands, one file each. `run` reads the command line and picks one; a command reads its
+//! flags, plans, resolves and hands the result to one delivery. None formats output itself, and
+//! none prints an error: that is `main`'s, once.
+
+mod awsume;
+mod clean;
+mod complete;
+mod export;
+mod init;
+mod list;
+mod refresh;
+mod request;
+mod settings;
+mod who;
+
+pub use init::load_hint;
+use request::{Prepared, Request, env_var, prepare};
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Parser;
+
+use crate::cli::{AwsumeArgs, Cli, Command, ExportCli};
+use crate::deliver::{self, shell::Shell};
+use crate::messages;
+
+/// What `awsume` (without a subcommand) was asked to do, in the order the flags win.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    List {
+        more: bool,
+    },
+    Settings(Vec<String>),
+    Clean,
+    Who,
+    Unset,
+    StopRefresh,
+    RefreshHook,
+    /// Resolve a profile (or `--role-arn`) and set it in the shell.
+    Switch,
+}
+
+impl Mode {
+    pub fn of(args: &AwsumeArgs) -> Self {
+        if let Some(mode) = &args.list_profiles {
+            Mode::List { more: mode == "more" }
+        } else if let Some(operation) = &args.config {
+            Mode::Settings(operation.clone())
+        } else if args.clean {
+            Mode::Clean
+        } else if args.who {
+            Mode::Who
+        } else if args.unset {
+            Mode::Unset
+        } else if args.kill_refresher {
+            Mode::StopRefresh
+        } else if args.refresh_hook {
+            Mode::RefreshHook
+        } else {
+            Mode::Switch
+        }
+    }
+
+    /// Whether the mode changes the shell (and so needs the shell function, or `-s`).
+    fn changes_the_shell(&self) -> bool {
+        matches!(self, Mode::Unset | Mode::StopRefresh | Mode::RefreshHook | Mode::Switch)
+    }
+}
+
+/// Reads the command line and runs what it asks for.
+pub fn run(args: Vec<String>) -> Result<ExitCode> {
+    let program = args.first().map(|a| a.rsplit('/').next().unwrap_or(a)).unwrap_or("awsume");
+    if args.get(1).is_some_and(|a| a == "--complete") {
+        return complete::run(&args[2..]);
+    }
+    if program == "aws-export-credentials" {
+        let (args, exec) = split_exec(args);
+        return export::run(ExportCli::parse_from(args).args, exec);
+    }
+    if args.get(1).is_some_and(|a| a == "export") {
+        let (args, exec) = split_exec(args);
+        return match Cli::parse_from(args).command {
+            Some(Command::Export(export)) => export::run(export, exec),
+            _ => unreachable!("`export` always parses as the export subcommand"),
+        };
+    }
+    let out = Out { emit: emit_shell(&args) };
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        // --help and --version are text for the user: through the shell function they are printed.
+        Err(e) if !e.use_stderr() => return out.text(&e.render().to_string()),
+        Err(e) => e.exit(),
+    };
+    if out.emit.is_some() && cli.command.is_some() {
+        // Their output is not state for the function to apply (JSON, a script, a child's output).
+        anyhow::bail!(
+            "export and init must come first to pass through the shell function (`awsume export …`), or run the binary itself: `command awsume …`"
+        );
+    }
+    match cli.command {
+        Some(Command::Init(init)) => init::run(&init),
+        Some(Command::Export(export)) => export::run(export, Vec::new()),
+        None => awsume_mode(cli.args, &out),
+    }
+}
+
+fn awsume_mode(args: AwsumeArgs, out: &Out) -> Result<ExitCode> {
+    messages::set_level(args.common.info, args.common.debug);
+    let mode = Mode::of(&args);
+    if mode.changes_the_shell() && out.emit.is_none() && !args.show_commands {
+        let shell = args.shell.unwrap_or_else(Shell::from_env);
+        messages::note(&format!(
+            "this command cannot change the shell it runs in: {} (or add -s to print the commands)",
+            load_hint(shell)
+        ));
+        return Ok(ExitCode::FAILURE);
+    }
+    match mode {
+        Mode::List { more } => list::run(&args, more, out),
+        Mode::Settings(operation) => settings::run(&operation, out),
+        Mode::Clean => clean::run(&args, out),
+        Mode::Who => who::run(&args, out),
+        Mode::Unset => out.state(&args, &deliver::shell::State::unset()),
+        Mode::StopRefresh => {
+            // Auto-refresh is the shell's prompt hook, not a process: nothing to signal, only to stop.
+            out.state(&args, &deliver::shell::State::stop_refresh())
+        }
+        Mode::RefreshHook => refresh::hook(&args, out),
+        Mode::Switch => awsume::run(&args, out),
+    }
+}
+
+/// Where `awsume`'s output goes: to the terminal, or to the shell function (`--emit SHELL`), which
+/// applies state and prints text, never evaluating text.
+pub struct Out {
+    emit: Option<Shell>,
+}
+
+impl Out {
+    /// Text for the user: printed, never evaluated.
+    fn text(&self, text: &str) -> Result<ExitCode> {
+        match self.emit {
+            Some(shell) => deliver::stdout(&deliver::shell::print(shell, text))?,
+            None => deliver::stdout(text)?,
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
+    /// The shell's new state: applied by the function, or printed as statements with `-s`.
+    fn state(&self, args: &AwsumeArgs, state: &deliver::shell::State) -> Result<ExitCode> {
+        let text = match (self.emit, args.show_commands) {
+            // -s through the function: statements for --shell, else for the function's shell, printed.
+            (Some(shell), true) => {
+                deliver::shell::print(shell, &state.statements(args.shell.unwrap_or(shell))?)
+            }
+            (Some(shell), false) => state.protocol(shell)?,
+            (None, _) => state.statements(args.shell.unwrap_or_else(Shell::from_env))?,
+        };
+        deliver::stdout(&text)?;
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// The shell named by `--emit SHELL` (the shell function's call), read before clap runs.
+fn emit_shell(args: &[String]) -> Option<Shell> {
+    use clap::ValueEnum;
+    let value = args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix("--emit") {
+        Some("") => args.get(i + 1).map(String::as_str),
+        Some(rest) => rest.strip_prefix('='),
+        None => None,
+    })?;
+    Shell::from_str(value, true).ok()
+}
+
+/// Everything after `--exec` is the command to run, never our flags.
+fn split_exec(mut args: Vec<String>) -> (Vec<String>, Vec<String>) {
+    match args.iter().position(|a| a == "--exec") {
+        Some(i) => {
+            let command = args.split_off(i + 1);
+            (args, command)
+        }
+        None => (args, Vec::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Mode;
+    use crate::cli::Cli;
+
+    #[test]
+    fn the_first_flag_in_this_order_picks_the_mode() {
+        let cases: &[(&[&str], Mode)] = &[
+            (&["p"], Mode::Switch),
+            (&["-l", "--unset"], Mode::List { more: false }),
+            (&["-l", "more"], Mode::List { more: true }),
+            (&["--config", "list", "--clean"], Mode::Settings(vec!["list".into()])),
+            (&["--clean", "--who"], Mode::Clean),
+            (&["--who", "-u"], Mode::Who),
+            (&["-u", "-k"], Mode::Unset),
+            (&["-k", "--refresh-hook"], Mode::StopRefresh),
+            (&["--refresh-hook"], Mode::RefreshHook),
+        ];
+        for (argv, mode) in cases {
+            let cli = Cli::try_parse_from(std::iter::once(&"awsume").chain(argv.iter())).unwrap();
+            assert_eq!(&Mode::of(&cli.args), mode, "{argv:?}");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The request every command resolves: which profile, which files, what the flags add to the plan;
+//! `prepare` turns it into a plan and the options to resolve it with.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::cache::SessionCache;
+use crate::cli::CommonArgs;
+use crate::config::{Config, Files};
+use crate::files::home_dir;
+use crate::messages::{self, info};
+use crate::plan::{self, Plan};
+use crate::resolve;
+
+/// What every command needs to resolve one profile; built once from the shared flags.
+pub struct Request<'a> {
+    pub profile: Option<&'a str>,
+    pub common: &'a CommonArgs,
+    pub config_file: Option<&'a Path>,
+    pub credentials_file: Option<&'a Path>,
+    pub plan: plan::Options,
+    pub ensure_temporary: bool,
+    /// Never ask (the auto-refresh hook).
+    pub no_prompt: bool,
+}
+
+impl<'a> Request<'a> {
+    pub fn new(profile: Option<&'a str>, common: &'a CommonArgs) -> Self {
+        Self {
+            profile,
+            common,
+            config_file: None,
+            credentials_file: None,
+            plan: plan::Options { region: common.region.clone(), ..Default::default() },
+            ensure_temporary: false,
+            no_prompt: false,
+        }
+    }
+}
+
+/// A request planned and ready to resolve.
+pub struct Prepared {
+    pub plan: Plan,
+    pub resolve: resolve::Options,
+    pub files: Files,
+}
+
+pub fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+pub fn prepare(req: Request<'_>) -> Result<Prepared> {
+    let mut target = req
+        .profile
+        .map(str::to_string)
+        .or_else(|| env_var("AWS_PROFILE"))
+        .or_else(|| env_var("AWS_DEFAULT_PROFILE"))
+        .unwrap_or_else(|| "default".to_string());
+    let files = Files::locate(req.config_file, req.credentials_file);
+    let config = Config::load(files.clone())?;
+    let mut plan_opts = req.plan;
+    plan_opts.env_region = env_var("AWS_REGION")
+        .or_else(|| env_var("AWS_DEFAULT_REGION"))
+        .filter(|region| !set_by_previous_awsume(&config, region));
+    if plan_opts.settings.fuzzy_match
+        && plan_opts.role_arn.is_none()
+        && !config.profiles.contains_key(&target)
+    {
+        let names: Vec<&str> = config.profiles.keys().map(String::as_str).collect();
+        if let Some(closest) = crate::settings::fuzzy(&names, &target) {
+            messages::note(&format!("using profile \"{closest}\" (fuzzy-match)"));
+            target = closest.to_string();
+        }
+    }
+    let plan = plan::plan(&config, &target, &plan_opts)?;
+    if plan_opts.role_arn.is_some()
+        && plan_opts.source_profile.is_none()
+        && resolve::environment_credentials().is_err()
+    {
+        anyhow::bail!(
+            "--role-arn {}: this shell has no credentials to assume it with (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); name a profile with --source-profile",
+            plan.profile
+        );
+    }
+    info!(
+        "profile \"{}\": {} from \"{}\", {} role hop(s), MFA session: {}, region: {}",
+        plan.profile,
+        plan.source.kind(),
+        plan.source_profile,
+        plan.hops.len(),
+        plan.mfa_session.as_deref().unwrap_or("none"),
+        plan.region.as_deref().unwrap_or("none")
+    );
+    let common = req.common;
+    let resolve = resolve::Options {
+        refresh: common.refresh,
+        mfa_token: common.mfa_token.clone(),
+        cache: SessionCache::new(&home_dir()),
+        ensure_temporary: req.ensure_temporary,
+        timeout: std::time::Duration::from_secs(common.timeout.max(1)),
+        sso_login: common.sso_login,
+        open_browser: !common.no_browser,
+        no_prompt: req.no_prompt,
+    };
+    Ok(Prepared { plan, resolve, files })
+}
+
+/// Whether `region` is the one awsume set for the profile the shell has now (`AWSUME_PROFILE`): such
+/// a region is that profile's, not the user's default, and must not follow them to the next profile.
+fn set_by_previous_awsume(config: &Config, region: &str) -> bool {
+    env_var("AWSUME_PROFILE")
+        .and_then(|previous| plan::plan(config, &previous, &plan::Options::default()).ok())
+        .is_some_and(|p| p.region.as_deref() == Some(region))
+}

@@ -1,0 +1,33 @@
+//! `awsume --who` (`--whoami`): the profile awsume set in this shell and who its credentials are.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use super::{Out, env_var};
+use crate::cli::AwsumeArgs;
+use crate::deliver::text;
+use crate::resolve;
+
+pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
+    let profile = env_var("AWSUME_PROFILE").unwrap_or_else(|| "none set by awsume".into());
+    let creds = resolve::environment_credentials().map_err(|_| {
+        anyhow::anyhow!(
+            "no credentials in this shell: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set (run `awsume PROFILE`)"
+        )
+    })?;
+    let region =
+        env_var("AWS_REGION").or_else(|| env_var("AWS_DEFAULT_REGION")).unwrap_or_else(|| "us-east-1".into());
+    let timeout = std::time::Duration::from_secs(args.common.timeout.max(1));
+    let (account, arn, user_id) = resolve::caller_identity(&creds, &region, timeout)?;
+    let expires = env_var("AWSUME_EXPIRATION").or_else(|| env_var("AWS_CREDENTIAL_EXPIRATION"));
+    let mut fields = vec![
+        ("Profile", profile),
+        ("Account", account),
+        ("ARN", arn),
+        ("UserId", user_id),
+        ("Key", creds.access_key_id.clone()),
+    ];
+    fields.extend(expires.map(|e| ("Expires", e)));
+    out.text(&text::fields(&fields))
+}
