@@ -10,9 +10,8 @@ use crate::cli::AwsumeArgs;
 use crate::config::{Config, Files};
 use crate::deliver::credfile;
 use crate::deliver::shell::{AutoRefresh, State};
-use crate::files::{display, expand_tilde, home_dir};
+use crate::files::{display, home_dir};
 use crate::messages;
-use crate::plan;
 use crate::resolve;
 use crate::settings::{self, Settings};
 
@@ -28,7 +27,7 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
             flag.0
         );
     }
-    let Prepared { plan, resolve, files } = prepare(request(args, settings)?)?;
+    let Prepared { plan, resolve, files } = prepare(Request::awsume(args, settings)?)?;
     if let Some(section) = &args.output_profile {
         check_output_profile(&files, section)?;
     }
@@ -51,42 +50,6 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
         (Some(replay), Some(expiration)) => Some(AutoRefresh { replay, at: expiration.timestamp() - margin }),
     };
     out.state(args, &State::new(&plan.profile, &creds, plan.region.as_deref(), plan.exports_profile, auto))
-}
-
-/// The request `awsume PROFILE` (and the `-a` renewal) makes: the shared flags, the files named on
-/// the command line, and what the flags add to the profile's own settings.
-pub fn request<'a>(args: &'a AwsumeArgs, settings: Settings) -> Result<Request<'a>> {
-    let plan = plan::Options {
-        region: args.common.region.clone(),
-        session_name: args.session_name.clone(),
-        role_duration: args.role_duration,
-        external_id: args.external_id.clone(),
-        settings,
-        role_arn: args.role_arn.clone(),
-        source_profile: args.source_profile.clone(),
-        session: plan::SessionOptions {
-            tags: args.tags.clone().unwrap_or_default(),
-            policy: args.session_policy.as_deref().map(session_policy).transpose()?,
-            policy_arns: args.session_policy_arns.clone(),
-            source_identity: args.source_identity.clone(),
-        },
-        ..Default::default()
-    };
-    Ok(Request {
-        config_file: args.config_file.as_deref(),
-        credentials_file: args.credentials_file.as_deref(),
-        plan,
-        ..Request::new(args.profile.as_deref().or(args.profile_flag.as_deref()), &args.common)
-    })
-}
-
-/// `--session-policy`: the JSON itself, or `file://PATH` as the AWS CLI reads it.
-fn session_policy(value: &str) -> Result<String> {
-    match value.strip_prefix("file://") {
-        Some(path) => crate::files::read_optional(&expand_tilde(path.as_ref()))?
-            .ok_or_else(|| anyhow::anyhow!("--session-policy: {path} does not exist")),
-        None => Ok(value.to_string()),
-    }
 }
 
 /// `-o NAME`: the credentials also go to section NAME of the credentials file, which must be

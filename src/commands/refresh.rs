@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 
-use super::{Out, Prepared, env_var, prepare};
+use super::{Out, Prepared, Request, env_var, prepare};
 use crate::cli::{AwsumeArgs, Cli, CommonArgs};
 use crate::deliver::shell::{AutoRefresh, State, posix_quote};
 use crate::files::{expand_tilde, home_dir};
@@ -81,8 +81,8 @@ pub fn hook(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
         };
         let settings = Settings::load(&settings::path(&home_dir()))?;
         let margin = settings.auto_refresh_margin;
-        let request = super::awsume::request(&again, settings)?;
-        let Prepared { plan, resolve, .. } = prepare(super::Request { no_prompt: true, ..request })?;
+        let request = Request::awsume(&again, settings)?;
+        let Prepared { plan, resolve, .. } = prepare(Request { no_prompt: true, ..request })?;
         let creds = resolve::resolve(&plan, &resolve)?;
         let expiration = creds.expiration.map_or(i64::MAX, |t| t.timestamp());
         let mut at = expiration - margin;

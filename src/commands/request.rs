@@ -6,12 +6,13 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::cache::SessionCache;
-use crate::cli::CommonArgs;
+use crate::cli::{AwsumeArgs, CommonArgs};
 use crate::config::{Config, Files};
-use crate::files::home_dir;
+use crate::files::{expand_tilde, home_dir};
 use crate::messages::{self, info};
 use crate::plan::{self, Plan};
 use crate::resolve;
+use crate::settings::Settings;
 
 /// What every command needs to resolve one profile; built once from the shared flags.
 pub struct Request<'a> {
@@ -36,6 +37,33 @@ impl<'a> Request<'a> {
             ensure_temporary: false,
             no_prompt: false,
         }
+    }
+
+    /// The request `awsume PROFILE` (and the `-a` renewal) makes: the shared flags, the files named on
+    /// the command line, and what the flags add to the profile's own settings.
+    pub fn awsume(args: &'a AwsumeArgs, settings: Settings) -> Result<Self> {
+        let plan = plan::Options {
+            region: args.common.region.clone(),
+            session_name: args.session_name.clone(),
+            role_duration: args.role_duration,
+            external_id: args.external_id.clone(),
+            settings,
+            role_arn: args.role_arn.clone(),
+            source_profile: args.source_profile.clone(),
+            session: plan::SessionOptions {
+                tags: args.tags.clone().unwrap_or_default(),
+                policy: args.session_policy.as_deref().map(session_policy).transpose()?,
+                policy_arns: args.session_policy_arns.clone(),
+                source_identity: args.source_identity.clone(),
+            },
+            ..Default::default()
+        };
+        Ok(Request {
+            config_file: args.config_file.as_deref(),
+            credentials_file: args.credentials_file.as_deref(),
+            plan,
+            ..Request::new(args.profile.as_deref().or(args.profile_flag.as_deref()), &args.common)
+        })
     }
 }
 
@@ -112,4 +140,13 @@ fn set_by_previous_awsume(config: &Config, region: &str) -> bool {
     env_var("AWSUME_PROFILE")
         .and_then(|previous| plan::plan(config, &previous, &plan::Options::default()).ok())
         .is_some_and(|p| p.region.as_deref() == Some(region))
+}
+
+/// `--session-policy`: the JSON itself, or `file://PATH` as the AWS CLI reads it.
+fn session_policy(value: &str) -> Result<String> {
+    match value.strip_prefix("file://") {
+        Some(path) => crate::files::read_optional(&expand_tilde(path.as_ref()))?
+            .ok_or_else(|| anyhow::anyhow!("--session-policy: {path} does not exist")),
+        None => Ok(value.to_string()),
+    }
 }
