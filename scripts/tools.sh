@@ -72,6 +72,6 @@ start_sts() {
     coproc STS { exec "${PWD}/.venv/bin/python" "${PWD}/tests/support/sts_server.py" 2>/dev/null; }
     # shellcheck disable=SC2154 # coproc sets STS_PID
     export STS_SERVER_PID=${STS_PID}
-    read -r -t 60 port <&"${STS[0]}" || { echo "the STS server did not start" >&2; return 1; }
+    read -r -t 60 port _ <&"${STS[0]}" || { echo "the STS server did not start" >&2; return 1; }
     export AWS_ENDPOINT_URL="http://127.0.0.1:${port}/demo/"
 }

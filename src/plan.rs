@@ -118,6 +118,8 @@ pub struct Plan {
     pub region: Option<String>,
     /// `endpoint_url` for STS from the target profile or its `[services]` section.
     pub endpoint_url: Option<String>,
+    /// The target profile's `ca_bundle` (`AWS_CA_BUNDLE` ranks first, at resolve time).
+    pub ca_bundle: Option<String>,
     /// Set `AWS_PROFILE` in the shell: the profile's consumers must read it themselves.
     pub exports_profile: bool,
 }
@@ -188,6 +190,7 @@ fn cli_role(config: &Config, role_arn: &str, opts: &Options) -> Result<Plan> {
                 .or_else(|| opts.settings.region.clone())
                 .or_else(|| opts.env_region.clone()),
             endpoint_url: None,
+            ca_bundle: None,
             exports_profile: false,
         },
     };
@@ -361,6 +364,7 @@ fn profile_plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {
         .or_else(|| opts.env_region.clone());
     let target_profile = chain[0];
     let endpoint_url = endpoint_url(config, target_profile);
+    let ca_bundle = target_profile.get("ca_bundle").map(str::to_string);
     Ok(Plan {
         profile: target.to_string(),
         exports_profile: chain.last().is_some_and(|p| p.get("credential_source").is_some()),
@@ -370,6 +374,7 @@ fn profile_plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {
         hops,
         region,
         endpoint_url,
+        ca_bundle,
     })
 }
 

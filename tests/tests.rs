@@ -6,6 +6,7 @@ mod cli;
 mod errors;
 mod export;
 mod interactive;
+mod network;
 mod reliability;
 mod resolve;
 mod shells;

@@ -2,6 +2,7 @@
 //! processes or prompts. The async runtime and the STS client are built on first need, never for a
 //! plan that needs no network.
 
+mod http;
 mod process;
 mod source;
 mod sso;
@@ -15,6 +16,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::Utc;
 
+use self::http::Http;
 use crate::cache::SessionCache;
 use crate::credentials::{Credentials, Secret};
 use crate::messages::{self, debug, info};
@@ -44,7 +46,8 @@ pub fn caller_identity(
     region: &str,
     timeout: std::time::Duration,
 ) -> Result<(String, String, String)> {
-    let net = Net::new(region, sts::endpoint_url("AWS_ENDPOINT_URL_STS", None), timeout)?;
+    let http = Http::new(http::ca_bundle(None).as_deref())?;
+    let net = Net::new(region, sts::endpoint_url("AWS_ENDPOINT_URL_STS", None), http, timeout)?;
     net.runtime.block_on(net.sts.get_caller_identity(creds)).context("GetCallerIdentity")
 }
 
@@ -56,18 +59,19 @@ pub fn resolve(plan: &Plan, opts: &Options) -> Result<Credentials> {
 /// one STS client (one connection pool for every hop).
 struct Net {
     runtime: tokio::runtime::Runtime,
+    http: Http,
     sts: sts::Sts,
 }
 
 impl Net {
-    fn new(region: &str, endpoint: Option<String>, timeout: std::time::Duration) -> Result<Self> {
+    fn new(region: &str, endpoint: Option<String>, http: Http, timeout: std::time::Duration) -> Result<Self> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .context("cannot start the async runtime")?;
-        let sts = sts::Sts::new(region, endpoint, timeout);
+        let sts = sts::Sts::new(region, endpoint, &http, timeout);
         debug!("STS endpoint {} (region {region})", sts.endpoint);
-        Ok(Self { runtime, sts })
+        Ok(Self { runtime, http, sts })
     }
 }
 
@@ -112,7 +116,9 @@ impl Resolver<'_> {
     fn net(&mut self) -> Result<&Net> {
         if self.net.is_none() {
             let endpoint = sts::endpoint_url("AWS_ENDPOINT_URL_STS", self.plan.endpoint_url.as_deref());
-            self.net = Some(Net::new(self.plan.sts_region(), endpoint, self.opts.timeout)?);
+            let http = Http::new(http::ca_bundle(self.plan.ca_bundle.as_deref()).as_deref())
+                .with_context(|| format!("profile \"{}\"", self.plan.profile))?;
+            self.net = Some(Net::new(self.plan.sts_region(), endpoint, http, self.opts.timeout)?);
         }
         Ok(self.net.as_ref().expect("just built"))
     }
@@ -132,11 +138,11 @@ impl Resolver<'_> {
             }
             Source::Ec2InstanceMetadata => {
                 let net = self.net()?;
-                net.runtime.block_on(source::instance_metadata())
+                net.runtime.block_on(source::instance_metadata(&net.http))
             }
             Source::EcsContainer => {
                 let net = self.net()?;
-                net.runtime.block_on(source::container())
+                net.runtime.block_on(source::container(&net.http))
             }
             Source::WebIdentity { token_file, role_arn, session_name } => {
                 let token = source::web_identity_token(token_file)?;
@@ -155,7 +161,7 @@ impl Resolver<'_> {
                 };
                 let profile = self.plan.source_profile.clone();
                 let net = self.net()?;
-                net.runtime.block_on(sso::credentials(sso, &profile, &login))
+                net.runtime.block_on(sso::credentials(sso, &profile, &login, &net.http))
             }
         }
     }

@@ -5,6 +5,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use aws_credential_types::provider::ProvideCredentials;
 use chrono::{DateTime, Utc};
 
+use super::http::Http;
 use crate::credentials::{Credentials, Secret};
 
 /// `credential_source = Environment`: the key variables at call time, never `[default]`.
@@ -17,13 +18,21 @@ pub fn environment() -> Result<Credentials> {
     Ok(Credentials::new(key, secret, token, None))
 }
 
-pub async fn instance_metadata() -> Result<Credentials> {
-    let provider = aws_config::imds::credentials::ImdsCredentialsProvider::builder().build();
+/// aws-config's providers, on our HTTP stack (and so our trust roots and proxy settings).
+fn provider_config(http: &Http) -> aws_config::provider_config::ProviderConfig {
+    aws_config::provider_config::ProviderConfig::without_region()
+        .with_http_client(http.client())
+        .with_sleep_impl(aws_smithy_async::rt::sleep::TokioSleep::new())
+}
+
+pub async fn instance_metadata(http: &Http) -> Result<Credentials> {
+    let provider =
+        aws_config::imds::credentials::ImdsCredentialsProvider::builder().configure(&provider_config(http)).build();
     from_provider(provider.provide_credentials().await).context("instance metadata (IMDSv2)")
 }
 
-pub async fn container() -> Result<Credentials> {
-    let provider = aws_config::ecs::EcsCredentialsProvider::builder().build();
+pub async fn container(http: &Http) -> Result<Credentials> {
+    let provider = aws_config::ecs::EcsCredentialsProvider::builder().configure(&provider_config(http)).build();
     from_provider(provider.provide_credentials().await).context("container credentials endpoint")
 }
 

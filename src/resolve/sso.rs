@@ -13,6 +13,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
+use super::http::Http;
 use super::sts::{describe, endpoint_url, settings};
 use crate::credentials::Credentials;
 use crate::files;
@@ -92,7 +93,7 @@ pub fn signed_in(sso: &Sso) -> bool {
     })
 }
 
-pub async fn credentials(sso: &Sso, profile: &str, login: &Login) -> Result<Credentials> {
+pub async fn credentials(sso: &Sso, profile: &str, login: &Login, http: &Http) -> Result<Credentials> {
     let path = cache_path(sso);
     let oidc_endpoint = endpoint_url("AWS_ENDPOINT_URL_SSO_OIDC", None);
     let cached = match read_token(&path) {
@@ -103,7 +104,7 @@ pub async fn credentials(sso: &Sso, profile: &str, login: &Login) -> Result<Cred
         }
     };
     let oidc = || {
-        let config = settings!(aws_sdk_ssooidc::Config::builder(), login.timeout);
+        let config = settings!(aws_sdk_ssooidc::Config::builder(), http, login.timeout);
         let config = match oidc_endpoint.clone() {
             Some(url) => config.endpoint_url(url),
             None => config,
@@ -142,7 +143,7 @@ pub async fn credentials(sso: &Sso, profile: &str, login: &Login) -> Result<Cred
             t
         }
     };
-    let portal_config = settings!(aws_sdk_sso::Config::builder(), login.timeout)
+    let portal_config = settings!(aws_sdk_sso::Config::builder(), http, login.timeout)
         .region(aws_sdk_sso::config::Region::new(sso.region.clone()));
     let portal_config = match endpoint_url("AWS_ENDPOINT_URL_SSO", None) {
         Some(url) => portal_config.endpoint_url(url),

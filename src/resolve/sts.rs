@@ -9,6 +9,7 @@ use aws_sdk_sts::config::{Region, timeout::TimeoutConfig};
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use chrono::{DateTime, Utc};
 
+use super::http::Http;
 use crate::credentials::{Credentials, Secret};
 use crate::plan::Hop;
 
@@ -39,10 +40,11 @@ pub fn timeouts(timeout: Duration) -> TimeoutConfig {
 }
 
 /// Applies the shared settings to any SDK crate's config builder (they share method names, not a
-/// trait): latest behaviour, standard retries, bounded timeouts.
+/// trait): the one HTTP stack, latest behaviour, standard retries, bounded timeouts.
 macro_rules! settings {
-    ($builder:expr, $timeout:expr) => {
+    ($builder:expr, $http:expr, $timeout:expr) => {
         $builder
+            .http_client($http.client())
             .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
             .retry_config(aws_sdk_sts::config::retry::RetryConfig::standard().with_max_attempts(3))
             .timeout_config($crate::resolve::sts::timeouts($timeout))
@@ -64,10 +66,10 @@ macro_rules! send_signed {
 
 impl Sts {
     /// `timeout` bounds each call as a whole, retries included.
-    pub fn new(region: &str, endpoint: Option<String>, timeout: Duration) -> Self {
+    pub fn new(region: &str, endpoint: Option<String>, http: &Http, timeout: Duration) -> Self {
         let shown = endpoint.clone().unwrap_or_else(|| format!("https://sts.{region}.amazonaws.com"));
         let mut config =
-            settings!(aws_sdk_sts::Config::builder(), timeout).region(Region::new(region.to_string()));
+            settings!(aws_sdk_sts::Config::builder(), http, timeout).region(Region::new(region.to_string()));
         if let Some(url) = endpoint {
             config = config.endpoint_url(url);
         }

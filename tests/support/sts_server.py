@@ -16,16 +16,29 @@
   bearer token "expired-token" -> UnauthorizedException; a device code is "authorization_pending"
   twice, then granted (userCode "WDJB-MJHT"); device code for start URL containing "slowdown" answers
   slow_down once; containing "expire" answers expired_token; refresh token "bad-refresh" -> invalid_grant.
-Prints the port on stdout once listening; exits when stdin closes (its parent test run ended).
+- The same app also listens with TLS, its certificate (for 127.0.0.1 and localhost) signed by a
+  throw-away CA made at start-up and kept in memory; GET /_awsume/ca on the plain port returns that
+  CA's PEM, for tests of AWS_CA_BUNDLE and ca_bundle.
+Prints "PORT TLS_PORT" on stdout once listening; exits when stdin closes (its parent test run ended).
 """
 
+import datetime
 import io
+import ipaddress
 import json
+import os
 import re
+import ssl
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -101,9 +114,49 @@ def sso(test, route, environ, raw, start_response):
                                                 "expiresIn": 28800, "refreshToken": "device-refresh"})
 
 
-def wrap(moto_app):
+def test_ca():
+    """A CA and a server certificate it signed, for 127.0.0.1 and localhost: (ca_pem, ssl_context)."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "awsume test CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
+          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+          .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=2))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
+                                       data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                       crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    # ssl loads keys from files only: a private temp file, removed as soon as it is read.
+    fd, path = tempfile.mkstemp(suffix=".pem")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(cert.public_bytes(serialization.Encoding.PEM))
+            f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption()))
+        context.load_cert_chain(path)
+    finally:
+        os.unlink(path)
+    return ca.public_bytes(serialization.Encoding.PEM), context
+
+
+def wrap(moto_app, ca_pem):
     def app(environ, start_response):
         path = environ.get("PATH_INFO", "/")
+        if path == "/_awsume/ca":
+            start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(ca_pem)))])
+            return [ca_pem]
         if path.startswith("/_awsume/requests/"):
             test = path.rsplit("/", 1)[-1]
             with LOCK:
@@ -165,10 +218,13 @@ class Handler(WSGIRequestHandler):
 
 
 def main():
-    app = wrap(DomainDispatcherApplication(create_backend_app))
+    ca_pem, tls = test_ca()
+    app = wrap(DomainDispatcherApplication(create_backend_app), ca_pem)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Handler)
-    print(server.server_port, flush=True)
+    tls_server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Handler, ssl_context=tls)
+    print(server.server_port, tls_server.server_port, flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=tls_server.serve_forever, daemon=True).start()
     sys.stdin.read()  # returns when the parent closes our stdin or exits
 
 

@@ -25,6 +25,8 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_awsume");
 
 struct Server {
     port: u16,
+    /// The same STS over TLS, with a certificate from a throw-away CA (`TestEnv::test_ca`).
+    tls_port: u16,
     _child: Mutex<Child>,
     // Held open for the whole run; the server exits when this test binary does.
     _stdin: Mutex<ChildStdin>,
@@ -56,9 +58,10 @@ fn server() -> &'static Server {
             let _ = tx.send(line);
         });
         let line = rx.recv_timeout(Duration::from_secs(60)).expect("moto did not start within 60 s");
-        let port = line.trim().parse().unwrap_or_else(|_| panic!("moto printed {line:?}, not a port"));
+        let ports: Vec<u16> = line.split_whitespace().filter_map(|p| p.parse().ok()).collect();
+        let [port, tls_port] = ports[..] else { panic!("moto printed {line:?}, not two ports") };
         let stdin = child.stdin.take().unwrap();
-        Server { port, _child: Mutex::new(child), _stdin: Mutex::new(stdin) }
+        Server { port, tls_port, _child: Mutex::new(child), _stdin: Mutex::new(stdin) }
     })
 }
 
@@ -174,15 +177,24 @@ impl TestEnv {
         run(self.awsume(args), Some(stdin))
     }
 
-    /// This test's STS calls, in order: `{action, key (signing access key id), params}`.
-    pub fn calls(&self) -> Vec<Value> {
+    /// A GET of the test server's own pages, as text.
+    fn server_page(&self, path: &str) -> String {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(stream, "GET /_awsume/requests/{} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", self.id).unwrap();
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap();
-        let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("[]");
-        serde_json::from_str::<Vec<Value>>(body).unwrap()
+        response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default()
+    }
+
+    /// This test's STS calls, in order: `{action, key (signing access key id), params}`.
+    pub fn calls(&self) -> Vec<Value> {
+        serde_json::from_str::<Vec<Value>>(&self.server_page(&format!("/_awsume/requests/{}", self.id))).unwrap()
+    }
+
+    /// This test's endpoint on the TLS side of the test STS, and the PEM of the CA that signed it.
+    pub fn tls_endpoint(&self) -> (String, String) {
+        (format!("https://127.0.0.1:{}/{}/", server().tls_port, self.id), self.server_page("/_awsume/ca"))
     }
 
     pub fn actions(&self) -> Vec<String> {
