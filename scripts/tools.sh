@@ -42,6 +42,13 @@ install_cargo_fuzz() {
     cargo install --quiet --locked --root .tools/cargo "cargo-fuzz@${CARGO_FUZZ_VERSION}"
 }
 
+CARGO_DENY_VERSION=0.20.2
+install_cargo_deny() {
+    [[ "$(.tools/cargo/bin/cargo-deny --version 2>/dev/null || true)" == "cargo-deny ${CARGO_DENY_VERSION}" ]] && return 0
+    echo "installing cargo-deny ${CARGO_DENY_VERSION} (crates.io) into .tools" >&2
+    cargo install --quiet --locked --root .tools/cargo "cargo-deny@${CARGO_DENY_VERSION}"
+}
+
 # Runs each cargo-fuzz target for $1 seconds (stable Rust: no sanitizer); fails on any crash.
 run_fuzz() {
     local target log status
@@ -56,11 +63,25 @@ run_fuzz() {
     done
 }
 
+# Runs a command and fails when it left anything new in /tmp (tests keep their files in their own
+# temporary HOMEs, and remove those).
+leaves_tmp_clean() {
+    local before after entry left=()
+    before=$'\n'$(ls -A /tmp)$'\n'
+    "$@"
+    after=$(ls -A /tmp)
+    while IFS= read -r entry; do
+        [[ -z "${entry}" || "${before}" == *$'\n'"${entry}"$'\n'* ]] || left+=("${entry}")
+    done <<<"${after}"
+    ((${#left[@]} == 0)) || { echo "left behind in /tmp: ${left[*]}" >&2; return 1; }
+}
+
 install_test_tools() {
     install_debian zsh fish shellcheck tmux
     install_venv .venv tests/support/requirements.txt
     install_nu
     install_cargo_fuzz
+    install_cargo_deny
     export AWSUME_TEST_PYTHON="${PWD}/.venv/bin/python"
     export AWSUME_TEST_NU="${PWD}/.tools/node_modules/.bin/nu"
 }

@@ -2,7 +2,7 @@
 //! captures stdout, and Ctrl-C at the prompt leaves the environment untouched.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::testenv::{AUTO_REFRESH, SHELLS, Sh, TestEnv, managed, nu_path, static_keys};
@@ -40,8 +40,19 @@ impl Tmux<'_> {
 }
 
 impl Drop for Tmux<'_> {
+    // Waits for the server (and so its shells) to be gone: nothing may write into the HOME while
+    // it is being removed.
     fn drop(&mut self) {
         self.tmux(&["kill-server"]);
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            let mut alive: Command = self.env.command("tmux");
+            alive.args(["-L", &self.socket, "has-session"]).stdout(Stdio::null()).stderr(Stdio::null());
+            if !alive.status().is_ok_and(|s| s.success()) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 

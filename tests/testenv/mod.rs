@@ -109,8 +109,11 @@ impl TestEnv {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let port = server().port;
         let id = format!("t{}x{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
-        let home = tempfile::tempdir().unwrap();
+        let home = tempfile::Builder::new().prefix("awsume-test.").tempdir().unwrap();
         std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+        let run = home.path().join(".run");
+        std::fs::create_dir_all(&run).unwrap();
+        std::fs::set_permissions(&run, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
         let endpoint = format!("http://127.0.0.1:{port}/{id}/");
         Self { home, id, endpoint, port }
     }
@@ -151,6 +154,11 @@ impl TestEnv {
             ("AWS_SHARED_CREDENTIALS_FILE", format!("{home}/.aws/credentials")),
             ("AWS_EC2_METADATA_DISABLED", "true".into()),
             ("AWS_ENDPOINT_URL", self.endpoint.clone()),
+            // Whatever a shell or tmux keeps at run time stays in this HOME, not in /tmp (fish's
+            // runtime directory, tmux's sockets), and no shell writes a history file on its way out.
+            ("XDG_RUNTIME_DIR", format!("{home}/.run")),
+            ("TMUX_TMPDIR", format!("{home}/.run")),
+            ("HISTFILE", String::new()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -189,7 +197,8 @@ impl TestEnv {
 
     /// This test's STS calls, in order: `{action, key (signing access key id), params}`.
     pub fn calls(&self) -> Vec<Value> {
-        serde_json::from_str::<Vec<Value>>(&self.server_page(&format!("/_awsume/requests/{}", self.id))).unwrap()
+        serde_json::from_str::<Vec<Value>>(&self.server_page(&format!("/_awsume/requests/{}", self.id)))
+            .unwrap()
     }
 
     /// This test's endpoint on the TLS side of the test STS, and the PEM of the CA that signed it.
