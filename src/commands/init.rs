@@ -1,6 +1,8 @@
 //! `awsume init SHELL`: renders the shell function and completion from `templates/`. The templates
-//! hold no logic beyond names; everything they apply comes from the binary's `--emit` output.
+//! hold no logic beyond names and this binary's path; everything they apply comes from the binary's
+//! `--emit` output.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -14,7 +16,10 @@ macro_rules! shell_template {
         #[derive(Template)]
         #[template(path = $path, escape = "none")]
         struct $name<'a> {
+            /// The function's name (validated by the CLI).
             cmd: &'a str,
+            /// This binary's path, quoted for the shell.
+            exe: &'a str,
         }
     };
 }
@@ -26,18 +31,44 @@ shell_template!(Nu, "nu.txt");
 shell_template!(Powershell, "powershell.txt");
 
 pub fn run(args: &InitArgs) -> Result<ExitCode> {
-    deliver::stdout(&render(args.shell, &args.cmd))?;
+    deliver::stdout(&render(args.shell, &args.cmd, &this_program()))?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// The path this program was run by, absolute, symlinks kept: the function calls exactly this
+/// binary whatever else is on PATH, and a reinstall at the same path (`cargo install` again, a
+/// package manager's link to its new version) is what the next call runs.
+pub fn this_program() -> PathBuf {
+    let invoked = std::env::args_os().next().map(PathBuf::from).unwrap_or_default();
+    let found = if invoked.components().count() > 1 {
+        Some(invoked)
+    } else {
+        // Run by name: the first executable of that name on PATH, as the shell found it.
+        std::env::var_os("PATH").and_then(|dirs| {
+            std::env::split_paths(&dirs).map(|dir| dir.join(&invoked)).find(|p| is_executable(p))
+        })
+    };
+    found
+        .and_then(|p| std::path::absolute(p).ok())
+        .or_else(|| std::env::current_exe().ok())
+        .unwrap_or_else(|| PathBuf::from("awsume"))
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
 /// The whole script, rendered once; `cmd` is validated by the CLI.
-fn render(shell: Shell, cmd: &str) -> String {
+fn render(shell: Shell, cmd: &str, exe: &Path) -> String {
+    use crate::deliver::quote::{fish_quote, nu_raw_string, posix_quote, powershell_quote};
+    let exe = exe.to_string_lossy();
     let rendered = match shell {
-        Shell::Bash => Bash { cmd }.render(),
-        Shell::Zsh => Zsh { cmd }.render(),
-        Shell::Fish => Fish { cmd }.render(),
-        Shell::Nu => Nu { cmd }.render(),
-        Shell::Powershell => Powershell { cmd }.render(),
+        Shell::Bash => Bash { cmd, exe: &posix_quote(&exe) }.render(),
+        Shell::Zsh => Zsh { cmd, exe: &posix_quote(&exe) }.render(),
+        Shell::Fish => Fish { cmd, exe: &fish_quote(&exe) }.render(),
+        Shell::Nu => Nu { cmd, exe: &nu_raw_string(&exe) }.render(),
+        Shell::Powershell => Powershell { cmd, exe: &powershell_quote(&exe) }.render(),
     };
     let mut text = rendered.expect("templates only interpolate a string");
     if !text.ends_with('\n') {
@@ -46,13 +77,17 @@ fn render(shell: Shell, cmd: &str) -> String {
     text
 }
 
-/// One line telling a person how to load the integration in `shell`.
+/// One line telling a person how to load the integration in `shell` (the README's rc lines).
 pub fn load_hint(shell: Shell) -> &'static str {
     match shell {
-        Shell::Bash => "add `eval \"$(awsume init bash)\"` to ~/.bashrc",
-        Shell::Zsh => "add `eval \"$(awsume init zsh)\"` to ~/.zshrc",
-        Shell::Fish => "add `awsume init fish | source` to ~/.config/fish/config.fish",
-        Shell::Nu => "run `awsume init nu | save -f ~/.awsume.nu` and add `source ~/.awsume.nu` to config.nu",
-        Shell::Powershell => "add `Invoke-Expression (& awsume init powershell | Out-String)` to $PROFILE",
+        Shell::Bash => "add `eval \"$(command awsume init bash)\"` to ~/.bashrc",
+        Shell::Zsh => "add `eval \"$(command awsume init zsh)\"` to ~/.zshrc",
+        Shell::Fish => "add `command awsume init fish | source` to ~/.config/fish/config.fish",
+        Shell::Nu => {
+            "run `^awsume init nu | save -f ~/.awsume.nu` and add `source ~/.awsume.nu` to config.nu"
+        }
+        Shell::Powershell => {
+            "add `Invoke-Expression (& (Get-Command awsume -CommandType Application) init powershell | Out-String)` to $PROFILE"
+        }
     }
 }

@@ -66,8 +66,14 @@ impl Http {
     #[allow(dead_code)] // the console sign-in uses it next
     /// One plain GET (no signing, no retries): the status and body. `timeout` bounds the connection
     /// and the answer; `headers` go as given.
-    pub async fn get(&self, url: &str, headers: &[(&str, &str)], timeout: Duration) -> Result<(u16, Vec<u8>)> {
-        let settings = HttpConnectorSettings::builder().connect_timeout(timeout).read_timeout(timeout).build();
+    pub async fn get(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+        timeout: Duration,
+    ) -> Result<(u16, Vec<u8>)> {
+        let settings =
+            HttpConnectorSettings::builder().connect_timeout(timeout).read_timeout(timeout).build();
         let sleep = Some(aws_smithy_async::rt::sleep::SharedAsyncSleep::new(TokioSleep::new()));
         let connector = connector(&self.tls, Some(settings), sleep);
         let mut request = http::Request::builder().method("GET").uri(url);

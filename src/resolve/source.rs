@@ -26,13 +26,15 @@ fn provider_config(http: &Http) -> aws_config::provider_config::ProviderConfig {
 }
 
 pub async fn instance_metadata(http: &Http) -> Result<Credentials> {
-    let provider =
-        aws_config::imds::credentials::ImdsCredentialsProvider::builder().configure(&provider_config(http)).build();
+    let provider = aws_config::imds::credentials::ImdsCredentialsProvider::builder()
+        .configure(&provider_config(http))
+        .build();
     from_provider(provider.provide_credentials().await).context("instance metadata (IMDSv2)")
 }
 
 pub async fn container(http: &Http) -> Result<Credentials> {
-    let provider = aws_config::ecs::EcsCredentialsProvider::builder().configure(&provider_config(http)).build();
+    let provider =
+        aws_config::ecs::EcsCredentialsProvider::builder().configure(&provider_config(http)).build();
     from_provider(provider.provide_credentials().await).context("container credentials endpoint")
 }
 
