@@ -260,15 +260,26 @@ mod tests {
         assert!(!shown.contains("918273"), "{shown}");
     }
 
-    /// The static scripts in `completions/` (for packagers) match the CLI; `UPDATE_COMPLETIONS=1
-    /// cargo test` rewrites them.
+    /// Checks a generated file against what the CLI generates now; `UPDATE_GENERATED=1 cargo test`
+    /// rewrites it.
+    fn assert_current(path: &Path, generated: &[u8]) {
+        if std::env::var_os("UPDATE_GENERATED").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, generated).unwrap();
+        }
+        let current = std::fs::read(path).unwrap_or_default();
+        assert!(current == generated, "{} is stale: run UPDATE_GENERATED=1 cargo test", path.display());
+    }
+
+    fn commands() -> [(&'static str, clap::Command); 2] {
+        [("awsume", Cli::command()), ("aws-export-credentials", ExportCli::command())]
+    }
+
+    /// The static scripts in `completions/` (for packagers) match the CLI.
     #[test]
     fn completions_are_current() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
-        let update = std::env::var_os("UPDATE_COMPLETIONS").is_some();
-        for (name, mut command) in
-            [("awsume", Cli::command()), ("aws-export-credentials", ExportCli::command())]
-        {
+        for (name, mut command) in commands() {
             for (target, file) in [
                 (Target::Bash, format!("{name}.bash")),
                 (Target::Zsh, format!("_{name}")),
@@ -278,17 +289,19 @@ mod tests {
             ] {
                 let mut generated = Vec::new();
                 generate(target, &mut command, name, &mut generated);
-                let path = dir.join(&file);
-                if update {
-                    std::fs::create_dir_all(&dir).unwrap();
-                    std::fs::write(&path, &generated).unwrap();
-                }
-                let current = std::fs::read(&path).unwrap_or_default();
-                assert!(
-                    current == generated,
-                    "completions/{file} is stale: run UPDATE_COMPLETIONS=1 cargo test"
-                );
+                assert_current(&dir.join(&file), &generated);
             }
+        }
+    }
+
+    /// `man/NAME.1` match the CLI.
+    #[test]
+    fn man_pages_are_current() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+        for (name, command) in commands() {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command).render(&mut page).unwrap();
+            assert_current(&dir.join(format!("{name}.1")), &page);
         }
     }
 }

@@ -91,3 +91,62 @@ pub fn load_hint(shell: Shell) -> &'static str {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// macOS's /bin/bash is 3.2: nothing newer may reach the bash script without a fallback.
+    #[test]
+    fn the_bash_script_uses_nothing_newer_than_bash_3_2() {
+        let script = render(Shell::Bash, "awsume", Path::new("/opt/awsume"));
+        let code: Vec<&str> = script.lines().filter(|l| !l.trim_start().starts_with('#')).collect();
+        let code = code.join("\n");
+        let newer = [
+            ("mapfile", "bash 4"),
+            ("readarray", "bash 4"),
+            (",,}", "bash 4 case change"),
+            ("^^}", "bash 4 case change"),
+            ("declare -A", "bash 4 associative arrays"),
+            ("local -A", "bash 4 associative arrays"),
+            ("typeset -A", "bash 4 associative arrays"),
+            ("declare -n", "bash 4.3 namerefs"),
+            ("local -n", "bash 4.3 namerefs"),
+            ("&>>", "bash 4"),
+            ("|&", "bash 4"),
+            ("coproc", "bash 4"),
+            (";;&", "bash 4"),
+            ("@Q}", "bash 4.4"),
+            ("globstar", "bash 4"),
+            ("printf '%(", "bash 4.2"),
+            ("wait -n", "bash 4.3"),
+            ("[-1]", "bash 4.3 negative subscripts"),
+            ("BASH_ARGV0", "bash 5"),
+            ("EPOCHREALTIME", "bash 5"),
+            ("SRANDOM", "bash 5.1"),
+        ];
+        for (construct, since) in newer {
+            assert!(!code.contains(construct), "{construct:?} needs {since}");
+        }
+        for (at, _) in code.match_indices("EPOCHSECONDS") {
+            let before = &code[..at];
+            assert!(
+                before.ends_with("${")
+                    && (code[at..].starts_with("EPOCHSECONDS-}") || code[at..].starts_with("EPOCHSECONDS:-")),
+                "$EPOCHSECONDS (bash 5) without a fallback at {:?}",
+                &code[at.saturating_sub(20)..at + 20]
+            );
+        }
+    }
+
+    #[test]
+    fn the_binary_path_is_quoted_for_each_shell() {
+        let exe = Path::new("/opt/it's here/awsume");
+        assert!(
+            render(Shell::Bash, "awsume", exe).contains("\\command '/opt/it'\\''s here/awsume' --emit bash")
+        );
+        assert!(render(Shell::Fish, "awsume", exe).contains("command '/opt/it\\'s here/awsume' --emit fish"));
+        assert!(render(Shell::Nu, "awsume", exe).contains("^r#'/opt/it's here/awsume'# --emit nu"));
+        assert!(render(Shell::Powershell, "awsume", exe).contains("'/opt/it''s here/awsume'"));
+    }
+}
