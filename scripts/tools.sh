@@ -12,15 +12,22 @@ install_debian() {
         command -v "${tool}" >/dev/null || missing+=("${tool}")
     done
     ((${#missing[@]})) || return 0
-    echo "installing ${missing[*]} (Debian packages)" >&2
+    apt_install "${missing[@]}"
+}
+
+apt_install() {
+    echo "installing $* (Debian packages)" >&2
     as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
 # A venv at $1 with the requirements file $2, rebuilt only when the file changed.
 install_venv() {
     local venv=$1 requirements=$2
     cmp -s "${requirements}" "${venv}/.installed" 2>/dev/null && return 0
+    install_debian python3
+    # Debian splits venv (and the pip it seeds) out of python3.
+    python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
     echo "installing the Python packages of ${requirements} into ${venv}" >&2
     rm -rf "${venv}"
     python3 -m venv "${venv}"
