@@ -92,6 +92,13 @@ pub struct AwsumeArgs {
     /// Remove expired awsume-managed profiles from the credentials file
     #[arg(long)]
     pub clean: bool,
+    /// With JSON (or - for stdin): set these credentials (awsume's JSON, credential_process JSON or
+    /// an STS answer). Alone, after a profile: print that profile's credentials as awsume's JSON
+    #[arg(long, value_name = "JSON", num_args = 0..=1, default_missing_value = "", conflicts_with = "auto_refresh")]
+    pub json: Option<String>,
+    /// Accepted for Python awsume's scripts; completion here needs no cache
+    #[arg(long)]
+    pub refresh_autocomplete: bool,
     /// Show the profile and identity (GetCallerIdentity) of the credentials in this shell
     #[arg(long, visible_alias = "whoami")]
     pub who: bool,

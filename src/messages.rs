@@ -1,11 +1,76 @@
 //! How awsume speaks on stderr, in one place: errors (`awsume: outer: inner`, one line), notes,
-//! and the `--info`/`--debug` lines. The level is set once in `main`; every module asks here instead
-//! of carrying flags around. Must never be handed a secret: callers pass what may be shown.
+//! awsume's confirmation lines, the MFA prompt's colour and the `--info`/`--debug` lines. The level
+//! and whether to confirm are set once per run; every module asks here instead of carrying flags
+//! around. Must never be handed a secret: callers pass what may be shown.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 /// 0: quiet, 1: `--info`, 2: `--debug`.
 static LEVEL: AtomicU8 = AtomicU8::new(0);
+/// awsume's `Session token will expire at …` lines (`awsume PROFILE` only; setting `confirmations`).
+static CONFIRM: AtomicBool = AtomicBool::new(false);
+/// The `colors` setting (awsume's own); `NO_COLOR` and a stderr that is no terminal also say no.
+static COLORS: AtomicBool = AtomicBool::new(true);
+
+/// The colours awsume uses: green confirmations, yellow notes, cyan prompts, red errors.
+#[derive(Debug, Clone, Copy)]
+pub enum Color {
+    Green,
+    Yellow,
+    Cyan,
+    Red,
+}
+
+impl Color {
+    fn code(self) -> &'static str {
+        match self {
+            Color::Green => "32",
+            Color::Yellow => "33",
+            Color::Cyan => "36",
+            Color::Red => "31",
+        }
+    }
+}
+
+/// Whether a stream that is a terminal (`terminal`) gets colour: never in a pipe or a file, never
+/// with `NO_COLOR` set (no-color.org), never with `colors: false`.
+pub fn colored(terminal: bool) -> bool {
+    terminal && COLORS.load(Ordering::Relaxed) && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// `text` in `color` when `on`.
+pub fn paint(text: &str, color: Color, on: bool) -> String {
+    if on { format!("\x1b[{}m{text}\x1b[0m", color.code()) } else { text.to_string() }
+}
+
+pub fn set_colors(on: bool) {
+    COLORS.store(on, Ordering::Relaxed);
+}
+
+pub fn set_confirm(on: bool) {
+    CONFIRM.store(on, Ordering::Relaxed);
+}
+
+/// Confirmation lines waiting for the run to succeed: a failure says one thing, the error.
+static CONFIRMED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// One of awsume's confirmation lines, as awsume words them; shown by `confirmed` once it all worked.
+pub fn confirm(text: &str) {
+    if CONFIRM.load(Ordering::Relaxed) {
+        CONFIRMED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(flat(text));
+    }
+}
+
+/// Shows the confirmation lines (green on a terminal), after the credentials took effect.
+pub fn confirmed() {
+    let lines = std::mem::take(&mut *CONFIRMED.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    let on = colored(std::io::stderr().is_terminal());
+    for line in lines {
+        eprintln!("{}", paint(&line, Color::Green, on));
+    }
+}
 
 /// Sets what `info!` and `debug!` show for the rest of the run.
 pub fn set_level(info: bool, debug: bool) {
@@ -46,9 +111,10 @@ pub fn line(kind: &str, text: &str) {
     eprintln!("awsume: {kind}: {}", flat(text));
 }
 
-/// Something the user should know that is not a failure (`awsume: …`).
+/// Something the user should know that is not a failure (`awsume: …`, yellow on a terminal).
 pub fn note(text: &str) {
-    eprintln!("awsume: {}", flat(text));
+    let on = colored(std::io::stderr().is_terminal());
+    eprintln!("{}", paint(&format!("awsume: {}", flat(text)), Color::Yellow, on));
 }
 
 /// An error as one line for people: `outer: inner: …`, never a type name or a backtrace.
@@ -56,9 +122,10 @@ pub fn one_line(err: &anyhow::Error) -> String {
     flat(&format!("{err:#}"))
 }
 
-/// Prints the error that ends the run.
+/// Prints the error that ends the run (red on a terminal, as awsume's).
 pub fn error(err: &anyhow::Error) {
-    eprintln!("awsume: {}", one_line(err));
+    let on = colored(std::io::stderr().is_terminal());
+    eprintln!("{}", paint(&format!("awsume: {}", one_line(err)), Color::Red, on));
 }
 
 /// Line breaks become spaces: every message is one line.
@@ -69,6 +136,13 @@ pub fn flat(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_only_where_asked_for() {
+        assert_eq!(paint("x", Color::Green, false), "x");
+        assert_eq!(paint("x", Color::Red, true), "\x1b[31mx\x1b[0m");
+        assert!(!colored(false), "never for a pipe or a file");
+    }
 
     #[test]
     fn an_error_chain_is_one_line() {

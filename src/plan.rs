@@ -865,8 +865,7 @@ aws_access_key_id = AKIAHALF
             role_duration: Some(1800),
             region: Some("settings-region".into()),
             role_session_name: Some("from-settings".into()),
-            fuzzy_match: false,
-            auto_refresh_margin: 600,
+            ..Default::default()
         };
         let opts = Options { settings, env_region: Some("env".into()), ..Default::default() };
         let role = plan_of("role", &opts).unwrap();

@@ -17,6 +17,10 @@ pub struct Settings {
     pub fuzzy_match: bool,
     /// `-a` renews this many seconds before the credentials expire.
     pub auto_refresh_margin: i64,
+    /// awsume's `colors` (stderr only, and only on a terminal).
+    pub colors: bool,
+    /// awsume's `… will expire …` lines after `awsume PROFILE` (`confirmations: false` for scripts).
+    pub confirmations: bool,
 }
 
 impl Default for Settings {
@@ -27,13 +31,20 @@ impl Default for Settings {
             role_session_name: None,
             fuzzy_match: false,
             auto_refresh_margin: 600,
+            colors: true,
+            confirmations: true,
         }
     }
 }
 
-/// Python awsume's defaults, for `--config reset`.
-const DEFAULTS: [(&str, &str); 4] =
-    [("role-duration", "0"), ("colors", "true"), ("fuzzy-match", "false"), ("auto-refresh-margin", "600")];
+/// Python awsume's defaults (and ours), for `--config reset`.
+const DEFAULTS: [(&str, &str); 5] = [
+    ("role-duration", "0"),
+    ("colors", "true"),
+    ("fuzzy-match", "false"),
+    ("auto-refresh-margin", "600"),
+    ("confirmations", "true"),
+];
 
 pub fn path(home: &Path) -> PathBuf {
     match std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
@@ -65,6 +76,8 @@ impl Settings {
                     settings.role_session_name = Some(value).filter(|v| !v.is_empty() && v != "null")
                 }
                 "fuzzy-match" => settings.fuzzy_match = value.eq_ignore_ascii_case("true"),
+                "colors" => settings.colors = !value.eq_ignore_ascii_case("false"),
+                "confirmations" => settings.confirmations = !value.eq_ignore_ascii_case("false"),
                 "auto-refresh-margin" => {
                     let Some(seconds) = value.parse::<i64>().ok().filter(|s| (0..=43200).contains(s)) else {
                         bail!("auto-refresh-margin {value:?} is not a number of seconds from 0 to 43200");
@@ -153,9 +166,8 @@ pub fn command(path: &Path, operation: &[String]) -> Result<String> {
         }
         ["reset", key] => {
             let Some((_, default)) = DEFAULTS.iter().find(|(k, _)| k == key) else {
-                bail!(
-                    "{key} has no default (keys with defaults: role-duration, colors, fuzzy-match, auto-refresh-margin)"
-                );
+                let keys: Vec<&str> = DEFAULTS.iter().map(|(k, _)| *k).collect();
+                bail!("{key} has no default (keys with defaults: {})", keys.join(", "));
             };
             edit(&text, key, Some(default))
         }
@@ -181,7 +193,7 @@ fn normalized(key: &str, value: &str) -> Result<String> {
         bail!("a setting cannot hold a line break");
     }
     Ok(match key {
-        "fuzzy-match" | "colors" => match value.to_ascii_lowercase().as_str() {
+        "fuzzy-match" | "colors" | "confirmations" => match value.to_ascii_lowercase().as_str() {
             "true" | "yes" | "on" | "1" => "true".into(),
             "false" | "no" | "off" | "0" => "false".into(),
             _ => bail!("{key} is true or false, not {value:?}"),
@@ -262,8 +274,12 @@ mod tests {
                 role_session_name: Some("it's me".into()),
                 fuzzy_match: true,
                 auto_refresh_margin: 600,
+                colors: true,
+                confirmations: true,
             }
         );
+        let quiet = Settings::parse("colors: false\nconfirmations: false\n").unwrap();
+        assert!(!quiet.colors && !quiet.confirmations);
         assert_eq!(Settings::parse("role-duration: 0\n").unwrap().role_duration, None);
         assert!(Settings::parse("role-duration: forever\n").is_err());
         assert_eq!(

@@ -168,6 +168,9 @@ fn output_profile_writes_an_awsume_section_and_refuses_the_users() {
         .assert_clean_failure("profile \"handmade\" in ~/.aws/credentials is not awsume-managed");
     env.run(&["-s", "staging", "-o", "admin"])
         .assert_clean_failure("profile \"admin\" in ~/.aws/config is not awsume-managed");
+    // In both files: the section -o would overwrite is the credentials file's.
+    env.run(&["-s", "staging", "-o", "alice"])
+        .assert_clean_failure("profile \"alice\" in ~/.aws/credentials is not awsume-managed");
     assert_eq!(std::fs::read_to_string(&creds).unwrap(), now, "refusals change nothing");
     assert_eq!(env.actions(), ["AssumeRole"; 2], "a refused -o is found before any STS call");
 }
@@ -290,16 +293,17 @@ fn list_shows_what_an_invalid_profile_says() {
         let line = out.stdout.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap();
         line.split_whitespace().map(String::from).collect::<Vec<_>>()
     };
-    assert_eq!(row("default"), ["default", "invalid", "-", "-", "-", "us-east-1"]);
+    assert_eq!(row("default"), ["default", "invalid", "-", "-", "-", "us-east-1", "-"]);
     assert_eq!(
         row("loop1"),
         [
             "loop1",
             "invalid",
-            "arn:aws:iam::111111111111:role/one",
+            "111111111111",
             "loop2",
             "arn:aws:iam::111111111111:mfa/me",
-            "-"
+            "-",
+            "arn:aws:iam::111111111111:role/one",
         ]
     );
 }

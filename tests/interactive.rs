@@ -119,9 +119,14 @@ fn mfa_prompt_works_through_the_function_and_ctrl_c_applies_nothing() {
 }
 
 fn start(tmux: &Tmux, env: &TestEnv, shell: Sh) {
+    start_sized(tmux, env, shell, 160);
+}
+
+fn start_sized(tmux: &Tmux, env: &TestEnv, shell: Sh, columns: u16) {
     let command = interactive_command(env, shell);
     let home = env.home.path().display().to_string();
-    tmux.tmux(&["new-session", "-d", "-s", "s", "-x", "160", "-y", "40", "-c", &home, &command]);
+    let columns = columns.to_string();
+    tmux.tmux(&["new-session", "-d", "-s", "s", "-x", &columns, "-y", "40", "-c", &home, &command]);
 }
 
 fn key_in(env: &TestEnv, file: &str) -> String {
@@ -221,4 +226,58 @@ fn mfa_prompt_reaches_the_terminal_when_an_sdk_captures_stderr() {
     tmux.wait_for(|_| std::fs::read_to_string(&out).is_ok_and(|t| t.contains("AKIA")), "boto3's credentials");
     assert_eq!(std::fs::read_to_string(&out).unwrap().trim(), "AKIAIOSFODNN7EXAMPLE");
     assert_eq!(env.actions(), ["GetSessionToken"]);
+}
+
+/// A migrating user's screen: awsume's confirmations in green in a terminal, none of it with
+/// `NO_COLOR`; `-l` fits an 80-column pane without wrapping and shows each profile's account.
+#[test]
+fn a_terminal_gets_colour_and_a_list_that_fits() {
+    let env = TestEnv::new();
+    env.config(
+        "[profile alice]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\nregion = eu-west-1\n\
+         [profile production-administrator]\nrole_arn = arn:aws:iam::111111111111:role/OrganizationAccountAccessRole\nsource_profile = alice\nregion = ap-southeast-2\n\
+         [profile staging-read-only]\nrole_arn = arn:aws:iam::222222222222:role/path/to/ReadOnlyAccessForAuditors\nsource_profile = alice\n",
+    );
+    env.credentials(&static_keys("alice", "AKIAALICE", "a"));
+    let tmux = Tmux { env: &env, socket: format!("awsume-{}-screen", env.id) };
+    start_sized(&tmux, &env, Sh::Bash, 80);
+    let run = |line: &str, until: &str| {
+        tmux.keys(&["-l", line]);
+        tmux.keys(&["Enter"]);
+        tmux.wait_for(|s| s.contains(until), until);
+    };
+    run("awsume production-administrator --mfa-token 123456; echo done-$((1))", "done-1");
+    run("NO_COLOR=1 awsume staging-read-only; echo done-$((2))", "done-2");
+    let screen = tmux.tmux(&["capture-pane", "-p", "-e", "-t", "s"]);
+    // tmux shows where green starts and ends, not each line's own codes.
+    let green = screen.split("\x1b[32m").nth(1).and_then(|rest| rest.split("\x1b[39m").next()).unwrap_or("");
+    assert!(
+        green.contains("Session token will expire at ")
+            && green.contains("[production-administrator] Role credentials will expire "),
+        "green on a terminal:\n{screen:?}"
+    );
+    let plain = screen.lines().find(|l| l.contains("[staging-read-only] Role credentials")).unwrap();
+    assert!(!plain.contains('\x1b'), "NO_COLOR: {plain:?}");
+    tmux.keys(&["-l", "clear; awsume -l; echo done-$((3))"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(|s| s.contains("done-3"), "the list");
+    let joined = tmux.tmux(&["capture-pane", "-p", "-J", "-t", "s"]);
+    let list: Vec<&str> = joined
+        .lines()
+        .filter(|l| {
+            l.starts_with("PROFILE")
+                || l.starts_with("alice ")
+                || l.contains("-read-only ")
+                || l.starts_with("production-")
+        })
+        .collect();
+    assert_eq!(list.len(), 4, "{joined}");
+    for line in &list {
+        assert!(line.chars().count() <= 80, "{} columns: {line}", line.chars().count());
+    }
+    let row = |name: &str| {
+        list.iter().find(|l| l.starts_with(name)).unwrap().split_whitespace().collect::<Vec<_>>()
+    };
+    assert_eq!(row("production-administrator")[2], "111111111111", "a role's account");
+    assert_eq!(row("alice ")[3], "123456789012", "an MFA user's account");
 }

@@ -52,3 +52,52 @@ fn an_unreadable_or_empty_bundle_is_named() {
     }
     assert!(env.calls().is_empty());
 }
+
+/// Each way of not reaching STS is said in a few plain words with the endpoint, in one line; the
+/// SDK's chain of wrappers is for `--debug`.
+#[test]
+fn transport_failures_are_said_in_plain_words() {
+    let (env, tls_endpoint, _) = tls_env();
+    env.config(
+        "[profile r]\nrole_arn = arn:aws:iam::111111111111:role/r\nsource_profile = base\n\
+         [profile slow]\nrole_arn = arn:aws:iam::111111111111:role/slow\nsource_profile = base\n\
+         [profile proxied]\nrole_arn = arn:aws:iam::111111111111:role/proxied\nsource_profile = base\n",
+    );
+    let proxy_page = format!("HTTP 503 from {}, which is not an answer from AWS", env.endpoint);
+    let cases: [(&str, &str, String); 5] = [
+        ("r", "http://127.0.0.1:9/", "cannot reach http://127.0.0.1:9/: connection refused".into()),
+        (
+            "r",
+            "http://awsume-test.invalid/",
+            "cannot reach http://awsume-test.invalid/: the host name does not resolve".into(),
+        ),
+        ("slow", &env.endpoint, format!("no answer from {} in time", env.endpoint)),
+        (
+            "r",
+            &tls_endpoint,
+            format!("cannot reach {tls_endpoint}: its TLS certificate is not trusted (UnknownIssuer)"),
+        ),
+        ("proxied", &env.endpoint, proxy_page),
+    ];
+    for (profile, endpoint, needle) in cases {
+        // A short timeout for the endpoint that never answers only: the others fail at once.
+        let timeout = if profile == "slow" { "2" } else { "20" };
+        let mut cmd = env.awsume(&["export", "--profile", profile]);
+        cmd.env("AWS_ENDPOINT_URL", endpoint).env("AWSUME_TIMEOUT", timeout);
+        let out = run(cmd, None);
+        out.assert_clean_failure(&needle);
+        assert!(
+            !out.stderr.contains("dispatch failure") && !out.stderr.contains("io error"),
+            "{}",
+            out.stderr
+        );
+        let mut debug = env.awsume(&["export", "--profile", profile, "--debug"]);
+        debug.env("AWS_ENDPOINT_URL", endpoint).env("AWSUME_TIMEOUT", timeout);
+        let debugged = run(debug, None);
+        assert!(
+            debugged.stderr.lines().any(|l| l.starts_with("awsume: debug: ") && l.contains(endpoint)),
+            "{}",
+            debugged.stderr
+        );
+    }
+}

@@ -325,3 +325,28 @@ fn show_commands_has_long_short_and_bundled_forms() {
         assert_eq!(std::fs::read_to_string(env.path("shown")).unwrap(), fish.stdout, "{shell:?}");
     }
 }
+
+/// Through the function `-s` prints the statements and applies them, as awsume does; `-u -s`
+/// prints and unsets.
+#[test]
+fn show_commands_through_the_function_print_and_apply() {
+    let env = hostile_env();
+    for shell in SHELLS {
+        let statements = env.run(&[HOSTILE, "-s", "--shell", shell.name()]).stdout;
+        let unset = env.run(&["-u", "-s", "--shell", shell.name()]).stdout;
+        let (show, hide) = match shell {
+            Sh::Nu => ("awsume $env.H -s | save -f shown\n", "awsume -u -s | save -f hidden\n"),
+            Sh::Fish => ("awsume $H -s > shown\n", "awsume -u -s > hidden\n"),
+            _ => ("awsume \"$H\" -s > shown\n", "awsume -u -s > hidden\n"),
+        };
+        let script = [show, &shell.dump("d1"), hide, &shell.dump("d2")].concat();
+        let out = shell.run(&env, &script, &[("H", HOSTILE)]);
+        assert_eq!(out.status, 0, "{shell:?}: {}", out.stderr);
+        assert_nothing_executed(&env, &out);
+        let read = |f: &str| std::fs::read_to_string(env.path(f)).unwrap();
+        assert_eq!(read("shown"), statements, "{shell:?}: printed");
+        assert_eq!(managed(&env, "d1"), expected_hostile(), "{shell:?}: and applied");
+        assert_eq!(read("hidden"), unset, "{shell:?}: -u -s prints");
+        assert!(managed(&env, "d2").is_empty(), "{shell:?}: and unsets");
+    }
+}

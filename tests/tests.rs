@@ -5,6 +5,7 @@ mod testenv;
 mod cli;
 mod errors;
 mod export;
+mod feedback;
 mod interactive;
 mod network;
 mod packaging;

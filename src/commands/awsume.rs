@@ -2,10 +2,11 @@
 
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::refresh::{refreshing_profile, replay, replayed_flags};
 use super::{Out, Prepared, Request, prepare};
+use crate::cache;
 use crate::cli::AwsumeArgs;
 use crate::config::{Config, Files};
 use crate::deliver::credfile;
@@ -17,6 +18,8 @@ use crate::settings::{self, Settings};
 
 pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
     let settings = Settings::load(&settings::path(&home_dir()))?;
+    messages::set_colors(settings.colors);
+    messages::set_confirm(settings.confirmations);
     let margin = settings.auto_refresh_margin;
     if args.auto_refresh
         && let Some(section) = &args.output_profile
@@ -26,6 +29,9 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
             "-a -o {section}: the profile it writes renews with `awsume export --profile PROFILE`, which cannot repeat --{}; use -o without -a, or put the setting in the profile",
             flag.0
         );
+    }
+    if let Some(json) = args.json.as_deref().filter(|j| !j.is_empty()) {
+        return given(args, json, settings.region.as_deref(), out);
     }
     let Prepared { plan, resolve, files } = prepare(Request::awsume(args, settings)?)?;
     if let Some(section) = &args.output_profile {
@@ -40,6 +46,9 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
         };
         credfile::write(&files.credentials, section, &body, credfile::Overwrite::ManagedOnly)?;
     }
+    if args.json.is_some() {
+        return out.text(&cache::to_awsume_json(&creds, plan.region.as_deref()));
+    }
     let replayed = args.auto_refresh.then(|| replay(args, &plan.profile));
     let auto = match (replayed.as_deref(), creds.expiration) {
         (None, _) => None,
@@ -49,7 +58,31 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
         }
         (Some(replay), Some(expiration)) => Some(AutoRefresh { replay, at: expiration.timestamp() - margin }),
     };
-    out.state(args, &State::new(&plan.profile, &creds, plan.region.as_deref(), plan.exports_profile, auto))
+    let done = out.state(
+        args,
+        &State::new(&plan.profile, &creds, plan.region.as_deref(), plan.exports_profile, auto),
+    )?;
+    messages::confirmed();
+    Ok(done)
+}
+
+/// `awsume --json JSON` (or `-` for stdin): these credentials, set as profile `json`, as awsume does.
+fn given(args: &AwsumeArgs, json: &str, settings_region: Option<&str>, out: &Out) -> Result<ExitCode> {
+    let text = if json == "-" {
+        std::io::read_to_string(std::io::stdin()).context("--json -: cannot read standard input")?
+    } else {
+        json.to_string()
+    };
+    let (creds, region) = cache::from_json(&text)
+        .context("--json takes credentials as JSON (to print a profile's instead: awsume PROFILE --json)")?;
+    let region = args.common.region.as_deref().or(region.as_deref()).or(settings_region);
+    if let Some(section) = &args.output_profile {
+        let files = Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref());
+        check_output_profile(&files, section)?;
+        let body = credfile::section_body(&creds, region);
+        credfile::write(&files.credentials, section, &body, credfile::Overwrite::ManagedOnly)?;
+    }
+    out.state(args, &State::new("json", &creds, region, false, None))
 }
 
 /// `-o NAME`: the credentials also go to section NAME of the credentials file, which must be
@@ -60,9 +93,11 @@ fn check_output_profile(files: &Files, section: &str) -> Result<()> {
     if let Ok(profile) = config.profile(section)
         && profile.get("manager") != Some("awsume")
     {
+        // Name the file whose section would be lost: the one -o writes, where it has one.
+        let file = if profile.in_credentials { &files.credentials } else { &*profile.file };
         anyhow::bail!(
             "-o {section}: profile \"{section}\" in {} is not awsume-managed; not overwriting it",
-            display(&profile.file)
+            display(file)
         );
     }
     Ok(())

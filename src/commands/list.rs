@@ -1,6 +1,8 @@
-//! `awsume -l [more]`: every profile with its type, role, source, MFA and region; `more` adds the
-//! account and when a cached session ends. Reads files and caches only: no network.
+//! `awsume -l [more]`: every profile with its type, account, source, MFA, region and role; `more`
+//! adds when a cached session ends. Reads files and caches only: no network. Fits the terminal:
+//! the role shrinks to its name (the account has its own column), then goes, before a line wraps.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -8,86 +10,175 @@ use anyhow::Result;
 use super::Out;
 use crate::cache::{SessionCache, format_local};
 use crate::cli::AwsumeArgs;
-use crate::config::{Config, Files};
+use crate::config::{Config, Files, Profile};
 use crate::deliver::text;
 use crate::files::home_dir;
 use crate::plan::{self, Plan, Source};
 use crate::resolve;
 
+const HEADER: [&str; 7] = ["PROFILE", "TYPE", "ACCOUNT", "SOURCE", "MFA", "REGION", "ROLE"];
+const ROLE: usize = 6;
+const MFA: usize = 4;
+
 pub fn run(args: &AwsumeArgs, more: bool, out: &Out) -> Result<ExitCode> {
     let config = Config::load(Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref()))?;
-    let mut header = vec!["PROFILE", "TYPE", "ROLE ARN", "SOURCE", "MFA", "REGION"];
-    if more {
-        header.extend(["ACCOUNT", "SESSION EXPIRES"]);
-    }
-    let mut rows: Vec<Vec<String>> = vec![header.into_iter().map(String::from).collect()];
     let cache = SessionCache::new(&home_dir());
-    for name in config.profiles.keys() {
-        let mut row = match plan::plan(&config, name, &plan::Options::default()) {
-            Ok(p) => {
-                let mut row = planned(name, &p);
-                if more {
-                    row.push(account_of(&p).unwrap_or_else(|| "-".into()));
-                    row.push(
-                        resolve::cached_expiry(&p, &cache).map(format_local).unwrap_or_else(|| "-".into()),
-                    );
-                }
-                row
-            }
+    let mut rows: Vec<Vec<String>> = vec![HEADER.map(String::from).to_vec()];
+    if more {
+        rows[0].push("SESSION EXPIRES".into());
+    }
+    for (name, profile) in &config.profiles {
+        let plan = plan::plan(&config, name, &plan::Options::default()).ok();
+        let mut row = match &plan {
+            Some(p) => planned(profile, p),
             // What the profile says, so the user sees what to fix (`awsume NAME` says why).
-            Err(_) => {
-                let profile = &config.profiles[name];
-                let field =
-                    |keys: &[&str]| keys.iter().find_map(|k| profile.get(k)).unwrap_or("-").to_string();
-                vec![
-                    name.clone(),
-                    "invalid".into(),
-                    field(&["role_arn"]),
-                    field(&["source_profile", "credential_source"]),
-                    field(&["mfa_serial"]),
-                    field(&["region"]),
-                ]
-            }
+            None => written(profile, "invalid"),
         };
-        row.resize(rows[0].len(), "-".into());
+        if more {
+            let expiry = plan.and_then(|p| resolve::cached_expiry(&p, &cache));
+            row.push(expiry.map(format_local).unwrap_or_else(|| "-".into()));
+        }
         rows.push(row);
+    }
+    if let Some(columns) = terminal_columns(out.through_function()) {
+        fit(&mut rows, columns);
     }
     out.text(&text::table(&rows))
 }
 
-/// The six columns of a profile that plans.
-fn planned(name: &str, p: &Plan) -> Vec<String> {
+/// A profile that plans: what it is and what it stands on.
+fn planned(profile: &Profile, p: &Plan) -> Vec<String> {
     let kind = match &p.source {
         _ if !p.hops.is_empty() => "role".to_string(),
         Source::Sso(sso) if resolve::sso_signed_in(sso) => "SSO (signed in)".to_string(),
         Source::Sso(_) => "SSO (sign-in needed)".to_string(),
         source => source.kind().to_string(),
     };
-    let role = match (&p.source, p.hops.last()) {
-        (_, Some(hop)) => hop.role_arn.clone(),
-        (Source::Sso(sso), None) => format!("{} in {}", sso.role_name, sso.account_id),
-        _ => "-".into(),
-    };
+    let mut row = written(profile, &kind);
+    row[2] = account_of(p).unwrap_or_else(|| "-".into());
+    row[MFA] = p
+        .mfa_session
+        .clone()
+        .or_else(|| p.hops.iter().find_map(|h| h.mfa_serial.clone()))
+        .unwrap_or_else(|| "-".into());
+    row[5] = p.region.clone().unwrap_or_else(|| "-".into());
+    if let (Source::Sso(sso), None) = (&p.source, p.hops.last()) {
+        row[ROLE] = sso.role_name.clone();
+    }
+    row
+}
+
+/// The columns as the profile writes them.
+fn written(profile: &Profile, kind: &str) -> Vec<String> {
+    let field = |keys: &[&str]| keys.iter().find_map(|k| profile.get(k)).unwrap_or("-").to_string();
+    let account = ["role_arn", "mfa_serial"].iter().find_map(|k| profile.get(k).and_then(account_in));
     vec![
-        name.to_string(),
-        kind,
-        role,
-        if p.source_profile == name { "-".into() } else { p.source_profile.clone() },
-        p.mfa_session
-            .clone()
-            .or_else(|| p.hops.iter().find_map(|h| h.mfa_serial.clone()))
-            .unwrap_or_else(|| "-".into()),
-        p.region.clone().unwrap_or_else(|| "-".into()),
+        profile.name.clone(),
+        kind.to_string(),
+        profile.get("sso_account_id").map(str::to_string).or(account).unwrap_or_else(|| "-".into()),
+        field(&["source_profile", "credential_source"]),
+        field(&["mfa_serial"]),
+        field(&["region"]),
+        field(&["role_arn"]),
     ]
+}
+
+/// The account in an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:…`).
+fn account_in(arn: &str) -> Option<String> {
+    arn.split(':').nth(4).filter(|a| !a.is_empty()).map(str::to_string)
 }
 
 /// The account a profile's credentials belong to, as far as the files tell (no network).
 fn account_of(plan: &Plan) -> Option<String> {
-    let from_arn = |arn: &str| arn.split(':').nth(4).filter(|a| !a.is_empty()).map(str::to_string);
     match (&plan.source, plan.hops.last()) {
-        (_, Some(hop)) => from_arn(&hop.role_arn),
+        (_, Some(hop)) => account_in(&hop.role_arn),
         (Source::Sso(sso), None) => Some(sso.account_id.clone()),
-        (Source::WebIdentity { role_arn, .. }, None) => from_arn(role_arn),
-        _ => plan.mfa_session.as_deref().and_then(from_arn),
+        (Source::WebIdentity { role_arn, .. }, None) => account_in(role_arn),
+        _ => plan.mfa_session.as_deref().and_then(account_in),
+    }
+}
+
+/// Narrows the table to `columns`: ARNs to their names (the account is in its own column), then
+/// the role column goes, then the widest cells are cut short (…), never the profile names.
+fn fit(rows: &mut [Vec<String>], columns: usize) {
+    let name = |arn: &str| arn.rsplit_once(":role/").or(arn.rsplit_once(":mfa/")).map(|(_, n)| n.to_string());
+    for column in [ROLE, MFA] {
+        if text::width(rows) <= columns {
+            return;
+        }
+        for row in rows.iter_mut().skip(1) {
+            if let Some(short) = name(&row[column]) {
+                row[column] = short;
+            }
+        }
+    }
+    if text::width(rows) > columns {
+        rows.iter_mut().for_each(|row| {
+            row.remove(ROLE);
+        });
+    }
+    // Still too wide (long names): cut the widest column but the profile's, a character at a time.
+    while text::width(rows) > columns {
+        let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+        let Some(widest) = (1..rows[0].len()).max_by_key(|&i| width(i)).filter(|&i| width(i) > 6) else {
+            return;
+        };
+        let keep = width(widest) - 2;
+        for row in rows.iter_mut() {
+            if row[widest].chars().count() > keep {
+                row[widest] = row[widest].chars().take(keep).chain(['…']).collect();
+            }
+        }
+    }
+}
+
+/// The terminal's width: stdout's, or stderr's when the shell function captures stdout; `None`
+/// when the output goes to no terminal (a file, a pipe): then nothing is narrowed.
+fn terminal_columns(through_function: bool) -> Option<usize> {
+    let fd = if std::io::stdout().is_terminal() {
+        1
+    } else if through_function && std::io::stderr().is_terminal() {
+        2
+    } else {
+        return None;
+    };
+    // SAFETY: TIOCGWINSZ fills a winsize and reads nothing else; fd is a terminal.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut size) } == 0;
+    (ok && size.ws_col > 0).then_some(usize::from(size.ws_col))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrowing_shortens_arns_then_drops_the_role() {
+        let row = |name: &str| {
+            vec![
+                name.to_string(),
+                "role".into(),
+                "111111111111".into(),
+                "alice".into(),
+                "arn:aws:iam::111111111111:mfa/alice".into(),
+                "eu-west-1".into(),
+                "arn:aws:iam::111111111111:role/admin".into(),
+            ]
+        };
+        let full = vec![HEADER.map(String::from).to_vec(), row("admin")];
+        let mut wide = full.clone();
+        fit(&mut wide, 200);
+        assert_eq!(wide, full);
+        let mut narrower = full.clone();
+        fit(&mut narrower, 80);
+        assert_eq!(narrower[1][ROLE], "admin");
+        assert!(text::width(&narrower) <= 80);
+        let mut narrowest = full.clone();
+        fit(&mut narrowest, 50);
+        assert_eq!(narrowest[0].len(), 6, "the role column goes");
+        assert_eq!(narrowest[1][MFA], "alice");
+        assert!(text::width(&narrowest) <= 50, "{narrowest:?}");
+        assert!(narrowest[1][2].ends_with('…'), "cells cut short: {narrowest:?}");
+        assert_eq!(narrowest[1][0], "admin", "never the profile's name");
     }
 }

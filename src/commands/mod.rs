@@ -28,6 +28,8 @@ use crate::messages;
 /// What `awsume` (without a subcommand) was asked to do, in the order the flags win.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
+    /// `--refresh-autocomplete`: nothing to do, completion reads the files each time.
+    RefreshAutocomplete,
     List {
         more: bool,
     },
@@ -37,13 +39,17 @@ pub enum Mode {
     Unset,
     StopRefresh,
     RefreshHook,
-    /// Resolve a profile (or `--role-arn`) and set it in the shell.
+    /// `awsume PROFILE --json`: print the profile's credentials as awsume's JSON.
+    PrintJson,
+    /// Resolve a profile (or `--role-arn`, or take `--json JSON`) and set it in the shell.
     Switch,
 }
 
 impl Mode {
     pub fn of(args: &AwsumeArgs) -> Self {
-        if let Some(mode) = &args.list_profiles {
+        if args.refresh_autocomplete {
+            Mode::RefreshAutocomplete
+        } else if let Some(mode) = &args.list_profiles {
             Mode::List { more: mode == "more" }
         } else if let Some(operation) = &args.config {
             Mode::Settings(operation.clone())
@@ -57,6 +63,8 @@ impl Mode {
             Mode::StopRefresh
         } else if args.refresh_hook {
             Mode::RefreshHook
+        } else if args.json.as_deref() == Some("") {
+            Mode::PrintJson
         } else {
             Mode::Switch
         }
@@ -117,6 +125,12 @@ fn awsume_mode(args: AwsumeArgs, out: &Out) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     match mode {
+        Mode::RefreshAutocomplete => {
+            messages::info!(
+                "--refresh-autocomplete: nothing to refresh, completion reads the AWS files each time"
+            );
+            out.text("")
+        }
         Mode::List { more } => list::run(&args, more, out),
         Mode::Settings(operation) => settings::run(&operation, out),
         Mode::Clean => clean::run(&args, out),
@@ -127,7 +141,7 @@ fn awsume_mode(args: AwsumeArgs, out: &Out) -> Result<ExitCode> {
             out.state(&args, &deliver::shell::State::stop_refresh())
         }
         Mode::RefreshHook => refresh::hook(&args, out),
-        Mode::Switch => awsume::run(&args, out),
+        Mode::PrintJson | Mode::Switch => awsume::run(&args, out),
     }
 }
 
@@ -138,6 +152,11 @@ pub struct Out {
 }
 
 impl Out {
+    /// Whether the shell function runs us (and captures stdout).
+    fn through_function(&self) -> bool {
+        self.emit.is_some()
+    }
+
     /// Text for the user: printed, never evaluated.
     fn text(&self, text: &str) -> Result<ExitCode> {
         match self.emit {
@@ -150,9 +169,10 @@ impl Out {
     /// The shell's new state: applied by the function, or printed as statements with `-s`.
     fn state(&self, args: &AwsumeArgs, state: &deliver::shell::State) -> Result<ExitCode> {
         let text = match (self.emit, args.show_commands) {
-            // -s through the function: statements for --shell, else for the function's shell, printed.
+            // -s through the function: statements for --shell (else for the function's shell)
+            // printed, and the state applied, as awsume does.
             (Some(shell), true) => {
-                deliver::shell::print(shell, &state.statements(args.shell.unwrap_or(shell))?)
+                state.protocol_printing(shell, Some(&state.statements(args.shell.unwrap_or(shell))?))?
             }
             (Some(shell), false) => state.protocol(shell)?,
             (None, _) => state.statements(args.shell.unwrap_or_else(Shell::from_env))?,
@@ -203,6 +223,9 @@ mod tests {
             (&["-u", "-k"], Mode::Unset),
             (&["-k", "--refresh-hook"], Mode::StopRefresh),
             (&["--refresh-hook"], Mode::RefreshHook),
+            (&["--refresh-autocomplete", "-l"], Mode::RefreshAutocomplete),
+            (&["p", "--json"], Mode::PrintJson),
+            (&["--json", "{}"], Mode::Switch),
         ];
         for (argv, mode) in cases {
             let cli = Cli::try_parse_from(std::iter::once(&"awsume").chain(argv.iter())).unwrap();

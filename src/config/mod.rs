@@ -42,6 +42,8 @@ pub struct Profile {
     settings: BTreeMap<String, String>,
     /// The file that defines it (the config file when both do), for messages; shared, not copied.
     pub file: Rc<Path>,
+    /// The credentials file has a section of this name (what `-o` would write).
+    pub in_credentials: bool,
 }
 
 impl Profile {
@@ -51,7 +53,12 @@ impl Profile {
     }
 
     pub fn new(name: &str, file: &Rc<Path>, settings: impl IntoIterator<Item = (String, String)>) -> Self {
-        Self { name: name.to_string(), settings: settings.into_iter().collect(), file: Rc::clone(file) }
+        Self {
+            name: name.to_string(),
+            settings: settings.into_iter().collect(),
+            file: Rc::clone(file),
+            in_credentials: false,
+        }
     }
 
     /// How messages name it: `profile "NAME" in FILE`.
@@ -117,12 +124,11 @@ impl Config {
         }
         for section in credentials {
             let name = section.header.trim().to_string();
-            match profiles.get_mut(&name) {
-                Some(existing) => existing.settings.extend(section.entries),
-                None => {
-                    profiles.insert(name.clone(), Profile::new(&name, &credentials_file, section.entries));
-                }
-            }
+            let profile = profiles
+                .entry(name.clone())
+                .or_insert_with(|| Profile::new(&name, &credentials_file, Vec::new()));
+            profile.settings.extend(section.entries);
+            profile.in_credentials = true;
         }
         Self { files, profiles, sso_sessions, services }
     }

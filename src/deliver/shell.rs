@@ -166,13 +166,23 @@ impl State {
 
     /// What the shell function applies: statements (bash, zsh, fish) or JSON (nu, PowerShell).
     pub fn protocol(&self, shell: Shell) -> Result<String> {
+        self.protocol_printing(shell, None)
+    }
+
+    /// The protocol, and `text` for the function to print (`-s`: the statements shown, and applied).
+    pub fn protocol_printing(&self, shell: Shell, text: Option<&str>) -> Result<String> {
+        let shown = text.map(|t| print(shell, t)).unwrap_or_default();
         Ok(match shell {
             // What the function evaluates must not meet the user's aliases or functions: with
             // `expand_aliases`, bash expands an alias named `unset` even inside `eval`.
-            Shell::Bash | Shell::Zsh => self.render(shell, "\\builtin ")?,
-            Shell::Fish => self.statements(shell)?,
+            Shell::Bash | Shell::Zsh => shown + &self.render(shell, "\\builtin ")?,
+            Shell::Fish => shown + &self.statements(shell)?,
             Shell::Nu | Shell::Powershell => {
-                format!("{}\n", serde_json::json!({ "set": self.json_set(), "unset": self.unsets() }))
+                let mut json = serde_json::json!({ "set": self.json_set(), "unset": self.unsets() });
+                if let Some(text) = text {
+                    json["print"] = text.into();
+                }
+                format!("{json}\n")
             }
         })
     }

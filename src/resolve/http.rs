@@ -85,7 +85,7 @@ impl Http {
         let response = tokio::time::timeout(timeout * 2, connector.call(request))
             .await
             .map_err(|_| anyhow!("no answer in {} s", (timeout * 2).as_secs()))?
-            .map_err(|e| anyhow!("{}", super::sts::chain(&e)))?;
+            .map_err(|e| anyhow!("cannot reach {url}: {}", super::sts::transport(&e)))?;
         let status = response.status().as_u16();
         let body = tokio::time::timeout(timeout, ByteStream::new(response.into_body()).collect())
             .await

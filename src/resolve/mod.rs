@@ -86,13 +86,26 @@ impl Resolver<'_> {
         let plan = self.plan;
         // A still-valid role that cost an MFA code is reused: nothing before it needs resolving.
         let (mut creds, first_hop) = match self.cached_mfa_role()? {
-            Some((creds, index)) => (creds, index + 1),
+            Some((creds, index)) => {
+                confirm_role(&plan.hops[index].profile, &creds);
+                (creds, index + 1)
+            }
             None => {
                 let mut creds = self.source().with_context(|| {
                     format!("profile \"{}\": {}", plan.source_profile, plan.source.kind())
                 })?;
-                if let Some(serial) = &plan.mfa_session {
-                    creds = self.mfa_session(&creds, serial)?;
+                match (&plan.mfa_session, &plan.source) {
+                    (Some(serial), _) => {
+                        creds = self.mfa_session(&creds, serial)?;
+                        confirm_session(&creds);
+                    }
+                    // What awsume calls a role session: credentials a process, SSO or a web
+                    // identity handed out for a while.
+                    (None, Source::Process { .. } | Source::Sso(_) | Source::WebIdentity { .. }) => {
+                        confirm_role(&plan.source_profile, &creds)
+                    }
+                    (None, Source::Ec2InstanceMetadata | Source::EcsContainer) => confirm_session(&creds),
+                    (None, Source::Static { .. } | Source::Environment) => {}
                 }
                 (creds, 0)
             }
@@ -101,6 +114,7 @@ impl Resolver<'_> {
             creds = self
                 .assume(&creds, hop)
                 .with_context(|| format!("profile \"{}\": AssumeRole {}", hop.profile, hop.role_arn))?;
+            confirm_role(&hop.profile, &creds);
         }
         if self.opts.ensure_temporary && creds.session_token.is_none() {
             info!("GetSessionToken for long-term key {}", creds.access_key_id);
@@ -255,6 +269,23 @@ impl Resolver<'_> {
     }
 }
 
+/// awsume's line for an MFA (or other) session, in local time.
+fn confirm_session(creds: &Credentials) {
+    if let Some(at) = creds.expiration {
+        messages::confirm(&format!("Session token will expire at {}", crate::cache::format_local(at)));
+    }
+}
+
+/// awsume's line for each role (and each set of credentials handed out for a while), local time.
+fn confirm_role(profile: &str, creds: &Credentials) {
+    if let Some(at) = creds.expiration {
+        messages::confirm(&format!(
+            "[{profile}] Role credentials will expire {}",
+            crate::cache::format_local(at)
+        ));
+    }
+}
+
 /// Role credentials that an MFA code paid for are cached under the chain that led to them
 /// (source profile, role, session name): re-running the profile within their life asks nothing.
 fn role_cache_key(plan: &Plan, hop: &Hop) -> String {
@@ -289,10 +320,12 @@ fn mfa_code(serial: &str, given: Option<&Secret>) -> Result<Secret> {
         .flatten();
     let mut ask = |text: &str| match tty.as_mut() {
         Some(tty) => {
+            let text = messages::paint(text, messages::Color::Cyan, messages::colored(true));
             let _ = tty.write_all(text.as_bytes()).and_then(|()| tty.flush());
         }
         None => {
-            eprint!("{text}");
+            let on = messages::colored(std::io::stderr().is_terminal());
+            eprint!("{}", messages::paint(text, messages::Color::Cyan, on));
             let _ = std::io::stderr().flush();
         }
     };

@@ -96,6 +96,8 @@ pub fn signed_in(sso: &Sso) -> bool {
 pub async fn credentials(sso: &Sso, profile: &str, login: &Login, http: &Http) -> Result<Credentials> {
     let path = cache_path(sso);
     let oidc_endpoint = endpoint_url("AWS_ENDPOINT_URL_SSO_OIDC", None);
+    let oidc_shown =
+        oidc_endpoint.clone().unwrap_or_else(|| format!("https://oidc.{}.amazonaws.com", sso.region));
     let cached = match read_token(&path) {
         Ok(t) => t.filter(|t| t.start_url == sso.start_url),
         Err(e) => {
@@ -124,32 +126,34 @@ pub async fn credentials(sso: &Sso, profile: &str, login: &Login, http: &Http) -
                 && valid_for(t.registration_expires_at.as_deref(), chrono::Duration::zero()) =>
         {
             debug!("refreshing the SSO token");
-            match refresh(&oidc(), t).await {
+            match refresh(&oidc(), &oidc_shown, t).await {
                 Ok(t) => {
                     write_token(&path, &t)?;
                     t
                 }
                 Err(e) => {
                     debug!("refresh failed: {e:#}");
-                    let t = sign_in(&oidc(), sso, profile, None, login).await?;
+                    let t = sign_in(&oidc(), &oidc_shown, sso, profile, None, login).await?;
                     write_token(&path, &t)?;
                     t
                 }
             }
         }
         previous => {
-            let t = sign_in(&oidc(), sso, profile, previous.as_ref(), login).await?;
+            let t = sign_in(&oidc(), &oidc_shown, sso, profile, previous.as_ref(), login).await?;
             write_token(&path, &t)?;
             t
         }
     };
+    let portal_endpoint = endpoint_url("AWS_ENDPOINT_URL_SSO", None);
+    let shown =
+        portal_endpoint.clone().unwrap_or_else(|| format!("https://portal.sso.{}.amazonaws.com", sso.region));
     let portal_config = settings!(aws_sdk_sso::Config::builder(), http, login.timeout)
         .region(aws_sdk_sso::config::Region::new(sso.region.clone()));
-    let portal_config = match endpoint_url("AWS_ENDPOINT_URL_SSO", None) {
+    let portal_config = match portal_endpoint {
         Some(url) => portal_config.endpoint_url(url),
         None => portal_config,
     };
-    let shown = format!("the SSO portal in {}", sso.region);
     let out = aws_sdk_sso::Client::from_conf(portal_config.build())
         .get_role_credentials()
         .account_id(&sso.account_id)
@@ -181,7 +185,7 @@ pub async fn credentials(sso: &Sso, profile: &str, login: &Login, http: &Http) -
     Ok(Credentials::new(key, secret, Some(token.to_string()), expiration))
 }
 
-async fn refresh(oidc: &aws_sdk_ssooidc::Client, mut token: Token) -> Result<Token> {
+async fn refresh(oidc: &aws_sdk_ssooidc::Client, shown: &str, mut token: Token) -> Result<Token> {
     let out = oidc
         .create_token()
         .grant_type("refresh_token")
@@ -190,7 +194,7 @@ async fn refresh(oidc: &aws_sdk_ssooidc::Client, mut token: Token) -> Result<Tok
         .set_refresh_token(token.refresh_token.clone())
         .send()
         .await
-        .map_err(|e| anyhow!("{}", describe(e, "SSO OIDC")))?;
+        .map_err(|e| anyhow!("{}", describe(e, shown)))?;
     token.access_token = out.access_token().unwrap_or_default().to_string();
     token.expires_at = format_time(Utc::now() + chrono::Duration::seconds(out.expires_in().into()));
     if let Some(next) = out.refresh_token() {
@@ -202,6 +206,7 @@ async fn refresh(oidc: &aws_sdk_ssooidc::Client, mut token: Token) -> Result<Tok
 /// The OAuth device-code sign-in: the person confirms a code in a browser while we poll.
 async fn sign_in(
     oidc: &aws_sdk_ssooidc::Client,
+    shown: &str,
     sso: &Sso,
     profile: &str,
     previous: Option<&Token>,
@@ -213,7 +218,7 @@ async fn sign_in(
             sso.start_url
         );
     }
-    let fail = |e| anyhow!("{}", describe(e, "SSO OIDC"));
+    let fail = |e| anyhow!("{}", describe(e, shown));
     // A client registration lasts about 90 days; reuse the one cached with the token.
     let registration = previous.and_then(|t| {
         let valid = valid_for(t.registration_expires_at.as_deref(), chrono::Duration::hours(1));
@@ -230,7 +235,7 @@ async fn sign_in(
                 .set_scopes((!sso.scopes.is_empty()).then(|| sso.scopes.clone()))
                 .send()
                 .await
-                .map_err(|e| anyhow!("{}", describe(e, "SSO OIDC")))?;
+                .map_err(|e| anyhow!("{}", describe(e, shown)))?;
             let expires =
                 DateTime::<Utc>::from_timestamp(out.client_secret_expires_at(), 0).unwrap_or_else(Utc::now);
             (
@@ -247,7 +252,7 @@ async fn sign_in(
         .start_url(&sso.start_url)
         .send()
         .await
-        .map_err(|e| anyhow!("{}", describe(e, "SSO OIDC")))?;
+        .map_err(|e| anyhow!("{}", describe(e, shown)))?;
     let url = auth.verification_uri_complete().or(auth.verification_uri()).unwrap_or_default();
     eprintln!(
         "awsume: to sign in to {}, open {url} and confirm the code {}",

@@ -11,6 +11,7 @@
   RoleArn containing "expired"       -> ExpiredToken
   RoleArn containing "badkey"        -> InvalidClientTokenId
   RoleArn containing "slow"          -> answers after 30 s
+  RoleArn containing "proxied"       -> HTTP 503 with an HTML page, as a proxy in the way answers
 - moto has no IAM Identity Center: a small stub of the SSO portal (GetRoleCredentials) and SSO-OIDC
   (RegisterClient, StartDeviceAuthorization, CreateToken) answers on the same port, per test:
   bearer token "expired-token" -> UnauthorizedException; a device code is "authorization_pending"
@@ -198,6 +199,10 @@ def wrap(moto_app, ca_pem):
             return error(start_response, "500 Internal Server Error", "InternalFailure", "try later")
         if "slow" in role:
             time.sleep(30)
+        if "proxied" in role:
+            page = b"<html><body><h1>503 Service Unavailable</h1>Proxy upstream error</body></html>"
+            start_response("503 Service Unavailable", [("Content-Type", "text/html"), ("Content-Length", str(len(page)))])
+            return [page]
         return moto_app(environ, start_response)
 
     return app
