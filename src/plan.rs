@@ -95,10 +95,15 @@ pub struct Hop {
     pub profile: String,
     pub role_arn: String,
     pub session_name: String,
+    /// The session name was chosen (flag, profile, setting), not awsume's default: the AWS CLI
+    /// keys its role cache with a chosen name only.
+    pub session_name_chosen: bool,
     pub external_id: Option<String>,
     pub duration_seconds: Option<i32>,
     /// Pass an MFA code with this call (when no MFA session covers it).
     pub mfa_serial: Option<String>,
+    /// The role profile's own `mfa_serial`, which the AWS CLI passes (and keys its cache with).
+    pub profile_mfa_serial: Option<String>,
     pub source_identity: Option<String>,
     pub tags: Vec<(String, String)>,
     pub policy: Option<String>,
@@ -195,18 +200,16 @@ fn cli_role(config: &Config, role_arn: &str, opts: &Options) -> Result<Plan> {
         },
     };
     let duration_seconds = opts.role_duration.or(opts.settings.role_duration);
+    let chosen = opts.session_name.as_deref().or(opts.settings.role_session_name.as_deref());
     let mut hop = Hop {
         profile: role_arn.to_string(),
         role_arn: role_arn.to_string(),
-        session_name: session_name(
-            opts.session_name
-                .as_deref()
-                .or(opts.settings.role_session_name.as_deref())
-                .unwrap_or(CLI_ROLE_SESSION_NAME),
-        ),
+        session_name: session_name(chosen.unwrap_or(CLI_ROLE_SESSION_NAME)),
+        session_name_chosen: chosen.is_some(),
         external_id: opts.external_id.clone(),
         duration_seconds,
         mfa_serial: None,
+        profile_mfa_serial: None,
         source_identity: None,
         tags: Vec::new(),
         policy: None,
@@ -316,7 +319,7 @@ fn profile_plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {
             break Source::WebIdentity {
                 token_file: token_file.to_string(),
                 role_arn: role_arn.to_string(),
-                session_name: hop_session_name(profile, is_target, opts),
+                session_name: hop_session_name(profile, is_target, opts).0,
             };
         }
         hops.push(hop(profile, role_arn, is_target, opts)?);
@@ -477,13 +480,16 @@ fn hop(profile: &Profile, role_arn: &str, is_target: bool, opts: &Options) -> Re
             (None, None) => None,
         };
     let duration_seconds = duration_seconds.or(if is_target { opts.settings.role_duration } else { None });
+    let (session_name, session_name_chosen) = hop_session_name(profile, is_target, opts);
     Ok(Hop {
         profile: profile.name.clone(),
         role_arn: role_arn.to_string(),
-        session_name: hop_session_name(profile, is_target, opts),
+        session_name,
+        session_name_chosen,
         external_id: flag(&opts.external_id).or_else(|| profile.get("external_id").map(str::to_string)),
         duration_seconds,
         mfa_serial: profile.get("mfa_serial").map(str::to_string),
+        profile_mfa_serial: profile.get("mfa_serial").map(str::to_string),
         source_identity: profile.get("source_identity").map(str::to_string),
         tags: Vec::new(),
         policy: None,
@@ -491,13 +497,16 @@ fn hop(profile: &Profile, role_arn: &str, is_target: bool, opts: &Options) -> Re
     })
 }
 
-fn hop_session_name(profile: &Profile, is_target: bool, opts: &Options) -> String {
+/// The session name, and whether it was chosen (flag, profile, setting) rather than defaulted to
+/// the profile's name.
+fn hop_session_name(profile: &Profile, is_target: bool, opts: &Options) -> (String, bool) {
     let flag = if is_target { opts.session_name.as_deref() } else { None };
-    let name = flag
-        .or(profile.get("role_session_name"))
-        .or(if is_target { opts.settings.role_session_name.as_deref() } else { None })
-        .unwrap_or(&profile.name);
-    session_name(name)
+    let chosen = flag.or(profile.get("role_session_name")).or(if is_target {
+        opts.settings.role_session_name.as_deref()
+    } else {
+        None
+    });
+    (session_name(chosen.unwrap_or(&profile.name)), chosen.is_some())
 }
 
 /// `endpoint_url` for STS: the profile's `[services]` section's `sts` block, then its `endpoint_url`.

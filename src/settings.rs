@@ -17,6 +17,8 @@ pub struct Settings {
     pub fuzzy_match: bool,
     /// `-a` renews this many seconds before the credentials expire.
     pub auto_refresh_margin: i64,
+    /// A cached role session is reused while more than this many seconds of it are left.
+    pub role_cache_margin: i64,
     /// awsume's `colors` (stderr only, and only on a terminal).
     pub colors: bool,
     /// awsume's `… will expire …` lines after `awsume PROFILE` (`confirmations: false` for scripts).
@@ -31,6 +33,7 @@ impl Default for Settings {
             role_session_name: None,
             fuzzy_match: false,
             auto_refresh_margin: 600,
+            role_cache_margin: crate::cache::ROLE_CACHE_MARGIN,
             colors: true,
             confirmations: true,
         }
@@ -38,12 +41,13 @@ impl Default for Settings {
 }
 
 /// Python awsume's defaults (and ours), for `--config reset`.
-const DEFAULTS: [(&str, &str); 5] = [
+const DEFAULTS: [(&str, &str); 6] = [
     ("role-duration", "0"),
     ("colors", "true"),
     ("fuzzy-match", "false"),
     ("auto-refresh-margin", "600"),
     ("confirmations", "true"),
+    ("role-cache-margin", "900"),
 ];
 
 pub fn path(home: &Path) -> PathBuf {
@@ -78,17 +82,22 @@ impl Settings {
                 "fuzzy-match" => settings.fuzzy_match = value.eq_ignore_ascii_case("true"),
                 "colors" => settings.colors = !value.eq_ignore_ascii_case("false"),
                 "confirmations" => settings.confirmations = !value.eq_ignore_ascii_case("false"),
-                "auto-refresh-margin" => {
-                    let Some(seconds) = value.parse::<i64>().ok().filter(|s| (0..=43200).contains(s)) else {
-                        bail!("auto-refresh-margin {value:?} is not a number of seconds from 0 to 43200");
-                    };
-                    settings.auto_refresh_margin = seconds;
-                }
+                "auto-refresh-margin" => settings.auto_refresh_margin = seconds(key, &value)?,
+                "role-cache-margin" => settings.role_cache_margin = seconds(key, &value)?,
                 _ => {}
             }
         }
         Ok(settings)
     }
+}
+
+/// A number of seconds a setting takes: 0 to 12 hours.
+fn seconds(key: &str, value: &str) -> Result<i64> {
+    value
+        .parse::<i64>()
+        .ok()
+        .filter(|s| (0..=43200).contains(s))
+        .ok_or_else(|| anyhow::anyhow!("{key} {value:?} is not a number of seconds from 0 to 43200"))
 }
 
 /// Top-level `key: scalar` pairs, unquoted; nested blocks, lists and comments are skipped.
@@ -274,6 +283,7 @@ mod tests {
                 role_session_name: Some("it's me".into()),
                 fuzzy_match: true,
                 auto_refresh_margin: 600,
+                role_cache_margin: 900,
                 colors: true,
                 confirmations: true,
             }

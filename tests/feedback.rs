@@ -49,8 +49,14 @@ fn awsume_confirms_what_it_set_in_its_own_words() {
         (&["alice"], Some("123456\n"), &["Session token will expire at T"]),
         (&["alice"], None, &["Session token will expire at T"]),
         (&["admin"], None, &["Session token will expire at T", "[admin] Role credentials will expire T"]),
+        // admin's session is cached now: the chain starts there.
         (
             &["auditor"],
+            None,
+            &["[admin] Role credentials will expire T", "[auditor] Role credentials will expire T"],
+        ),
+        (
+            &["auditor", "-r", "--mfa-token", "123456"],
             None,
             &[
                 "Session token will expire at T",

@@ -16,7 +16,7 @@ fn a_tls_endpoint_signed_by_a_private_ca_needs_its_bundle() {
     let (env, endpoint, ca) = tls_env();
     env.config(&format!(
         "[profile r]\nrole_arn = arn:aws:iam::111111111111:role/r\nsource_profile = base\n\
-         [profile r-bundled]\nrole_arn = arn:aws:iam::111111111111:role/r\nsource_profile = base\nca_bundle = {}\n",
+         [profile r-bundled]\nrole_arn = arn:aws:iam::111111111111:role/bundled\nsource_profile = base\nca_bundle = {}\n",
         ca.display()
     ));
     let export = |profile: &str, vars: &[(&str, &str)]| {

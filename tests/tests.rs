@@ -11,6 +11,7 @@ mod network;
 mod packaging;
 mod reliability;
 mod resolve;
+mod rolecache;
 mod shells;
 mod sso;
 mod switching;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::Out;
-use crate::cache::{SessionCache, format_local};
+use crate::cache::{RoleCache, SessionCache, format_local};
 use crate::cli::AwsumeArgs;
 use crate::config::{Config, Files, Profile};
 use crate::deliver::text;
@@ -22,7 +22,8 @@ const MFA: usize = 4;
 
 pub fn run(args: &AwsumeArgs, more: bool, out: &Out) -> Result<ExitCode> {
     let config = Config::load(Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref()))?;
-    let cache = SessionCache::new(&home_dir());
+    let sessions = SessionCache::new(&home_dir());
+    let roles = RoleCache::new(&home_dir(), 0);
     let mut rows: Vec<Vec<String>> = vec![HEADER.map(String::from).to_vec()];
     if more {
         rows[0].push("SESSION EXPIRES".into());
@@ -35,7 +36,7 @@ pub fn run(args: &AwsumeArgs, more: bool, out: &Out) -> Result<ExitCode> {
             None => written(profile, "invalid"),
         };
         if more {
-            let expiry = plan.and_then(|p| resolve::cached_expiry(&p, &cache));
+            let expiry = plan.and_then(|p| resolve::cached_expiry(&p, &sessions, &roles));
             row.push(expiry.map(format_local).unwrap_or_else(|| "-".into()));
         }
         rows.push(row);

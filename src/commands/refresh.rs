@@ -82,7 +82,7 @@ pub fn hook(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
         let settings = Settings::load(&settings::path(&home_dir()))?;
         let margin = settings.auto_refresh_margin;
         let request = Request::awsume(&again, settings)?;
-        let Prepared { plan, resolve, .. } = prepare(Request { no_prompt: true, ..request })?;
+        let Prepared { plan, resolve, .. } = prepare(Request { renewal: true, ..request })?;
         let creds = resolve::resolve(&plan, &resolve)?;
         let expiration = creds.expiration.map_or(i64::MAX, |t| t.timestamp());
         let mut at = expiration - margin;

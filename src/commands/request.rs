@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::cache::SessionCache;
+use crate::cache::{RoleCache, SessionCache};
 use crate::cli::{AwsumeArgs, CommonArgs};
 use crate::config::{Config, Files};
 use crate::files::{expand_tilde, home_dir};
@@ -22,8 +22,8 @@ pub struct Request<'a> {
     pub credentials_file: Option<&'a Path>,
     pub plan: plan::Options,
     pub ensure_temporary: bool,
-    /// Never ask (the auto-refresh hook).
-    pub no_prompt: bool,
+    /// The `-a` prompt hook's renewal: asks nobody, reuses no role session.
+    pub renewal: bool,
 }
 
 impl<'a> Request<'a> {
@@ -35,7 +35,7 @@ impl<'a> Request<'a> {
             credentials_file: None,
             plan: plan::Options { region: common.region.clone(), ..Default::default() },
             ensure_temporary: false,
-            no_prompt: false,
+            renewal: false,
         }
     }
 
@@ -125,11 +125,12 @@ pub fn prepare(req: Request<'_>) -> Result<Prepared> {
         refresh: common.refresh,
         mfa_token: common.mfa_token.clone(),
         cache: SessionCache::new(&home_dir()),
+        roles: RoleCache::new(&home_dir(), plan_opts.settings.role_cache_margin),
         ensure_temporary: req.ensure_temporary,
         timeout: std::time::Duration::from_secs(common.timeout.max(1)),
         sso_login: common.sso_login,
         open_browser: !common.no_browser,
-        no_prompt: req.no_prompt,
+        renewal: req.renewal,
     };
     Ok(Prepared { plan, resolve, files })
 }

@@ -17,7 +17,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use chrono::Utc;
 
 use self::http::Http;
-use crate::cache::SessionCache;
+use crate::cache::{RoleCache, SessionCache};
 use crate::credentials::{Credentials, Secret};
 use crate::messages::{self, debug, info};
 use crate::plan::{Hop, Plan, Source};
@@ -26,9 +26,13 @@ use crate::plan::{Hop, Plan, Source};
 const MFA_MARGIN_SECONDS: i64 = 300;
 
 pub struct Options {
+    /// Reuse no cached session (`-r`); what is resolved is cached again.
     pub refresh: bool,
     pub mfa_token: Option<Secret>,
+    /// awsume's MFA sessions.
     pub cache: SessionCache,
+    /// Role sessions, in the AWS CLI's cache.
+    pub roles: RoleCache,
     /// Exchange long-term keys for a session (GetSessionToken) before returning them.
     pub ensure_temporary: bool,
     /// The most one STS call may take, retries included.
@@ -36,8 +40,9 @@ pub struct Options {
     /// Sign in to SSO again now (and allow it without a terminal).
     pub sso_login: bool,
     pub open_browser: bool,
-    /// Never ask (the auto-refresh hook): an MFA code or SSO sign-in that is due is an error.
-    pub no_prompt: bool,
+    /// The `-a` prompt hook's renewal: it asks nobody (an MFA code or SSO sign-in that is due is an
+    /// error) and reuses no role session (it runs because they end).
+    pub renewal: bool,
 }
 
 /// GetCallerIdentity for `creds`, for `--who`: (account, ARN, user id).
@@ -84,8 +89,9 @@ struct Resolver<'a> {
 impl Resolver<'_> {
     fn run(&mut self) -> Result<Credentials> {
         let plan = self.plan;
-        // A still-valid role that cost an MFA code is reused: nothing before it needs resolving.
-        let (mut creds, first_hop) = match self.cached_mfa_role()? {
+        // The last hop with a fresh cached session is where the calls start: nothing before it
+        // needs resolving (no source, no MFA code, no call).
+        let (mut creds, first_hop) = match self.latest_cached_hop() {
             Some((creds, index)) => {
                 confirm_role(&plan.hops[index].profile, &creds);
                 (creds, index + 1)
@@ -168,7 +174,7 @@ impl Resolver<'_> {
             }
             Source::Sso(sso) => {
                 let login = sso::Login {
-                    interactive: !self.opts.no_prompt,
+                    interactive: !self.opts.renewal,
                     force: self.opts.sso_login,
                     open_browser: self.opts.open_browser,
                     timeout: self.opts.timeout,
@@ -220,8 +226,8 @@ impl Resolver<'_> {
         };
         info!("AssumeRole {} as {} signed by {}", hop.role_arn, hop.session_name, creds.access_key_id);
         let net = self.net()?;
-        let role = match net.runtime.block_on(net.sts.assume_role(creds, hop, code.as_ref())) {
-            Ok(role) => role,
+        let (role, assumed) = match net.runtime.block_on(net.sts.assume_role(creds, hop, code.as_ref())) {
+            Ok(answer) => answer,
             // Name who was refused: AWS's own message does, a local STS may not.
             Err(e) if e.to_string().starts_with("AccessDenied") => {
                 let who = net.runtime.block_on(net.sts.get_caller_identity(creds));
@@ -232,40 +238,38 @@ impl Resolver<'_> {
             }
             Err(e) => return Err(e),
         };
-        if code.is_some() {
-            self.opts.cache.write(&self.role_cache_key(hop), &role, self.plan.region.as_deref())?;
+        // For the next run, of either tool; a cache that cannot take it costs only that.
+        if let Err(e) = self.opts.roles.write(hop, &role, assumed.as_ref()) {
+            debug!("not caching the role session: {e:#}");
         }
         Ok(role)
     }
 
     fn mfa_code(&self, serial: &str) -> Result<Secret> {
-        if self.opts.no_prompt && self.opts.mfa_token.is_none() {
+        if self.opts.renewal && self.opts.mfa_token.is_none() {
             bail!("the MFA session has ended and a new one needs a code for {serial}");
         }
         mfa_code(serial, self.opts.mfa_token.as_ref())
             .with_context(|| format!("profile \"{}\"", self.plan.profile))
     }
 
-    fn role_cache_key(&self, hop: &Hop) -> String {
-        role_cache_key(self.plan, hop)
-    }
-
-    /// The last MFA hop's cached credentials and its index, when still valid (and not `--refresh`).
-    fn cached_mfa_role(&self) -> Result<Option<(Credentials, usize)>> {
-        let Some(index) = self.plan.hops.iter().rposition(|h| h.mfa_serial.is_some()) else {
-            return Ok(None);
-        };
-        if self.opts.refresh {
-            return Ok(None);
+    /// The last hop whose role session is cached and fresh, and its index (not with `--refresh`,
+    /// nor in an `-a` renewal, which runs because the session is ending).
+    fn latest_cached_hop(&self) -> Option<(Credentials, usize)> {
+        if self.opts.refresh || self.opts.renewal {
+            return None;
         }
-        self.opts.cache.check_dir()?;
-        let hop = &self.plan.hops[index];
-        let cached = self.opts.cache.read(&self.role_cache_key(hop)).unwrap_or(None);
-        let valid = cached.filter(|c| c.valid_for(Utc::now(), chrono::Duration::seconds(MFA_MARGIN_SECONDS)));
-        if valid.is_some() {
-            info!("role {} from the MFA role cache", hop.role_arn);
-        }
-        Ok(valid.map(|c| (c, index)))
+        let now = Utc::now();
+        self.plan.hops.iter().enumerate().rev().find_map(|(index, hop)| {
+            let creds = self.opts.roles.read(hop, now)?;
+            info!(
+                "role {} from {}, until {}",
+                hop.role_arn,
+                crate::files::display(&self.opts.roles.path(hop)),
+                creds.expiration.map(crate::cache::format_local).unwrap_or_default()
+            );
+            Some((creds, index))
+        })
     }
 }
 
@@ -286,23 +290,21 @@ fn confirm_role(profile: &str, creds: &Credentials) {
     }
 }
 
-/// Role credentials that an MFA code paid for are cached under the chain that led to them
-/// (source profile, role, session name): re-running the profile within their life asks nothing.
-fn role_cache_key(plan: &Plan, hop: &Hop) -> String {
-    use sha1::{Digest, Sha1};
-    let id = format!("{}\n{}\n{}", plan.source_profile, hop.role_arn, hop.session_name);
-    format!("ROLE{}", hex::encode(Sha1::digest(id.as_bytes())))
-}
-
 /// When the cached session a plan would reuse (MFA role, else MFA session) ends; no network.
-pub fn cached_expiry(plan: &Plan, cache: &SessionCache) -> Option<chrono::DateTime<Utc>> {
-    let role = plan.hops.iter().rev().find(|h| h.mfa_serial.is_some());
-    let key = match (role, &plan.source, &plan.mfa_session) {
-        (Some(hop), _, _) => role_cache_key(plan, hop),
-        (None, Source::Static { access_key_id, .. }, Some(_)) => access_key_id.clone(),
-        _ => return None,
-    };
-    cache.read(&key).ok().flatten().and_then(|c| c.expiration)
+pub fn cached_expiry(
+    plan: &Plan,
+    sessions: &SessionCache,
+    roles: &RoleCache,
+) -> Option<chrono::DateTime<Utc>> {
+    if let Some(hop) = plan.hops.last() {
+        return roles.expiry(hop);
+    }
+    match (&plan.source, &plan.mfa_session) {
+        (Source::Static { access_key_id, .. }, Some(_)) => {
+            sessions.read(access_key_id).ok().flatten().and_then(|c| c.expiration)
+        }
+        _ => None,
+    }
 }
 
 /// The MFA code: from `--mfa-token`, else asked for on stderr and read from stdin (stdout may be

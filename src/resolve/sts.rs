@@ -11,6 +11,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use chrono::{DateTime, Utc};
 
 use super::http::Http;
+use crate::cache::AssumedRole;
 use crate::credentials::{Credentials, Secret};
 use crate::messages::debug;
 use crate::plan::Hop;
@@ -78,12 +79,13 @@ impl Sts {
         Self { client: aws_sdk_sts::Client::from_conf(config.build()), endpoint: shown }
     }
 
+    /// The role session and who STS says it is.
     pub async fn assume_role(
         &self,
         creds: &Credentials,
         hop: &Hop,
         mfa_code: Option<&Secret>,
-    ) -> Result<Credentials> {
+    ) -> Result<(Credentials, Option<AssumedRole>)> {
         let out = send_signed!(
             self,
             self.client
@@ -100,7 +102,10 @@ impl Sts {
                 .set_token_code(mfa_code.map(|c| c.expose().to_string())),
             creds
         )?;
-        from_sts(out.credentials())
+        let assumed = out
+            .assumed_role_user()
+            .map(|u| AssumedRole { id: u.assumed_role_id().to_string(), arn: u.arn().to_string() });
+        Ok((from_sts(out.credentials())?, assumed))
     }
 
     /// A session for long-term keys, with an MFA `(serial, code)` where one is given.
