@@ -41,6 +41,16 @@ fn bad_profiles_fail_with_one_line_naming_profile_and_file() {
             "~/.aws/config line 3: expected `key = value`",
         ),
         (
+            "[profile n]\nregion = eu-west-1\ns3 =\n  max_concurrent_requests = 10\n  not a setting\n",
+            "n",
+            "~/.aws/config line 5: expected `name = value` in the nested settings above",
+        ),
+        (
+            "[profile s]\nsso_session = nowhere\n",
+            "s",
+            "profile \"s\" in ~/.aws/config: sso_session \"nowhere\" has no [sso-session nowhere] section",
+        ),
+        (
             "[profile p]\ncredential_process = sh -c 'echo went wrong >&2; exit 4'\n",
             "p",
             "profile \"p\": credential_process: credential_process \"sh\" exited with status 4: went wrong",

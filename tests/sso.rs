@@ -314,3 +314,32 @@ fn device_sign_in_obeys_slow_down_and_stops_on_an_expired_code() {
     );
     assert!(!env.path(&format!(".aws/sso/cache/{}.json", sha1("https://expire.awsapps.com/start"))).exists());
 }
+
+/// Other tools write only what botocore requires (`accessToken`, `expiresAt`): such a token is
+/// used, and kept as it was; no token and an expired one are told apart.
+#[test]
+fn token_caches_from_other_tools_are_used_and_sign_in_states_are_told_apart() {
+    let env = sso_env();
+    let minimal = serde_json::json!({"accessToken": "other-tool-token", "expiresAt": future(24 * 365), "x-tool": "kept"});
+    cli_token(&env, "corp", minimal.clone());
+    let out = env.run(&["export", "--profile", "modern"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(env.calls()[0]["params"]["bearer"], "other-tool-token");
+    let kept: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(token_path(&env, "corp")).unwrap()).unwrap();
+    assert_eq!(kept, minimal, "untouched");
+    let listed = env.run(&["-l"]);
+    assert!(
+        listed.stdout.lines().any(|l| l.starts_with("modern ") && l.contains("SSO (signed in)")),
+        "{}",
+        listed.stdout
+    );
+
+    std::fs::remove_file(token_path(&env, "corp")).unwrap();
+    env.run(&["export", "--profile", "modern"]).assert_clean_failure(
+        "there is no SSO sign-in for https://corp.awsapps.com/start and there is no terminal",
+    );
+    cli_token(&env, "corp", serde_json::json!({"accessToken": "old", "expiresAt": "2020-01-02T03:04:05Z"}));
+    env.run(&["export", "--profile", "modern"])
+        .assert_clean_failure("the SSO sign-in for https://corp.awsapps.com/start expired at 2020-01-0");
+}

@@ -2,6 +2,7 @@
 
 mod testenv;
 
+mod chain;
 mod cli;
 mod errors;
 mod export;

@@ -11,14 +11,16 @@ use crate::cli::ExportArgs;
 use crate::credentials::Credentials;
 use crate::deliver::{self, credfile, server};
 use crate::messages::{self, debug};
-use crate::plan::Plan;
+use crate::plan::{self, Plan};
 use crate::resolve;
 
 pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
     messages::set_level(args.common.info, args.common.debug);
     // aws-export-credentials' behaviour: awsume's settings file does not apply.
+    // aws-export-credentials' behaviour: botocore's default chain when no profile is named.
     let request = Request {
         ensure_temporary: args.ensure_temporary,
+        default_chain: true,
         ..Request::new(args.profile.as_deref(), &args.common)
     };
     let Prepared { plan, resolve, files } = prepare(request)?;
@@ -114,7 +116,17 @@ fn cached_or_resolved(
             Err(e) => debug!("not using the cache: {e:#}"),
         }
     }
-    let creds = resolve::resolve(plan, opts)?;
+    let creds = resolve::resolve(plan, opts).map_err(|e| match plan.link {
+        // The last link of the default chain: say what came before it, too.
+        Some(plan::Link::InstanceMetadata) => {
+            let profile = super::env_var("AWS_PROFILE").or_else(|| super::env_var("AWS_DEFAULT_PROFILE"));
+            e.context(format!(
+                "no credentials found: {}",
+                plan::chain_tried(profile.as_deref().unwrap_or("default"))
+            ))
+        }
+        _ => e,
+    })?;
     if let Some(cache) = cache {
         cache.write(&creds)?;
     }

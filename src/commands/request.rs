@@ -24,6 +24,8 @@ pub struct Request<'a> {
     pub ensure_temporary: bool,
     /// The `-a` prompt hook's renewal: asks nobody, reuses no role session.
     pub renewal: bool,
+    /// With no profile named anywhere, botocore's default chain (`export`); else profile `default`.
+    pub default_chain: bool,
 }
 
 impl<'a> Request<'a> {
@@ -36,6 +38,7 @@ impl<'a> Request<'a> {
             plan: plan::Options { region: common.region.clone(), ..Default::default() },
             ensure_temporary: false,
             renewal: false,
+            default_chain: false,
         }
     }
 
@@ -79,29 +82,38 @@ pub fn env_var(name: &str) -> Option<String> {
 }
 
 pub fn prepare(req: Request<'_>) -> Result<Prepared> {
-    let mut target = req
-        .profile
-        .map(str::to_string)
-        .or_else(|| env_var("AWS_PROFILE"))
-        .or_else(|| env_var("AWS_DEFAULT_PROFILE"))
-        .unwrap_or_else(|| "default".to_string());
+    let from_env = env_var("AWS_PROFILE").or_else(|| env_var("AWS_DEFAULT_PROFILE"));
     let files = Files::locate(req.config_file, req.credentials_file);
     let config = Config::load(files.clone())?;
     let mut plan_opts = req.plan;
     plan_opts.env_region = env_var("AWS_REGION")
         .or_else(|| env_var("AWS_DEFAULT_REGION"))
         .filter(|region| !set_by_previous_awsume(&config, region));
-    if plan_opts.settings.fuzzy_match
-        && plan_opts.role_arn.is_none()
-        && !config.profiles.contains_key(&target)
-    {
-        let names: Vec<&str> = config.profiles.keys().map(String::as_str).collect();
-        if let Some(closest) = crate::settings::fuzzy(&names, &target) {
-            messages::note(&format!("using profile \"{closest}\" (fuzzy-match)"));
-            target = closest.to_string();
+    let plan = match req.profile {
+        // botocore's chain around AWS_PROFILE (else `default`): its environment keys come first.
+        None if req.default_chain => {
+            let profile = from_env.as_deref().unwrap_or("default");
+            let plan = plan::default_chain(&config, profile, from_env.is_some(), &plan_opts, &chain_env())?;
+            if let Some(link) = plan.link {
+                info!("no --profile: the default chain answered with {} ({})", link.describe(), plan.profile);
+            }
+            plan
         }
-    }
-    let plan = plan::plan(&config, &target, &plan_opts)?;
+        named => {
+            let mut target = named.map(str::to_string).or(from_env).unwrap_or_else(|| "default".to_string());
+            if plan_opts.settings.fuzzy_match
+                && plan_opts.role_arn.is_none()
+                && !config.profiles.contains_key(&target)
+            {
+                let names: Vec<&str> = config.profiles.keys().map(String::as_str).collect();
+                if let Some(closest) = crate::settings::fuzzy(&names, &target) {
+                    messages::note(&format!("using profile \"{closest}\" (fuzzy-match)"));
+                    target = closest.to_string();
+                }
+            }
+            plan::plan(&config, &target, &plan_opts)?
+        }
+    };
     if plan_opts.role_arn.is_some()
         && plan_opts.source_profile.is_none()
         && resolve::environment_credentials().is_err()
@@ -133,6 +145,20 @@ pub fn prepare(req: Request<'_>) -> Result<Prepared> {
         renewal: req.renewal,
     };
     Ok(Prepared { plan, resolve, files })
+}
+
+/// What the default chain reads of the environment.
+fn chain_env() -> plan::ChainEnv {
+    let set = |name: &str| env_var(name).is_some();
+    plan::ChainEnv {
+        keys: set("AWS_ACCESS_KEY_ID") && set("AWS_SECRET_ACCESS_KEY"),
+        key_without_secret: set("AWS_ACCESS_KEY_ID") && !set("AWS_SECRET_ACCESS_KEY"),
+        web_identity_token_file: env_var("AWS_WEB_IDENTITY_TOKEN_FILE"),
+        role_arn: env_var("AWS_ROLE_ARN"),
+        role_session_name: env_var("AWS_ROLE_SESSION_NAME"),
+        container: set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") || set("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
+        imds_disabled: env_var("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true")),
+    }
 }
 
 /// Whether `region` is the one awsume set for the profile the shell has now (`AWSUME_PROFILE`): such

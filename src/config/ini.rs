@@ -55,8 +55,9 @@ pub fn parse(text: &str) -> Result<Vec<Section>, ParseError> {
     let mut sections: Vec<Section> = Vec::new();
     // Header → its line, so duplicate detection stays linear in big files.
     let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    // (indent of the key line, index of the entry) of the key a continuation would extend.
-    let mut open_key: Option<(usize, usize)> = None;
+    // (indent of the key line, index of the entry, its value began empty: a nested block like
+    // `s3 =`) of the key a continuation would extend.
+    let mut open_key: Option<(usize, usize, bool)> = None;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (index, raw) in text.lines().enumerate() {
         let line_no = index + 1;
@@ -66,9 +67,13 @@ pub fn parse(text: &str) -> Result<Vec<Section>, ParseError> {
             continue;
         }
         let indent = line.len() - line.trim_start().len();
-        if let (Some((key_indent, entry)), Some(section)) = (open_key, sections.last_mut())
+        if let (Some((key_indent, entry, nested)), Some(section)) = (open_key, sections.last_mut())
             && indent > key_indent
         {
+            // botocore reads a nested block's lines as `name = value`: anything else it refuses.
+            if nested && !trimmed.contains('=') {
+                return Err(error(line_no, "expected `name = value` in the nested settings above"));
+            }
             let value = &mut section.entries[entry].1;
             value.push('\n');
             value.push_str(trimmed);
@@ -104,8 +109,9 @@ pub fn parse(text: &str) -> Result<Vec<Section>, ParseError> {
             return Err(error(line_no, format!("`{key}` set twice in section [{}]", section.header)));
         }
         let value = trimmed[split + 1..].trim().to_string();
+        let nested = value.is_empty();
         section.entries.push((key, value));
-        open_key = Some((indent, section.entries.len() - 1));
+        open_key = Some((indent, section.entries.len() - 1, nested));
     }
     Ok(sections)
 }
@@ -124,13 +130,13 @@ mod tests {
 
     #[test]
     fn reads_keys_comments_and_continuations() {
-        let text = "# top\n\n[profile a] ; trailing\nRegion = eu-west-1\n  ; indented comment\nkey:v:w\ns3 =\n  max = 10\n  other = 2\n[b]\nx=\r\n";
+        let text = "# top\n\n[profile a] ; trailing\nRegion = eu-west-1\n  ; indented comment\nkey:v:w\n  more\ns3 =\n  max = 10\n  other = 2\n[b]\nx=\r\n";
         let s = parse(text).unwrap();
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].header, "profile a");
         assert_eq!(
             entries(&s[0]),
-            [("region", "eu-west-1"), ("key", "v:w"), ("s3", "\nmax = 10\nother = 2")]
+            [("region", "eu-west-1"), ("key", "v:w\nmore"), ("s3", "\nmax = 10\nother = 2")]
         );
         assert_eq!(entries(&s[1]), [("x", "")]);
     }
@@ -159,6 +165,7 @@ mod tests {
             ("[a]\n[a]\n", 2, "already defined on line 1"),
             ("[a]\nk=1\nK=2\n", 3, "set twice"),
             ("[]\n", 1, "empty"),
+            ("[a]\ns3 =\n  max = 10\n  not a setting\n", 4, "name = value"),
         ];
         for (text, line, needle) in cases {
             let err = parse(text).unwrap_err();

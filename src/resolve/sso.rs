@@ -30,12 +30,15 @@ pub struct Login {
     pub timeout: Duration,
 }
 
-/// The CLI's token file; fields awsume does not know are kept as they are.
+/// The CLI's token file; fields awsume does not know are kept as they are. Only `accessToken` and
+/// `expiresAt` are required, as botocore requires them: other tools write no more.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Token {
-    start_url: String,
-    region: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    start_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    region: Option<String>,
     access_token: String,
     expires_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,11 +89,19 @@ fn write_token(path: &std::path::Path, token: &Token) -> Result<()> {
         .with_context(|| format!("cannot write {}", files::display(path)))
 }
 
+impl Token {
+    /// A token for `sso`: one that names another start URL is another sign-in.
+    fn is_for(&self, sso: &Sso) -> bool {
+        self.start_url.as_deref().is_none_or(|url| url == sso.start_url)
+    }
+}
+
 /// Whether the token cache holds a sign-in for `sso` that is still valid (no network).
 pub fn signed_in(sso: &Sso) -> bool {
-    read_token(&cache_path(sso)).ok().flatten().is_some_and(|t| {
-        t.start_url == sso.start_url && valid_for(Some(&t.expires_at), chrono::Duration::zero())
-    })
+    read_token(&cache_path(sso))
+        .ok()
+        .flatten()
+        .is_some_and(|t| t.is_for(sso) && valid_for(Some(&t.expires_at), chrono::Duration::zero()))
 }
 
 pub async fn credentials(sso: &Sso, profile: &str, login: &Login, http: &Http) -> Result<Credentials> {
@@ -99,7 +110,7 @@ pub async fn credentials(sso: &Sso, profile: &str, login: &Login, http: &Http) -
     let oidc_shown =
         oidc_endpoint.clone().unwrap_or_else(|| format!("https://oidc.{}.amazonaws.com", sso.region));
     let cached = match read_token(&path) {
-        Ok(t) => t.filter(|t| t.start_url == sso.start_url),
+        Ok(t) => t.filter(|t| t.is_for(sso)),
         Err(e) => {
             debug!("ignoring the SSO token cache: {e:#}");
             None
@@ -213,10 +224,21 @@ async fn sign_in(
     login: &Login,
 ) -> Result<Token> {
     if !login.interactive || (!login.force && !std::io::stderr().is_terminal()) {
-        bail!(
-            "the SSO sign-in for {} has expired and there is no terminal to sign in from: run `awsume --sso-login {profile}` (or `aws sso login --profile {profile}`)",
-            sso.start_url
-        );
+        let state = match previous.map(|t| (&t.expires_at, parse_time(&t.expires_at))) {
+            None => format!("there is no SSO sign-in for {}", sso.start_url),
+            Some((_, Some(at))) => {
+                format!("the SSO sign-in for {} expired at {}", sso.start_url, crate::cache::format_local(at))
+            }
+            Some((text, None)) => {
+                format!("the SSO sign-in for {} has an unreadable expiry ({text:?})", sso.start_url)
+            }
+        };
+        let how = if login.interactive {
+            "and there is no terminal to sign in from"
+        } else {
+            "and auto-refresh asks nobody"
+        };
+        bail!("{state} {how}: run `awsume --sso-login {profile}` (or `aws sso login --profile {profile}`)");
     }
     let fail = |e| anyhow!("{}", describe(e, shown));
     // A client registration lasts about 90 days; reuse the one cached with the token.
@@ -285,8 +307,8 @@ async fn sign_in(
                     eprintln!();
                 }
                 return Ok(Token {
-                    start_url: sso.start_url.clone(),
-                    region: sso.region.clone(),
+                    start_url: Some(sso.start_url.clone()),
+                    region: Some(sso.region.clone()),
                     access_token: out.access_token().unwrap_or_default().to_string(),
                     expires_at: format_time(Utc::now() + chrono::Duration::seconds(out.expires_in().into())),
                     client_id: Some(client_id),
