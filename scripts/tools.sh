@@ -85,6 +85,8 @@ leaves_tmp_clean() {
 
 install_test_tools() {
     install_debian zsh fish shellcheck tmux
+    # `ip`, for the network namespace that serves the container endpoint at 169.254.170.2.
+    command -v ip >/dev/null || apt_install iproute2
     install_venv .venv tests/support/requirements.txt
     install_nu
     install_cargo_fuzz
