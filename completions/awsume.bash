@@ -29,7 +29,7 @@ _awsume() {
 
     case "${cmd}" in
         awsume)
-            opts="-s -u -l -t -o -a -k -r -v -h --profile --show-commands --unset --shell --session-name --role-duration --external-id --config-file --credentials-file --list-profiles --role-arn --source-profile --session-policy --session-policy-arns --source-identity --tags --output-profile --clean --json --refresh-autocomplete --whoami --who --config --auto-refresh --kill-refresher --refresh-hook --region --mfa-token --refresh --sso-login --no-browser --timeout --info --debug --version --emit --help init export"
+            opts="-s -u -l -t -o -c -a -k -r -v -h --profile --show-commands --unset --shell --session-name --role-duration --external-id --config-file --credentials-file --list-profiles --role-arn --source-profile --session-policy --session-policy-arns --source-identity --tags --output-profile --clean --json --refresh-autocomplete --console --console-link --console-service --console-link-service --console-service-link --whoami --who --config --auto-refresh --kill-refresher --refresh-hook --region --mfa-token --refresh --sso-login --no-browser --timeout --info --debug --version --emit --help init export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -108,6 +108,18 @@ _awsume() {
                     return 0
                     ;;
                 --json)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --console-service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --console-service-link)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --console-link-service)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

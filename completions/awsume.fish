@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_awsume_global_optspecs
-    string join \n profile= s/show-commands u/unset shell= session-name= role-duration= external-id= config-file= credentials-file= l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= o/output-profile= clean json= refresh-autocomplete who config= a/auto-refresh k/kill-refresher refresh-hook region= mfa-token= r/refresh sso-login no-browser timeout= info debug v/version emit= h/help
+    string join \n profile= s/show-commands u/unset shell= session-name= role-duration= external-id= config-file= credentials-file= l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= o/output-profile= clean json= refresh-autocomplete c/console console-link console-service= console-service-link= who config= a/auto-refresh k/kill-refresher refresh-hook region= mfa-token= r/refresh sso-login no-browser timeout= info debug v/version emit= h/help
 end
 
 function __fish_awsume_needs_command
@@ -45,6 +45,8 @@ complete -c awsume -n "__fish_awsume_needs_command" -l source-identity -d 'Sourc
 complete -c awsume -n "__fish_awsume_needs_command" -s t -l tags -d 'Session tags for the role: Key=Value,…' -r
 complete -c awsume -n "__fish_awsume_needs_command" -s o -l output-profile -d 'Also write the credentials into this awsume-managed profile of the credentials file' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l json -d 'With JSON (or - for stdin): set these credentials (awsume\'s JSON, credential_process JSON or an STS answer). Alone, after a profile: print that profile\'s credentials as awsume\'s JSON' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l console-service -d 'Open the console at a service: an alias (ec2, s3, cfn, ddb…), a console path or a URL [also: -cs]' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l console-service-link -l console-link-service -d 'Print the sign-in link to a service [also: -csl, -cls]' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l config -d 'awsume\'s settings: get KEY | set KEY VALUE | reset KEY | clear KEY | list' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l region -d 'Region to set and to call STS in' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
@@ -58,6 +60,8 @@ complete -c awsume -n "__fish_awsume_needs_command" -s s -l show-commands -d 'Pr
 complete -c awsume -n "__fish_awsume_needs_command" -s u -l unset -d 'Unset every variable awsume manages'
 complete -c awsume -n "__fish_awsume_needs_command" -l clean -d 'Remove expired awsume-managed profiles from the credentials file'
 complete -c awsume -n "__fish_awsume_needs_command" -l refresh-autocomplete -d 'Accepted for Python awsume\'s scripts; completion here needs no cache'
+complete -c awsume -n "__fish_awsume_needs_command" -s c -l console -d 'Open the AWS console signed in as the profile (without one: as this shell\'s credentials)'
+complete -c awsume -n "__fish_awsume_needs_command" -l console-link -d 'Print the console sign-in link instead (a credential for 15 minutes) [also: -cl]'
 complete -c awsume -n "__fish_awsume_needs_command" -l who -l whoami -d 'Show the profile and identity (GetCallerIdentity) of the credentials in this shell'
 complete -c awsume -n "__fish_awsume_needs_command" -s a -l auto-refresh -d 'Keep this shell\'s credentials fresh: renewed at a prompt once within `auto-refresh-margin` seconds (setting, default 600) of expiry, without asking again while the MFA session lasts. With -o NAME, profile NAME gets a credential_process that renews for long-running programs'
 complete -c awsume -n "__fish_awsume_needs_command" -s k -l kill-refresher -d 'Stop auto-refresh in this shell (the credentials stay as they are)'

@@ -99,6 +99,18 @@ pub struct AwsumeArgs {
     /// Accepted for Python awsume's scripts; completion here needs no cache
     #[arg(long)]
     pub refresh_autocomplete: bool,
+    /// Open the AWS console signed in as the profile (without one: as this shell's credentials)
+    #[arg(short = 'c', long)]
+    pub console: bool,
+    /// Print the console sign-in link instead (a credential for 15 minutes) [also: -cl]
+    #[arg(long)]
+    pub console_link: bool,
+    /// Open the console at a service: an alias (ec2, s3, cfn, ddb…), a console path or a URL [also: -cs]
+    #[arg(long, value_name = "SERVICE")]
+    pub console_service: Option<String>,
+    /// Print the sign-in link to a service [also: -csl, -cls]
+    #[arg(long, value_name = "SERVICE", visible_alias = "console-link-service")]
+    pub console_service_link: Option<String>,
     /// Show the profile and identity (GetCallerIdentity) of the credentials in this shell
     #[arg(long, visible_alias = "whoami")]
     pub who: bool,

@@ -129,6 +129,8 @@ pub struct Plan {
     pub exports_profile: bool,
     /// The link of the default chain that gave this plan (`export` with no profile named).
     pub link: Option<Link>,
+    /// `mfa_process` of the chain's profiles (the target's first): the command that prints the code.
+    pub mfa_process: Option<String>,
 }
 
 /// What the default chain reads of the environment (`export` with no profile named), gathered by
@@ -251,6 +253,7 @@ pub fn default_chain(
         ca_bundle: setting("ca_bundle"),
         exports_profile: false,
         link: Some(link),
+        mfa_process: None,
     };
     if env.keys {
         return Ok(plan(Link::Environment, Source::Environment));
@@ -327,22 +330,9 @@ fn cli_role(config: &Config, role_arn: &str, opts: &Options) -> Result<Plan> {
             };
             profile_plan(config, source, &source_opts)?
         }
-        None => Plan {
-            profile: "environment".into(),
-            source_profile: "environment".into(),
-            source: Source::Environment,
-            mfa_session: None,
-            hops: Vec::new(),
-            region: opts
-                .region
-                .clone()
-                .or_else(|| opts.settings.region.clone())
-                .or_else(|| opts.env_region.clone()),
-            endpoint_url: None,
-            ca_bundle: None,
-            exports_profile: false,
-            link: None,
-        },
+        None => environment(
+            opts.region.clone().or_else(|| opts.settings.region.clone()).or_else(|| opts.env_region.clone()),
+        ),
     };
     let duration_seconds = opts.role_duration.or(opts.settings.role_duration);
     let chosen = opts.session_name.as_deref().or(opts.settings.role_session_name.as_deref());
@@ -368,6 +358,24 @@ fn cli_role(config: &Config, role_arn: &str, opts: &Options) -> Result<Plan> {
     base.profile = role_arn.to_string();
     base.exports_profile = false;
     Ok(base)
+}
+
+/// The calling environment's keys, as they are (`--role-arn` without a source, the console without
+/// a profile).
+pub fn environment(region: Option<String>) -> Plan {
+    Plan {
+        profile: "environment".into(),
+        source_profile: "environment".into(),
+        source: Source::Environment,
+        mfa_session: None,
+        hops: Vec::new(),
+        region,
+        endpoint_url: None,
+        ca_bundle: None,
+        exports_profile: false,
+        link: None,
+        mfa_process: None,
+    }
 }
 
 /// `[PARTITION:]ACCOUNT:ROLE` (awsume's short form) as a role ARN; a full ARN is kept as given.
@@ -524,6 +532,7 @@ fn profile_plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {
         endpoint_url,
         ca_bundle,
         link: None,
+        mfa_process: chain.iter().find_map(|p| p.get("mfa_process")).map(str::to_string),
     })
 }
 

@@ -23,6 +23,21 @@ pub struct Settings {
     pub colors: bool,
     /// awsume's `… will expire …` lines after `awsume PROFILE` (`confirmations: false` for scripts).
     pub confirmations: bool,
+    /// The command whose output is the MFA code, for profiles without `mfa_process` of their own.
+    pub mfa_process: Option<String>,
+    /// The profile `awsume` takes when none is named (after `AWSUME_DEFAULT_PROFILE`).
+    pub default_profile: Option<String>,
+    /// The console plugin's `console:` block: `browser_command` and `services`.
+    pub console: Console,
+}
+
+/// awsume console plugin's settings, read where the plugin kept them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Console {
+    /// The browser to run, `{url}` and `{profile}` filled in (split like a command line, no shell).
+    pub browser_command: Option<String>,
+    /// Service aliases of the user's own: name → console path (or a whole URL).
+    pub services: Vec<(String, String)>,
 }
 
 impl Default for Settings {
@@ -36,6 +51,9 @@ impl Default for Settings {
             role_cache_margin: crate::cache::ROLE_CACHE_MARGIN,
             colors: true,
             confirmations: true,
+            mfa_process: None,
+            default_profile: None,
+            console: Console::default(),
         }
     }
 }
@@ -81,14 +99,36 @@ impl Settings {
                 }
                 "fuzzy-match" => settings.fuzzy_match = value.eq_ignore_ascii_case("true"),
                 "colors" => settings.colors = !value.eq_ignore_ascii_case("false"),
+                "mfa-process" => settings.mfa_process = Some(value).filter(|v| v != "null"),
+                "default-profile" => settings.default_profile = Some(value).filter(|v| v != "null"),
                 "confirmations" => settings.confirmations = !value.eq_ignore_ascii_case("false"),
                 "auto-refresh-margin" => settings.auto_refresh_margin = seconds(key, &value)?,
                 "role-cache-margin" => settings.role_cache_margin = seconds(key, &value)?,
                 _ => {}
             }
         }
+        let console = block(text, "console");
+        settings.console = Console {
+            browser_command: entries(&console).find(|(k, _)| *k == "browser_command").map(|(_, v)| v),
+            services: entries(&block(&console, "services")).map(|(k, v)| (k.to_string(), v)).collect(),
+        };
         Ok(settings)
     }
+}
+
+/// The lines of the nested block under top-level `key:`, unindented.
+fn block(text: &str, key: &str) -> String {
+    let mut lines =
+        text.lines().skip_while(|l| l.split_once(':').is_none_or(|(k, v)| k != key || !v.trim().is_empty()));
+    if lines.next().is_none() {
+        return String::new();
+    }
+    let inner: Vec<&str> = lines
+        .take_while(|l| l.trim().is_empty() || l.starts_with([' ', '\t']))
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let indent = inner.iter().map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
+    inner.iter().map(|l| format!("{}\n", &l[indent..])).collect()
 }
 
 /// A number of seconds a setting takes: 0 to 12 hours.
@@ -286,8 +326,17 @@ mod tests {
                 role_cache_margin: 900,
                 colors: true,
                 confirmations: true,
+                ..Default::default()
             }
         );
+        let console = "console:\n  browser_command: 'firefox -P {profile} {url}'\n  services:\n    mine: some/path\n    db: rds\nregion: x\n";
+        let parsed = Settings::parse(console).unwrap();
+        assert_eq!(parsed.console.browser_command.as_deref(), Some("firefox -P {profile} {url}"));
+        assert_eq!(
+            parsed.console.services,
+            [("mine".into(), "some/path".into()), ("db".into(), "rds".into())]
+        );
+        assert_eq!(parsed.region.as_deref(), Some("x"), "the block ends where the top level resumes");
         let quiet = Settings::parse("colors: false\nconfirmations: false\n").unwrap();
         assert!(!quiet.colors && !quiet.confirmations);
         assert_eq!(Settings::parse("role-duration: 0\n").unwrap().role_duration, None);

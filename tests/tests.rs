@@ -10,6 +10,7 @@ mod feedback;
 mod interactive;
 mod network;
 mod packaging;
+mod plugins;
 mod reliability;
 mod resolve;
 mod rolecache;

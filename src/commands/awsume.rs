@@ -33,7 +33,7 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
     if let Some(json) = args.json.as_deref().filter(|j| !j.is_empty()) {
         return given(args, json, settings.region.as_deref(), out);
     }
-    let Prepared { plan, resolve, files } = prepare(Request::awsume(args, settings)?)?;
+    let Prepared { plan, resolve, files } = prepare(Request::awsume(args, settings.clone())?)?;
     if let Some(section) = &args.output_profile {
         check_output_profile(&files, section)?;
     }
@@ -58,10 +58,12 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
         }
         (Some(replay), Some(expiration)) => Some(AutoRefresh { replay, at: expiration.timestamp() - margin }),
     };
-    let done = out.state(
-        args,
-        &State::new(&plan.profile, &creds, plan.region.as_deref(), plan.exports_profile, auto),
-    )?;
+    let state = State::new(&plan.profile, &creds, plan.region.as_deref(), plan.exports_profile, auto);
+    let done = if super::console::asked(args) {
+        super::console::with_state(args, &settings, &plan, &resolve, &creds, &state, out)?
+    } else {
+        out.state(args, &state)?
+    };
     messages::confirmed();
     Ok(done)
 }

@@ -9,6 +9,8 @@ use clap::CommandFactory;
 
 use crate::cli::Cli;
 use crate::config::{Config, Files};
+use crate::files::home_dir;
+use crate::settings::{self, Settings};
 
 pub const REGIONS: &[&str] = &[
     "af-south-1",
@@ -75,12 +77,18 @@ fn candidates(words: &[String]) -> Vec<String> {
     };
     let root = Cli::command();
     let sub = before.first().and_then(|w| root.find_subcommand(w));
+    // The console plugin's spellings read as their long flags (the export subcommand has none).
+    let before =
+        &if sub.is_none() { super::console::plugin_spellings(before.to_vec()) } else { before.to_vec() }[..];
     let command = sub.unwrap_or(&root);
     let previous = before.last().map(String::as_str);
     let all: Vec<String> = match previous {
         Some(flag) if PROFILE_FLAGS.contains(&flag) => profile_names(words),
         Some("--region") => REGIONS.iter().map(|r| r.to_string()).collect(),
         Some("--shell" | "--emit") => shells(),
+        Some("--console-service" | "--console-service-link" | "--console-link-service") if sub.is_none() => {
+            console_services()
+        }
         Some(flag) if takes_value(command, flag) => Vec::new(),
         _ if current.starts_with('-') => flags(command),
         _ if sub.is_some_and(|s| s.get_name() == "init") => {
@@ -125,8 +133,18 @@ fn is_flag_value(command: &clap::Command, before: &[String], word: &String) -> b
     index > 0 && takes_value(command, &before[index - 1])
 }
 
+/// The console plugin's service aliases and the user's own (`console.services`).
+fn console_services() -> Vec<String> {
+    let settings = Settings::load(&settings::path(&home_dir())).unwrap_or_default();
+    let own = settings.console.services.into_iter().map(|(name, _)| name);
+    super::console::SERVICES.iter().map(|(name, _)| name.to_string()).chain(own).collect()
+}
+
 fn flags(command: &clap::Command) -> Vec<String> {
     let mut out = vec!["--help".to_string()];
+    if command.get_name() == "awsume" {
+        out.extend(["-cl", "-cs", "-csl"].map(String::from));
+    }
     for arg in command.get_arguments().filter(|a| !a.is_hide_set()) {
         out.extend(arg.get_long().map(|l| format!("--{l}")));
         out.extend(arg.get_short().map(|s| format!("-{s}")));
@@ -163,5 +181,8 @@ mod tests {
         assert!(!candidates(&words("--")).contains(&"--emit".to_string()), "hidden flags stay hidden");
         assert!(candidates(&words("--session-name ")).is_empty());
         assert!(candidates(&words("prod ")).is_empty(), "one profile only");
+        assert_eq!(candidates(&words("prod -cs cf")), ["cfn", "cfnt"], "the plugin's spellings");
+        assert_eq!(candidates(&words("--console-service-link sf")), ["sfn"]);
+        assert!(candidates(&words("-c")).contains(&"-csl".to_string()));
     }
 }

@@ -15,6 +15,7 @@ use crate::deliver::text;
 use crate::files::home_dir;
 use crate::plan::{self, Plan, Source};
 use crate::resolve;
+use crate::settings::{self, Settings};
 
 const HEADER: [&str; 7] = ["PROFILE", "TYPE", "ACCOUNT", "SOURCE", "MFA", "REGION", "ROLE"];
 const ROLE: usize = 6;
@@ -24,6 +25,9 @@ pub fn run(args: &AwsumeArgs, more: bool, out: &Out) -> Result<ExitCode> {
     let config = Config::load(Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref()))?;
     let sessions = SessionCache::new(&home_dir());
     let roles = RoleCache::new(&home_dir(), 0);
+    // Which profiles get their MFA code from a command needs the setting too; a settings file that
+    // does not read is for `awsume PROFILE` to report.
+    let mfa_process = Settings::load(&settings::path(&home_dir())).ok().and_then(|s| s.mfa_process);
     let mut rows: Vec<Vec<String>> = vec![HEADER.map(String::from).to_vec()];
     if more {
         rows[0].push("SESSION EXPIRES".into());
@@ -31,7 +35,7 @@ pub fn run(args: &AwsumeArgs, more: bool, out: &Out) -> Result<ExitCode> {
     for (name, profile) in &config.profiles {
         let plan = plan::plan(&config, name, &plan::Options::default()).ok();
         let mut row = match &plan {
-            Some(p) => planned(profile, p),
+            Some(p) => planned(profile, p, mfa_process.as_deref()),
             // What the profile says, so the user sees what to fix (`awsume NAME` says why).
             None => written(profile, "invalid"),
         };
@@ -48,7 +52,7 @@ pub fn run(args: &AwsumeArgs, more: bool, out: &Out) -> Result<ExitCode> {
 }
 
 /// A profile that plans: what it is and what it stands on.
-fn planned(profile: &Profile, p: &Plan) -> Vec<String> {
+fn planned(profile: &Profile, p: &Plan, mfa_process: Option<&str>) -> Vec<String> {
     let kind = match &p.source {
         _ if !p.hops.is_empty() => "role".to_string(),
         Source::Sso(sso) if resolve::sso_signed_in(sso) => "SSO (signed in)".to_string(),
@@ -57,11 +61,13 @@ fn planned(profile: &Profile, p: &Plan) -> Vec<String> {
     };
     let mut row = written(profile, &kind);
     row[2] = account_of(p).unwrap_or_else(|| "-".into());
-    row[MFA] = p
-        .mfa_session
-        .clone()
-        .or_else(|| p.hops.iter().find_map(|h| h.mfa_serial.clone()))
-        .unwrap_or_else(|| "-".into());
+    let serial = p.mfa_session.clone().or_else(|| p.hops.iter().find_map(|h| h.mfa_serial.clone()));
+    let by_command = p.mfa_process.is_some() || mfa_process.is_some();
+    row[MFA] = match serial {
+        Some(serial) if by_command => format!("{serial} (command)"),
+        Some(serial) => serial,
+        None => "-".into(),
+    };
     row[5] = p.region.clone().unwrap_or_else(|| "-".into());
     if let (Source::Sso(sso), None) = (&p.source, p.hops.last()) {
         row[ROLE] = sso.role_name.clone();

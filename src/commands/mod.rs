@@ -5,6 +5,7 @@
 mod awsume;
 mod clean;
 mod complete;
+mod console;
 mod export;
 mod init;
 mod list;
@@ -41,6 +42,8 @@ pub enum Mode {
     RefreshHook,
     /// `awsume PROFILE --json`: print the profile's credentials as awsume's JSON.
     PrintJson,
+    /// `-c`, `-cl`, `-cs SVC`, `-csl SVC` without a profile: the console as this shell's credentials.
+    ConsoleHere,
     /// Resolve a profile (or `--role-arn`, or take `--json JSON`) and set it in the shell.
     Switch,
 }
@@ -65,14 +68,25 @@ impl Mode {
             Mode::RefreshHook
         } else if args.json.as_deref() == Some("") {
             Mode::PrintJson
+        } else if console::asked(args)
+            && args.profile.is_none()
+            && args.profile_flag.is_none()
+            && args.role_arn.is_none()
+        {
+            Mode::ConsoleHere
         } else {
             Mode::Switch
         }
     }
 
     /// Whether the mode changes the shell (and so needs the shell function, or `-s`).
-    fn changes_the_shell(&self) -> bool {
-        matches!(self, Mode::Unset | Mode::StopRefresh | Mode::RefreshHook | Mode::Switch)
+    fn changes_the_shell(&self, args: &AwsumeArgs) -> bool {
+        match self {
+            Mode::Unset | Mode::StopRefresh | Mode::RefreshHook => true,
+            // Opening the console or printing its link needs no shell to change.
+            Mode::Switch => !console::asked(args),
+            _ => false,
+        }
     }
 }
 
@@ -94,6 +108,7 @@ pub fn run(args: Vec<String>) -> Result<ExitCode> {
         };
     }
     let out = Out { emit: emit_shell(&args) };
+    let args = console::plugin_spellings(args);
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         // --help and --version are text for the user: through the shell function they are printed.
@@ -116,7 +131,7 @@ pub fn run(args: Vec<String>) -> Result<ExitCode> {
 fn awsume_mode(args: AwsumeArgs, out: &Out) -> Result<ExitCode> {
     messages::set_level(args.common.info, args.common.debug);
     let mode = Mode::of(&args);
-    if mode.changes_the_shell() && out.emit.is_none() && !args.show_commands {
+    if mode.changes_the_shell(&args) && out.emit.is_none() && !args.show_commands {
         let shell = args.shell.unwrap_or_else(Shell::from_env);
         messages::note(&format!(
             "this command cannot change the shell it runs in: {} (or add -s to print the commands)",
@@ -141,6 +156,7 @@ fn awsume_mode(args: AwsumeArgs, out: &Out) -> Result<ExitCode> {
             out.state(&args, &deliver::shell::State::stop_refresh())
         }
         Mode::RefreshHook => refresh::hook(&args, out),
+        Mode::ConsoleHere => console::here(&args, out),
         Mode::PrintJson | Mode::Switch => awsume::run(&args, out),
     }
 }
@@ -168,16 +184,31 @@ impl Out {
 
     /// The shell's new state: applied by the function, or printed as statements with `-s`.
     fn state(&self, args: &AwsumeArgs, state: &deliver::shell::State) -> Result<ExitCode> {
-        let text = match (self.emit, args.show_commands) {
-            // -s through the function: statements for --shell (else for the function's shell)
-            // printed, and the state applied, as awsume does.
-            (Some(shell), true) => {
-                state.protocol_printing(shell, Some(&state.statements(args.shell.unwrap_or(shell))?))?
-            }
-            (Some(shell), false) => state.protocol(shell)?,
-            (None, _) => state.statements(args.shell.unwrap_or_else(Shell::from_env))?,
+        self.state_and_text(args, state, None)
+    }
+
+    /// The state, and `text` for the user (a console link) printed with it. Run directly, only
+    /// what can be printed is: the statements with `-s`, and the text.
+    fn state_and_text(
+        &self,
+        args: &AwsumeArgs,
+        state: &deliver::shell::State,
+        text: Option<&str>,
+    ) -> Result<ExitCode> {
+        let shown = |shell: Shell| -> Result<String> {
+            let statements = if args.show_commands { state.statements(shell)? } else { String::new() };
+            Ok(statements + text.unwrap_or(""))
         };
-        deliver::stdout(&text)?;
+        let output = match self.emit {
+            // Through the function: applied, and -s's statements (for --shell, else the function's
+            // shell) and the text printed, as awsume does.
+            Some(shell) => {
+                let printed = shown(args.shell.unwrap_or(shell))?;
+                state.protocol(shell, Some(&printed).filter(|p| !p.is_empty()).map(String::as_str))?
+            }
+            None => shown(args.shell.unwrap_or_else(Shell::from_env))?,
+        };
+        deliver::stdout(&output)?;
         Ok(ExitCode::SUCCESS)
     }
 }

@@ -100,7 +100,14 @@ pub fn prepare(req: Request<'_>) -> Result<Prepared> {
             plan
         }
         named => {
-            let mut target = named.map(str::to_string).or(from_env).unwrap_or_else(|| "default".to_string());
+            // awsume's order: the profile named, AWS_PROFILE, AWS_DEFAULT_PROFILE, then its own
+            // default (AWSUME_DEFAULT_PROFILE, setting default-profile), then `default`.
+            let mut target = named
+                .map(str::to_string)
+                .or(from_env)
+                .or_else(|| env_var("AWSUME_DEFAULT_PROFILE"))
+                .or_else(|| plan_opts.settings.default_profile.clone())
+                .unwrap_or_else(|| "default".to_string());
             if plan_opts.settings.fuzzy_match
                 && plan_opts.role_arn.is_none()
                 && !config.profiles.contains_key(&target)
@@ -132,19 +139,27 @@ pub fn prepare(req: Request<'_>) -> Result<Prepared> {
         plan.mfa_session.as_deref().unwrap_or("none"),
         plan.region.as_deref().unwrap_or("none")
     );
-    let common = req.common;
     let resolve = resolve::Options {
+        ensure_temporary: req.ensure_temporary,
+        ..resolve_options(req.common, &plan_opts.settings, req.renewal)
+    };
+    Ok(Prepared { plan, resolve, files })
+}
+
+/// How to resolve, from the shared flags and the settings.
+pub fn resolve_options(common: &CommonArgs, settings: &Settings, renewal: bool) -> resolve::Options {
+    resolve::Options {
         refresh: common.refresh,
         mfa_token: common.mfa_token.clone(),
         cache: SessionCache::new(&home_dir()),
-        roles: RoleCache::new(&home_dir(), plan_opts.settings.role_cache_margin),
-        ensure_temporary: req.ensure_temporary,
+        roles: RoleCache::new(&home_dir(), settings.role_cache_margin),
+        ensure_temporary: false,
         timeout: std::time::Duration::from_secs(common.timeout.max(1)),
         sso_login: common.sso_login,
         open_browser: !common.no_browser,
-        renewal: req.renewal,
-    };
-    Ok(Prepared { plan, resolve, files })
+        renewal,
+        mfa_process: settings.mfa_process.clone(),
+    }
 }
 
 /// What the default chain reads of the environment.

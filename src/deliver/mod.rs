@@ -1,5 +1,6 @@
 //! Delivery: turns resolved credentials into output. Never resolves anything itself.
 
+pub mod browser;
 pub mod credfile;
 pub mod env;
 pub mod exec;

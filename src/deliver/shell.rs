@@ -165,12 +165,8 @@ impl State {
     }
 
     /// What the shell function applies: statements (bash, zsh, fish) or JSON (nu, PowerShell).
-    pub fn protocol(&self, shell: Shell) -> Result<String> {
-        self.protocol_printing(shell, None)
-    }
-
-    /// The protocol, and `text` for the function to print (`-s`: the statements shown, and applied).
-    pub fn protocol_printing(&self, shell: Shell, text: Option<&str>) -> Result<String> {
+    /// What the shell function applies, and `text` for it to print (`-s`'s statements, a link).
+    pub fn protocol(&self, shell: Shell, text: Option<&str>) -> Result<String> {
         let shown = text.map(|t| print(shell, t)).unwrap_or_default();
         Ok(match shell {
             // What the function evaluates must not meet the user's aliases or functions: with
@@ -269,7 +265,8 @@ mod tests {
              export AWS_REGION='eu-west-1'\nexport AWS_DEFAULT_REGION='eu-west-1'\n\
              unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN AWS_SESSION_TOKEN AWSUME_EXPIRATION AWS_CREDENTIAL_EXPIRATION AWSUME_AUTO_REFRESH AWSUME_REFRESH_AT\n"
         );
-        let json: serde_json::Value = serde_json::from_str(&sample().protocol(Shell::Nu).unwrap()).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&sample().protocol(Shell::Nu, None).unwrap()).unwrap();
         assert_eq!(json["set"]["AWS_SECRET_ACCESS_KEY"], "s'x");
         assert_eq!(json["unset"].as_array().unwrap().len(), 8);
         assert_eq!(State::unset().statements(Shell::Fish).unwrap().lines().count(), 13);
@@ -279,7 +276,7 @@ mod tests {
             "-k leaves the credentials alone"
         );
         let stop: serde_json::Value =
-            serde_json::from_str(&State::stop_refresh().protocol(Shell::Powershell).unwrap()).unwrap();
+            serde_json::from_str(&State::stop_refresh().protocol(Shell::Powershell, None).unwrap()).unwrap();
         assert_eq!(
             stop,
             serde_json::json!({"set": {}, "unset": ["AWSUME_AUTO_REFRESH", "AWSUME_REFRESH_AT"]})

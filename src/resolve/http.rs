@@ -63,7 +63,6 @@ impl Http {
         })
     }
 
-    #[allow(dead_code)] // the console sign-in uses it next
     /// One plain GET (no signing, no retries): the status and body. `timeout` bounds the connection
     /// and the answer; `headers` go as given.
     pub async fn get(
@@ -85,7 +84,10 @@ impl Http {
         let response = tokio::time::timeout(timeout * 2, connector.call(request))
             .await
             .map_err(|_| anyhow!("no answer in {} s", (timeout * 2).as_secs()))?
-            .map_err(|e| anyhow!("cannot reach {url}: {}", super::sts::transport(&e)))?;
+            // The query may hold secrets (a federation session): messages name the endpoint only.
+            .map_err(|e| {
+                anyhow!("cannot reach {}: {}", url.split('?').next().unwrap_or(""), super::sts::transport(&e))
+            })?;
         let status = response.status().as_u16();
         let body = tokio::time::timeout(timeout, ByteStream::new(response.into_body()).collect())
             .await

@@ -2,6 +2,7 @@
 //! processes or prompts. The async runtime and the STS client are built on first need, never for a
 //! plan that needs no network.
 
+mod console;
 mod http;
 mod process;
 mod source;
@@ -43,6 +44,8 @@ pub struct Options {
     /// The `-a` prompt hook's renewal: it asks nobody (an MFA code or SSO sign-in that is due is an
     /// error) and reuses no role session (it runs because they end).
     pub renewal: bool,
+    /// The setting `mfa-process`: the command that prints an MFA code, where the profiles name none.
+    pub mfa_process: Option<String>,
 }
 
 /// GetCallerIdentity for `creds`, for `--who`: (account, ARN, user id).
@@ -56,8 +59,15 @@ pub fn caller_identity(
     net.runtime.block_on(net.sts.get_caller_identity(creds)).context("GetCallerIdentity")
 }
 
+pub use console::Console;
+
 pub fn resolve(plan: &Plan, opts: &Options) -> Result<Credentials> {
     Resolver { plan, opts, net: None }.run()
+}
+
+/// The console sign-in link for what `plan` resolved to (`creds`).
+pub fn console_url(plan: &Plan, opts: &Options, creds: &Credentials, console: &Console) -> Result<String> {
+    Resolver { plan, opts, net: None }.console_url(creds, console)
 }
 
 /// The network side, built only when a step needs it: the one current-thread runtime and the
@@ -245,12 +255,20 @@ impl Resolver<'_> {
         Ok(role)
     }
 
+    /// The MFA code for `serial`: `--mfa-token`, else the profile's (or the setting's)
+    /// `mfa_process`, else a question on the terminal. Run only when a code is needed.
     fn mfa_code(&self, serial: &str) -> Result<Secret> {
         if self.opts.renewal && self.opts.mfa_token.is_none() {
             bail!("the MFA session has ended and a new one needs a code for {serial}");
         }
-        mfa_code(serial, self.opts.mfa_token.as_ref())
-            .with_context(|| format!("profile \"{}\"", self.plan.profile))
+        let here = || format!("profile \"{}\"", self.plan.profile);
+        if self.opts.mfa_token.is_none()
+            && let Some(command) = self.plan.mfa_process.as_deref().or(self.opts.mfa_process.as_deref())
+        {
+            info!("MFA code for {serial} from mfa_process");
+            return process::mfa_code(command).with_context(here);
+        }
+        mfa_code(serial, self.opts.mfa_token.as_ref()).with_context(here)
     }
 
     /// The last hop whose role session is cached and fresh, and its index (not with `--refresh`,
@@ -354,7 +372,7 @@ fn mfa_code(serial: &str, given: Option<&Secret>) -> Result<Secret> {
     bail!("no valid MFA code for {serial}: an MFA code is 6 digits")
 }
 
-fn valid_code(text: &str) -> Option<Secret> {
+pub(super) fn valid_code(text: &str) -> Option<Secret> {
     let code = text.trim();
     (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then(|| Secret::new(code))
 }

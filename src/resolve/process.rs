@@ -7,7 +7,7 @@ use anyhow::{Result, anyhow, bail};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, Secret};
 use crate::files::expand_tilde;
 
 #[derive(Deserialize)]
@@ -26,9 +26,6 @@ pub fn run(command: &str) -> Result<Credentials> {
     let Some((program, args)) = words.split_first() else {
         bail!("credential_process is empty");
     };
-    let expand = |w: &String| {
-        if w.starts_with("~/") || w == "~" { expand_tilde(w.as_ref()).into_os_string() } else { w.into() }
-    };
     let output = Command::new(expand(program))
         .args(args.iter().map(expand))
         .stdin(Stdio::inherit())
@@ -43,6 +40,40 @@ pub fn run(command: &str) -> Result<Credentials> {
         bail!("credential_process {program:?} exited with {status}: {}", last.trim());
     }
     parse(&output.stdout).map_err(|e| anyhow!("credential_process {program:?}: {e}"))
+}
+
+/// `mfa_process` (aws-vault's): run without a shell, its trimmed stdout is the code. stdin and
+/// stderr stay the user's (a YubiKey asks for a touch there); stdout is never shown, as it is the
+/// code, and the code reaches no log and no other process.
+pub fn mfa_code(command: &str) -> Result<Secret> {
+    let words =
+        shell_words::split(command).map_err(|e| anyhow!("mfa_process: cannot split {command:?}: {e}"))?;
+    let Some((program, args)) = words.split_first() else {
+        bail!("mfa_process is empty");
+    };
+    let output = Command::new(expand(program))
+        .args(args.iter().map(expand))
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| anyhow!("mfa_process {command:?}: cannot run {program:?}: {e}"))?;
+    if !output.status.success() {
+        let status = output.status.code().map_or_else(|| "a signal".to_string(), |c| format!("status {c}"));
+        bail!("mfa_process {command:?} exited with {status}");
+    }
+    let stdout = Secret::new(String::from_utf8_lossy(&output.stdout).into_owned());
+    super::valid_code(stdout.expose())
+        .ok_or_else(|| anyhow!("mfa_process {command:?} printed no 6-digit code"))
+}
+
+/// `~` and `~/…` words as the user's home, as credential_process reads them.
+fn expand(word: &String) -> std::ffi::OsString {
+    if word.starts_with("~/") || word == "~" {
+        expand_tilde(word.as_ref()).into_os_string()
+    } else {
+        word.into()
+    }
 }
 
 /// Parses the process's stdout; errors say what is wrong without repeating the text.

@@ -125,6 +125,22 @@ impl Sts {
         from_sts(out.credentials())
     }
 
+    /// A federated user's session for long-term keys (console sign-in), limited by `policy`.
+    pub async fn get_federation_token(
+        &self,
+        creds: &Credentials,
+        name: &str,
+        duration: i32,
+        policy: &str,
+    ) -> Result<Credentials> {
+        let out = send_signed!(
+            self,
+            self.client.get_federation_token().name(name).duration_seconds(duration).policy(policy),
+            creds
+        )?;
+        from_sts(out.credentials())
+    }
+
     /// Who `creds` are: (account, ARN, user id).
     pub async fn get_caller_identity(&self, creds: &Credentials) -> Result<(String, String, String)> {
         let out = send_signed!(self, self.client.get_caller_identity(), creds)?;

@@ -20,6 +20,8 @@
 - The same app also listens with TLS, its certificate (for 127.0.0.1 and localhost) signed by a
   throw-away CA made at start-up and kept in memory; GET /_awsume/ca on the plain port returns that
   CA's PEM, for tests of AWS_CA_BUNDLE and ca_bundle.
+- moto has no console federation either: GET /<test-id>/federation?Action=getSigninToken&Session=…
+  records the session's key id (never its secret) and answers a SigninToken naming it.
 Prints "PORT TLS_PORT" on stdout once listening; exits when stdin closes (its parent test run ended).
 """
 
@@ -152,6 +154,19 @@ def test_ca():
     return ca.public_bytes(serialization.Encoding.PEM), context
 
 
+def federation(test, environ, start_response):
+    """Console sign-in's getSigninToken: the token names the session it was made for."""
+    query = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", "")))
+    session = json.loads(query.get("Session") or "{}")
+    call = {"action": query.get("Action"), "key": session.get("sessionId"),
+            "params": {"fields": sorted(session), "token_set": bool(session.get("sessionToken"))}}
+    with LOCK:
+        CALLS.setdefault(test, []).append(call)
+    if query.get("Action") != "getSigninToken" or not session.get("sessionToken"):
+        return send_json(start_response, "400 Bad Request", {"message": "temporary credentials only"})
+    return send_json(start_response, "200 OK", {"SigninToken": f"signin-token-for-{session['sessionId']}"})
+
+
 def wrap(moto_app, ca_pem):
     def app(environ, start_response):
         path = environ.get("PATH_INFO", "/")
@@ -172,6 +187,8 @@ def wrap(moto_app, ca_pem):
         environ["wsgi.input"] = io.BytesIO(raw)
         if environ["PATH_INFO"] in SSO_ROUTES:
             return sso(test, environ["PATH_INFO"], environ, raw, start_response)
+        if environ["PATH_INFO"] == "/federation":
+            return federation(test, environ, start_response)
         params = dict(urllib.parse.parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         auth = environ.get("HTTP_AUTHORIZATION", "")
         key = re.search(r"Credential=([^/]+)/", auth)

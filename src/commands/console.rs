@@ -1,0 +1,170 @@
+//! The AWS console, built in with awsume console plugin's spellings: `-c` opens it signed in as the
+//! profile (without one, as this shell's credentials), `-cl` prints the sign-in link, `-cs SVC` and
+//! `-csl SVC` land on a service. The link is a credential for 15 minutes: printed only when asked.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use super::{Out, env_var};
+use crate::cli::AwsumeArgs;
+use crate::credentials::Credentials;
+use crate::deliver::{browser, shell::State};
+use crate::files::home_dir;
+use crate::plan::{self, Plan};
+use crate::resolve::{self, Console};
+use crate::settings::{self, Settings};
+
+/// The console plugin's service aliases (name → console path), before `console.services` from
+/// config.yaml; any other name is a console path as it is, and a whole URL is taken as the place.
+pub const SERVICES: &[(&str, &str)] = &[
+    ("api", "apigateway"),
+    ("cfn", "cloudformation"),
+    ("cfnt", "cloudfront"),
+    ("code", "codesuite"),
+    ("codebuild", "codesuite/codebuild"),
+    ("codecommit", "codesuite/codecommit"),
+    ("codedeploy", "codesuite/codedeploy"),
+    ("codepipeline", "codesuite/codepipeline"),
+    ("cw", "cloudwatch"),
+    ("ddb", "dynamodb"),
+    ("eb", "elasticbeanstalk"),
+    ("ec2", "ec2"),
+    ("ecr", "ecr"),
+    ("ecs", "ecs"),
+    ("eks", "eks"),
+    ("iam", "iam"),
+    ("kms", "kms"),
+    ("lambda", "lambda"),
+    ("lightsail", "ls"),
+    ("logs", "cloudwatch"),
+    ("org", "organizations"),
+    ("r53", "route53"),
+    ("rds", "rds"),
+    ("route", "route53"),
+    ("s3", "s3"),
+    ("sar", "serverlessrepo"),
+    ("secrets", "secretsmanager"),
+    ("sfn", "states"),
+    ("sgw", "storagegateway"),
+    ("sns", "sns"),
+    ("sqs", "sqs"),
+    ("ssm", "systems-manager"),
+    ("sso", "singlesignon"),
+    ("stepfunctions", "states"),
+    ("vpc", "vpc"),
+    ("waf", "wafv2"),
+    ("wat", "wellarchitected"),
+];
+
+pub fn asked(args: &AwsumeArgs) -> bool {
+    args.console || args.console_link || args.console_service.is_some() || args.console_service_link.is_some()
+}
+
+/// The plugin's flags clap cannot read as typed (`-cl` would be `-c -l`), in their long form.
+pub fn plugin_spellings(args: Vec<String>) -> Vec<String> {
+    let mut rest = false;
+    args.into_iter()
+        .map(|arg| {
+            rest |= arg == "--";
+            let long = match arg.as_str() {
+                _ if rest => None,
+                "-cl" => Some("--console-link"),
+                "-cs" => Some("--console-service"),
+                "-csl" | "-cls" => Some("--console-service-link"),
+                _ => None,
+            };
+            long.map_or(arg, String::from)
+        })
+        .collect()
+}
+
+/// What the flags ask for: the link or a browser, and where the console should open.
+fn request(args: &AwsumeArgs, settings: &Settings, name: &str) -> Console {
+    let service =
+        args.console_service_link.as_deref().or(args.console_service.as_deref()).unwrap_or("console");
+    let path = settings
+        .console
+        .services
+        .iter()
+        .find(|(alias, _)| alias == service)
+        .map(|(_, path)| path.as_str())
+        .or_else(|| SERVICES.iter().find(|(alias, _)| *alias == service).map(|(_, path)| *path))
+        .unwrap_or(service);
+    Console { destination: path.to_string(), name: name.to_string(), duration: args.role_duration }
+}
+
+fn link(args: &AwsumeArgs) -> bool {
+    args.console_link || args.console_service_link.is_some()
+}
+
+/// After `awsume PROFILE` resolved `creds` for the shell: the console for the same profile, with
+/// the shell's new state applied alongside.
+pub fn with_state(
+    args: &AwsumeArgs,
+    settings: &Settings,
+    plan: &Plan,
+    opts: &resolve::Options,
+    creds: &Credentials,
+    state: &State,
+    out: &Out,
+) -> Result<ExitCode> {
+    let url = resolve::console_url(plan, opts, creds, &request(args, settings, &plan.profile))?;
+    if link(args) {
+        return out.state_and_text(args, state, Some(&format!("{url}\n")));
+    }
+    browser::open(&url, &plan.profile, settings.console.browser_command.as_deref())?;
+    out.state(args, state)
+}
+
+/// `awsume -c` (and `-cl`, `-cs`, `-csl`) without a profile: the console as this shell's
+/// credentials, as the plugin did; the shell is left as it is.
+pub fn here(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
+    let settings = Settings::load(&settings::path(&home_dir()))?;
+    let creds = resolve::environment_credentials().map_err(|_| {
+        anyhow::anyhow!(
+            "no credentials in this shell for the console: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set (name a profile: awsume PROFILE -c)"
+        )
+    })?;
+    let region = args
+        .common
+        .region
+        .clone()
+        .or_else(|| env_var("AWS_REGION"))
+        .or_else(|| env_var("AWS_DEFAULT_REGION"));
+    let plan = plan::environment(region);
+    let name = env_var("AWSUME_PROFILE").unwrap_or_else(|| "awsume".into());
+    let opts = super::request::resolve_options(&args.common, &settings, false);
+    let url = resolve::console_url(&plan, &opts, &creds, &request(args, &settings, &name))?;
+    if link(args) {
+        return out.text(&format!("{url}\n"));
+    }
+    browser::open(&url, &name, settings.console.browser_command.as_deref())?;
+    out.text("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plugins_spellings_become_long_flags() {
+        let argv = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            plugin_spellings(argv(&["awsume", "p", "-cl", "-csl", "s3", "-cs", "ec2", "-cls", "x", "-c"])),
+            argv(&[
+                "awsume",
+                "p",
+                "--console-link",
+                "--console-service-link",
+                "s3",
+                "--console-service",
+                "ec2",
+                "--console-service-link",
+                "x",
+                "-c"
+            ])
+        );
+        assert_eq!(plugin_spellings(argv(&["awsume", "--", "-cl"])), argv(&["awsume", "--", "-cl"]));
+    }
+}

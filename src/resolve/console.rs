@@ -1,0 +1,151 @@
+//! Console sign-in by federation: temporary credentials go to `getSigninToken` as they are;
+//! long-term keys first become a federation token (`GetFederationToken`, as aws-vault does). The
+//! sign-in endpoint is the partition's (`AWS_ENDPOINT_URL_SIGNIN` overrides it). The link it
+//! returns signs anyone in for 15 minutes: it is never logged, and errors never show it.
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use super::Resolver;
+use crate::credentials::Credentials;
+use crate::messages::info;
+use crate::plan::{Plan, Source};
+
+/// Where the console should open and how the session is named.
+pub struct Console {
+    /// A console path (`ec2`, `cloudformation`, `codesuite/codebuild`…) or a whole URL.
+    pub destination: String,
+    /// The federated user's name when long-term keys sign in (the profile's).
+    pub name: String,
+    /// `--role-duration`: how long a federation token lasts (12 hours otherwise).
+    pub duration: Option<i32>,
+}
+
+/// A policy that allows what the IAM user may do: a federation token's rights are the
+/// intersection of this and the user's own.
+const EVERYTHING_THE_USER_MAY: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+/// The sign-in and console hosts of a partition.
+fn hosts(partition: &str) -> (&'static str, &'static str) {
+    match partition {
+        "aws-us-gov" => ("https://signin.amazonaws-us-gov.com", "console.amazonaws-us-gov.com"),
+        "aws-cn" => ("https://signin.amazonaws.cn", "console.amazonaws.cn"),
+        _ => ("https://signin.aws.amazon.com", "console.aws.amazon.com"),
+    }
+}
+
+/// The partition: the region's (`cn-…`, `us-gov-…`), else the role ARN's, else `aws`.
+fn partition(plan: &Plan) -> String {
+    match plan.region.as_deref() {
+        Some(r) if r.starts_with("cn-") => return "aws-cn".into(),
+        Some(r) if r.starts_with("us-gov-") => return "aws-us-gov".into(),
+        _ => {}
+    }
+    plan.hops.last().and_then(|h| h.role_arn.split(':').nth(1)).unwrap_or("aws").to_string()
+}
+
+/// Percent-encoding for a query value: only RFC 3986's unreserved characters stay as they are.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// STS takes federated user names of 2–32 characters from `[\w+=,.@-]`.
+fn federated_name(profile: &str) -> String {
+    let name: String = profile
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) { c } else { '-' })
+        .take(32)
+        .collect();
+    if name.len() < 2 { format!("awsume-{name}") } else { name }
+}
+
+impl Resolver<'_> {
+    /// The console sign-in link for `creds` (what the profile resolved to).
+    pub(super) fn console_url(&mut self, creds: &Credentials, console: &Console) -> Result<String> {
+        let plan = self.plan;
+        // getSigninToken takes role (or federation) sessions only: a user's keys, or their MFA
+        // session, become a federation token first, made with the long-term keys.
+        let long_term = match &plan.source {
+            Source::Static { access_key_id, secret_access_key, session_token: None }
+                if plan.hops.is_empty() =>
+            {
+                Some(Credentials::new(access_key_id.clone(), secret_access_key.expose(), None, None))
+            }
+            Source::Environment if creds.session_token.is_none() => Some(creds.clone()),
+            _ => None,
+        };
+        let session = match long_term {
+            Some(keys) => {
+                let name = federated_name(&console.name);
+                let duration = console.duration.unwrap_or(43_200);
+                info!("GetFederationToken as {name} for {duration} s, signed by {}", keys.access_key_id);
+                let net = self.net()?;
+                net.runtime
+                    .block_on(net.sts.get_federation_token(&keys, &name, duration, EVERYTHING_THE_USER_MAY))
+                    .with_context(|| format!("profile \"{}\": GetFederationToken", plan.profile))?
+            }
+            None => creds.clone(),
+        };
+        let partition = partition(plan);
+        let (signin, console_host) = hosts(&partition);
+        let signin =
+            super::sts::endpoint_url("AWS_ENDPOINT_URL_SIGNIN", None).unwrap_or_else(|| signin.to_string());
+        let federation = format!("{}/federation", signin.trim_end_matches('/'));
+        let json = serde_json::json!({
+            "sessionId": session.access_key_id,
+            "sessionKey": session.secret_access_key.expose(),
+            "sessionToken": session.session_token.as_ref().map(|t| t.expose()).unwrap_or_default(),
+        });
+        info!("getSigninToken at {federation} for {}", session.access_key_id);
+        let request = format!("{federation}?Action=getSigninToken&Session={}", encode(&json.to_string()));
+        let timeout = self.opts.timeout.min(std::time::Duration::from_secs(10));
+        let net = self.net()?;
+        let (status, body) = net
+            .runtime
+            .block_on(net.http.get(&request, &[], timeout))
+            .with_context(|| format!("getSigninToken at {federation}"))?;
+        if status != 200 {
+            bail!("getSigninToken at {federation}: HTTP {status}");
+        }
+        let token = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v.get("SigninToken").and_then(|t| t.as_str()).map(str::to_string))
+            .ok_or_else(|| anyhow!("getSigninToken at {federation}: no SigninToken in the answer"))?;
+        let destination = if console.destination.contains("://") {
+            console.destination.clone()
+        } else {
+            let path = console.destination.trim_matches('/');
+            match plan.region.as_deref() {
+                Some(region) => format!("https://{region}.{console_host}/{path}/home?region={region}"),
+                None => format!("https://{console_host}/{path}/home"),
+            }
+        };
+        Ok(format!(
+            "{federation}?Action=login&Issuer=awsume&Destination={}&SigninToken={}",
+            encode(&destination),
+            encode(&token)
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_hosts_and_encoding() {
+        assert_eq!(
+            federated_name("prod admin/with a very long name indeed"),
+            "prod-admin-with-a-very-long-name"
+        );
+        assert_eq!(federated_name("x"), "awsume-x");
+        assert_eq!(hosts("aws-us-gov").0, "https://signin.amazonaws-us-gov.com");
+        assert_eq!(hosts("aws-cn").1, "console.amazonaws.cn");
+        assert_eq!(encode("a b/c?d=é"), "a%20b%2Fc%3Fd%3D%C3%A9");
+    }
+}
