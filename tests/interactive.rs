@@ -281,3 +281,42 @@ fn a_terminal_gets_colour_and_a_list_that_fits() {
     assert_eq!(row("production-administrator")[2], "111111111111", "a role's account");
     assert_eq!(row("alice ")[3], "123456789012", "an MFA user's account");
 }
+
+/// Tab on a profile name that holds shell syntax, then Enter: that profile is set, nothing runs;
+/// a name with spaces completes to one word. bash and nushell insert candidates as they are.
+#[test]
+fn completing_a_hostile_profile_name_applies_it_and_runs_nothing() {
+    for shell in [Sh::Bash, Sh::Nu] {
+        let env = TestEnv::new();
+        let hostile = "x $(touch pwned) `touch pwned` ;";
+        env.credentials(&format!(
+            "{}{}",
+            static_keys(hostile, "AKIAHOSTILE", "s"),
+            static_keys("y with spaces", "AKIASPACES", "s")
+        ));
+        let tmux = Tmux { env: &env, socket: format!("awsume-{}-complete-{}", env.id, shell.name()) };
+        start(&tmux, &env, shell);
+        let prompt = match shell {
+            Sh::Nu => ">",
+            _ => "$",
+        };
+        tmux.wait_for(|s| s.contains(prompt), "the prompt");
+        for (typed, key, file) in [("awsume x", "AKIAHOSTILE", "d1"), ("awsume y", "AKIASPACES", "d2")] {
+            tmux.keys(&["-l", typed]);
+            tmux.keys(&["Tab"]);
+            std::thread::sleep(Duration::from_millis(500));
+            tmux.keys(&["Enter"]);
+            std::thread::sleep(Duration::from_millis(300));
+            dump_and_wait(&tmux, &env, shell, file);
+            let screen = tmux.tmux(&["capture-pane", "-p", "-t", "s"]);
+            assert_eq!(key_in(&env, file), key, "{shell:?}: {typed}<TAB>:\n{screen}");
+        }
+        assert_eq!(managed(&env, "d1").get("AWSUME_PROFILE").map(String::as_str), Some(hostile), "{shell:?}");
+        assert_eq!(
+            managed(&env, "d2").get("AWSUME_PROFILE").map(String::as_str),
+            Some("y with spaces"),
+            "{shell:?}"
+        );
+        assert!(!env.path("pwned").exists(), "{shell:?}: the name ran");
+    }
+}

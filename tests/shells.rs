@@ -293,8 +293,15 @@ fn powershell_script_parses_and_runs_where_pwsh_exists() {
         return;
     };
     let mut cmd = env.command(pwsh);
+    // Strict, stopping at the first error, in a culture that writes dates its own way: the values
+    // (the expiry above all) still arrive byte for byte, and text goes down the pipeline.
     cmd.args(["-NoProfile", "-NonInteractive", "-Command"]).arg(format!(
-        ". '{}'; awsume $env:H; & env -0 | Set-Content -NoNewline -Path d1; awsume nope; awsume --unset; & env -0 | Set-Content -NoNewline -Path d2; if ((awsume export --profile plain --json | ConvertFrom-Json).AccessKeyId -ne 'AKIAPLAIN') {{ exit 9 }}",
+        "Set-StrictMode -Version Latest; $ErrorActionPreference = 'Stop'; \
+         [Threading.Thread]::CurrentThread.CurrentCulture = [Globalization.CultureInfo]::new('de-DE'); \
+         . '{}'; awsume $env:H; & env -0 | Set-Content -NoNewline -Path d1; awsume nope; awsume --unset; \
+         & env -0 | Set-Content -NoNewline -Path d2; \
+         if ((awsume export --profile plain --json | ConvertFrom-Json).AccessKeyId -ne 'AKIAPLAIN') {{ exit 9 }}; \
+         if (-not (awsume -l | Select-String -SimpleMatch 'plain')) {{ exit 8 }}",
         script.display()
     ));
     cmd.env("H", HOSTILE);

@@ -7,7 +7,7 @@ use clap::ValueEnum;
 
 use crate::credentials::Credentials;
 
-pub use super::quote::{fish_quote, nu_raw_string, posix_quote, powershell_quote};
+pub use super::quote::{base64, fish_quote, nu_raw_string, posix_quote, powershell_quote};
 
 pub use super::managed::{AUTO_REFRESH, MANAGED};
 
@@ -155,9 +155,7 @@ impl State {
             Shell::Powershell => {
                 sets.for_each(|(n, v)| out.push_str(&format!("$Env:{n} = {}\n", powershell_quote(v))));
                 unsets.iter().for_each(|n| {
-                    out.push_str(&format!(
-                        "Remove-Item -LiteralPath 'Env:{n}' -ErrorAction SilentlyContinue\n"
-                    ));
+                    out.push_str(&format!("Remove-Item -LiteralPath 'Env:{n}' -ErrorAction Ignore\n"));
                 });
             }
         }
@@ -173,13 +171,14 @@ impl State {
             // `expand_aliases`, bash expands an alias named `unset` even inside `eval`.
             Shell::Bash | Shell::Zsh => shown + &self.render(shell, "\\builtin ")?,
             Shell::Fish => shown + &self.statements(shell)?,
-            Shell::Nu | Shell::Powershell => {
+            Shell::Nu => {
                 let mut json = serde_json::json!({ "set": self.json_set(), "unset": self.unsets() });
                 if let Some(text) = text {
                     json["print"] = text.into();
                 }
                 format!("{json}\n")
             }
+            Shell::Powershell => powershell(self.sets(), &self.unsets(), text.unwrap_or("")),
         })
     }
 
@@ -194,10 +193,23 @@ pub fn print(shell: Shell, text: &str) -> String {
     match shell {
         Shell::Bash | Shell::Zsh => format!("\\builtin printf '%s' {}\n", posix_quote(text)),
         Shell::Fish => format!("builtin printf '%s' {}\n", fish_quote(text)),
-        Shell::Nu | Shell::Powershell => {
-            format!("{}\n", serde_json::json!({ "set": {}, "unset": [], "print": text }))
-        }
+        Shell::Nu => format!("{}\n", serde_json::json!({ "set": {}, "unset": [], "print": text })),
+        Shell::Powershell => powershell(std::iter::empty(), &[], text),
     }
+}
+
+/// PowerShell's protocol: JSON with the same three keys every time (strict mode reads them all),
+/// every value base64 of its UTF-8 bytes. PowerShell 6+ turns a JSON string that looks like a date
+/// into a DateTime and writes it back in the local culture; base64 looks like nothing, and the
+/// whole output is ASCII, so no console encoding can mangle it either.
+fn powershell<'a>(
+    sets: impl Iterator<Item = (&'static str, &'a str)>,
+    unsets: &[&str],
+    text: &str,
+) -> String {
+    let set: serde_json::Map<_, _> =
+        sets.map(|(n, v)| (n.to_string(), base64(v.as_bytes()).into())).collect();
+    format!("{}\n", serde_json::json!({ "set": set, "unset": unsets, "print": base64(text.as_bytes()) }))
 }
 
 #[cfg(test)]
@@ -279,8 +291,59 @@ mod tests {
             serde_json::from_str(&State::stop_refresh().protocol(Shell::Powershell, None).unwrap()).unwrap();
         assert_eq!(
             stop,
-            serde_json::json!({"set": {}, "unset": ["AWSUME_AUTO_REFRESH", "AWSUME_REFRESH_AT"]})
+            serde_json::json!({"set": {}, "unset": ["AWSUME_AUTO_REFRESH", "AWSUME_REFRESH_AT"], "print": ""})
         );
+    }
+
+    /// What PowerShell's function decodes (`[Convert]::FromBase64String`, UTF-8) is every value byte
+    /// for byte, and all it reads is ASCII.
+    #[test]
+    fn powershell_gets_ascii_it_cannot_reinterpret() {
+        let hostile = "s '\"$(x)` ’‘‚‛ \\ ü 日本 \n\t\u{1}";
+        let creds = Credentials::new(
+            "AKIA'1",
+            hostile,
+            Some(hostile.into()),
+            Some(chrono::DateTime::from_timestamp(1_900_000_000, 0).unwrap()),
+        );
+        let out = State::new(hostile, &creds, Some("r-’"), false, None)
+            .protocol(Shell::Powershell, Some(hostile))
+            .unwrap();
+        assert!(out.is_ascii(), "{out}");
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let decoded = |v: &serde_json::Value| String::from_utf8(decode_base64(v.as_str().unwrap())).unwrap();
+        assert_eq!(decoded(&json["set"]["AWS_SECRET_ACCESS_KEY"]), hostile);
+        assert_eq!(decoded(&json["set"]["AWSUME_PROFILE"]), hostile);
+        assert_eq!(decoded(&json["set"]["AWS_CREDENTIAL_EXPIRATION"]), "2030-03-17T17:46:40Z");
+        assert_eq!(decoded(&json["print"]), hostile);
+        let unset: serde_json::Value =
+            serde_json::from_str(&State::unset().protocol(Shell::Powershell, None).unwrap()).unwrap();
+        assert_eq!(
+            (unset["set"].as_object().unwrap().len(), unset["print"].as_str()),
+            (0, Some("")),
+            "the same keys every time"
+        );
+    }
+
+    fn decode_base64(text: &str) -> Vec<u8> {
+        let value = |c: u8| match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            _ => 63,
+        };
+        let mut out = Vec::new();
+        for chunk in text.as_bytes().chunks(4) {
+            let n = chunk
+                .iter()
+                .filter(|c| **c != b'=')
+                .enumerate()
+                .fold(0u32, |n, (i, c)| n | u32::from(value(*c)) << (18 - 6 * i));
+            let bytes = chunk.iter().filter(|c| **c != b'=').count() - 1;
+            out.extend((0..bytes).map(|i| (n >> (16 - 8 * i)) as u8));
+        }
+        out
     }
 
     #[test]
