@@ -35,6 +35,26 @@ pub struct SessionOptions {
     pub source_identity: Option<String>,
 }
 
+impl Hop {
+    /// An AssumeRole of `role_arn` for `profile` with nothing else set (the session named after it).
+    pub fn new(profile: &str, role_arn: &str) -> Self {
+        Hop {
+            profile: profile.to_string(),
+            role_arn: role_arn.to_string(),
+            session_name: session_name(profile),
+            session_name_chosen: false,
+            external_id: None,
+            duration_seconds: None,
+            mfa_serial: None,
+            profile_mfa_serial: None,
+            source_identity: None,
+            tags: Vec::new(),
+            policy: None,
+            policy_arns: Vec::new(),
+        }
+    }
+}
+
 /// The session name of a role given by `--role-arn` without `--session-name`, as awsume names it.
 const CLI_ROLE_SESSION_NAME: &str = "awsume-cli-role";
 
@@ -337,18 +357,11 @@ fn cli_role(config: &Config, role_arn: &str, opts: &Options) -> Result<Plan> {
     let duration_seconds = opts.role_duration.or(opts.settings.role_duration);
     let chosen = opts.session_name.as_deref().or(opts.settings.role_session_name.as_deref());
     let mut hop = Hop {
-        profile: role_arn.to_string(),
-        role_arn: role_arn.to_string(),
         session_name: session_name(chosen.unwrap_or(CLI_ROLE_SESSION_NAME)),
         session_name_chosen: chosen.is_some(),
         external_id: opts.external_id.clone(),
         duration_seconds,
-        mfa_serial: None,
-        profile_mfa_serial: None,
-        source_identity: None,
-        tags: Vec::new(),
-        policy: None,
-        policy_arns: Vec::new(),
+        ..Hop::new(role_arn, role_arn)
     };
     // AWS forbids chaining past an hour: a longer session for an MFA source assumes with the code.
     if base.hops.is_empty() && duration_seconds.is_some_and(|d| d > 3600) {
@@ -637,8 +650,6 @@ fn hop(profile: &Profile, role_arn: &str, is_target: bool, opts: &Options) -> Re
     let duration_seconds = duration_seconds.or(if is_target { opts.settings.role_duration } else { None });
     let (session_name, session_name_chosen) = hop_session_name(profile, is_target, opts);
     Ok(Hop {
-        profile: profile.name.clone(),
-        role_arn: role_arn.to_string(),
         session_name,
         session_name_chosen,
         external_id: flag(&opts.external_id).or_else(|| profile.get("external_id").map(str::to_string)),
@@ -646,9 +657,7 @@ fn hop(profile: &Profile, role_arn: &str, is_target: bool, opts: &Options) -> Re
         mfa_serial: profile.get("mfa_serial").map(str::to_string),
         profile_mfa_serial: profile.get("mfa_serial").map(str::to_string),
         source_identity: profile.get("source_identity").map(str::to_string),
-        tags: Vec::new(),
-        policy: None,
-        policy_arns: Vec::new(),
+        ..Hop::new(&profile.name, role_arn)
     })
 }
 

@@ -202,20 +202,7 @@ mod tests {
     use super::*;
 
     fn hop() -> Hop {
-        Hop {
-            profile: "p".into(),
-            role_arn: "arn:aws:iam::123456789012:role/admin".into(),
-            session_name: "p".into(),
-            session_name_chosen: false,
-            external_id: None,
-            duration_seconds: None,
-            mfa_serial: None,
-            profile_mfa_serial: None,
-            source_identity: None,
-            tags: Vec::new(),
-            policy: None,
-            policy_arns: Vec::new(),
-        }
+        Hop::new("p", "arn:aws:iam::123456789012:role/admin")
     }
 
     /// The keys Python computes: `sha1(json.dumps(args, sort_keys=True).encode()).hexdigest()`.
@@ -223,6 +210,7 @@ mod tests {
     fn keys_are_botocores() {
         assert_eq!(key(&hop()), "85df843ebbf3964c64e26d66d796d302b1a7a5ff");
         let full = Hop {
+            session_name: "p".into(),
             session_name_chosen: true,
             external_id: Some("é😀".into()),
             profile_mfa_serial: Some("arn:aws:iam::1:mfa/me".into()),

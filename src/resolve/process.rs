@@ -20,24 +20,34 @@ struct Output {
     expiration: Option<String>,
 }
 
-pub fn run(command: &str) -> Result<Credentials> {
-    let words = shell_words::split(command)
-        .map_err(|e| anyhow!("credential_process: cannot split {command:?}: {e}"))?;
+/// Runs the command a profile setting holds, as the AWS CLI does: split by shell-words rules, `~`
+/// expanded, no shell; stdin stays the user's, stdout is captured. Returns the program's name.
+fn run_setting(setting: &str, command: &str, stderr: Stdio) -> Result<(String, std::process::Output)> {
+    let words =
+        shell_words::split(command).map_err(|e| anyhow!("{setting}: cannot split {command:?}: {e}"))?;
     let Some((program, args)) = words.split_first() else {
-        bail!("credential_process is empty");
+        bail!("{setting} is empty");
     };
     let output = Command::new(expand(program))
         .args(args.iter().map(expand))
         .stdin(Stdio::inherit())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(stderr)
         .output()
-        .map_err(|e| anyhow!("credential_process: cannot run {program:?}: {e}"))?;
+        .map_err(|e| anyhow!("{setting}: cannot run {program:?}: {e}"))?;
+    Ok((program.clone(), output))
+}
+
+fn exit_status(output: &std::process::Output) -> String {
+    output.status.code().map_or_else(|| "a signal".to_string(), |c| format!("status {c}"))
+}
+
+pub fn run(command: &str) -> Result<Credentials> {
+    let (program, output) = run_setting("credential_process", command, Stdio::piped())?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message on stderr");
-        let status = output.status.code().map_or_else(|| "a signal".to_string(), |c| format!("status {c}"));
-        bail!("credential_process {program:?} exited with {status}: {}", last.trim());
+        bail!("credential_process {program:?} exited with {}: {}", exit_status(&output), last.trim());
     }
     parse(&output.stdout).map_err(|e| anyhow!("credential_process {program:?}: {e}"))
 }
@@ -46,21 +56,9 @@ pub fn run(command: &str) -> Result<Credentials> {
 /// stderr stay the user's (a YubiKey asks for a touch there); stdout is never shown, as it is the
 /// code, and the code reaches no log and no other process.
 pub fn mfa_code(command: &str) -> Result<Secret> {
-    let words =
-        shell_words::split(command).map_err(|e| anyhow!("mfa_process: cannot split {command:?}: {e}"))?;
-    let Some((program, args)) = words.split_first() else {
-        bail!("mfa_process is empty");
-    };
-    let output = Command::new(expand(program))
-        .args(args.iter().map(expand))
-        .stdin(Stdio::inherit())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| anyhow!("mfa_process {command:?}: cannot run {program:?}: {e}"))?;
+    let (_, output) = run_setting(&format!("mfa_process {command:?}"), command, Stdio::inherit())?;
     if !output.status.success() {
-        let status = output.status.code().map_or_else(|| "a signal".to_string(), |c| format!("status {c}"));
-        bail!("mfa_process {command:?} exited with {status}");
+        bail!("mfa_process {command:?} exited with {}", exit_status(&output));
     }
     let stdout = Secret::new(String::from_utf8_lossy(&output.stdout).into_owned());
     super::valid_code(stdout.expose())
