@@ -48,7 +48,8 @@ impl Default for Settings {
             role_session_name: None,
             fuzzy_match: false,
             auto_refresh_margin: 600,
-            role_cache_margin: crate::cache::ROLE_CACHE_MARGIN,
+            // botocore's own window: a role session with less left is not reused.
+            role_cache_margin: 15 * 60,
             colors: true,
             confirmations: true,
             mfa_process: None,

@@ -9,7 +9,7 @@ mod role;
 mod session;
 
 pub use export::ExportCache;
-pub use role::{AssumedRole, DEFAULT_MARGIN_SECONDS as ROLE_CACHE_MARGIN, RoleCache};
+pub use role::{AssumedRole, RoleCache};
 pub use session::SessionCache;
 
 use anyhow::Result;

@@ -15,9 +15,6 @@ use crate::files;
 use crate::messages::debug;
 use crate::plan::Hop;
 
-/// botocore's expiry window: a session with less than this left is not reused.
-pub const DEFAULT_MARGIN_SECONDS: i64 = 15 * 60;
-
 pub struct RoleCache {
     dir: PathBuf,
     margin: chrono::Duration,

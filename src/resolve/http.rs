@@ -86,7 +86,7 @@ impl Http {
             .map_err(|_| anyhow!("no answer in {} s", (timeout * 2).as_secs()))?
             // The query may hold secrets (a federation session): messages name the endpoint only.
             .map_err(|e| {
-                anyhow!("cannot reach {}: {}", url.split('?').next().unwrap_or(""), super::sts::transport(&e))
+                anyhow!("cannot reach {}: {}", url.split('?').next().unwrap_or(""), transport(&e))
             })?;
         let status = response.status().as_u16();
         let body = tokio::time::timeout(timeout, ByteStream::new(response.into_body()).collect())
@@ -109,4 +109,69 @@ fn connector(
     builder.set_connector_settings(settings);
     builder.set_sleep_impl(sleep);
     builder.build()
+}
+
+/// An error and its sources, by their `Display` only: the SDK's `Debug` forms (which
+/// `DisplayErrorContext` appends) can hold raw response bodies, and so secrets.
+pub fn chain(err: &dyn std::error::Error) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(e) = source {
+        let text = e.to_string();
+        if !parts.last().is_some_and(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = e.source();
+    }
+    parts.join(": ")
+}
+
+/// What went wrong on the way to an endpoint, in a few words.
+pub fn transport(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    let mut texts = Vec::new();
+    while let Some(e) = source {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return "connection refused".into(),
+                std::io::ErrorKind::ConnectionReset => return "the connection was reset".into(),
+                std::io::ErrorKind::TimedOut => return "timed out".into(),
+                _ => {}
+            }
+        }
+        texts.push(e.to_string());
+        source = e.source();
+    }
+    let all = texts.join(": ");
+    if all.contains("dns error") || all.contains("failed to lookup address") {
+        "the host name does not resolve".into()
+    } else if let Some(at) = all.find("invalid peer certificate: ") {
+        let why = all[at + "invalid peer certificate: ".len()..].split(':').next().unwrap_or("").trim();
+        format!(
+            "its TLS certificate is not trusted ({why}); if a proxy or a private CA signs it, name that CA's bundle in AWS_CA_BUNDLE"
+        )
+    } else if all.to_ascii_lowercase().contains("tls") || all.contains("handshake") {
+        format!(
+            "the TLS handshake failed ({})",
+            texts.last().map(String::as_str).unwrap_or("no reason given")
+        )
+    } else {
+        texts.last().cloned().unwrap_or_else(|| "no reason given".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::transport;
+
+    #[test]
+    fn transport_failures_in_plain_words() {
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert_eq!(transport(&refused), "connection refused");
+        let dns =
+            std::io::Error::other("client error (Connect): dns error: failed to lookup address information");
+        assert_eq!(transport(&dns), "the host name does not resolve");
+        let tls = std::io::Error::other("io error: invalid peer certificate: UnknownIssuer");
+        assert!(transport(&tls).starts_with("its TLS certificate is not trusted (UnknownIssuer)"));
+    }
 }

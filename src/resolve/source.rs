@@ -56,7 +56,7 @@ pub fn web_identity_token(path: &str) -> Result<Secret> {
 }
 
 fn from_provider(result: aws_credential_types::provider::Result) -> Result<Credentials> {
-    let c = result.map_err(|e| anyhow!("{}", super::sts::chain(&e)))?;
+    let c = result.map_err(|e| anyhow!("{}", super::http::chain(&e)))?;
     Ok(Credentials {
         access_key_id: c.access_key_id().to_string(),
         secret_access_key: Secret::new(c.secret_access_key()),

@@ -10,7 +10,7 @@ use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use chrono::{DateTime, Utc};
 
-use super::http::Http;
+use super::http::{Http, chain, transport};
 use crate::cache::AssumedRole;
 use crate::credentials::{Credentials, Secret};
 use crate::messages::debug;
@@ -204,21 +204,6 @@ fn from_sts(creds: Option<&aws_sdk_sts::types::Credentials>) -> Result<Credentia
     })
 }
 
-/// An error and its sources, by their `Display` only: the SDK's `Debug` forms (which
-/// `DisplayErrorContext` appends) can hold raw response bodies, and so secrets.
-pub fn chain(err: &dyn std::error::Error) -> String {
-    let mut parts = vec![err.to_string()];
-    let mut source = err.source();
-    while let Some(e) = source {
-        let text = e.to_string();
-        if !parts.last().is_some_and(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = e.source();
-    }
-    parts.join(": ")
-}
-
 /// One line for people: the service's code and message, or what went wrong on the way, in plain
 /// words (a refused connection, a name that does not resolve, a timeout, an untrusted certificate).
 /// The SDK's whole chain of causes is for `--debug`.
@@ -247,54 +232,4 @@ where
 
 fn not_aws(status: u16, endpoint: &str) -> String {
     format!("HTTP {status} from {endpoint}, which is not an answer from AWS (a proxy in the way?)")
-}
-
-/// What went wrong on the way to an endpoint, in a few words.
-pub fn transport(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    let mut texts = Vec::new();
-    while let Some(e) = source {
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => return "connection refused".into(),
-                std::io::ErrorKind::ConnectionReset => return "the connection was reset".into(),
-                std::io::ErrorKind::TimedOut => return "timed out".into(),
-                _ => {}
-            }
-        }
-        texts.push(e.to_string());
-        source = e.source();
-    }
-    let all = texts.join(": ");
-    if all.contains("dns error") || all.contains("failed to lookup address") {
-        "the host name does not resolve".into()
-    } else if let Some(at) = all.find("invalid peer certificate: ") {
-        let why = all[at + "invalid peer certificate: ".len()..].split(':').next().unwrap_or("").trim();
-        format!(
-            "its TLS certificate is not trusted ({why}); if a proxy or a private CA signs it, name that CA's bundle in AWS_CA_BUNDLE"
-        )
-    } else if all.to_ascii_lowercase().contains("tls") || all.contains("handshake") {
-        format!(
-            "the TLS handshake failed ({})",
-            texts.last().map(String::as_str).unwrap_or("no reason given")
-        )
-    } else {
-        texts.last().cloned().unwrap_or_else(|| "no reason given".into())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::transport;
-
-    #[test]
-    fn transport_failures_in_plain_words() {
-        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
-        assert_eq!(transport(&refused), "connection refused");
-        let dns =
-            std::io::Error::other("client error (Connect): dns error: failed to lookup address information");
-        assert_eq!(transport(&dns), "the host name does not resolve");
-        let tls = std::io::Error::other("io error: invalid peer certificate: UnknownIssuer");
-        assert!(transport(&tls).starts_with("its TLS certificate is not trusted (UnknownIssuer)"));
-    }
 }
