@@ -1,6 +1,7 @@
 //! What a packager gets: `cargo package` carries everything a build reads (the shell templates
 //! above all), the licence, the man pages and the completions.
 
+use std::path::Path;
 use std::process::Command;
 
 #[test]
@@ -32,4 +33,24 @@ fn the_package_holds_what_a_build_needs() {
         assert!(listed.contains(&file.as_str()), "{file} is not in the package: {listed:?}");
     }
     assert!(!listed.iter().any(|f| f.starts_with("bench/")), "the benchmark stays out");
+}
+
+/// The README stands alone: every link is a file of this repository, none leads outside it.
+#[test]
+fn the_readme_links_only_inside_the_repository() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for doc in ["README.md", "docs/DESIGN.md", "tests/SUMMARY.md", "fuzz/README.md"] {
+        let text = std::fs::read_to_string(root.join(doc)).unwrap();
+        if doc == "README.md" {
+            assert!(
+                !text.contains("http://") && !text.contains("https://"),
+                "the README names no address outside"
+            );
+        }
+        for link in text.split("](").skip(1).filter_map(|rest| rest.split(')').next()) {
+            assert!(!link.contains("://"), "{doc}: {link} leads outside the repository");
+            let target = root.join(doc).parent().unwrap().join(link.split('#').next().unwrap());
+            assert!(target.exists(), "{doc}: {link} does not exist");
+        }
+    }
 }
