@@ -85,6 +85,7 @@ fn read_base64(text: &str) -> Vec<u8> {
 
 fuzz_target!(|value: &str| {
     assert_eq!(read_base64(&quote::base64(value.as_bytes())), value.as_bytes());
+    assert_eq!(quote::base64_decode(&quote::base64(value.as_bytes())), value.as_bytes());
     assert_eq!(read_posix(&quote::posix_quote(value)), value);
     assert_eq!(read_fish(&quote::fish_quote(value)), value);
     assert_eq!(read_powershell(&quote::powershell_quote(value)), value);

@@ -9,6 +9,8 @@ use clap::CommandFactory;
 
 use crate::cli::Cli;
 use crate::config::{Config, Files};
+use crate::deliver::completion;
+use crate::deliver::quote::base64_decode;
 use crate::deliver::shell::Shell;
 use crate::files::home_dir;
 use crate::settings::{self, Settings};
@@ -76,7 +78,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
                 rest = tail;
             }
             [flag, text, tail @ ..] if flag == "--line-base64" => {
-                line = Some(String::from_utf8_lossy(&decode_base64(text)).into_owned());
+                line = Some(String::from_utf8_lossy(&base64_decode(text)).into_owned());
                 rest = tail;
             }
             [flag, tail @ ..] if flag == "--" => {
@@ -88,123 +90,16 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     }
     let words: Vec<String> = match line {
         // The command's own name first.
-        Some(text) => split(&text, shell).into_iter().skip(1).collect(),
-        None => rest.iter().map(|word| split(word, shell).concat()).collect(),
+        Some(text) => completion::split(&text, shell).into_iter().skip(1).collect(),
+        None => rest.iter().map(|word| completion::split(word, shell).concat()).collect(),
     };
     let mut out = String::new();
     for candidate in candidates(&words) {
-        out.push_str(&quote(&candidate, shell));
+        out.push_str(&completion::quote(&candidate, shell));
         out.push('\n');
     }
     crate::deliver::stdout(&out)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Words as the shell would read them, quotes removed; an open quote runs to the end, and a line
-/// that ends in a space has a new, empty word under the cursor.
-fn split(text: &str, shell: Option<Shell>) -> Vec<String> {
-    let powershell = shell == Some(Shell::Powershell);
-    let escape = if powershell { '`' } else { '\\' };
-    let mut words = Vec::new();
-    let mut word: Option<String> = None;
-    let mut chars = text.chars().collect::<Vec<_>>().into_iter().peekable();
-    while let Some(c) = chars.next() {
-        // nushell's raw string: r#'…'#, with as many # on both sides.
-        if shell == Some(Shell::Nu) && c == 'r' && word.is_none() && chars.peek() == Some(&'#') {
-            let hashes = std::iter::from_fn(|| chars.next_if_eq(&'#')).count();
-            if chars.next_if_eq(&'\'').is_some() {
-                let close = format!("'{}", "#".repeat(hashes));
-                let rest: String = chars.by_ref().collect();
-                let (inner, after) = rest.split_once(&close).unwrap_or((&rest, ""));
-                word = Some(inner.to_string());
-                chars = after.to_string().chars().collect::<Vec<_>>().into_iter().peekable();
-                continue;
-            }
-            word = Some(format!("r{}", "#".repeat(hashes)));
-            continue;
-        }
-        match c {
-            ' ' | '\t' | '\n' => {
-                words.extend(word.take());
-                continue;
-            }
-            '\'' => {
-                let w = word.get_or_insert_with(String::new);
-                while let Some(q) = chars.next() {
-                    match q {
-                        '\'' if powershell && chars.peek() == Some(&'\'') => {
-                            chars.next();
-                            w.push('\'');
-                        }
-                        '\'' => break,
-                        _ => w.push(q),
-                    }
-                }
-            }
-            '"' | '`' if c == '"' || shell == Some(Shell::Nu) => {
-                let w = word.get_or_insert_with(String::new);
-                while let Some(q) = chars.next() {
-                    match q {
-                        _ if q == c => break,
-                        _ if q == escape && c == '"' => w.extend(chars.next()),
-                        _ => w.push(q),
-                    }
-                }
-            }
-            _ if c == escape && shell != Some(Shell::Nu) => {
-                word.get_or_insert_with(String::new).extend(chars.next())
-            }
-            _ => word.get_or_insert_with(String::new).push(c),
-        }
-    }
-    let ends_in_space = text.ends_with([' ', '\t']) && word.is_none();
-    words.extend(word);
-    if ends_in_space || words.is_empty() {
-        words.push(String::new());
-    }
-    words
-}
-
-/// `candidate` as the shell should insert it: plain names stay plain.
-fn quote(candidate: &str, shell: Option<Shell>) -> String {
-    use crate::deliver::quote::{nu_raw_string, powershell_quote};
-    let plain = !candidate.is_empty()
-        && candidate.chars().all(|c| c.is_ascii_alphanumeric() || "_./:@%+=,-".contains(c));
-    match shell {
-        _ if plain => candidate.to_string(),
-        // bash inserts COMPREPLY as it is: every other character behind a backslash.
-        Some(Shell::Bash) => candidate
-            .chars()
-            .flat_map(|c| {
-                let escape = !(c.is_ascii_alphanumeric() || "_./:@%+=,-".contains(c) || !c.is_ascii());
-                escape.then_some('\\').into_iter().chain([c])
-            })
-            .collect(),
-        Some(Shell::Nu) if !candidate.contains('\'') => format!("'{candidate}'"),
-        Some(Shell::Nu) => nu_raw_string(candidate),
-        Some(Shell::Powershell) => powershell_quote(candidate),
-        // zsh's compadd and fish quote what they insert themselves.
-        _ => candidate.to_string(),
-    }
-}
-
-fn decode_base64(text: &str) -> Vec<u8> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    };
-    let sextets: Vec<u8> = text.bytes().filter_map(value).collect();
-    sextets
-        .chunks(4)
-        .flat_map(|chunk| {
-            let n = chunk.iter().enumerate().fold(0u32, |n, (i, s)| n | u32::from(*s) << (18 - 6 * i));
-            (0..chunk.len().saturating_sub(1)).map(move |i| (n >> (16 - 8 * i)) as u8)
-        })
-        .collect()
 }
 
 /// Every candidate for the last word of `words` (the words after the command name).
@@ -322,38 +217,5 @@ mod tests {
         assert_eq!(candidates(&words("prod -cs cf")), ["cfn", "cfnt"], "the plugin's spellings");
         assert_eq!(candidates(&words("--console-service-link sf")), ["sfn"]);
         assert!(candidates(&words("-c")).contains(&"-csl".to_string()));
-    }
-
-    #[test]
-    fn lines_split_by_each_shells_quoting() {
-        let s = |text: &str, shell| split(text, Some(shell));
-        assert_eq!(s("awsume 'x y", Shell::Powershell), ["awsume", "x y"], "an open quote runs to the end");
-        assert_eq!(
-            s("awsume 'it''s' ", Shell::Powershell),
-            ["awsume", "it's", ""],
-            "a space starts a new word"
-        );
-        assert_eq!(s("awsume \"a`\"b\" c`d", Shell::Powershell), ["awsume", "a\"b", "cd"]);
-        assert_eq!(s("awsume `x y` 'a\\b'", Shell::Nu), ["awsume", "x y", "a\\b"]);
-        assert_eq!(s("x\\ \\$\\(y", Shell::Bash), ["x $(y"]);
-        assert_eq!(s("", Shell::Bash), [""]);
-    }
-
-    #[test]
-    fn candidates_are_quoted_for_the_shell_that_inserts_them() {
-        let hostile = "x $(touch pwned) 'q' `b`";
-        assert_eq!(quote("prod-admin", Some(Shell::Bash)), "prod-admin", "plain names stay plain");
-        assert_eq!(quote(hostile, Some(Shell::Bash)), "x\\ \\$\\(touch\\ pwned\\)\\ \\'q\\'\\ \\`b\\`");
-        assert_eq!(quote(hostile, Some(Shell::Powershell)), "'x $(touch pwned) ''q'' `b`'");
-        assert_eq!(quote("x y", Some(Shell::Nu)), "'x y'");
-        assert_eq!(quote(hostile, Some(Shell::Nu)), "r#'x $(touch pwned) 'q' `b`'#");
-        assert_eq!(quote(hostile, Some(Shell::Zsh)), hostile);
-        for shell in [Shell::Bash, Shell::Powershell, Shell::Nu] {
-            assert_eq!(
-                split(&quote(hostile, Some(shell)), Some(shell)).concat(),
-                hostile,
-                "{shell:?} reads it back"
-            );
-        }
     }
 }

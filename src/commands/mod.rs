@@ -9,12 +9,14 @@ mod console;
 mod export;
 mod init;
 mod list;
+mod out;
 mod refresh;
 mod request;
 mod settings;
 mod who;
 
 pub use init::load_hint;
+use out::Out;
 use request::{Prepared, Request, env_var, prepare};
 
 use std::process::ExitCode;
@@ -158,58 +160,6 @@ fn awsume_mode(args: AwsumeArgs, out: &Out) -> Result<ExitCode> {
         Mode::RefreshHook => refresh::hook(&args, out),
         Mode::ConsoleHere => console::here(&args, out),
         Mode::PrintJson | Mode::Switch => awsume::run(&args, out),
-    }
-}
-
-/// Where `awsume`'s output goes: to the terminal, or to the shell function (`--emit SHELL`), which
-/// applies state and prints text, never evaluating text.
-pub struct Out {
-    emit: Option<Shell>,
-}
-
-impl Out {
-    /// Whether the shell function runs us (and captures stdout).
-    fn through_function(&self) -> bool {
-        self.emit.is_some()
-    }
-
-    /// Text for the user: printed, never evaluated.
-    fn text(&self, text: &str) -> Result<ExitCode> {
-        match self.emit {
-            Some(shell) => deliver::stdout(&deliver::shell::print(shell, text))?,
-            None => deliver::stdout(text)?,
-        }
-        Ok(ExitCode::SUCCESS)
-    }
-
-    /// The shell's new state: applied by the function, or printed as statements with `-s`.
-    fn state(&self, args: &AwsumeArgs, state: &deliver::shell::State) -> Result<ExitCode> {
-        self.state_and_text(args, state, None)
-    }
-
-    /// The state, and `text` for the user (a console link) printed with it. Run directly, only
-    /// what can be printed is: the statements with `-s`, and the text.
-    fn state_and_text(
-        &self,
-        args: &AwsumeArgs,
-        state: &deliver::shell::State,
-        text: Option<&str>,
-    ) -> Result<ExitCode> {
-        let shown = |shell: Shell| -> Result<String> {
-            let statements = if args.show_commands { state.statements(shell)? } else { String::new() };
-            Ok(statements + text.unwrap_or(""))
-        };
-        let output = match self.emit {
-            // Through the function: applied, and -s's statements (for --shell, else the function's
-            // shell) and the text printed, as awsume does.
-            Some(shell) => {
-                let printed = shown(args.shell.unwrap_or(shell))?;
-                state.protocol(shell, Some(&printed).filter(|p| !p.is_empty()).map(String::as_str))?
-            }
-            None => shown(args.shell.unwrap_or_else(Shell::from_env))?,
-        };
-        deliver::stdout(&output)?;
-        Ok(ExitCode::SUCCESS)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Delivery: turns resolved credentials into output. Never resolves anything itself.
 
 pub mod browser;
+pub mod completion;
 pub mod credfile;
 pub mod env;
 pub mod exec;

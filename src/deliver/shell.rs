@@ -311,7 +311,9 @@ mod tests {
             .unwrap();
         assert!(out.is_ascii(), "{out}");
         let json: serde_json::Value = serde_json::from_str(&out).unwrap();
-        let decoded = |v: &serde_json::Value| String::from_utf8(decode_base64(v.as_str().unwrap())).unwrap();
+        let decoded = |v: &serde_json::Value| {
+            String::from_utf8(super::super::quote::base64_decode(v.as_str().unwrap())).unwrap()
+        };
         assert_eq!(decoded(&json["set"]["AWS_SECRET_ACCESS_KEY"]), hostile);
         assert_eq!(decoded(&json["set"]["AWSUME_PROFILE"]), hostile);
         assert_eq!(decoded(&json["set"]["AWS_CREDENTIAL_EXPIRATION"]), "2030-03-17T17:46:40Z");
@@ -323,27 +325,6 @@ mod tests {
             (0, Some("")),
             "the same keys every time"
         );
-    }
-
-    fn decode_base64(text: &str) -> Vec<u8> {
-        let value = |c: u8| match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            _ => 63,
-        };
-        let mut out = Vec::new();
-        for chunk in text.as_bytes().chunks(4) {
-            let n = chunk
-                .iter()
-                .filter(|c| **c != b'=')
-                .enumerate()
-                .fold(0u32, |n, (i, c)| n | u32::from(value(*c)) << (18 - 6 * i));
-            let bytes = chunk.iter().filter(|c| **c != b'=').count() - 1;
-            out.extend((0..bytes).map(|i| (n >> (16 - 8 * i)) as u8));
-        }
-        out
     }
 
     #[test]
