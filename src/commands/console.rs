@@ -126,12 +126,7 @@ pub fn here(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
             "no credentials in this shell for the console: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set (name a profile: awsume PROFILE -c)"
         )
     })?;
-    let region = args
-        .common
-        .region
-        .clone()
-        .or_else(|| env_var("AWS_REGION"))
-        .or_else(|| env_var("AWS_DEFAULT_REGION"));
+    let region = args.common.region.clone().or_else(super::request::env_region);
     let plan = plan::environment(region);
     let name = env_var("AWSUME_PROFILE").unwrap_or_else(|| "awsume".into());
     let opts = super::request::resolve_options(&args.common, &settings, false);

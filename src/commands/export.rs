@@ -119,7 +119,7 @@ fn cached_or_resolved(
     let creds = resolve::resolve(plan, opts).map_err(|e| match plan.link {
         // The last link of the default chain: say what came before it, too.
         Some(plan::Link::InstanceMetadata) => {
-            let profile = super::env_var("AWS_PROFILE").or_else(|| super::env_var("AWS_DEFAULT_PROFILE"));
+            let profile = super::request::env_profile();
             e.context(format!(
                 "no credentials found: {}",
                 plan::chain_tried(profile.as_deref().unwrap_or("default"))

@@ -81,14 +81,22 @@ pub fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
+/// The profile the environment names: `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`.
+pub fn env_profile() -> Option<String> {
+    env_var("AWS_PROFILE").or_else(|| env_var("AWS_DEFAULT_PROFILE"))
+}
+
+/// The region the environment names: `AWS_REGION`, else `AWS_DEFAULT_REGION`.
+pub fn env_region() -> Option<String> {
+    env_var("AWS_REGION").or_else(|| env_var("AWS_DEFAULT_REGION"))
+}
+
 pub fn prepare(req: Request<'_>) -> Result<Prepared> {
-    let from_env = env_var("AWS_PROFILE").or_else(|| env_var("AWS_DEFAULT_PROFILE"));
+    let from_env = env_profile();
     let files = Files::locate(req.config_file, req.credentials_file);
     let config = Config::load(files.clone())?;
     let mut plan_opts = req.plan;
-    plan_opts.env_region = env_var("AWS_REGION")
-        .or_else(|| env_var("AWS_DEFAULT_REGION"))
-        .filter(|region| !set_by_previous_awsume(&config, region));
+    plan_opts.env_region = env_region().filter(|region| !set_by_previous_awsume(&config, region));
     let plan = match req.profile {
         // botocore's chain around AWS_PROFILE (else `default`): its environment keys come first.
         None if req.default_chain => {

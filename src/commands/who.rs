@@ -16,8 +16,7 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
             "no credentials in this shell: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set (run `awsume PROFILE`)"
         )
     })?;
-    let region =
-        env_var("AWS_REGION").or_else(|| env_var("AWS_DEFAULT_REGION")).unwrap_or_else(|| "us-east-1".into());
+    let region = super::request::env_region().unwrap_or_else(|| "us-east-1".into());
     let timeout = std::time::Duration::from_secs(args.common.timeout.max(1));
     let (account, arn, user_id) = resolve::caller_identity(&creds, &region, timeout)?;
     let expires = env_var("AWSUME_EXPIRATION").or_else(|| env_var("AWS_CREDENTIAL_EXPIRATION"));

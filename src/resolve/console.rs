@@ -71,11 +71,7 @@ impl Resolver<'_> {
         // getSigninToken takes role (or federation) sessions only: a user's keys, or their MFA
         // session, become a federation token first, made with the long-term keys.
         let long_term = match &plan.source {
-            Source::Static { access_key_id, secret_access_key, session_token: None }
-                if plan.hops.is_empty() =>
-            {
-                Some(Credentials::new(access_key_id.clone(), secret_access_key.expose(), None, None))
-            }
+            Source::Static { session_token: None, .. } if plan.hops.is_empty() => Some(self.source()?),
             Source::Environment if creds.session_token.is_none() => Some(creds.clone()),
             _ => None,
         };
