@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'aws-export-credentials' -Script
 
     $completions = @(switch ($command) {
         'aws-export-credentials' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE; with neither, botocore''s default chain: environment keys, the default profile, web identity, container, instance metadata]')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Write the credentials into this profile of the credentials file')
             [CompletionResult]::new('--credentials-file-profile', '--credentials-file-profile', [CompletionResultType]::ParameterName, 'Write the credentials into this profile of the credentials file')
             [CompletionResult]::new('--imds', '--imds', [CompletionResultType]::ParameterName, 'Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)')

@@ -48,8 +48,8 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one STS call may take, retries included')
             [CompletionResult]::new('--emit', '--emit', [CompletionResultType]::ParameterName, 'Machine-readable output for the shell function of SHELL')
-            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Print the commands that set the variables instead of setting them')
-            [CompletionResult]::new('--show-commands', '--show-commands', [CompletionResultType]::ParameterName, 'Print the commands that set the variables instead of setting them')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Print the commands that set the variables (the shell function applies them too)')
+            [CompletionResult]::new('--show-commands', '--show-commands', [CompletionResultType]::ParameterName, 'Print the commands that set the variables (the shell function applies them too)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Unset every variable awsume manages')
             [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Unset every variable awsume manages')
             [CompletionResult]::new('--clean', '--clean', [CompletionResultType]::ParameterName, 'Remove expired awsume-managed profiles from the credentials file')
@@ -85,7 +85,7 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             break
         }
         'awsume;export' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE; with neither, botocore''s default chain: environment keys, the default profile, web identity, container, instance metadata]')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Write the credentials into this profile of the credentials file')
             [CompletionResult]::new('--credentials-file-profile', '--credentials-file-profile', [CompletionResultType]::ParameterName, 'Write the credentials into this profile of the credentials file')
             [CompletionResult]::new('--imds', '--imds', [CompletionResultType]::ParameterName, 'Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)')

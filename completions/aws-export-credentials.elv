@@ -18,7 +18,7 @@ set edit:completion:arg-completer[aws-export-credentials] = {|@words|
     }
     var completions = [
         &'aws-export-credentials'= {
-            cand --profile 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]'
+            cand --profile 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE; with neither, botocore''s default chain: environment keys, the default profile, web identity, container, instance metadata]'
             cand -c 'Write the credentials into this profile of the credentials file'
             cand --credentials-file-profile 'Write the credentials into this profile of the credentials file'
             cand --imds 'Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)'

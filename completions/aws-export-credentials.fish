@@ -1,4 +1,4 @@
-complete -c aws-export-credentials -l profile -d 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]' -r
+complete -c aws-export-credentials -l profile -d 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE; with neither, botocore\'s default chain: environment keys, the default profile, web identity, container, instance metadata]' -r
 complete -c aws-export-credentials -s c -l credentials-file-profile -d 'Write the credentials into this profile of the credentials file' -r
 complete -c aws-export-credentials -l imds -d 'Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)' -r
 complete -c aws-export-credentials -l container -d 'Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)' -r

@@ -45,8 +45,8 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand --mfa-token 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)'
             cand --timeout 'Seconds one STS call may take, retries included'
             cand --emit 'Machine-readable output for the shell function of SHELL'
-            cand -s 'Print the commands that set the variables instead of setting them'
-            cand --show-commands 'Print the commands that set the variables instead of setting them'
+            cand -s 'Print the commands that set the variables (the shell function applies them too)'
+            cand --show-commands 'Print the commands that set the variables (the shell function applies them too)'
             cand -u 'Unset every variable awsume manages'
             cand --unset 'Unset every variable awsume manages'
             cand --clean 'Remove expired awsume-managed profiles from the credentials file'
@@ -80,7 +80,7 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand --help 'Print help'
         }
         &'awsume;export'= {
-            cand --profile 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]'
+            cand --profile 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE; with neither, botocore''s default chain: environment keys, the default profile, web identity, container, instance metadata]'
             cand -c 'Write the credentials into this profile of the credentials file'
             cand --credentials-file-profile 'Write the credentials into this profile of the credentials file'
             cand --imds 'Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)'

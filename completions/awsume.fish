@@ -56,7 +56,7 @@ zsh\t''
 fish\t''
 nu\t''
 powershell\t''"
-complete -c awsume -n "__fish_awsume_needs_command" -s s -l show-commands -d 'Print the commands that set the variables instead of setting them'
+complete -c awsume -n "__fish_awsume_needs_command" -s s -l show-commands -d 'Print the commands that set the variables (the shell function applies them too)'
 complete -c awsume -n "__fish_awsume_needs_command" -s u -l unset -d 'Unset every variable awsume manages'
 complete -c awsume -n "__fish_awsume_needs_command" -l clean -d 'Remove expired awsume-managed profiles from the credentials file'
 complete -c awsume -n "__fish_awsume_needs_command" -l refresh-autocomplete -d 'Accepted for Python awsume\'s scripts; completion here needs no cache'
@@ -77,7 +77,7 @@ complete -c awsume -n "__fish_awsume_needs_command" -a "init" -d 'Print the shel
 complete -c awsume -n "__fish_awsume_needs_command" -a "export" -d 'Print credentials, run a command with them or write them to a file (aws-export-credentials)'
 complete -c awsume -n "__fish_awsume_using_subcommand init" -l cmd -d 'Name of the shell function' -r
 complete -c awsume -n "__fish_awsume_using_subcommand init" -s h -l help -d 'Print help'
-complete -c awsume -n "__fish_awsume_using_subcommand export" -l profile -d 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, then "default"]' -r
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l profile -d 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE; with neither, botocore\'s default chain: environment keys, the default profile, web identity, container, instance metadata]' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -s c -l credentials-file-profile -d 'Write the credentials into this profile of the credentials file' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l imds -d 'Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l container -d 'Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)' -r

@@ -97,6 +97,16 @@ fn remove_orphans(path: &Path) {
 
 /// The user's home: `$HOME`, else (unset or empty) their passwd entry, as `std::env::home_dir`
 /// reads it; `/` only for a user who has neither.
+/// `bytes` random bytes from the kernel, as hex (tokens, state values, file names).
+pub fn random_hex(bytes: usize) -> anyhow::Result<String> {
+    use std::io::Read;
+    let mut buf = vec![0u8; bytes];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .map_err(|e| anyhow::anyhow!("cannot read /dev/urandom: {e}"))?;
+    Ok(hex::encode(buf))
+}
+
 pub fn home_dir() -> PathBuf {
     std::env::home_dir().filter(|h| !h.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from("/"))
 }

@@ -1,15 +1,18 @@
 //! awsume: one binary that gets AWS credentials for any profile and delivers them to a shell, a
 //! command, a file or a credential_process consumer. `main` runs a command and prints its error, once.
 
+mod browser;
 mod cache;
 mod cli;
 mod commands;
 mod config;
 mod credentials;
 mod deliver;
+mod environment;
 mod files;
 mod messages;
 mod plan;
+mod request;
 mod resolve;
 mod settings;
 

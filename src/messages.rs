@@ -128,9 +128,32 @@ pub fn error(err: &anyhow::Error) {
     eprintln!("{}", paint(&format!("awsume: {}", one_line(err)), Color::Red, on));
 }
 
-/// Line breaks become spaces: every message is one line.
+/// Line breaks become spaces (every message is one line), and other control characters are shown
+/// escaped (`\x1b`): a profile name or value must not colour, clear or retitle the terminal.
 pub fn flat(text: &str) -> String {
-    text.replace(['\n', '\r'], " ")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A line of a sign-in in progress (`awsume: …`), uncoloured; `flat` like every message.
+pub fn say(text: &str) {
+    eprintln!("awsume: {}", flat(text));
+}
+
+/// A progress line that the next one overwrites (a terminal only), or that `progress_done` ends.
+pub fn progress(text: &str) {
+    eprint!("\rawsume: {} ", flat(text));
+}
+
+pub fn progress_done() {
+    eprintln!();
 }
 
 #[cfg(test)]
@@ -148,5 +171,11 @@ mod tests {
     fn an_error_chain_is_one_line() {
         let err = anyhow::anyhow!("inner\nwith a break").context("outer");
         assert_eq!(one_line(&err), "outer: inner with a break");
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(flat("a\x1b[2Jb\x07\u{9b}c\td"), "a\\x1b[2Jb\\x07\\x9bc\\x09d");
+        assert_eq!(flat("ünï 名前"), "ünï 名前");
     }
 }

@@ -70,13 +70,23 @@ const DEFAULTS: [(&str, &str); 6] = [
 ];
 
 pub fn path(home: &Path) -> PathBuf {
-    match std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
+    match crate::environment::var("XDG_CONFIG_HOME") {
         Some(xdg) => PathBuf::from(xdg).join("awsume").join("config.yaml"),
         None => home.join(".awsume").join("config.yaml"),
     }
 }
 
 impl Settings {
+    /// The browser the user chose (`console.browser_command`), for every URL awsume opens.
+    pub fn browser(&self) -> crate::browser::Browser {
+        crate::browser::Browser { command: self.console.browser_command.clone() }
+    }
+
+    /// The user's settings: `$XDG_CONFIG_HOME/awsume/config.yaml`, else `~/.awsume/config.yaml`.
+    pub fn user() -> Result<Self> {
+        Self::load(&path(&crate::files::home_dir()))
+    }
+
     /// The settings in `path`; a missing file is the defaults.
     pub fn load(path: &Path) -> Result<Self> {
         let Some(text) = files::read_optional(path)? else { return Ok(Self::default()) };

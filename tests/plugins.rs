@@ -118,11 +118,15 @@ fn console_link_for_long_term_keys_goes_through_a_federation_token() {
 #[test]
 fn console_opens_the_browser_with_the_link_as_one_argument() {
     let env = plugin_env();
-    let browser =
-        env.write("fake-browser", "#!/bin/sh\nprintf '%s\\n' \"$#\" \"$@\" > \"$HOME/browser.args\"\n");
+    // Records its arguments and the page it was handed (the link is a credential: never an argument).
+    let browser = env.write(
+        "fake-browser",
+        "#!/bin/sh\nfor a; do case $a in file://*) cat \"${a#file://}\" > \"$HOME/browser.page\";; esac; done\nprintf '%s\\n' \"$#\" \"$@\" > \"$HOME/browser.args\"\n",
+    );
     std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     env.write(".awsume/config.yaml", &format!("console:\n  browser_command: \"'{}' --profile {{profile}} {{url}}\"\n  services:\n    mine: my/path\n", browser.display()));
-    let wait_for_args = || {
+    // The link the browser was sent on to, from the redirect page it read.
+    let wait_for_link = || -> (Vec<String>, String) {
         for _ in 0..100 {
             // Whole once it holds the count and that many arguments.
             let whole = |t: &str| {
@@ -132,7 +136,10 @@ fn console_opens_the_browser_with_the_link_as_one_argument() {
                 && whole(&text)
             {
                 std::fs::remove_file(env.path("browser.args")).unwrap();
-                return text;
+                let page = std::fs::read_to_string(env.path("browser.page")).unwrap();
+                let link =
+                    page.split("url=").nth(1).unwrap().split('"').next().unwrap().replace("&amp;", "&");
+                return (text.lines().map(String::from).collect(), link);
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
@@ -140,10 +147,13 @@ fn console_opens_the_browser_with_the_link_as_one_argument() {
     };
     let out = awsume(&env, &["role", "-cs", "mine"], &[]);
     assert_eq!((out.status, out.stdout.as_str()), (0, ""), "run directly, it prints nothing: {}", out.stderr);
-    let args = wait_for_args();
-    let lines: Vec<&str> = args.lines().collect();
-    assert_eq!(lines[..3], ["3", "--profile", "role"]);
-    assert!(query(lines[3], "Destination").ends_with("/my/path/home?region=eu-west-1"), "{}", lines[3]);
+    let (args, link) = wait_for_link();
+    assert_eq!(args[..3], ["3", "--profile", "role"]);
+    assert!(args[3].starts_with("file://") && !args.concat().contains("SigninToken"), "{args:?}");
+    assert!(query(&link, "Destination").ends_with("/my/path/home?region=eu-west-1"), "{link}");
+    assert!(query(&link, "SigninToken").starts_with("signin-token-for-"), "{link}");
+    let redirect = args[3].trim_start_matches("file://");
+    assert!(!std::path::Path::new(redirect).exists(), "the redirect page is removed after use");
     // Without a profile: this shell's credentials, as the plugin did; $BROWSER when no setting.
     std::fs::remove_file(env.path(".awsume/config.yaml")).unwrap();
     let session = env.run(&["export", "--profile", "role"]).json();
@@ -155,8 +165,9 @@ fn console_opens_the_browser_with_the_link_as_one_argument() {
     ];
     let here = awsume(&env, &["-c"], &vars);
     assert_eq!(here.status, 0, "{}", here.stderr);
-    let args = wait_for_args();
-    assert!(args.starts_with(&format!("1\n{}federation?Action=login", env.endpoint)), "{args}");
+    let (args, link) = wait_for_link();
+    assert_eq!(args.len(), 2, "{args:?}");
+    assert!(link.starts_with(&format!("{}federation?Action=login", env.endpoint)), "{link}");
 }
 
 /// Through the shell function, `awsume PROFILE -csl SVC` sets the profile and prints the link.

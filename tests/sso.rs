@@ -154,6 +154,29 @@ fn device_sign_in_completes_and_caches_the_token() {
     assert_eq!(env.actions().len(), 7);
 }
 
+/// The SSO sign-in page opens through the one opener: `$BROWSER` (as for the console), with the
+/// page as one argument; `--no-browser` (above) only prints it.
+#[test]
+fn device_sign_in_opens_the_page_with_browser() {
+    let env = sso_env();
+    let browser =
+        env.write("fake-browser", "#!/bin/sh\nprintf '%s\\n' \"$#\" \"$@\" > \"$HOME/browser.args\"\n");
+    std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut cmd = env.awsume(&["export", "--profile", "modern", "--sso-login"]);
+    cmd.env("BROWSER", &browser);
+    let out = run(cmd, None);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let args = loop {
+        match std::fs::read_to_string(env.path("browser.args")) {
+            Ok(text) if text.lines().count() == 2 => break text,
+            _ if Instant::now() > deadline => panic!("$BROWSER was not run"),
+            _ => std::thread::sleep(Duration::from_millis(50)),
+        }
+    };
+    assert_eq!(args, "1\nhttps://device.sso.example/?user_code=WDJB-MJHT\n");
+}
+
 #[test]
 fn sso_is_the_source_of_a_role_chain() {
     let env = sso_env();

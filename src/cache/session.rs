@@ -29,7 +29,7 @@ pub struct SessionCache {
 impl SessionCache {
     /// Where Python awsume keeps it: `$XDG_CACHE_HOME/awsume`, else `~/.awsume/cache`.
     pub fn new(home: &Path) -> Self {
-        let dir = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
+        let dir = match crate::environment::var("XDG_CACHE_HOME") {
             Some(xdg) => PathBuf::from(xdg).join("awsume"),
             None => home.join(".awsume").join("cache"),
         };

@@ -5,19 +5,20 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use super::refresh::{refreshing_profile, replay, replayed_flags};
-use super::{Out, Prepared, Request, prepare};
 use crate::cache;
 use crate::cli::AwsumeArgs;
 use crate::config::{Config, Files};
+use crate::deliver::Out;
 use crate::deliver::credfile;
 use crate::deliver::shell::{AutoRefresh, State};
-use crate::files::{display, home_dir};
+use crate::files::display;
 use crate::messages;
+use crate::request::{Prepared, Request, prepare};
 use crate::resolve;
-use crate::settings::{self, Settings};
+use crate::settings::Settings;
 
 pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
-    let settings = Settings::load(&settings::path(&home_dir()))?;
+    let settings = Settings::user()?;
     messages::set_colors(settings.colors);
     messages::set_confirm(settings.confirmations);
     let margin = settings.auto_refresh_margin;
@@ -33,11 +34,11 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
     if let Some(json) = args.json.as_deref().filter(|j| !j.is_empty()) {
         return given(args, json, settings.region.as_deref(), out);
     }
-    let Prepared { plan, resolve, files } = prepare(Request::awsume(args, settings.clone())?)?;
+    let Prepared { plan, options, files } = prepare(Request::awsume(args, settings.clone())?)?;
     if let Some(section) = &args.output_profile {
         check_output_profile(&files, section)?;
     }
-    let creds = resolve::resolve(&plan, &resolve)?;
+    let creds = resolve::resolve(&plan, &options)?;
     if let Some(section) = &args.output_profile {
         let body = if args.auto_refresh {
             refreshing_profile(&plan.profile, plan.region.as_deref())?
@@ -60,9 +61,9 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
     };
     let state = State::new(&plan.profile, &creds, plan.region.as_deref(), plan.exports_profile, auto);
     let done = if super::console::asked(args) {
-        super::console::with_state(args, &settings, &plan, &resolve, &creds, &state, out)?
+        super::console::with_state(args, &settings, &plan, &options, &creds, &state, out)?
     } else {
-        out.state(args, &state)?
+        out.state(&state)?
     };
     messages::confirmed();
     Ok(done)
@@ -84,7 +85,7 @@ fn given(args: &AwsumeArgs, json: &str, settings_region: Option<&str>, out: &Out
         let body = credfile::section_body(&creds, region);
         credfile::write(&files.credentials, section, &body, credfile::Overwrite::ManagedOnly)?;
     }
-    out.state(args, &State::new("json", &creds, region, false, None))
+    out.state(&State::new("json", &creds, region, false, None))
 }
 
 /// `-o NAME`: the credentials also go to section NAME of the credentials file, which must be

@@ -4,9 +4,9 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::Out;
 use crate::cli::AwsumeArgs;
 use crate::config::Files;
+use crate::deliver::Out;
 use crate::deliver::credfile;
 use crate::files::display;
 use crate::messages;

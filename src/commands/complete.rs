@@ -12,8 +12,7 @@ use crate::config::{Config, Files};
 use crate::deliver::completion;
 use crate::deliver::quote::base64_decode;
 use crate::deliver::shell::Shell;
-use crate::files::home_dir;
-use crate::settings::{self, Settings};
+use crate::settings::Settings;
 use clap::ValueEnum;
 
 pub const REGIONS: &[&str] = &[
@@ -168,7 +167,7 @@ fn is_flag_value(command: &clap::Command, before: &[String], word: &String) -> b
 
 /// The console plugin's service aliases and the user's own (`console.services`).
 fn console_services() -> Vec<String> {
-    let settings = Settings::load(&settings::path(&home_dir())).unwrap_or_default();
+    let settings = Settings::user().unwrap_or_default();
     let own = settings.console.services.into_iter().map(|(name, _)| name);
     super::console::SERVICES.iter().map(|(name, _)| name.to_string()).chain(own).collect()
 }

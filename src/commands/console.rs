@@ -6,14 +6,15 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::{Out, env_var};
+use crate::browser::Url;
 use crate::cli::AwsumeArgs;
 use crate::credentials::Credentials;
-use crate::deliver::{browser, shell::State};
-use crate::files::home_dir;
+use crate::deliver::Out;
+use crate::deliver::shell::State;
+use crate::environment;
 use crate::plan::{self, Plan};
 use crate::resolve::{self, Console};
-use crate::settings::{self, Settings};
+use crate::settings::Settings;
 
 /// The console plugin's service aliases (name → console path), before `console.services` from
 /// config.yaml; any other name is a console path as it is, and a whole URL is taken as the place.
@@ -94,6 +95,14 @@ fn request(args: &AwsumeArgs, settings: &Settings, name: &str) -> Console {
     Console { destination: path.to_string(), name: name.to_string(), duration: args.role_duration }
 }
 
+/// The sign-in link in the user's browser, kept out of every argv.
+fn open(settings: &Settings, url: &str, profile: &str) -> Result<()> {
+    settings
+        .browser()
+        .open(Url::Secret(url), profile)
+        .map_err(|e| anyhow::anyhow!("{e:#}; print the link instead with -cl"))
+}
+
 fn link(args: &AwsumeArgs) -> bool {
     args.console_link || args.console_service_link.is_some()
 }
@@ -111,30 +120,30 @@ pub fn with_state(
 ) -> Result<ExitCode> {
     let url = resolve::console_url(plan, opts, creds, &request(args, settings, &plan.profile))?;
     if link(args) {
-        return out.state_and_text(args, state, Some(&format!("{url}\n")));
+        return out.state_and_text(state, Some(&format!("{url}\n")));
     }
-    browser::open(&url, &plan.profile, settings.console.browser_command.as_deref())?;
-    out.state(args, state)
+    open(settings, &url, &plan.profile)?;
+    out.state(state)
 }
 
 /// `awsume -c` (and `-cl`, `-cs`, `-csl`) without a profile: the console as this shell's
 /// credentials, as the plugin did; the shell is left as it is.
 pub fn here(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
-    let settings = Settings::load(&settings::path(&home_dir()))?;
+    let settings = Settings::user()?;
     let creds = resolve::environment_credentials().map_err(|_| {
         anyhow::anyhow!(
             "no credentials in this shell for the console: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set (name a profile: awsume PROFILE -c)"
         )
     })?;
-    let region = args.common.region.clone().or_else(super::request::env_region);
+    let region = args.common.region.clone().or_else(crate::environment::region);
     let plan = plan::environment(region);
-    let name = env_var("AWSUME_PROFILE").unwrap_or_else(|| "awsume".into());
-    let opts = super::request::resolve_options(&args.common, &settings, false);
+    let name = environment::var("AWSUME_PROFILE").unwrap_or_else(|| "awsume".into());
+    let opts = crate::request::resolve_options(&args.common, &settings, false);
     let url = resolve::console_url(&plan, &opts, &creds, &request(args, &settings, &name))?;
     if link(args) {
         return out.text(&format!("{url}\n"));
     }
-    browser::open(&url, &name, settings.console.browser_command.as_deref())?;
+    open(&settings, &url, &name)?;
     out.text("")
 }
 

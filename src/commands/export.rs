@@ -5,13 +5,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use super::{Prepared, Request, prepare};
 use crate::cache::ExportCache;
 use crate::cli::ExportArgs;
 use crate::credentials::Credentials;
 use crate::deliver::{self, credfile, server};
 use crate::messages::{self, debug};
 use crate::plan::{self, Plan};
+use crate::request::{Prepared, Request, prepare};
 use crate::resolve;
 
 pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
@@ -23,13 +23,13 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         default_chain: true,
         ..Request::new(args.profile.as_deref(), &args.common)
     };
-    let Prepared { plan, resolve, files } = prepare(request)?;
+    let Prepared { plan, options, files } = prepare(request)?;
     let cache = args.cache_file.as_deref().map(|path| ExportCache {
         path,
         profile: &plan.profile,
         role_arn: plan.hops.last().map(|h| h.role_arn.as_str()),
     });
-    let creds = cached_or_resolved(cache.as_ref(), &args, &plan, &resolve)?;
+    let creds = cached_or_resolved(cache.as_ref(), &args, &plan, &options)?;
     let region = plan.region.as_deref();
     let served = match (&args.imds, &args.container) {
         (Some(at), _) => Some((server::Kind::Imds, at)),
@@ -38,7 +38,7 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
     };
     if let Some((kind, at)) = served {
         let refresh = || {
-            let fresh = resolve::resolve(&plan, &resolve)?;
+            let fresh = resolve::resolve(&plan, &options)?;
             cache.as_ref().map(|c| c.write(&fresh)).transpose()?;
             Ok(fresh)
         };
@@ -119,7 +119,7 @@ fn cached_or_resolved(
     let creds = resolve::resolve(plan, opts).map_err(|e| match plan.link {
         // The last link of the default chain: say what came before it, too.
         Some(plan::Link::InstanceMetadata) => {
-            let profile = super::request::env_profile();
+            let profile = crate::environment::profile();
             e.context(format!(
                 "no credentials found: {}",
                 plan::chain_tried(profile.as_deref().unwrap_or("default"))

@@ -77,7 +77,8 @@ fn render(shell: Shell, cmd: &str, exe: &Path) -> String {
     text
 }
 
-/// One line telling a person how to load the integration in `shell` (the README's rc lines).
+/// One line telling a person how to load the integration in `shell`: the README's rc lines, word for
+/// word (a test holds them together).
 pub fn load_hint(shell: Shell) -> &'static str {
     match shell {
         Shell::Bash => "add `eval \"$(command awsume init bash)\"` to ~/.bashrc",
@@ -87,7 +88,7 @@ pub fn load_hint(shell: Shell) -> &'static str {
             "run `^awsume init nu | save -f ~/.awsume.nu` and add `source ~/.awsume.nu` to config.nu"
         }
         Shell::Powershell => {
-            "add `Invoke-Expression (& (Get-Command awsume -CommandType Application) init powershell | Out-String)` to $PROFILE"
+            "add `Invoke-Expression (& (Get-Command -CommandType Application awsume)[0] init powershell | Out-String)` to $PROFILE"
         }
     }
 }
@@ -95,6 +96,23 @@ pub fn load_hint(shell: Shell) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each hint's command is the rc line the README gives for that shell, so that a person who
+    /// follows either gets the same line (PowerShell's `[0]` matters when Python awsume is on PATH).
+    #[test]
+    fn every_hint_is_the_readmes_rc_line() {
+        let readme = include_str!("../../README.md");
+        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Nu, Shell::Powershell] {
+            let hint = load_hint(shell);
+            for quoted in hint.split('`').skip(1).step_by(2) {
+                let in_table = quoted.replace('|', "\\|");
+                assert!(
+                    readme.contains(&format!("`{in_table}`")),
+                    "{shell:?}: `{quoted}` is not the README's rc line"
+                );
+            }
+        }
+    }
 
     /// macOS's /bin/bash is 3.2: nothing newer may reach the bash script without a fallback.
     #[test]

@@ -7,15 +7,15 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::Out;
 use crate::cache::{RoleCache, SessionCache, format_local};
 use crate::cli::AwsumeArgs;
 use crate::config::{Config, Files, Profile};
+use crate::deliver::Out;
 use crate::deliver::text;
 use crate::files::home_dir;
 use crate::plan::{self, Plan, Source};
 use crate::resolve;
-use crate::settings::{self, Settings};
+use crate::settings::Settings;
 
 const HEADER: [&str; 7] = ["PROFILE", "TYPE", "ACCOUNT", "SOURCE", "MFA", "REGION", "ROLE"];
 const ROLE: usize = 6;
@@ -27,7 +27,7 @@ pub fn run(args: &AwsumeArgs, more: bool, out: &Out) -> Result<ExitCode> {
     let roles = RoleCache::new(&home_dir(), 0);
     // Which profiles get their MFA code from a command needs the setting too; a settings file that
     // does not read is for `awsume PROFILE` to report.
-    let mfa_process = Settings::load(&settings::path(&home_dir())).ok().and_then(|s| s.mfa_process);
+    let mfa_process = Settings::user().ok().and_then(|s| s.mfa_process);
     let mut rows: Vec<Vec<String>> = vec![HEADER.map(String::from).to_vec()];
     if more {
         rows[0].push("SESSION EXPIRES".into());
@@ -61,7 +61,7 @@ fn planned(profile: &Profile, p: &Plan, mfa_process: Option<&str>) -> Vec<String
     };
     let mut row = written(profile, &kind);
     row[2] = account_of(p).unwrap_or_else(|| "-".into());
-    let serial = p.mfa_session.clone().or_else(|| p.hops.iter().find_map(|h| h.mfa_serial.clone()));
+    let serial = p.mfa_session_serial.clone().or_else(|| p.hops.iter().find_map(|h| h.mfa_serial.clone()));
     let by_command = p.mfa_process.is_some() || mfa_process.is_some();
     row[MFA] = match serial {
         Some(serial) if by_command => format!("{serial} (command)"),
@@ -101,7 +101,7 @@ fn account_of(plan: &Plan) -> Option<String> {
         (_, Some(hop)) => account_in(&hop.role_arn),
         (Source::Sso(sso), None) => Some(sso.account_id.clone()),
         (Source::WebIdentity { role_arn, .. }, None) => account_in(role_arn),
-        _ => plan.mfa_session.as_deref().and_then(account_in),
+        _ => plan.mfa_session_serial.as_deref().and_then(account_in),
     }
 }
 

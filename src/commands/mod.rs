@@ -9,15 +9,11 @@ mod console;
 mod export;
 mod init;
 mod list;
-mod out;
 mod refresh;
-mod request;
 mod settings;
 mod who;
 
 pub use init::load_hint;
-use out::Out;
-use request::{Prepared, Request, env_var, prepare};
 
 use std::process::ExitCode;
 
@@ -25,7 +21,7 @@ use anyhow::Result;
 use clap::Parser;
 
 use crate::cli::{AwsumeArgs, Cli, Command, ExportCli};
-use crate::deliver::{self, shell::Shell};
+use crate::deliver::{self, Out, shell::Shell};
 use crate::messages;
 
 /// What `awsume` (without a subcommand) was asked to do, in the order the flags win.
@@ -109,7 +105,7 @@ pub fn run(args: Vec<String>) -> Result<ExitCode> {
             _ => unreachable!("`export` always parses as the export subcommand"),
         };
     }
-    let out = Out { emit: emit_shell(&args) };
+    let mut out = Out { emit: emit_shell(&args), show_commands: false, shell: None };
     let args = console::plugin_spellings(args);
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
@@ -126,7 +122,11 @@ pub fn run(args: Vec<String>) -> Result<ExitCode> {
     match cli.command {
         Some(Command::Init(init)) => init::run(&init),
         Some(Command::Export(export)) => export::run(export, Vec::new()),
-        None => awsume_mode(cli.args, &out),
+        None => {
+            out.show_commands = cli.args.show_commands;
+            out.shell = cli.args.shell;
+            awsume_mode(cli.args, &out)
+        }
     }
 }
 
@@ -152,10 +152,10 @@ fn awsume_mode(args: AwsumeArgs, out: &Out) -> Result<ExitCode> {
         Mode::Settings(operation) => settings::run(&operation, out),
         Mode::Clean => clean::run(&args, out),
         Mode::Who => who::run(&args, out),
-        Mode::Unset => out.state(&args, &deliver::shell::State::unset()),
+        Mode::Unset => out.state(&deliver::shell::State::unset()),
         Mode::StopRefresh => {
             // Auto-refresh is the shell's prompt hook, not a process: nothing to signal, only to stop.
-            out.state(&args, &deliver::shell::State::stop_refresh())
+            out.state(&deliver::shell::State::stop_refresh())
         }
         Mode::RefreshHook => refresh::hook(&args, out),
         Mode::ConsoleHere => console::here(&args, out),

@@ -7,13 +7,15 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 
-use super::{Out, Prepared, Request, env_var, prepare};
 use crate::cli::{AwsumeArgs, Cli, CommonArgs};
+use crate::deliver::Out;
 use crate::deliver::shell::{AutoRefresh, State, posix_quote};
-use crate::files::{expand_tilde, home_dir};
+use crate::environment;
+use crate::files::expand_tilde;
 use crate::messages;
+use crate::request::{Prepared, Request, prepare};
 use crate::resolve;
-use crate::settings::{self, Settings};
+use crate::settings::Settings;
 
 /// The flags `-a` repeats at each renewal, as given: whatever shapes the plan besides the profile
 /// (`--role-arn` cannot go with `-a`; the region is the shell's).
@@ -58,8 +60,8 @@ pub fn replay(args: &AwsumeArgs, profile: &str) -> String {
 /// never asking. When a renewal needs a person (MFA session or SSO sign-in ended) or fails, says
 /// so once and stops auto-refresh; the credentials stay until they expire.
 pub fn hook(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
-    let Some(replay) = env_var("AWSUME_AUTO_REFRESH") else {
-        return out.state(args, &State::stop_refresh());
+    let Some(replay) = environment::var("AWSUME_AUTO_REFRESH") else {
+        return out.state(&State::stop_refresh());
     };
     let again = shell_words::split(&replay)
         .ok()
@@ -72,23 +74,23 @@ pub fn hook(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
         // A renewal asks nobody and keeps the shell's region, whichever flag or profile set it;
         // the hook's own call says how long it may take and how much to tell.
         again.common = CommonArgs {
-            region: env_var("AWS_REGION"),
+            region: environment::var("AWS_REGION"),
             mfa_token: None,
             refresh: false,
             sso_login: false,
             no_browser: true,
             ..args.common.clone()
         };
-        let settings = Settings::load(&settings::path(&home_dir()))?;
+        let settings = Settings::user()?;
         let margin = settings.auto_refresh_margin;
         let request = Request::awsume(&again, settings)?;
-        let Prepared { plan, resolve, .. } = prepare(Request { renewal: true, ..request })?;
-        let creds = resolve::resolve(&plan, &resolve)?;
+        let Prepared { plan, options, .. } = prepare(Request { renewal: true, ..request })?;
+        let creds = resolve::resolve(&plan, &options)?;
         let expiration = creds.expiration.map_or(i64::MAX, |t| t.timestamp());
         let mut at = expiration - margin;
         // Credentials that came from a cache unchanged cannot renew sooner: try again at their end.
         if at <= chrono::Utc::now().timestamp()
-            && Some(&creds.access_key_id) == env_var("AWS_ACCESS_KEY_ID").as_ref()
+            && Some(&creds.access_key_id) == environment::var("AWS_ACCESS_KEY_ID").as_ref()
         {
             at = expiration;
         }
@@ -96,13 +98,13 @@ pub fn hook(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
         Ok(State::new(&plan.profile, &creds, plan.region.as_deref(), plan.exports_profile, Some(auto)))
     })();
     match renewed {
-        Ok(state) => out.state(args, &state),
+        Ok(state) => out.state(&state),
         Err(e) => {
             messages::note(&format!(
                 "auto-refresh of \"{profile}\" stopped: {}; run `awsume {replay}` to go on",
                 messages::one_line(&e)
             ));
-            out.state(args, &State::stop_refresh())
+            out.state(&State::stop_refresh())
         }
     }
 }

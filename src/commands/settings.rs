@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::Out;
+use crate::deliver::Out;
 use crate::files::home_dir;
 use crate::settings;
 

@@ -4,22 +4,24 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::{Out, env_var};
 use crate::cli::AwsumeArgs;
+use crate::deliver::Out;
 use crate::deliver::text;
+use crate::environment;
 use crate::resolve;
 
 pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
-    let profile = env_var("AWSUME_PROFILE").unwrap_or_else(|| "none set by awsume".into());
+    let profile = environment::var("AWSUME_PROFILE").unwrap_or_else(|| "none set by awsume".into());
     let creds = resolve::environment_credentials().map_err(|_| {
         anyhow::anyhow!(
             "no credentials in this shell: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set (run `awsume PROFILE`)"
         )
     })?;
-    let region = super::request::env_region().unwrap_or_else(|| "us-east-1".into());
+    let region = crate::environment::region().unwrap_or_else(|| "us-east-1".into());
     let timeout = std::time::Duration::from_secs(args.common.timeout.max(1));
     let (account, arn, user_id) = resolve::caller_identity(&creds, &region, timeout)?;
-    let expires = env_var("AWSUME_EXPIRATION").or_else(|| env_var("AWS_CREDENTIAL_EXPIRATION"));
+    let expires =
+        environment::var("AWSUME_EXPIRATION").or_else(|| environment::var("AWS_CREDENTIAL_EXPIRATION"));
     let mut fields = vec![
         ("Profile", profile),
         ("Account", account),

@@ -36,6 +36,6 @@ pub fn exec(argv: &[String], creds: &Credentials, region: Option<&str>) -> anyho
     // Only returns on failure.
     let err = command.exec();
     let code = if err.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 };
-    eprintln!("awsume: cannot run {program:?}: {err}");
+    crate::messages::error(&anyhow::anyhow!("cannot run {program:?}: {err}"));
     Ok(ExitCode::from(code))
 }

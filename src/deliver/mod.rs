@@ -1,16 +1,18 @@
 //! Delivery: turns resolved credentials into output. Never resolves anything itself.
 
-pub mod browser;
 pub mod completion;
 pub mod credfile;
 pub mod env;
 pub mod exec;
 pub mod json;
 pub mod managed;
+mod out;
 pub mod quote;
 pub mod server;
 pub mod shell;
 pub mod text;
+
+pub use out::Out;
 
 use std::io::Write;
 

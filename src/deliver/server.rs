@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use chrono::Utc;
 
 use crate::credentials::{Credentials, Secret};
@@ -67,19 +67,11 @@ fn respond_with(mut stream: &TcpStream, status: &str, content_type: &str, extra_
     );
 }
 
-fn random_token() -> Result<String> {
-    let mut bytes = [0u8; 24];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut bytes))
-        .context("cannot read /dev/urandom")?;
-    Ok(hex::encode(bytes))
-}
-
 /// The token container clients must send: `AWS_CONTAINER_AUTHORIZATION_TOKEN`, else a new one.
 pub fn container_token() -> Result<Secret> {
-    match std::env::var("AWS_CONTAINER_AUTHORIZATION_TOKEN").ok().filter(|t| !t.is_empty()) {
+    match crate::environment::var("AWS_CONTAINER_AUTHORIZATION_TOKEN") {
         Some(token) => Ok(Secret::new(token)),
-        None => random_token().map(Secret::new),
+        None => crate::files::random_hex(24).map(Secret::new),
     }
 }
 
@@ -99,7 +91,7 @@ pub fn serve(
             match refresh() {
                 Ok(fresh) => creds = fresh,
                 Err(e) => {
-                    eprintln!("awsume: cannot refresh the credentials: {e:#}");
+                    crate::messages::error(&e.context("cannot refresh the credentials"));
                     respond(
                         &stream,
                         "503 Service Unavailable",
@@ -139,7 +131,7 @@ fn imds(
             respond(stream, "400 Bad Request", "text/plain", "missing or bad token TTL");
             return Ok(());
         };
-        let token = random_token()?;
+        let token = crate::files::random_hex(24)?;
         tokens.push((token.clone(), Instant::now() + Duration::from_secs(ttl)));
         let ttl_header = format!("X-aws-ec2-metadata-token-ttl-seconds: {ttl}\r\n");
         respond_with(stream, "200 OK", "text/plain", &ttl_header, &token);

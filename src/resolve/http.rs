@@ -24,8 +24,7 @@ pub struct Http {
 
 /// The CA bundle in force: `AWS_CA_BUNDLE`, then the profile's `ca_bundle` (as botocore ranks them).
 pub fn ca_bundle(from_profile: Option<&str>) -> Option<PathBuf> {
-    std::env::var_os("AWS_CA_BUNDLE")
-        .filter(|v| !v.is_empty())
+    crate::environment::var("AWS_CA_BUNDLE")
         .map(PathBuf::from)
         .or_else(|| from_profile.map(PathBuf::from))
         .map(|p| expand_tilde(&p))

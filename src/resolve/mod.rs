@@ -31,16 +31,17 @@ pub struct Options {
     pub refresh: bool,
     pub mfa_token: Option<Secret>,
     /// awsume's MFA sessions.
-    pub cache: SessionCache,
+    pub mfa_sessions: SessionCache,
     /// Role sessions, in the AWS CLI's cache.
-    pub roles: RoleCache,
+    pub role_sessions: RoleCache,
     /// Exchange long-term keys for a session (GetSessionToken) before returning them.
     pub ensure_temporary: bool,
     /// The most one STS call may take, retries included.
     pub timeout: std::time::Duration,
     /// Sign in to SSO again now (and allow it without a terminal).
     pub sso_login: bool,
-    pub open_browser: bool,
+    /// Where sign-in pages open; `None` (`--no-browser`): printed only.
+    pub browser: Option<crate::browser::Browser>,
     /// The `-a` prompt hook's renewal: it asks nobody (an MFA code or SSO sign-in that is due is an
     /// error) and reuses no role session (it runs because they end).
     pub renewal: bool,
@@ -110,7 +111,7 @@ impl Resolver<'_> {
                 let mut creds = self.source().with_context(|| {
                     format!("profile \"{}\": {}", plan.source_profile, plan.source.kind())
                 })?;
-                match (&plan.mfa_session, &plan.source) {
+                match (&plan.mfa_session_serial, &plan.source) {
                     (Some(serial), _) => {
                         creds = self.mfa_session(&creds, serial)?;
                         confirm_session(&creds);
@@ -186,7 +187,7 @@ impl Resolver<'_> {
                 let login = sso::Login {
                     interactive: !self.opts.renewal,
                     force: self.opts.sso_login,
-                    open_browser: self.opts.open_browser,
+                    browser: self.opts.browser.clone(),
                     timeout: self.opts.timeout,
                 };
                 let profile = self.plan.source_profile.clone();
@@ -199,7 +200,7 @@ impl Resolver<'_> {
     /// The MFA session for long-term keys: from awsume's cache when still valid, else
     /// GetSessionToken with a code, written back to the cache.
     fn mfa_session(&mut self, long_term: &Credentials, serial: &str) -> Result<Credentials> {
-        let cache = &self.opts.cache;
+        let cache = &self.opts.mfa_sessions;
         cache.check_dir()?;
         let key_id = &long_term.access_key_id;
         if !self.opts.refresh {
@@ -249,7 +250,7 @@ impl Resolver<'_> {
             Err(e) => return Err(e),
         };
         // For the next run, of either tool; a cache that cannot take it costs only that.
-        if let Err(e) = self.opts.roles.write(hop, &role, assumed.as_ref()) {
+        if let Err(e) = self.opts.role_sessions.write(hop, &role, assumed.as_ref()) {
             debug!("not caching the role session: {e:#}");
         }
         Ok(role)
@@ -266,9 +267,9 @@ impl Resolver<'_> {
             && let Some(command) = self.plan.mfa_process.as_deref().or(self.opts.mfa_process.as_deref())
         {
             info!("MFA code for {serial} from mfa_process");
-            return process::mfa_code(command).with_context(here);
+            return process::run_mfa_process(command).with_context(here);
         }
-        mfa_code(serial, self.opts.mfa_token.as_ref()).with_context(here)
+        ask_mfa_code(serial, self.opts.mfa_token.as_ref()).with_context(here)
     }
 
     /// The last hop whose role session is cached and fresh, and its index (not with `--refresh`,
@@ -279,11 +280,11 @@ impl Resolver<'_> {
         }
         let now = Utc::now();
         self.plan.hops.iter().enumerate().rev().find_map(|(index, hop)| {
-            let creds = self.opts.roles.read(hop, now)?;
+            let creds = self.opts.role_sessions.read(hop, now)?;
             info!(
                 "role {} from {}, until {}",
                 hop.role_arn,
-                crate::files::display(&self.opts.roles.path(hop)),
+                crate::files::display(&self.opts.role_sessions.path(hop)),
                 creds.expiration.map(crate::cache::format_local).unwrap_or_default()
             );
             Some((creds, index))
@@ -317,7 +318,7 @@ pub fn cached_expiry(
     if let Some(hop) = plan.hops.last() {
         return roles.expiry(hop);
     }
-    match (&plan.source, &plan.mfa_session) {
+    match (&plan.source, &plan.mfa_session_serial) {
         (Source::Static { access_key_id, .. }, Some(_)) => {
             sessions.read(access_key_id).ok().flatten().and_then(|c| c.expiration)
         }
@@ -329,7 +330,7 @@ pub fn cached_expiry(
 /// captured by the shell function, stdin is still the terminal). Where stdin is a terminal but
 /// stderr is not (an SDK running `awsume export` as credential_process captures stderr), the
 /// question goes to the terminal itself, as the AWS CLI's own MFA prompt does, rather than nowhere.
-fn mfa_code(serial: &str, given: Option<&Secret>) -> Result<Secret> {
+fn ask_mfa_code(serial: &str, given: Option<&Secret>) -> Result<Secret> {
     if let Some(code) = given {
         return valid_code(code.expose()).ok_or_else(|| anyhow!("--mfa-token must be 6 digits"));
     }

@@ -55,7 +55,7 @@ pub fn run(command: &str) -> Result<Credentials> {
 /// `mfa_process` (aws-vault's): run without a shell, its trimmed stdout is the code. stdin and
 /// stderr stay the user's (a YubiKey asks for a touch there); stdout is never shown, as it is the
 /// code, and the code reaches no log and no other process.
-pub fn mfa_code(command: &str) -> Result<Secret> {
+pub fn run_mfa_process(command: &str) -> Result<Secret> {
     let (_, output) = run_setting(&format!("mfa_process {command:?}"), command, Stdio::inherit())?;
     if !output.status.success() {
         bail!("mfa_process {command:?} exited with {}", exit_status(&output));

@@ -10,7 +10,7 @@ use crate::credentials::{Credentials, Secret};
 
 /// `credential_source = Environment`: the key variables at call time, never `[default]`.
 pub fn environment() -> Result<Credentials> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    use crate::environment::var;
     let (Some(key), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) else {
         bail!("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set in the environment");
     };

@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
 use super::http::Http;
-use super::sts::{describe, endpoint_url, settings};
+use super::sts::{client_config, describe, endpoint_url};
+use crate::browser::{Browser, Url};
 use crate::credentials::Credentials;
 use crate::files;
 use crate::messages::debug;
@@ -26,7 +27,8 @@ pub struct Login {
     pub interactive: bool,
     /// `--sso-login`: sign in again even with a valid token, and even without a terminal.
     pub force: bool,
-    pub open_browser: bool,
+    /// Where to open the sign-in page; `None` (`--no-browser`): only print it.
+    pub browser: Option<Browser>,
     pub timeout: Duration,
 }
 
@@ -117,7 +119,7 @@ pub async fn credentials(sso: &Sso, profile: &str, login: &Login, http: &Http) -
         }
     };
     let oidc = || {
-        let config = settings!(aws_sdk_ssooidc::Config::builder(), http, login.timeout);
+        let config = client_config!(aws_sdk_ssooidc::Config::builder(), http, login.timeout);
         let config = match oidc_endpoint.clone() {
             Some(url) => config.endpoint_url(url),
             None => config,
@@ -159,7 +161,7 @@ pub async fn credentials(sso: &Sso, profile: &str, login: &Login, http: &Http) -
     let portal_endpoint = endpoint_url("AWS_ENDPOINT_URL_SSO", None);
     let shown =
         portal_endpoint.clone().unwrap_or_else(|| format!("https://portal.sso.{}.amazonaws.com", sso.region));
-    let portal_config = settings!(aws_sdk_sso::Config::builder(), http, login.timeout)
+    let portal_config = client_config!(aws_sdk_sso::Config::builder(), http, login.timeout)
         .region(aws_sdk_sso::config::Region::new(sso.region.clone()));
     let portal_config = match portal_endpoint {
         Some(url) => portal_config.endpoint_url(url),
@@ -276,13 +278,16 @@ async fn sign_in(
         .await
         .map_err(|e| anyhow!("{}", describe(e, shown)))?;
     let url = auth.verification_uri_complete().or(auth.verification_uri()).unwrap_or_default();
-    eprintln!(
-        "awsume: to sign in to {}, open {url} and confirm the code {}",
+    crate::messages::say(&format!(
+        "to sign in to {}, open {url} and confirm the code {}",
         sso.start_url,
         auth.user_code().unwrap_or_default()
-    );
-    if login.open_browser {
-        open_browser(url);
+    ));
+    if let Some(browser) = &login.browser {
+        // The code is on the terminal too: a browser that will not open costs nothing.
+        if let Err(e) = browser.open(Url::Public(url), profile) {
+            debug!("{e:#}");
+        }
     }
     let waiting = std::io::stderr().is_terminal();
     let limit = Duration::from_secs(u64::try_from(auth.expires_in()).unwrap_or(600).clamp(1, 900));
@@ -290,7 +295,10 @@ async fn sign_in(
     let mut interval = Duration::from_secs(u64::try_from(auth.interval()).unwrap_or(5).max(1));
     loop {
         if waiting {
-            eprint!("\rawsume: waiting for the sign-in ({}s, Ctrl-C to stop) ", started.elapsed().as_secs());
+            crate::messages::progress(&format!(
+                "waiting for the sign-in ({}s, Ctrl-C to stop)",
+                started.elapsed().as_secs()
+            ));
         }
         tokio::time::sleep(interval).await;
         let polled = oidc
@@ -304,7 +312,7 @@ async fn sign_in(
         match polled {
             Ok(out) => {
                 if waiting {
-                    eprintln!();
+                    crate::messages::progress_done();
                 }
                 return Ok(Token {
                     start_url: Some(sso.start_url.clone()),
@@ -332,22 +340,4 @@ async fn sign_in(
             bail!("no sign-in was confirmed within {} s", limit.as_secs());
         }
     }
-}
-
-/// Best effort, and only where a graphical browser can be: a terminal browser must not take over
-/// the terminal the person is reading the code from.
-fn open_browser(url: &str) {
-    let program = if cfg!(target_os = "macos") {
-        "open"
-    } else if std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some() {
-        "xdg-open"
-    } else {
-        return;
-    };
-    let _ = std::process::Command::new(program)
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
 }

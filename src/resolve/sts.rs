@@ -25,7 +25,7 @@ pub struct Sts {
 /// The service's own variable (`AWS_ENDPOINT_URL_STS`), `AWS_ENDPOINT_URL`, then the profile's, as
 /// the SDKs rank them.
 pub fn endpoint_url(service_var: &str, from_profile: Option<&str>) -> Option<String> {
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    use crate::environment::var as env;
     if env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
         return None;
     }
@@ -44,7 +44,7 @@ pub fn timeouts(timeout: Duration) -> TimeoutConfig {
 
 /// Applies the shared settings to any SDK crate's config builder (they share method names, not a
 /// trait): the one HTTP stack, latest behaviour, standard retries, bounded timeouts.
-macro_rules! settings {
+macro_rules! client_config {
     ($builder:expr, $http:expr, $timeout:expr) => {
         $builder
             .http_client($http.client())
@@ -53,7 +53,7 @@ macro_rules! settings {
             .timeout_config($crate::resolve::sts::timeouts($timeout))
     };
 }
-pub(crate) use settings;
+pub(crate) use client_config;
 
 /// Sends one operation signed by `creds`; a failure is one line naming the endpoint.
 macro_rules! send_signed {
@@ -71,8 +71,8 @@ impl Sts {
     /// `timeout` bounds each call as a whole, retries included.
     pub fn new(region: &str, endpoint: Option<String>, http: &Http, timeout: Duration) -> Self {
         let shown = endpoint.clone().unwrap_or_else(|| format!("https://sts.{region}.amazonaws.com"));
-        let mut config =
-            settings!(aws_sdk_sts::Config::builder(), http, timeout).region(Region::new(region.to_string()));
+        let mut config = client_config!(aws_sdk_sts::Config::builder(), http, timeout)
+            .region(Region::new(region.to_string()));
         if let Some(url) = endpoint {
             config = config.endpoint_url(url);
         }

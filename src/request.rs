@@ -8,6 +8,7 @@ use anyhow::Result;
 use crate::cache::{RoleCache, SessionCache};
 use crate::cli::{AwsumeArgs, CommonArgs};
 use crate::config::{Config, Files};
+use crate::environment;
 use crate::files::{expand_tilde, home_dir};
 use crate::messages::{self, info};
 use crate::plan::{self, Plan};
@@ -54,7 +55,7 @@ impl<'a> Request<'a> {
             role_arn: args.role_arn.clone(),
             source_profile: args.source_profile.clone(),
             session: plan::SessionOptions {
-                tags: args.tags.clone().unwrap_or_default(),
+                tags: args.tags.clone().map(|t| t.0).unwrap_or_default(),
                 policy: args.session_policy.as_deref().map(session_policy).transpose()?,
                 policy_arns: args.session_policy_arns.clone(),
                 source_identity: args.source_identity.clone(),
@@ -73,30 +74,16 @@ impl<'a> Request<'a> {
 /// A request planned and ready to resolve.
 pub struct Prepared {
     pub plan: Plan,
-    pub resolve: resolve::Options,
+    pub options: resolve::Options,
     pub files: Files,
 }
 
-pub fn env_var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
-/// The profile the environment names: `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`.
-pub fn env_profile() -> Option<String> {
-    env_var("AWS_PROFILE").or_else(|| env_var("AWS_DEFAULT_PROFILE"))
-}
-
-/// The region the environment names: `AWS_REGION`, else `AWS_DEFAULT_REGION`.
-pub fn env_region() -> Option<String> {
-    env_var("AWS_REGION").or_else(|| env_var("AWS_DEFAULT_REGION"))
-}
-
 pub fn prepare(req: Request<'_>) -> Result<Prepared> {
-    let from_env = env_profile();
+    let from_env = environment::profile();
     let files = Files::locate(req.config_file, req.credentials_file);
     let config = Config::load(files.clone())?;
     let mut plan_opts = req.plan;
-    plan_opts.env_region = env_region().filter(|region| !set_by_previous_awsume(&config, region));
+    plan_opts.env_region = environment::region().filter(|region| !set_by_previous_awsume(&config, region));
     let plan = match req.profile {
         // botocore's chain around AWS_PROFILE (else `default`): its environment keys come first.
         None if req.default_chain => {
@@ -113,7 +100,7 @@ pub fn prepare(req: Request<'_>) -> Result<Prepared> {
             let mut target = named
                 .map(str::to_string)
                 .or(from_env)
-                .or_else(|| env_var("AWSUME_DEFAULT_PROFILE"))
+                .or_else(|| environment::var("AWSUME_DEFAULT_PROFILE"))
                 .or_else(|| plan_opts.settings.default_profile.clone())
                 .unwrap_or_else(|| "default".to_string());
             if plan_opts.settings.fuzzy_match
@@ -144,14 +131,14 @@ pub fn prepare(req: Request<'_>) -> Result<Prepared> {
         plan.source.kind(),
         plan.source_profile,
         plan.hops.len(),
-        plan.mfa_session.as_deref().unwrap_or("none"),
+        plan.mfa_session_serial.as_deref().unwrap_or("none"),
         plan.region.as_deref().unwrap_or("none")
     );
-    let resolve = resolve::Options {
+    let options = resolve::Options {
         ensure_temporary: req.ensure_temporary,
         ..resolve_options(req.common, &plan_opts.settings, req.renewal)
     };
-    Ok(Prepared { plan, resolve, files })
+    Ok(Prepared { plan, options, files })
 }
 
 /// How to resolve, from the shared flags and the settings.
@@ -159,12 +146,12 @@ pub fn resolve_options(common: &CommonArgs, settings: &Settings, renewal: bool) 
     resolve::Options {
         refresh: common.refresh,
         mfa_token: common.mfa_token.clone(),
-        cache: SessionCache::new(&home_dir()),
-        roles: RoleCache::new(&home_dir(), settings.role_cache_margin),
+        mfa_sessions: SessionCache::new(&home_dir()),
+        role_sessions: RoleCache::new(&home_dir(), settings.role_cache_margin),
         ensure_temporary: false,
         timeout: std::time::Duration::from_secs(common.timeout.max(1)),
         sso_login: common.sso_login,
-        open_browser: !common.no_browser,
+        browser: (!common.no_browser).then(|| settings.browser()),
         renewal,
         mfa_process: settings.mfa_process.clone(),
     }
@@ -172,22 +159,23 @@ pub fn resolve_options(common: &CommonArgs, settings: &Settings, renewal: bool) 
 
 /// What the default chain reads of the environment.
 fn chain_env() -> plan::ChainEnv {
-    let set = |name: &str| env_var(name).is_some();
+    let set = environment::is_set;
     plan::ChainEnv {
         keys: set("AWS_ACCESS_KEY_ID") && set("AWS_SECRET_ACCESS_KEY"),
         key_without_secret: set("AWS_ACCESS_KEY_ID") && !set("AWS_SECRET_ACCESS_KEY"),
-        web_identity_token_file: env_var("AWS_WEB_IDENTITY_TOKEN_FILE"),
-        role_arn: env_var("AWS_ROLE_ARN"),
-        role_session_name: env_var("AWS_ROLE_SESSION_NAME"),
+        web_identity_token_file: environment::var("AWS_WEB_IDENTITY_TOKEN_FILE"),
+        role_arn: environment::var("AWS_ROLE_ARN"),
+        role_session_name: environment::var("AWS_ROLE_SESSION_NAME"),
         container: set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") || set("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
-        imds_disabled: env_var("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true")),
+        imds_disabled: environment::var("AWS_EC2_METADATA_DISABLED")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true")),
     }
 }
 
 /// Whether `region` is the one awsume set for the profile the shell has now (`AWSUME_PROFILE`): such
 /// a region is that profile's, not the user's default, and must not follow them to the next profile.
 fn set_by_previous_awsume(config: &Config, region: &str) -> bool {
-    env_var("AWSUME_PROFILE")
+    environment::var("AWSUME_PROFILE")
         .and_then(|previous| plan::plan(config, &previous, &plan::Options::default()).ok())
         .is_some_and(|p| p.region.as_deref() == Some(region))
 }

@@ -1,0 +1,143 @@
+//! The one way awsume opens a URL in the user's browser, for the console, SSO and sign-ins:
+//! `console.browser_command` (with `{url}` and `{profile}`), else `$BROWSER`, else the desktop's
+//! opener (`open`, `xdg-open`). Never through a shell: the URL is one argument of the browser's own
+//! process. A URL that is a credential (a console sign-in link) is not put in any argv, where `ps`
+//! would show it: the browser gets a private redirect file, removed once the browser has it.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+/// How long a browser launcher may take before its redirect file goes anyway.
+const REDIRECT_WAIT: Duration = Duration::from_secs(10);
+
+/// What the user chose to open URLs with (the console plugin's `browser_command`).
+#[derive(Debug, Clone, Default)]
+pub struct Browser {
+    pub command: Option<String>,
+}
+
+/// What the URL is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Url<'a> {
+    /// Shown to nobody but the browser: it signs in by itself (a console link).
+    Secret(&'a str),
+    /// A page the person signs in on (SSO, `aws login`): safe in argv.
+    Public(&'a str),
+}
+
+impl Browser {
+    /// Opens `url` for `profile`; the browser runs detached, its output discarded.
+    pub fn open(&self, url: Url<'_>, profile: &str) -> Result<()> {
+        let redirect = match url {
+            Url::Secret(link) => Some(Redirect::write(link)?),
+            Url::Public(_) => None,
+        };
+        let shown = match (&redirect, url) {
+            (Some(file), _) => format!("file://{}", file.path.display()),
+            (None, Url::Public(u) | Url::Secret(u)) => u.to_string(),
+        };
+        let argv = self.argv(&shown, profile)?;
+        let (program, args) = argv.split_first().expect("argv has a program");
+        crate::messages::debug!("opening a browser with {program} ({} arguments)", args.len());
+        let mut child = Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("cannot open a browser ({program})"))?;
+        if let Some(file) = redirect {
+            // The launcher hands the file to the browser and ends; then nobody needs it.
+            let started = Instant::now();
+            while started.elapsed() < REDIRECT_WAIT && matches!(child.try_wait(), Ok(None)) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            drop(file);
+        }
+        Ok(())
+    }
+
+    fn argv(&self, url: &str, profile: &str) -> Result<Vec<String>> {
+        let words = match (&self.command, crate::environment::var("BROWSER")) {
+            (Some(command), _) => shell_words::split(command).context("console.browser_command")?,
+            // `$BROWSER` may list several, `:`-separated; the first is the user's choice.
+            (None, Some(browser)) => {
+                shell_words::split(browser.split(':').next().unwrap_or_default()).context("$BROWSER")?
+            }
+            (None, None) if cfg!(target_os = "macos") => vec!["open".to_string()],
+            (None, None) => vec!["xdg-open".to_string()],
+        };
+        if words.is_empty() {
+            bail!("console.browser_command is empty");
+        }
+        let mut placed = false;
+        let mut argv: Vec<String> = words
+            .iter()
+            .map(|w| {
+                placed |= w.contains("{url}");
+                w.replace("{profile}", profile).replace("{url}", url)
+            })
+            .collect();
+        if !placed {
+            argv.push(url.to_string());
+        }
+        Ok(argv)
+    }
+}
+
+/// A page that sends the browser on to a URL, readable by the user alone, removed when dropped.
+struct Redirect {
+    path: PathBuf,
+}
+
+impl Redirect {
+    fn write(url: &str) -> Result<Self> {
+        let dir = crate::files::home_dir().join(".awsume").join("run");
+        crate::files::private_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let name = format!("open-{}.html", crate::files::random_hex(16)?);
+        let path = dir.join(name);
+        let page = format!(
+            "<!doctype html><meta charset=\"utf-8\"><meta name=\"referrer\" content=\"no-referrer\">\
+             <meta http-equiv=\"refresh\" content=\"0;url={0}\"><a href=\"{0}\">continue</a>\n",
+            html_attribute(url)
+        );
+        crate::files::write_atomic(&path, page.as_bytes(), 0o600)?;
+        Ok(Self { path })
+    }
+}
+
+impl Drop for Redirect {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// `&`, `"`, `<`, `>` as entities: the URL stays one attribute value.
+fn html_attribute(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_places_the_url_once_and_as_one_argument() {
+        let b = Browser { command: Some("firefox -P '{profile}' --new-tab {url}".into()) };
+        assert_eq!(
+            b.argv("http://x/?a=1&b=2 3", "p q").unwrap(),
+            ["firefox", "-P", "p q", "--new-tab", "http://x/?a=1&b=2 3"]
+        );
+        let b = Browser { command: Some("chromium --incognito".into()) };
+        assert_eq!(b.argv("u", "p").unwrap(), ["chromium", "--incognito", "u"]);
+        assert!(Browser { command: Some(String::new()) }.argv("u", "p").is_err());
+    }
+
+    #[test]
+    fn attribute_escaping_keeps_the_url_one_value() {
+        assert_eq!(html_attribute("a\"b&c<d>"), "a&quot;b&amp;c&lt;d&gt;");
+    }
+}

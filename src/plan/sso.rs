@@ -1,0 +1,88 @@
+//! IAM Identity Center profiles: where to sign in and which role, from either config form.
+
+use anyhow::{Result, anyhow, bail};
+
+use super::Sso;
+use crate::config::{Config, Profile};
+use crate::files::display;
+
+/// The SSO settings of `profile`: `sso_session` and its `[sso-session]` section, or the legacy
+/// `sso_start_url` + `sso_region` on the profile itself.
+pub(super) fn settings(config: &Config, profile: &Profile) -> Result<Sso> {
+    let need = |key: &str| {
+        profile.get(key).map(str::to_string).ok_or_else(|| anyhow!("{}: SSO needs {key}", profile.at()))
+    };
+    // Where to sign in comes first: a missing [sso-session] is the cause of everything after it.
+    let (start_url, region, session, scopes) = match profile.get("sso_session") {
+        None => (need("sso_start_url")?, need("sso_region")?, None, Vec::new()),
+        Some(name) => {
+            let section = config.sso_sessions.get(name).ok_or_else(|| {
+                anyhow!(
+                    "{}: sso_session {name:?} has no [sso-session {name}] section in {}",
+                    profile.at(),
+                    display(&config.files.config)
+                )
+            })?;
+            let from_session = |key: &str| {
+                section.get(key).map(str::to_string).ok_or_else(|| {
+                    anyhow!("[sso-session {name}] in {}: {key} is not set", display(&config.files.config))
+                })
+            };
+            let (start_url, region) = (from_session("sso_start_url")?, from_session("sso_region")?);
+            for (key, value) in [("sso_start_url", &start_url), ("sso_region", &region)] {
+                if let Some(own) = profile.get(key).filter(|own| own != value) {
+                    bail!("{}: {key} {own:?} differs from {value:?} in [sso-session {name}]", profile.at());
+                }
+            }
+            let scopes = section
+                .get("sso_registration_scopes")
+                .map(|s| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect())
+                .unwrap_or_else(|| vec!["sso:account:access".to_string()]);
+            (start_url, region, Some(name.to_string()), scopes)
+        }
+    };
+    let (account_id, role_name) = (need("sso_account_id")?, need("sso_role_name")?);
+    Ok(Sso { start_url, region, session, scopes, account_id, role_name })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Options, Source, plan};
+    use crate::config::tests::config;
+
+    #[test]
+    fn sso_in_both_forms_and_its_errors() {
+        let c = config(
+            "[profile legacy]\nsso_start_url = https://a.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = 1\nsso_role_name = R\n\
+             [profile modern]\nsso_session = corp\nsso_account_id = 2\nsso_role_name = Admin\n\
+             [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-2\nsso_registration_scopes = sso:account:access, x\n\
+             [profile ghost]\nsso_session = nope\n\
+             [profile mismatch]\nsso_session = corp\nsso_start_url = https://other/start\nsso_account_id = 2\nsso_role_name = Admin\n\
+             [profile norole]\nsso_session = corp\nsso_account_id = 2\n\
+             [profile on-sso]\nrole_arn = arn:aws:iam::3:role/x\nsource_profile = modern\n",
+            "",
+        );
+        let sso_of = |name: &str| match plan(&c, name, &Options::default()).map(|p| p.source) {
+            Ok(Source::Sso(s)) => Ok(s),
+            Ok(other) => panic!("{other:?}"),
+            Err(e) => Err(e.to_string()),
+        };
+        let legacy = sso_of("legacy").unwrap();
+        assert_eq!(
+            (legacy.start_url.as_str(), legacy.region.as_str(), legacy.session),
+            ("https://a.awsapps.com/start", "eu-west-1", None)
+        );
+        let modern = sso_of("modern").unwrap();
+        assert_eq!(
+            (modern.region.as_str(), modern.session.as_deref(), modern.scopes.len()),
+            ("us-east-2", Some("corp"), 2)
+        );
+        assert!(
+            sso_of("ghost").unwrap_err().contains("sso_session \"nope\" has no [sso-session nope] section")
+        );
+        assert!(sso_of("mismatch").unwrap_err().contains("sso_start_url \"https://other/start\" differs"));
+        assert!(sso_of("norole").unwrap_err().contains("SSO needs sso_role_name"));
+        assert_eq!(sso_of("on-sso").unwrap().role_name, "Admin");
+        assert_eq!(plan(&c, "on-sso", &Options::default()).unwrap().hops.len(), 1);
+    }
+}
