@@ -156,6 +156,22 @@ pub fn progress_done() {
     eprintln!();
 }
 
+/// A question (cyan on a terminal), the answer typed on the same line. `tty` is the terminal
+/// itself, for when stderr is captured (an SDK running awsume as its credential_process).
+pub fn ask(text: &str, tty: Option<&mut std::fs::File>) {
+    use std::io::Write;
+    match tty {
+        Some(tty) => {
+            let _ =
+                tty.write_all(paint(text, Color::Cyan, colored(true)).as_bytes()).and_then(|()| tty.flush());
+        }
+        None => {
+            eprint!("{}", paint(text, Color::Cyan, colored(std::io::stderr().is_terminal())));
+            let _ = std::io::stderr().flush();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

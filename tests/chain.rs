@@ -21,9 +21,15 @@ struct Stub {
 
 impl Stub {
     fn start(token: &str) -> Self {
+        Self::start_with(token, &[])
+    }
+
+    /// With the stub's own variables (`AWSUME_STUB_TOKEN_STATUS`, `AWSUME_STUB_LOG`).
+    fn start_with(token: &str, vars: &[(&str, &str)]) -> Self {
         let mut child = Command::new(python())
             .arg(stub_script())
             .env("AWSUME_STUB_TOKEN", token)
+            .envs(vars.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -268,4 +274,49 @@ fn awsume_and_botocore_agree_on_each_layout() {
         let theirs = if theirs.starts_with("ERROR") { "ERROR" } else { theirs };
         assert_eq!(ours, theirs, "{name}: awsume and botocore disagree");
     }
+}
+
+/// botocore's instance metadata rules: a token answer that is no success is reported with its
+/// status; 403/404/405 (and, unless disabled, any failure) fall back to IMDSv1; attempts and the
+/// IMDSv1 switch come from the environment or the profile.
+#[test]
+fn instance_metadata_follows_botocores_settings() {
+    let env = bare();
+    let log = env.path("stub.log");
+    let imds_export = |status: &str, vars: &[(&str, &str)]| {
+        let stub = Stub::start_with(
+            "t",
+            &[("AWSUME_STUB_TOKEN_STATUS", status), ("AWSUME_STUB_LOG", log.to_str().unwrap())],
+        );
+        let endpoint = format!("http://127.0.0.1:{}/", stub.port);
+        let mut all = vec![("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.as_str())];
+        all.extend_from_slice(vars);
+        let out = export(&env, &["--json"], &all, &["AWS_EC2_METADATA_DISABLED"]);
+        let requests = std::fs::read_to_string(&log).unwrap_or_default();
+        std::fs::remove_file(&log).ok();
+        (out, requests)
+    };
+    // Refused tokens (an IMDSv1-only endpoint): IMDSv1, as botocore.
+    let (out, requests) = imds_export("403", &[]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(out.json()["AccessKeyId"], "ASIAIMDS");
+    assert_eq!(requests.lines().next(), Some("PUT /latest/api/token"));
+    // ... unless IMDSv1 is disabled: one line saying so.
+    let (out, _) = imds_export("403", &[("AWS_EC2_METADATA_V1_DISABLED", "true")]);
+    out.assert_clean_failure("HTTP 403 to the token request, and IMDSv1 is disabled");
+    env.config("[default]\nec2_metadata_v1_disabled = true\n");
+    let (out, _) = imds_export("404", &[]);
+    out.assert_clean_failure(
+        "HTTP 404 to the token request, and IMDSv1 is disabled (ec2_metadata_v1_disabled)",
+    );
+    // A 503 is said as a 503, tried as often as asked (environment first, then the profile).
+    env.config("[default]\nec2_metadata_v1_disabled = true\nmetadata_service_num_attempts = 2\n");
+    let (out, requests) = imds_export("503", &[]);
+    out.assert_clean_failure("instance metadata (IMDSv2): HTTP 503 to the token request");
+    assert_eq!(requests.lines().filter(|l| l.starts_with("PUT")).count(), 2, "{requests}");
+    let (_, requests) = imds_export("503", &[("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "3")]);
+    assert_eq!(requests.lines().filter(|l| l.starts_with("PUT")).count(), 3, "{requests}");
+    env.config("[default]\nmetadata_service_timeout = soon\n");
+    let (out, _) = imds_export("503", &[]);
+    out.assert_clean_failure("metadata_service_timeout \"soon\" is not a number");
 }

@@ -294,7 +294,8 @@ fn list_shows_what_an_invalid_profile_says() {
         let line = out.stdout.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap();
         line.split_whitespace().map(String::from).collect::<Vec<_>>()
     };
-    assert_eq!(row("default"), ["default", "invalid", "-", "-", "-", "us-east-1", "-"]);
+    // A config-only [default] (a region) is not broken: it lacks credentials, and says so.
+    assert_eq!(row("default"), ["default", "no", "credentials", "-", "-", "-", "us-east-1", "-"]);
     assert_eq!(
         row("loop1"),
         [
@@ -519,4 +520,21 @@ fn auto_refresh_with_output_profile_writes_a_credential_process_for_long_running
         std::fs::read_to_string(env.path(".aws/credentials")).unwrap().contains("[admin-live]"),
         "never expires"
     );
+}
+
+/// The help says what the flags do now: `-s` prints and (through the function) applies, the
+/// profile's defaults include awsume's own, export without a profile follows botocore's chain.
+#[test]
+fn help_tells_the_truth() {
+    let env = TestEnv::new();
+    let help = env.run(&["--help"]).stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    for said in [
+        "$AWS_DEFAULT_PROFILE, $AWSUME_DEFAULT_PROFILE, the default-profile setting, then \"default\"",
+        "Print the commands that set the variables (the shell function applies them too)",
+    ] {
+        assert!(help.contains(said), "awsume --help lacks {said:?}: {help}");
+    }
+    assert!(!help.contains("instead of setting them"), "{help}");
+    let export = env.run(&["export", "--help"]).stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(export.contains("with neither, botocore's default chain"), "{export}");
 }

@@ -229,14 +229,17 @@ fn mfa_prompt_reaches_the_terminal_when_an_sdk_captures_stderr() {
 }
 
 /// A migrating user's screen: awsume's confirmations in green in a terminal, none of it with
-/// `NO_COLOR`; `-l` fits an 80-column pane without wrapping and shows each profile's account.
+/// `NO_COLOR`; `-l` fits an 80-column pane without wrapping and shows each profile's account, even
+/// beside a 52-character generated name: whole columns go, no header or name is cut.
 #[test]
 fn a_terminal_gets_colour_and_a_list_that_fits() {
     let env = TestEnv::new();
     env.config(
         "[profile alice]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\nregion = eu-west-1\n\
          [profile production-administrator]\nrole_arn = arn:aws:iam::111111111111:role/OrganizationAccountAccessRole\nsource_profile = alice\nregion = ap-southeast-2\n\
-         [profile staging-read-only]\nrole_arn = arn:aws:iam::222222222222:role/path/to/ReadOnlyAccessForAuditors\nsource_profile = alice\n",
+         [profile staging-read-only]\nrole_arn = arn:aws:iam::222222222222:role/path/to/ReadOnlyAccessForAuditors\nsource_profile = alice\n\
+         [default]\nregion = eu-west-1\n\
+         [profile acme-production-payments-platform.administratoracces]\nrole_arn = arn:aws:iam::333333333333:role/AdministratorAccess\nsource_profile = alice\n",
     );
     env.credentials(&static_keys("alice", "AKIAALICE", "a"));
     let tmux = Tmux { env: &env, socket: format!("awsume-{}-screen", env.id) };
@@ -269,17 +272,25 @@ fn a_terminal_gets_colour_and_a_list_that_fits() {
                 || l.starts_with("alice ")
                 || l.contains("-read-only ")
                 || l.starts_with("production-")
+                || l.starts_with("acme-")
+                || l.starts_with("default ")
         })
         .collect();
-    assert_eq!(list.len(), 4, "{joined}");
+    assert_eq!(list.len(), 6, "{joined}");
     for line in &list {
         assert!(line.chars().count() <= 80, "{} columns: {line}", line.chars().count());
+        assert!(!line.contains('…'), "no cell is cut: {line}");
     }
+    assert_eq!(list[0].split_whitespace().collect::<Vec<_>>(), ["PROFILE", "ACCOUNT"], "whole columns went");
+    assert!(
+        list.iter().any(|l| l.starts_with("acme-production-payments-platform.administratoracces ")),
+        "the name whole: {joined}"
+    );
     let row = |name: &str| {
         list.iter().find(|l| l.starts_with(name)).unwrap().split_whitespace().collect::<Vec<_>>()
     };
-    assert_eq!(row("production-administrator")[2], "111111111111", "a role's account");
-    assert_eq!(row("alice ")[3], "123456789012", "an MFA user's account");
+    assert_eq!(row("production-administrator")[1], "111111111111", "a role's account");
+    assert_eq!(row("alice ")[1], "123456789012", "an MFA user's account");
 }
 
 /// Tab on a profile name that holds shell syntax, then Enter: that profile is set, nothing runs;

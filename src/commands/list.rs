@@ -1,6 +1,6 @@
 //! `awsume -l [more]`: every profile with its type, account, source, MFA, region and role; `more`
 //! adds when a cached session ends. Reads files and caches only: no network. Fits the terminal:
-//! the role shrinks to its name (the account has its own column), then goes, before a line wraps.
+//! ARNs shrink to their names (the account has its own column), then whole columns go.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -36,7 +36,9 @@ pub fn run(args: &AwsumeArgs, more: bool, out: &Out) -> Result<ExitCode> {
         let plan = plan::plan(&config, name, &plan::Options::default()).ok();
         let mut row = match &plan {
             Some(p) => planned(profile, p, mfa_process.as_deref()),
-            // What the profile says, so the user sees what to fix (`awsume NAME` says why).
+            // What the profile says, so the user sees what to fix (`awsume NAME` says why); a
+            // config-only profile (a region for `[default]`) is not broken, it only lacks credentials.
+            None if !has_credential_settings(profile) => written(profile, "no credentials"),
             None => written(profile, "invalid"),
         };
         if more {
@@ -75,6 +77,24 @@ fn planned(profile: &Profile, p: &Plan, mfa_process: Option<&str>) -> Vec<String
     row
 }
 
+/// Whether the profile says anything about where credentials come from.
+fn has_credential_settings(profile: &Profile) -> bool {
+    const KEYS: [&str; 11] = [
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        "aws_session_token",
+        "role_arn",
+        "source_profile",
+        "credential_source",
+        "credential_process",
+        "web_identity_token_file",
+        "sso_session",
+        "sso_start_url",
+        "sso_account_id",
+    ];
+    KEYS.iter().any(|k| profile.get(k).is_some())
+}
+
 /// The columns as the profile writes them.
 fn written(profile: &Profile, kind: &str) -> Vec<String> {
     let field = |keys: &[&str]| keys.iter().find_map(|k| profile.get(k)).unwrap_or("-").to_string();
@@ -105,36 +125,32 @@ fn account_of(plan: &Plan) -> Option<String> {
     }
 }
 
+/// The columns `fit` drops, least useful first: the account a profile lands in is the last to go.
+const DROP_ORDER: [&str; 7] = ["ROLE", "SOURCE", "MFA", "REGION", "SESSION EXPIRES", "TYPE", "ACCOUNT"];
+
 /// Narrows the table to `columns`: ARNs to their names (the account is in its own column), then
-/// the role column goes, then the widest cells are cut short (…), never the profile names.
+/// whole columns go, least useful first. No cell is ever cut (a header or a value cut to `ACCOU…`
+/// tells nobody anything), and the profile names always stay.
 fn fit(rows: &mut [Vec<String>], columns: usize) {
     let name = |arn: &str| arn.rsplit_once(":role/").or(arn.rsplit_once(":mfa/")).map(|(_, n)| n.to_string());
     for column in [ROLE, MFA] {
         if text::width(rows) <= columns {
             return;
         }
-        for row in rows.iter_mut().skip(1) {
-            if let Some(short) = name(&row[column]) {
-                row[column] = short;
+        for cell in rows.iter_mut().skip(1).filter_map(|row| row.get_mut(column)) {
+            if let Some(short) = name(cell) {
+                *cell = short;
             }
         }
     }
-    if text::width(rows) > columns {
-        rows.iter_mut().for_each(|row| {
-            row.remove(ROLE);
-        });
-    }
-    // Still too wide (long names): cut the widest column but the profile's, a character at a time.
-    while text::width(rows) > columns {
-        let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
-        let Some(widest) = (1..rows[0].len()).max_by_key(|&i| width(i)).filter(|&i| width(i) > 6) else {
+    for header in DROP_ORDER {
+        if text::width(rows) <= columns {
             return;
-        };
-        let keep = width(widest) - 2;
-        for row in rows.iter_mut() {
-            if row[widest].chars().count() > keep {
-                row[widest] = row[widest].chars().take(keep).chain(['…']).collect();
-            }
+        }
+        if let Some(at) = rows[0].iter().position(|h| h == header) {
+            rows.iter_mut().for_each(|row| {
+                row.remove(at);
+            });
         }
     }
 }
@@ -160,7 +176,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn narrowing_shortens_arns_then_drops_the_role() {
+    fn narrowing_shortens_arns_then_drops_whole_columns() {
         let row = |name: &str| {
             vec![
                 name.to_string(),
@@ -180,12 +196,19 @@ mod tests {
         fit(&mut narrower, 80);
         assert_eq!(narrower[1][ROLE], "admin");
         assert!(text::width(&narrower) <= 80);
-        let mut narrowest = full.clone();
-        fit(&mut narrowest, 50);
-        assert_eq!(narrowest[0].len(), 6, "the role column goes");
-        assert_eq!(narrowest[1][MFA], "alice");
-        assert!(text::width(&narrowest) <= 50, "{narrowest:?}");
-        assert!(narrowest[1][2].ends_with('…'), "cells cut short: {narrowest:?}");
-        assert_eq!(narrowest[1][0], "admin", "never the profile's name");
+        // A generated SSO profile's 52-character name at 80 columns: columns go, no cell is cut.
+        let long = "acme-production-payments-platform.AdministratorAcces";
+        let mut at80 = vec![HEADER.map(String::from).to_vec(), row(long), row("dev")];
+        fit(&mut at80, 80);
+        assert!(text::width(&at80) <= 80, "{at80:?}");
+        assert_eq!(at80[0], ["PROFILE", "TYPE", "ACCOUNT"], "whole headers, least useful gone first");
+        let mut at70 = at80.clone();
+        fit(&mut at70, 70);
+        assert_eq!(at70[0], ["PROFILE", "ACCOUNT"], "the account outlasts the type");
+        assert_eq!(at80[1][0], long, "never the profile's name");
+        assert!(at80.iter().flatten().all(|cell| !cell.ends_with('…')));
+        let mut tiny = vec![HEADER.map(String::from).to_vec(), row(long)];
+        fit(&mut tiny, 20);
+        assert_eq!(tiny, [vec!["PROFILE".to_string()], vec![long.to_string()]]);
     }
 }

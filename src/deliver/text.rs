@@ -1,10 +1,19 @@
 //! Text for people on stdout: tables (`-l`) and labelled fields (`--who`). Pure: rows in, text out.
+//! Widths are terminal columns (a CJK character takes two), and control characters in a cell are
+//! shown escaped, as in every message: a value from a file must not drive the terminal.
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::messages::flat;
+
+/// How many terminal columns `text` takes as printed.
+pub fn columns(text: &str) -> usize {
+    flat(text).width()
+}
 
 fn widths(rows: &[Vec<String>]) -> Vec<usize> {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    (0..columns)
-        .map(|i| rows.iter().filter_map(|r| r.get(i)).map(|c| c.chars().count()).max().unwrap_or(0))
-        .collect()
+    let count = rows.iter().map(Vec::len).max().unwrap_or(0);
+    (0..count).map(|i| rows.iter().filter_map(|r| r.get(i)).map(|c| columns(c)).max().unwrap_or(0)).collect()
 }
 
 /// How wide `table` prints `rows`.
@@ -13,12 +22,19 @@ pub fn width(rows: &[Vec<String>]) -> usize {
     widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1)
 }
 
+/// `text` and spaces up to `width` columns (none past it).
+fn padded(text: &str, width: usize) -> String {
+    let shown = flat(text);
+    let pad = width.saturating_sub(shown.width());
+    shown + &" ".repeat(pad)
+}
+
 /// Columns padded to their widest cell, two spaces apart, no trailing spaces.
 pub fn table(rows: &[Vec<String>]) -> String {
     let widths = widths(rows);
     let mut out = String::new();
     for row in rows {
-        let line: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
+        let line: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| padded(cell, *w)).collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
     }
@@ -27,8 +43,11 @@ pub fn table(rows: &[Vec<String>]) -> String {
 
 /// `Label:  value` lines, the values aligned.
 pub fn fields(fields: &[(&str, String)]) -> String {
-    let width = fields.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(0) + 3;
-    fields.iter().map(|(label, value)| format!("{:<width$}{value}\n", format!("{label}:"))).collect()
+    let width = fields.iter().map(|(label, _)| label.width()).max().unwrap_or(0) + 3;
+    fields
+        .iter()
+        .map(|(label, value)| format!("{}{}\n", padded(&format!("{label}:"), width), flat(value)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -41,5 +60,15 @@ mod tests {
             vec![vec!["A".to_string(), "BB".into(), "C".into()], vec!["aaa".into(), "b".into(), "".into()]];
         assert_eq!(table(&rows), "A    BB  C\naaa  b\n");
         assert_eq!(fields(&[("Profile", "p".into()), ("ARN", "a".into())]), "Profile:  p\nARN:      a\n");
+    }
+
+    #[test]
+    fn wide_characters_huge_cells_and_control_characters() {
+        let rows = vec![vec!["名前".to_string(), "x".into()], vec!["ab".into(), "y".into()]];
+        assert_eq!(table(&rows), "名前  x\nab    y\n", "a CJK character is two columns");
+        let huge = "n".repeat(70_000);
+        let text = table(&[vec![huge.clone(), "t".into()], vec!["a".into(), "b".into()]]);
+        assert!(text.starts_with(&huge) && text.lines().nth(1).unwrap().ends_with("  b"));
+        assert_eq!(table(&[vec!["a\x1b]0;title\x07".into()]]), "a\\x1b]0;title\\x07\n");
     }
 }

@@ -84,6 +84,7 @@ pub fn default_chain(
         region: region.clone(),
         endpoint_url: None,
         ca_bundle: setting("ca_bundle"),
+        metadata: super::Metadata::of(default),
         exports_profile: false,
         link: Some(link),
         mfa_process: None,

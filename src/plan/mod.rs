@@ -153,6 +153,8 @@ pub struct Plan {
     pub endpoint_url: Option<String>,
     /// The target profile's `ca_bundle` (`AWS_CA_BUNDLE` ranks first, at resolve time).
     pub ca_bundle: Option<String>,
+    /// The target profile's instance metadata settings (the environment's rank first).
+    pub metadata: Metadata,
     /// Set `AWS_PROFILE` in the shell: the profile's consumers must read it themselves.
     pub exports_profile: bool,
     /// The link of the default chain that gave this plan (`export` with no profile named).
@@ -165,6 +167,30 @@ impl Plan {
     /// The region STS calls use.
     pub fn sts_region(&self) -> &str {
         self.region.as_deref().unwrap_or("us-east-1")
+    }
+}
+
+/// A profile's instance metadata settings, as written (botocore's keys); the environment's
+/// variables rank first, at resolve time.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Metadata {
+    pub attempts: Option<String>,
+    pub timeout: Option<String>,
+    pub v1_disabled: Option<String>,
+    pub endpoint: Option<String>,
+    pub endpoint_mode: Option<String>,
+}
+
+impl Metadata {
+    pub fn of(profile: Option<&crate::config::Profile>) -> Self {
+        let get = |key: &str| profile.and_then(|p| p.get(key)).map(str::to_string);
+        Self {
+            attempts: get("metadata_service_num_attempts"),
+            timeout: get("metadata_service_timeout"),
+            v1_disabled: get("ec2_metadata_v1_disabled"),
+            endpoint: get("ec2_metadata_service_endpoint"),
+            endpoint_mode: get("ec2_metadata_service_endpoint_mode"),
+        }
     }
 }
 
@@ -250,6 +276,7 @@ pub fn environment(region: Option<String>) -> Plan {
         region,
         endpoint_url: None,
         ca_bundle: None,
+        metadata: Metadata::default(),
         exports_profile: false,
         link: None,
         mfa_process: None,

@@ -106,6 +106,7 @@ pub(super) fn plan(config: &Config, target: &str, opts: &Options) -> Result<Plan
         region,
         endpoint_url,
         ca_bundle,
+        metadata: super::Metadata::of(Some(target_profile)),
         link: None,
         mfa_process: chain.iter().find_map(|p| p.get("mfa_process")).map(str::to_string),
     })

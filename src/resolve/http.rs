@@ -70,11 +70,22 @@ impl Http {
         headers: &[(&str, &str)],
         timeout: Duration,
     ) -> Result<(u16, Vec<u8>)> {
+        self.send("GET", url, headers, timeout).await.map(|(status, _, body)| (status, body))
+    }
+
+    /// One plain request: the status, the response's headers and body.
+    pub async fn send(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        timeout: Duration,
+    ) -> Result<(u16, Vec<(String, String)>, Vec<u8>)> {
         let settings =
             HttpConnectorSettings::builder().connect_timeout(timeout).read_timeout(timeout).build();
         let sleep = Some(aws_smithy_async::rt::sleep::SharedAsyncSleep::new(TokioSleep::new()));
         let connector = connector(&self.tls, Some(settings), sleep);
-        let mut request = http::Request::builder().method("GET").uri(url);
+        let mut request = http::Request::builder().method(method).uri(url);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
@@ -88,11 +99,13 @@ impl Http {
                 anyhow!("cannot reach {}: {}", url.split('?').next().unwrap_or(""), transport(&e))
             })?;
         let status = response.status().as_u16();
+        let response_headers: Vec<(String, String)> =
+            response.headers().iter().map(|(k, v)| (k.to_ascii_lowercase(), v.to_string())).collect();
         let body = tokio::time::timeout(timeout, ByteStream::new(response.into_body()).collect())
             .await
             .map_err(|_| anyhow!("no whole answer in {} s", timeout.as_secs()))?
             .context("the answer broke off")?;
-        Ok((status, body.into_bytes().to_vec()))
+        Ok((status, response_headers, body.into_bytes().to_vec()))
     }
 }
 

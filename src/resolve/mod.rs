@@ -4,6 +4,7 @@
 
 mod console;
 mod http;
+mod imds;
 mod process;
 mod source;
 mod sso;
@@ -12,7 +13,7 @@ pub use source::environment as environment_credentials;
 pub use sso::signed_in as sso_signed_in;
 mod sts;
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::Utc;
@@ -168,8 +169,12 @@ impl Resolver<'_> {
                 process::run(command)
             }
             Source::Ec2InstanceMetadata => {
+                let settings = imds::Settings::new(&self.plan.metadata)
+                    .map_err(|e| e.context(format!("profile \"{}\"", self.plan.profile)))?;
                 let net = self.net()?;
-                net.runtime.block_on(source::instance_metadata(&net.http))
+                net.runtime
+                    .block_on(imds::credentials(&net.http, &settings))
+                    .context("instance metadata (IMDSv2)")
             }
             Source::EcsContainer => {
                 let net = self.net()?;
@@ -339,27 +344,17 @@ fn ask_mfa_code(serial: &str, given: Option<&Secret>) -> Result<Secret> {
     let mut tty = (interactive && !std::io::stderr().is_terminal())
         .then(|| std::fs::OpenOptions::new().write(true).open("/dev/tty").ok())
         .flatten();
-    let mut ask = |text: &str| match tty.as_mut() {
-        Some(tty) => {
-            let text = messages::paint(text, messages::Color::Cyan, messages::colored(true));
-            let _ = tty.write_all(text.as_bytes()).and_then(|()| tty.flush());
-        }
-        None => {
-            let on = messages::colored(std::io::stderr().is_terminal());
-            eprint!("{}", messages::paint(text, messages::Color::Cyan, on));
-            let _ = std::io::stderr().flush();
-        }
-    };
+    let mut ask = |text: &str| messages::ask(text, tty.as_mut());
     for _ in 0..3 {
         ask(&format!("Enter MFA code for {serial}: "));
         let mut line = String::new();
         if stdin.lock().read_line(&mut line).context("cannot read the MFA code")? == 0 {
-            eprintln!();
+            messages::progress_done();
             bail!("no MFA code for {serial}: standard input is closed (use --mfa-token)");
         }
         if !interactive {
             // Nothing echoed the newline: end the prompt's line so messages start on their own.
-            eprintln!();
+            messages::progress_done();
         }
         let line = Secret::new(line);
         if let Some(code) = valid_code(line.expose()) {

@@ -25,23 +25,6 @@ fn provider_config(http: &Http) -> aws_config::provider_config::ProviderConfig {
         .with_sleep_impl(aws_smithy_async::rt::sleep::TokioSleep::new())
 }
 
-/// IMDSv2, as botocore asks it: one attempt, a second to connect and a second to answer, so a
-/// machine that is no EC2 instance says so at once.
-pub async fn instance_metadata(http: &Http) -> Result<Credentials> {
-    let config = provider_config(http);
-    let client = aws_config::imds::client::Client::builder()
-        .configure(&config)
-        .max_attempts(1)
-        .connect_timeout(std::time::Duration::from_secs(1))
-        .read_timeout(std::time::Duration::from_secs(1))
-        .build();
-    let provider = aws_config::imds::credentials::ImdsCredentialsProvider::builder()
-        .configure(&config)
-        .imds_client(client)
-        .build();
-    from_provider(provider.provide_credentials().await).context("instance metadata (IMDSv2)")
-}
-
 pub async fn container(http: &Http) -> Result<Credentials> {
     let provider =
         aws_config::ecs::EcsCredentialsProvider::builder().configure(&provider_config(http)).build();

@@ -1,6 +1,8 @@
 """The two metadata endpoints AWS SDKs ask for credentials, stubbed for awsume's tests: IMDSv2
 (PUT /latest/api/token, then the role's credentials) and a container credentials endpoint (any
-other GET, checked against the token in AWSUME_STUB_TOKEN when that is set).
+other GET, checked against the token in AWSUME_STUB_TOKEN when that is set). AWSUME_STUB_TOKEN_STATUS
+makes the IMDS token request answer that status instead (503, 403, …), and IMDSv1 (no token) is then
+served; AWSUME_STUB_LOG names a file that gets one line per request ("METHOD PATH").
 
     python3 metadata_stub.py [HOST [PORT [SECONDS]]]    (default 127.0.0.1, a free port)
 
@@ -34,15 +36,26 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def log(self):
+        if os.environ.get("AWSUME_STUB_LOG"):
+            with open(os.environ["AWSUME_STUB_LOG"], "a") as log:
+                log.write(f"{self.command} {self.path}\n")
+
     def do_PUT(self):
+        self.log()
+        status = os.environ.get("AWSUME_STUB_TOKEN_STATUS")
+        if status:
+            return self.send(int(status))
         if self.path == "/latest/api/token" and self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
             ttl = self.headers["X-aws-ec2-metadata-token-ttl-seconds"]
             return self.send(200, IMDS_TOKEN.encode(), [("X-aws-ec2-metadata-token-ttl-seconds", ttl)])
         return self.send(400)
 
     def do_GET(self):
+        self.log()
         if self.path.startswith("/latest/"):
-            if self.headers.get("X-aws-ec2-metadata-token") != IMDS_TOKEN:
+            v1 = os.environ.get("AWSUME_STUB_TOKEN_STATUS") and not self.headers.get("X-aws-ec2-metadata-token")
+            if not v1 and self.headers.get("X-aws-ec2-metadata-token") != IMDS_TOKEN:
                 return self.send(401)
             if self.path.rstrip("/") == "/latest/meta-data/iam/security-credentials":
                 return self.send(200, ROLE.encode())
