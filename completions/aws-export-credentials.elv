@@ -33,6 +33,7 @@ set edit:completion:arg-completer[aws-export-credentials] = {|@words|
             cand --env 'Print NAME=value lines'
             cand --env-export 'Print `export NAME=value` lines'
             cand --exec 'Run CMD ARGS… with the credentials in its environment (takes every following argument)'
+            cand --allow-remote 'With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)'
             cand --force 'With -c: overwrite long-term keys you wrote in that section'
             cand --ensure-temporary 'Exchange long-term keys for a session token before output'
             cand -r 'Ignore cached sessions (and --cache-file) and ask STS again'

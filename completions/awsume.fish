@@ -91,6 +91,7 @@ complete -c awsume -n "__fish_awsume_using_subcommand export" -l pretty -d 'Inde
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l env -d 'Print NAME=value lines'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l env-export -d 'Print `export NAME=value` lines'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l exec -d 'Run CMD ARGS… with the credentials in its environment (takes every following argument)'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l allow-remote -d 'With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l force -d 'With -c: overwrite long-term keys you wrote in that section'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l ensure-temporary -d 'Exchange long-term keys for a session token before output'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'

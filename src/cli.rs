@@ -257,6 +257,10 @@ pub struct ExportArgs {
     /// $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)
     #[arg(long, value_name = "[HOST:]PORT")]
     pub container: Option<String>,
+    /// With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it
+    /// gets the credentials)
+    #[arg(long)]
+    pub allow_remote: bool,
     /// With -c: overwrite long-term keys you wrote in that section
     #[arg(long, requires = "credentials_file_profile")]
     pub force: bool,

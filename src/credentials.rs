@@ -73,6 +73,19 @@ impl Credentials {
         self.expiration.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
     }
 
+    /// The first field that holds a NUL byte, which no environment (and no credentials file) can
+    /// carry: such credentials are refused, never cut short or passed on.
+    pub fn uncarriable(&self) -> Option<&'static str> {
+        let token = self.session_token.as_ref().map(Secret::expose).unwrap_or_default();
+        [
+            ("AccessKeyId", self.access_key_id.as_str()),
+            ("SecretAccessKey", self.secret_access_key.expose()),
+            ("SessionToken", token),
+        ]
+        .into_iter()
+        .find_map(|(name, value)| value.contains('\0').then_some(name))
+    }
+
     /// Valid for at least `margin` from `now` (credentials without expiry always are).
     pub fn valid_for(&self, now: DateTime<Utc>, margin: chrono::Duration) -> bool {
         self.expiration.is_none_or(|t| t > now + margin)

@@ -31,6 +31,49 @@ pub fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
     }
 }
 
+/// Why a cache file or directory may not be trusted, as OpenSSH judges its files: a file must be
+/// the user's and writable by nobody else; a directory the user's (or root's) and writable by
+/// nobody else unless sticky (`/tmp`: others cannot replace what is yours there). Symlinks are
+/// followed (dotfile managers link cache directories): what they lead to is judged, by this one
+/// rule for every cache. `None`: trusted, or not there.
+pub fn untrusted(path: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = fs::metadata(path).ok()?;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let shown = display(path);
+    let (owner_ok, writable_ok) = if meta.is_dir() {
+        (meta.uid() == me || meta.uid() == 0, meta.mode() & 0o022 == 0 || meta.mode() & 0o1000 != 0)
+    } else {
+        (meta.uid() == me, meta.mode() & 0o022 == 0)
+    };
+    if !owner_ok {
+        return Some(format!("{shown} belongs to uid {}, not to you (uid {me})", meta.uid()));
+    }
+    let mode = meta.mode() & 0o777;
+    (!writable_ok).then(|| format!("others can write to {shown} (mode {mode:o}; chmod go-w it)"))
+}
+
+/// A cache file's text: `None` when it is missing, or when it or its directory is not to be
+/// trusted (`untrusted`), which is said once as a note: a planted file is a miss, never an identity.
+pub fn read_cache(path: &Path) -> anyhow::Result<Option<String>> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if let Some(why) = untrusted(dir).or_else(|| untrusted(path)) {
+        crate::messages::note(&format!("not using a cached session: {why}"));
+        return Ok(None);
+    }
+    read_optional(path)
+}
+
+/// Prepares `dir` for a cache write: made 0700 when missing; refused (with why) when not to be
+/// trusted, so that nothing is written where someone else could read or replace it.
+pub fn cache_dir(dir: &Path) -> anyhow::Result<()> {
+    if let Some(why) = untrusted(dir) {
+        anyhow::bail!("not caching: {why}");
+    }
+    private_dir(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", display(dir)))
+}
+
 /// Replaces `path` with `contents` atomically: readers see the old file or the new one, never a mix.
 /// The new file gets `mode` exactly, whatever the umask.
 pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {

@@ -159,7 +159,7 @@ fn output_profile_writes_an_awsume_section_and_refuses_the_users() {
         assert!(section.contains(key), "{key} in {section}");
     }
     let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&creds).unwrap().permissions());
-    assert_eq!(mode & 0o777, 0o644, "the file keeps its mode");
+    assert_eq!(mode & 0o777, 0o600, "secrets went in: nobody else may read it (it was 0644)");
     // Again: the same section is replaced in place.
     assert_eq!(env.run(&["-s", "staging", "-o", "staging-out"]).status, 0);
     assert_eq!(std::fs::read_to_string(&creds).unwrap().matches("[staging-out]").count(), 1);

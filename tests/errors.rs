@@ -95,7 +95,7 @@ fn wrong_mfa_code_fails_and_writes_no_cache() {
     assert_eq!(out.stdout, "");
     let last = out.stderr.lines().last().unwrap();
     assert!(last.contains("profile \"base\": GetSessionToken with MFA arn:aws:iam::1:mfa/base: AccessDenied: MultiFactorAuthentication failed"), "{}", out.stderr);
-    assert!(!env.path(".awsume/cache").exists());
+    assert!(!env.path(".awsume/cache/aws-credentials-AKIABASE").exists(), "no session cached");
     let not_digits = env.run_stdin(&["export", "--profile", "base"], "12ab56\n");
     assert_eq!((not_digits.status, not_digits.stdout.as_str()), (1, ""));
     assert!(not_digits.stderr.lines().last().unwrap().contains("6 digits"), "{}", not_digits.stderr);

@@ -122,7 +122,11 @@ fn credentials_file_profile_rewrites_one_section_and_keeps_every_other_byte() {
     ] {
         assert!(rest.contains(key), "{key}: {rest}");
     }
-    assert_eq!(mode(&env.path(".aws/credentials")), 0o640, "mode kept");
+    assert_eq!(
+        mode(&env.path(".aws/credentials")),
+        0o600,
+        "secrets went in: the group loses read (it was 0640)"
+    );
     // The written profile works as a profile.
     let json = env.run(&["export", "--profile", "exported", "--json"]).json();
     assert!(json["AccessKeyId"].as_str().unwrap().starts_with("ASIA"));

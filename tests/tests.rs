@@ -7,6 +7,7 @@ mod cli;
 mod errors;
 mod export;
 mod feedback;
+mod hardening;
 mod interactive;
 mod network;
 mod packaging;

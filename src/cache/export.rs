@@ -35,7 +35,7 @@ impl ExportCache<'_> {
     /// The cached credentials when they are for this identity and valid for `buffer` more; `Err`
     /// says why a present file is unusable.
     pub fn read(&self, now: DateTime<Utc>, buffer: chrono::Duration) -> Result<Option<Credentials>> {
-        let Some(text) = files::read_optional(self.path)? else { return Ok(None) };
+        let Some(text) = files::read_cache(self.path)? else { return Ok(None) };
         let entry: ExportEntry = serde_json::from_str(&text)
             .map_err(|_| anyhow::anyhow!("{} is not an awsume export cache", files::display(self.path)))?;
         if entry.profile != self.profile || entry.role_arn.as_deref() != self.role_arn {
@@ -69,7 +69,7 @@ impl ExportCache<'_> {
         };
         let json = serde_json::to_string_pretty(&entry).context("cannot encode the cache")?;
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            files::private_dir(dir).with_context(|| format!("cannot create {}", files::display(dir)))?;
+            files::cache_dir(dir)?;
         }
         files::write_atomic(self.path, json.as_bytes(), 0o600)
             .with_context(|| format!("cannot write {}", files::display(self.path)))

@@ -17,7 +17,6 @@ use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::credentials::Credentials;
-use crate::files;
 
 const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
@@ -84,29 +83,6 @@ pub fn parse_local(text: &str) -> Result<DateTime<Utc>> {
         .earliest()
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| anyhow::anyhow!("{text:?} does not exist in local time"))
-}
-
-/// A cache directory must be a real directory only its owner can write: a symlink or a group- or
-/// world-writable directory could hand sessions to someone else.
-fn check_dir(dir: &std::path::Path) -> Result<()> {
-    let meta = match std::fs::symlink_metadata(dir) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => {
-            return Err(anyhow::Error::new(e).context(format!("cannot inspect {}", files::display(dir))));
-        }
-    };
-    let shown = files::display(dir);
-    if meta.file_type().is_symlink() {
-        anyhow::bail!("refusing to use {shown}: it is a symlink; make it a directory of your own");
-    }
-    let mode = std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777;
-    if mode & 0o022 != 0 {
-        anyhow::bail!(
-            "refusing to use {shown}: others can write to it (mode {mode:o}); run chmod 700 {shown}"
-        );
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -51,12 +51,8 @@ impl RoleCache {
     }
 
     fn cached(&self, hop: &Hop) -> Option<Credentials> {
-        if let Err(e) = super::check_dir(&self.dir) {
-            debug!("not using the AWS CLI's cache: {e:#}");
-            return None;
-        }
         let path = self.path(hop);
-        let text = match files::read_optional(&path) {
+        let text = match files::read_cache(&path) {
             Ok(text) => text?,
             Err(e) => {
                 debug!("not using {}: {e:#}", files::display(&path));
@@ -72,7 +68,6 @@ impl RoleCache {
 
     /// Stores a fresh session as the AWS CLI would, for both tools to reuse.
     pub fn write(&self, hop: &Hop, creds: &Credentials, assumed: Option<&AssumedRole>) -> Result<()> {
-        super::check_dir(&self.dir)?;
         let expiration = creds.expiration.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, false));
         let mut credentials = json!({
             "AccessKeyId": creds.access_key_id,
@@ -89,8 +84,7 @@ impl RoleCache {
         }
         answer["Credentials"] = credentials;
         let path = self.path(hop);
-        files::private_dir(&self.dir)
-            .with_context(|| format!("cannot create {}", files::display(&self.dir)))?;
+        files::cache_dir(&self.dir)?;
         files::write_atomic(&path, answer.to_string().as_bytes(), 0o600)
             .with_context(|| format!("cannot write {}", files::display(&path)))
     }

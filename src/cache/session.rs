@@ -45,7 +45,7 @@ impl SessionCache {
     /// The cached session, if the file exists and parses; `Err` says why a present file is unusable.
     pub fn read(&self, long_term_key_id: &str) -> Result<Option<Credentials>> {
         let path = self.path(long_term_key_id);
-        let Some(text) = files::read_optional(&path)? else { return Ok(None) };
+        let Some(text) = files::read_cache(&path)? else { return Ok(None) };
         let entry: Entry = serde_json::from_str(&text)
             .map_err(|_| anyhow::anyhow!("{} is not an awsume session cache", files::display(&path)))?;
         let expiration = parse_local(&entry.expiration)
@@ -58,13 +58,44 @@ impl SessionCache {
         )))
     }
 
-    /// The cache directory must be safe to use (see `super::check_dir`).
-    pub fn check_dir(&self) -> Result<()> {
-        super::check_dir(&self.dir)
+    /// Waits (at most `wait`) until no other run is making a session for this user, and holds
+    /// that place until the lock is dropped: concurrent cold runs ask for one MFA code, and the
+    /// others read the session it made. The lock is a file beside the session.
+    pub fn lock(&self, long_term_key_id: &str, wait: std::time::Duration) -> Result<SessionLock> {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::OpenOptionsExt;
+        if files::untrusted(&self.dir).is_some() {
+            // Nothing is cached there either (`write` says why): nothing to share, nothing to wait for.
+            return Ok(SessionLock { _file: None });
+        }
+        files::cache_dir(&self.dir)?;
+        let mut path = self.path(long_term_key_id).into_os_string();
+        path.push(".lock");
+        let path = PathBuf::from(path);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", files::display(&path)))?;
+        let started = std::time::Instant::now();
+        loop {
+            // SAFETY: flock on a descriptor this function owns; the lock goes with the file.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+                return Ok(SessionLock { _file: Some(file) });
+            }
+            if started.elapsed() >= wait {
+                anyhow::bail!(
+                    "another awsume has been making the MFA session for {long_term_key_id} for {} s; try again when it is done",
+                    wait.as_secs()
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
 
     pub fn write(&self, long_term_key_id: &str, session: &Credentials, region: Option<&str>) -> Result<()> {
-        self.check_dir()?;
         let path = self.path(long_term_key_id);
         let entry = Entry {
             access_key_id: session.access_key_id.clone(),
@@ -74,11 +105,15 @@ impl SessionCache {
             expiration: session.expiration.map(format_local).unwrap_or_default(),
         };
         let json = serde_json::to_string(&entry).context("cannot encode the session cache")?;
-        files::private_dir(&self.dir)
-            .with_context(|| format!("cannot create {}", files::display(&self.dir)))?;
+        files::cache_dir(&self.dir)?;
         files::write_atomic(&path, json.as_bytes(), 0o600)
             .with_context(|| format!("cannot write {}", files::display(&path)))
     }
+}
+
+/// Held while a run makes an MFA session; released when dropped (or when the run ends).
+pub struct SessionLock {
+    _file: Option<std::fs::File>,
 }
 
 #[cfg(test)]

@@ -78,6 +78,9 @@ fn given(args: &AwsumeArgs, json: &str, settings_region: Option<&str>, out: &Out
     };
     let (creds, region) = cache::from_json(&text)
         .context("--json takes credentials as JSON (to print a profile's instead: awsume PROFILE --json)")?;
+    if let Some(field) = creds.uncarriable() {
+        anyhow::bail!("--json: its {field} holds a NUL byte, which no environment can carry");
+    }
     let region = args.common.region.as_deref().or(region.as_deref()).or(settings_region);
     if let Some(section) = &args.output_profile {
         let files = Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref());

@@ -42,7 +42,7 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
             cache.as_ref().map(|c| c.write(&fresh)).transpose()?;
             Ok(fresh)
         };
-        return serve(kind, at, creds, refresh);
+        return serve(kind, at, args.allow_remote, creds, refresh);
     }
     if args.exec {
         return deliver::exec::exec(&exec, &creds, region);
@@ -66,13 +66,24 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
 fn serve(
     kind: server::Kind,
     at: &str,
+    allow_remote: bool,
     creds: Credentials,
-    refresh: impl FnMut() -> Result<Credentials>,
+    refresh: impl FnMut() -> Result<Credentials> + Send,
 ) -> Result<ExitCode> {
     use server::Kind;
-    let listener = std::net::TcpListener::bind(server::address(at)?)
+    let listener = std::net::TcpListener::bind(server::address(at, allow_remote)?)
         .with_context(|| format!("cannot listen on {at}"))?;
     let bound = listener.local_addr()?;
+    if !bound.ip().is_loopback() {
+        messages::note(&format!(
+            "warning: {bound} is reachable from other machines and serves credentials over plain HTTP (--allow-remote)"
+        ));
+    }
+    if kind == Kind::Imds && !cfg!(target_os = "linux") {
+        messages::note(
+            "on this system any local user can ask this endpoint: only Linux tells whose a connection is",
+        );
+    }
     let token = match kind {
         Kind::Container => Some(server::container_token()?),
         Kind::Imds => None,

@@ -185,7 +185,18 @@ pub fn write(path: &Path, name: &str, body: &[(&str, String)], overwrite: Overwr
     lock.lock().with_context(|| format!("cannot lock {}", display(dir)))?;
     let text = files::read_optional(&path)?.unwrap_or_default();
     let updated = edit(&text, name, body, overwrite).with_context(|| display(&path))?;
-    let mode = files::existing_mode(&path).unwrap_or(0o600);
+    // It holds secrets now: nobody else may read it (the AWS CLI would leave a 0644 file as it is).
+    let mode = match files::existing_mode(&path) {
+        Some(mode) if mode & 0o077 != 0 => {
+            crate::messages::note(&format!(
+                "{} was readable by others (mode {mode:o}); it holds credentials, so it is now 0600",
+                display(&path)
+            ));
+            mode & !0o077
+        }
+        Some(mode) => mode,
+        None => 0o600,
+    };
     files::write_atomic(&path, updated.as_bytes(), mode)
         .with_context(|| format!("cannot write {}", display(&path)))
 }

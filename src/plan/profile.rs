@@ -113,6 +113,11 @@ pub(super) fn plan(config: &Config, target: &str, opts: &Options) -> Result<Plan
 }
 
 fn static_keys(profile: &Profile) -> Result<Option<Source>> {
+    for key in ["aws_access_key_id", "aws_secret_access_key", "aws_session_token"] {
+        if profile.get(key).is_some_and(|v| v.contains('\0')) {
+            bail!("{}: {key} holds a NUL byte, which no environment can carry", profile.at());
+        }
+    }
     match (profile.get("aws_access_key_id"), profile.get("aws_secret_access_key")) {
         (Some(key), Some(secret)) => Ok(Some(Source::Static {
             access_key_id: key.to_string(),

@@ -26,6 +26,8 @@ use crate::plan::{Hop, Plan, Source};
 
 /// How a session cache entry counts as expired: this long before its real end.
 const MFA_MARGIN_SECONDS: i64 = 300;
+/// How long a run waits for another that is asking for the same MFA code (a person typing it).
+const MFA_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(180);
 
 pub struct Options {
     /// Reuse no cached session (`-r`); what is resolved is cached again.
@@ -64,7 +66,14 @@ pub fn caller_identity(
 pub use console::Console;
 
 pub fn resolve(plan: &Plan, opts: &Options) -> Result<Credentials> {
-    Resolver { plan, opts, net: None }.run()
+    let creds = Resolver { plan, opts, net: None }.run()?;
+    if let Some(field) = creds.uncarriable() {
+        bail!(
+            "profile \"{}\": the {field} it resolved to holds a NUL byte, which no environment can carry",
+            plan.profile
+        );
+    }
+    Ok(creds)
 }
 
 /// The console sign-in link for what `plan` resolved to (`creds`).
@@ -206,7 +215,6 @@ impl Resolver<'_> {
     /// GetSessionToken with a code, written back to the cache.
     fn mfa_session(&mut self, long_term: &Credentials, serial: &str) -> Result<Credentials> {
         let cache = &self.opts.mfa_sessions;
-        cache.check_dir()?;
         let key_id = &long_term.access_key_id;
         if !self.opts.refresh {
             match cache.read(key_id) {
@@ -224,6 +232,15 @@ impl Resolver<'_> {
                 Err(e) => debug!("ignoring the MFA cache: {e:#}"),
             }
         }
+        // One code for concurrent runs: whoever waited reads the session the first one made.
+        let _making = cache.lock(key_id, MFA_LOCK_WAIT)?;
+        if !self.opts.refresh
+            && let Ok(Some(session)) = cache.read(key_id)
+            && session.valid_for(Utc::now(), chrono::Duration::seconds(MFA_MARGIN_SECONDS))
+        {
+            info!("MFA session from {}, made by another run", crate::files::display(&cache.path(key_id)));
+            return Ok(session);
+        }
         let code = self.mfa_code(serial)?;
         info!("GetSessionToken for {serial} signed by {key_id}");
         let net = self.net()?;
@@ -231,7 +248,10 @@ impl Resolver<'_> {
             net.runtime.block_on(net.sts.get_session_token(long_term, Some((serial, &code)))).with_context(
                 || format!("profile \"{}\": GetSessionToken with MFA {serial}", self.plan.source_profile),
             )?;
-        cache.write(key_id, &session, self.plan.region.as_deref())?;
+        // A cache that cannot take it costs the next run a code, not this one its session.
+        if let Err(e) = cache.write(key_id, &session, self.plan.region.as_deref()) {
+            messages::note(&format!("{e:#}"));
+        }
         Ok(session)
     }
 

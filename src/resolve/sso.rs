@@ -77,7 +77,7 @@ fn cache_path(sso: &Sso) -> PathBuf {
 }
 
 fn read_token(path: &std::path::Path) -> Result<Option<Token>> {
-    let Some(text) = files::read_optional(path)? else { return Ok(None) };
+    let Some(text) = files::read_cache(path)? else { return Ok(None) };
     serde_json::from_str(&text)
         .map(Some)
         .map_err(|_| anyhow!("{} is not an SSO token cache", files::display(path)))
@@ -85,7 +85,7 @@ fn read_token(path: &std::path::Path) -> Result<Option<Token>> {
 
 fn write_token(path: &std::path::Path, token: &Token) -> Result<()> {
     let dir = path.parent().expect("the cache path has a directory");
-    files::private_dir(dir).with_context(|| format!("cannot create {}", files::display(dir)))?;
+    files::cache_dir(dir)?;
     let json = serde_json::to_string_pretty(token).context("cannot encode the SSO token")?;
     files::write_atomic(path, json.as_bytes(), 0o600)
         .with_context(|| format!("cannot write {}", files::display(path)))

@@ -1,0 +1,282 @@
+//! What a hostile review of the binary found, each finding as a test: huge and hostile input, the
+//! credential servers under a local attacker, planted caches, control characters, NUL bytes,
+//! concurrent MFA prompts, symlinked cache directories and readable credentials files.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::testenv::{Output, TestEnv, mode, run, static_keys};
+
+/// A profile that needs an MFA session on long-term keys, and a role over it.
+fn mfa_env() -> TestEnv {
+    let env = TestEnv::new();
+    env.config(
+        "[profile base]\nmfa_serial = arn:aws:iam::123456789012:mfa/base\n\
+         [profile r]\nrole_arn = arn:aws:iam::111111111111:role/r\nsource_profile = base\n",
+    );
+    env.credentials(&static_keys("base", "AKIABASE", "base-secret"));
+    env
+}
+
+/// Runs `program args` as uid/gid 65534 (nobody), the local attacker.
+fn as_nobody(env: &TestEnv, script: &str) -> Output {
+    let mut cmd = env.command("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", "bash", "-c", script]);
+    run(cmd, None)
+}
+
+fn chown_nobody(path: &std::path::Path) {
+    let status = std::process::Command::new("chown").arg("65534:65534").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn list_survives_a_huge_name_and_pads_wide_characters() {
+    let env = TestEnv::new();
+    let huge = "p".repeat(70_000);
+    env.credentials(&format!("{}{}", static_keys(&huge, "AKIA1", "s"), static_keys("名前", "AKIA2", "s")));
+    let out = env.run(&["-l"]);
+    assert_eq!(out.status, 0, "{}", &out.stderr[..out.stderr.len().min(300)]);
+    assert!(out.stdout.lines().any(|l| l.starts_with(&huge)), "the name whole");
+    let header = out.stdout.lines().next().unwrap();
+    let cjk = out.stdout.lines().find(|l| l.starts_with("名前")).unwrap();
+    // 名前 is four columns wide: the TYPE column starts where the header's does.
+    let column = |line: &str, at: usize| unicode_columns(&line[..line.char_indices().nth(at).unwrap().0]);
+    assert_eq!(column(cjk, 2 + huge.len() - 4 + 2), unicode_columns(&header[..header.find("TYPE").unwrap()]));
+}
+
+/// Columns a string takes in a terminal: two for the CJK characters these tests use.
+fn unicode_columns(text: &str) -> usize {
+    text.chars().map(|c| if ('\u{4e00}'..='\u{9fff}').contains(&c) { 2 } else { 1 }).sum()
+}
+
+#[test]
+fn a_section_of_100000_keys_reads_at_once() {
+    let env = TestEnv::new();
+    let mut text = static_keys("p", "AKIA1", "s");
+    for i in 0..100_000 {
+        text.push_str(&format!("k{i} = v\n"));
+    }
+    env.credentials(&text);
+    let out = env.run(&["--complete", "--", "p"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.trim(), "p");
+}
+
+/// `export --imds 0` serving a static profile, and its address.
+fn imds_server(env: &TestEnv, extra: &[&str]) -> (Child, String) {
+    use std::io::BufRead;
+    env.credentials(&static_keys("p", "AKIASERVED", "served-secret"));
+    let mut cmd = env.awsume(&[&["export", "--profile", "p", "--imds"][..], extra].concat());
+    cmd.stdin(Stdio::null()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
+    let address =
+        line.split("http://").nth(1).unwrap().split(['/', ':', ' ']).take(2).collect::<Vec<_>>().join(":");
+    (child, address)
+}
+
+const TOKEN_REQUEST: &str =
+    "PUT /latest/api/token HTTP/1.1\r\nHost: x\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\n";
+
+/// One raw request, the status line of the answer.
+fn status_of(address: &str, request: &str) -> String {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.lines().next().unwrap_or("").to_string()
+}
+
+#[test]
+fn the_imds_server_serves_only_its_user_and_no_proxied_token_request() {
+    let env = TestEnv::new();
+    let (mut server, address) = imds_server(&env, &["0"]);
+    let (host, port) = address.split_once(':').unwrap();
+    assert_eq!(status_of(&address, &format!("{TOKEN_REQUEST}\r\n")), "HTTP/1.1 200 OK");
+    assert_eq!(
+        status_of(&address, &format!("{TOKEN_REQUEST}X-Forwarded-For: 10.0.0.1\r\n\r\n")),
+        "HTTP/1.1 403 Forbidden",
+        "a token request relayed by a proxy"
+    );
+    // Another local user: refused before a byte of the request is read.
+    let script = format!(
+        "exec 3<>/dev/tcp/{host}/{port}; printf 'PUT /latest/api/token HTTP/1.1\\r\\nHost: x\\r\\nX-aws-ec2-metadata-token-ttl-seconds: 60\\r\\n\\r\\n' >&3; head -n 1 <&3"
+    );
+    let nobody = as_nobody(&env, &script);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!(nobody.stdout.trim(), "HTTP/1.1 403 Forbidden", "{}", nobody.stderr);
+}
+
+#[test]
+fn a_stalled_connection_delays_no_other_client() {
+    let env = TestEnv::new();
+    let (mut server, address) = imds_server(&env, &["0"]);
+    // Connected and silent, and another dripping a byte at a time.
+    let _idle = TcpStream::connect(&address).unwrap();
+    let mut drip = TcpStream::connect(&address).unwrap();
+    drip.write_all(b"PU").unwrap();
+    let started = Instant::now();
+    let status = status_of(&address, &format!("{TOKEN_REQUEST}\r\n"));
+    let took = started.elapsed();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(took < Duration::from_secs(1), "answered after {took:?}");
+}
+
+#[test]
+fn serving_beyond_loopback_needs_a_flag_and_is_said() {
+    use std::io::BufRead;
+    let env = TestEnv::new();
+    env.credentials(&static_keys("p", "AKIA1", "s"));
+    env.run(&["export", "--profile", "p", "--imds", "0.0.0.0:0"]).assert_clean_failure("--allow-remote");
+    let mut cmd = env.awsume(&["export", "--profile", "p", "--imds", "0.0.0.0:0", "--allow-remote"]);
+    cmd.stdin(Stdio::null()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stderr.take().unwrap()).read_line(&mut first).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(first.contains("reachable from other machines"), "{first}");
+}
+
+#[test]
+fn planted_caches_of_another_user_are_misses() {
+    let env = mfa_env();
+    // --cache-file: a file of someone else's with their keys for this very profile.
+    let cache = env.path("cache.json");
+    let planted = r#"{"Version":1,"AccessKeyId":"ASIAATTACKER","SecretAccessKey":"a","SessionToken":"t","Expiration":"2099-01-01T00:00:00Z","Profile":"r"}"#;
+    std::fs::write(&cache, planted).unwrap();
+    chown_nobody(&cache);
+    let out = env.run(&["export", "--profile", "r", "--mfa-token", "123456", "--cache-file", "cache.json"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_ne!(out.json()["AccessKeyId"], "ASIAATTACKER");
+    assert!(out.stderr.contains("belongs to uid 65534"), "{}", out.stderr);
+    // The MFA cache under a shared XDG_CACHE_HOME: the attacker's directory and session.
+    let shared = env.path("shared");
+    std::fs::create_dir_all(shared.join("awsume")).unwrap();
+    std::fs::write(
+        shared.join("awsume/aws-credentials-AKIABASE"),
+        r#"{"AccessKeyId":"ASIAATTACKER","SecretAccessKey":"a","SessionToken":"t","Expiration":"2099-01-01 00:00:00"}"#,
+    )
+    .unwrap();
+    chown_nobody(&shared.join("awsume"));
+    chown_nobody(&shared.join("awsume/aws-credentials-AKIABASE"));
+    let mut cmd = env.awsume(&["export", "--profile", "base", "--mfa-token", "123456"]);
+    cmd.env("XDG_CACHE_HOME", &shared);
+    let out = run(cmd, None);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_ne!(out.json()["AccessKeyId"], "ASIAATTACKER");
+    assert!(env.actions().iter().filter(|a| *a == "GetSessionToken").count() >= 1);
+}
+
+#[test]
+fn control_characters_in_names_and_values_are_shown_escaped() {
+    let env = TestEnv::new();
+    env.credentials(&format!(
+        "{}[evil]\naws_access_key_id = A\n",
+        static_keys("x\u{1b}[2Jy\u{7}", "AKIA\u{1b}]0;owned\u{7}", "s")
+    ));
+    let out = env.run(&["-l"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains('\u{1b}') && !out.stdout.contains('\u{7}'), "{:?}", out.stdout);
+    assert!(out.stdout.contains("x\\x1b[2Jy\\x07"), "{}", out.stdout);
+    let err = env.run(&["export", "--profile", "nope\u{1b}[31m"]);
+    err.assert_clean_failure("nope\\x1b[31m");
+    assert!(!err.stderr.contains('\u{1b}'));
+}
+
+#[test]
+fn a_nul_byte_in_a_key_is_refused_naming_the_profile_and_key() {
+    let env = TestEnv::new();
+    env.credentials("[p]\naws_access_key_id = AKIA1\naws_secret_access_key = se\0cret\n");
+    for args in [
+        &["export", "--profile", "p", "--env"][..],
+        &["export", "--profile", "p", "-c", "out"],
+        &["export", "--profile", "p", "--exec", "true"],
+    ] {
+        env.run(args).assert_clean_failure("aws_secret_access_key holds a NUL byte");
+    }
+    assert!(!std::fs::read_to_string(env.path(".aws/credentials")).unwrap().contains("[out]"));
+    let process = env.write(
+        "nul-process",
+        "#!/bin/sh\nprintf '{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\\\\u0000x\"}'\n",
+    );
+    std::fs::set_permissions(&process, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    env.config(&format!("[profile proc]\ncredential_process = {}\n", process.display()));
+    env.run(&["export", "--profile", "proc", "--env"])
+        .assert_clean_failure("profile \"proc\": the SecretAccessKey");
+}
+
+#[test]
+fn five_concurrent_cold_runs_ask_for_one_mfa_code() {
+    let env = mfa_env();
+    let count = env.path("codes");
+    let process =
+        env.write("code", &format!("#!/bin/sh\necho x >> '{}'\nsleep 0.5\necho 123456\n", count.display()));
+    std::fs::set_permissions(&process, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    env.config(&format!(
+        "[profile base]\nmfa_serial = arn:aws:iam::123456789012:mfa/base\nmfa_process = {}\n\
+         [profile r]\nrole_arn = arn:aws:iam::111111111111:role/r\nsource_profile = base\n",
+        process.display()
+    ));
+    let runs: Vec<Child> = (0..5)
+        .map(|_| {
+            let mut cmd = env.awsume(&["export", "--profile", "r"]);
+            cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    for child in runs {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!(std::fs::read_to_string(&count).unwrap().lines().count(), 1, "mfa_process ran once");
+    assert_eq!(env.actions().iter().filter(|a| *a == "GetSessionToken").count(), 1);
+}
+
+#[test]
+fn symlinked_cache_directories_are_followed_and_judged_where_they_lead() {
+    let env = mfa_env();
+    for (dir, link) in [("elsewhere-mfa", ".awsume/cache"), ("elsewhere-cli", ".aws/cli/cache")] {
+        std::fs::create_dir_all(env.path(dir)).unwrap();
+        std::fs::set_permissions(env.path(dir), std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+        std::fs::create_dir_all(env.path(link).parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(env.path(dir), env.path(link)).unwrap();
+    }
+    let out = env.run(&["export", "--profile", "r", "--mfa-token", "123456"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(env.run(&["export", "--profile", "r"]).status, 0, "both sessions reused");
+    assert_eq!(env.actions(), ["GetSessionToken", "AssumeRole"]);
+    assert!(env.path("elsewhere-mfa/aws-credentials-AKIABASE").exists());
+    assert_eq!(std::fs::read_dir(env.path("elsewhere-cli")).unwrap().count(), 1);
+    // A target others can write to: a miss with a note, and nothing cached there.
+    std::fs::set_permissions(env.path("elsewhere-mfa"), std::os::unix::fs::PermissionsExt::from_mode(0o777))
+        .unwrap();
+    let out = env.run(&["export", "--profile", "base", "--mfa-token", "123456", "--refresh"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("others can write to"), "{}", out.stderr);
+}
+
+#[test]
+fn a_credentials_file_others_can_read_is_made_private_when_secrets_go_in() {
+    let env = TestEnv::new();
+    env.credentials(&static_keys("p", "AKIA1", "s"));
+    std::fs::set_permissions(
+        env.path(".aws/credentials"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o644),
+    )
+    .unwrap();
+    let out = env.run(&["export", "--profile", "p", "-c", "copy"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(mode(&env.path(".aws/credentials")), 0o600);
+    assert!(out.stderr.contains("readable by others (mode 644)"), "{}", out.stderr);
+    let again = env.run(&["export", "--profile", "p", "-c", "copy"]);
+    assert!(!again.stderr.contains("readable by others"), "said once: {}", again.stderr);
+}
