@@ -86,6 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
         }
         'awsume;export' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE; with neither, botocore''s default chain: environment keys, the default profile, web identity, container, instance metadata]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Print as `aws configure export-credentials --format` does: process (JSON), env, env-no-export, powershell, windows-cmd, or fish')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Write the credentials into this profile of the credentials file')
             [CompletionResult]::new('--credentials-file-profile', '--credentials-file-profile', [CompletionResultType]::ParameterName, 'Write the credentials into this profile of the credentials file')
             [CompletionResult]::new('--imds', '--imds', [CompletionResultType]::ParameterName, 'Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)')
@@ -109,8 +110,8 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Print the SSO sign-in link without opening a browser')
             [CompletionResult]::new('--info', '--info', [CompletionResultType]::ParameterName, 'Say on stderr what awsume does (never shows a secret)')
             [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Explain each step on stderr (never shows a secret)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
     })

@@ -1,4 +1,10 @@
 complete -c aws-export-credentials -l profile -d 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE; with neither, botocore\'s default chain: environment keys, the default profile, web identity, container, instance metadata]' -r
+complete -c aws-export-credentials -l format -d 'Print as `aws configure export-credentials --format` does: process (JSON), env, env-no-export, powershell, windows-cmd, or fish' -r -f -a "process\t'credential_process JSON'
+env\t'`export NAME=value`'
+env-no-export\t'`NAME=value`'
+powershell\t'`$Env:NAME="value"`'
+windows-cmd\t'`set NAME=value`'
+fish\t'`set -gx NAME value`'"
 complete -c aws-export-credentials -s c -l credentials-file-profile -d 'Write the credentials into this profile of the credentials file' -r
 complete -c aws-export-credentials -l imds -d 'Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)' -r
 complete -c aws-export-credentials -l container -d 'Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)' -r
@@ -20,5 +26,5 @@ complete -c aws-export-credentials -l sso-login -d 'Sign in to IAM Identity Cent
 complete -c aws-export-credentials -l no-browser -d 'Print the SSO sign-in link without opening a browser'
 complete -c aws-export-credentials -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c aws-export-credentials -l debug -d 'Explain each step on stderr (never shows a secret)'
-complete -c aws-export-credentials -s h -l help -d 'Print help'
+complete -c aws-export-credentials -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aws-export-credentials -s V -l version -d 'Print version'

@@ -151,7 +151,7 @@ _awsume() {
             return 0
             ;;
         awsume__subcmd__export)
-            opts="-c -r -h --profile --json --pretty --env --env-export --exec --credentials-file-profile --imds --container --allow-remote --force --cache-file --cache-expiration-buffer --ensure-temporary --region --mfa-token --refresh --sso-login --no-browser --timeout --info --debug --help"
+            opts="-c -r -h --profile --json --pretty --env --env-export --format --exec --credentials-file-profile --imds --container --allow-remote --force --cache-file --cache-expiration-buffer --ensure-temporary --region --mfa-token --refresh --sso-login --no-browser --timeout --info --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -159,6 +159,10 @@ _awsume() {
             case "${prev}" in
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "process env env-no-export powershell windows-cmd fish" -- "${cur}"))
                     return 0
                     ;;
                 --credentials-file-profile)

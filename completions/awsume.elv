@@ -81,6 +81,7 @@ set edit:completion:arg-completer[awsume] = {|@words|
         }
         &'awsume;export'= {
             cand --profile 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE; with neither, botocore''s default chain: environment keys, the default profile, web identity, container, instance metadata]'
+            cand --format 'Print as `aws configure export-credentials --format` does: process (JSON), env, env-no-export, powershell, windows-cmd, or fish'
             cand -c 'Write the credentials into this profile of the credentials file'
             cand --credentials-file-profile 'Write the credentials into this profile of the credentials file'
             cand --imds 'Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)'
@@ -104,8 +105,8 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand --no-browser 'Print the SSO sign-in link without opening a browser'
             cand --info 'Say on stderr what awsume does (never shows a secret)'
             cand --debug 'Explain each step on stderr (never shows a secret)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
     ]
     $completions[$command]

@@ -78,6 +78,12 @@ complete -c awsume -n "__fish_awsume_needs_command" -a "export" -d 'Print creden
 complete -c awsume -n "__fish_awsume_using_subcommand init" -l cmd -d 'Name of the shell function' -r
 complete -c awsume -n "__fish_awsume_using_subcommand init" -s h -l help -d 'Print help'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l profile -d 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE; with neither, botocore\'s default chain: environment keys, the default profile, web identity, container, instance metadata]' -r
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l format -d 'Print as `aws configure export-credentials --format` does: process (JSON), env, env-no-export, powershell, windows-cmd, or fish' -r -f -a "process\t'credential_process JSON'
+env\t'`export NAME=value`'
+env-no-export\t'`NAME=value`'
+powershell\t'`$Env:NAME="value"`'
+windows-cmd\t'`set NAME=value`'
+fish\t'`set -gx NAME value`'"
 complete -c awsume -n "__fish_awsume_using_subcommand export" -s c -l credentials-file-profile -d 'Write the credentials into this profile of the credentials file' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l imds -d 'Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l container -d 'Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)' -r
@@ -99,4 +105,4 @@ complete -c awsume -n "__fish_awsume_using_subcommand export" -l sso-login -d 'S
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l no-browser -d 'Print the SSO sign-in link without opening a browser'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l debug -d 'Explain each step on stderr (never shows a secret)'
-complete -c awsume -n "__fish_awsume_using_subcommand export" -s h -l help -d 'Print help'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'

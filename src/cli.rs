@@ -226,7 +226,7 @@ pub struct ExportCli {
 }
 
 #[derive(Args, Debug)]
-#[command(group(ArgGroup::new("mode").args(["json", "env", "env_export", "exec", "credentials_file_profile", "imds", "container"])))]
+#[command(group(ArgGroup::new("mode").args(["json", "env", "env_export", "format", "exec", "credentials_file_profile", "imds", "container"])))]
 pub struct ExportArgs {
     /// Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE; with neither, botocore's default
     /// chain: environment keys, the default profile, web identity, container, instance metadata]
@@ -244,6 +244,10 @@ pub struct ExportArgs {
     /// Print `export NAME=value` lines
     #[arg(long)]
     pub env_export: bool,
+    /// Print as `aws configure export-credentials --format` does: process (JSON), env,
+    /// env-no-export, powershell, windows-cmd, or fish
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::deliver::env::Format>,
     /// Run CMD ARGS… with the credentials in its environment (takes every following argument)
     #[arg(long, value_name = "CMD")]
     pub exec: bool,

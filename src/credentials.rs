@@ -44,6 +44,14 @@ impl Drop for Secret {
     }
 }
 
+/// The account of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:…`), when it is one.
+pub fn account_in(arn: &str) -> Option<String> {
+    arn.split(':')
+        .nth(4)
+        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+        .map(str::to_string)
+}
+
 /// A set of AWS credentials, long-term or temporary.
 #[derive(Clone)]
 pub struct Credentials {
@@ -51,6 +59,9 @@ pub struct Credentials {
     pub secret_access_key: Secret,
     pub session_token: Option<Secret>,
     pub expiration: Option<DateTime<Utc>>,
+    /// The account they belong to, where a source tells it (botocore 1.37+ carries it the same way):
+    /// a role's ARN, the SSO account, `aws_account_id`, `AWS_ACCOUNT_ID`, a process's `AccountId`.
+    pub account_id: Option<String>,
 }
 
 impl Credentials {
@@ -65,12 +76,26 @@ impl Credentials {
             secret_access_key: Secret::new(secret_access_key),
             session_token: session_token.map(Secret::new),
             expiration,
+            account_id: None,
         }
+    }
+
+    /// The same credentials, of `account` when one is known (an account already known stays).
+    pub fn in_account(mut self, account: Option<String>) -> Self {
+        if self.account_id.is_none() {
+            self.account_id = account.filter(|a| !a.is_empty());
+        }
+        self
     }
 
     /// The expiry as AWS writes it: RFC 3339, UTC, whole seconds (`2026-11-24T21:40:36Z`).
     pub fn expiration_rfc3339(&self) -> Option<String> {
         self.expiration.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+    }
+
+    /// The expiry as the AWS CLI prints it (Python's `isoformat`: `2026-11-24T21:40:36+00:00`).
+    pub fn expiration_isoformat(&self) -> Option<String> {
+        self.expiration.map(|t| t.format("%Y-%m-%dT%H:%M:%S+00:00").to_string())
     }
 
     /// The first field that holds a NUL byte, which no environment (and no credentials file) can
@@ -99,6 +124,7 @@ impl fmt::Debug for Credentials {
             .field("secret_access_key", &self.secret_access_key)
             .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
             .field("expiration", &self.expiration_rfc3339())
+            .field("account_id", &self.account_id)
             .finish()
     }
 }

@@ -154,6 +154,7 @@ pub fn resolve_options(common: &CommonArgs, settings: &Settings, renewal: bool) 
         browser: (!common.no_browser).then(|| settings.browser()),
         renewal,
         mfa_process: settings.mfa_process.clone(),
+        profile_chain: None,
     }
 }
 

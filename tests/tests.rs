@@ -4,6 +4,7 @@ mod testenv;
 
 mod chain;
 mod cli;
+mod conformance;
 mod errors;
 mod export;
 mod feedback;

@@ -22,6 +22,8 @@ struct ExportEntry {
     profile: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     role_arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    account_id: Option<String>,
 }
 
 /// `export --cache-file PATH` for one identity: the profile name and the role it assumes last.
@@ -49,6 +51,7 @@ impl ExportCache<'_> {
             secret_access_key: Secret::new(entry.secret_access_key),
             session_token: entry.session_token.map(Secret::new),
             expiration: Some(expiration),
+            account_id: entry.account_id,
         };
         Ok(creds.valid_for(now, buffer).then_some(creds))
     }
@@ -66,6 +69,7 @@ impl ExportCache<'_> {
             expiration,
             profile: self.profile.to_string(),
             role_arn: self.role_arn.map(str::to_string),
+            account_id: creds.account_id.clone(),
         };
         let json = serde_json::to_string_pretty(&entry).context("cannot encode the cache")?;
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -78,9 +78,9 @@ impl RoleCache {
         let mut answer = json!({});
         if let Some(role) = assumed {
             answer["AssumedRoleUser"] = json!({ "AssumedRoleId": role.id, "Arn": role.arn });
-            if let Some(account) = role.arn.split(':').nth(4) {
-                credentials["AccountId"] = account.into();
-            }
+        }
+        if let Some(account) = &creds.account_id {
+            credentials["AccountId"] = account.clone().into();
         }
         answer["Credentials"] = credentials;
         let path = self.path(hop);
@@ -96,12 +96,20 @@ fn parse(text: &str) -> Option<Credentials> {
     let c = value.get("Credentials")?;
     let field = |name: &str| c.get(name).and_then(Value::as_str).map(str::to_string);
     let expiration = parse_time(&field("Expiration")?)?;
-    Some(Credentials::new(
-        field("AccessKeyId")?,
-        field("SecretAccessKey")?,
-        field("SessionToken"),
-        Some(expiration),
-    ))
+    // The account as botocore 1.37+ writes it, else from the assumed role's ARN.
+    let arn_account = value
+        .pointer("/AssumedRoleUser/Arn")
+        .and_then(Value::as_str)
+        .and_then(crate::credentials::account_in);
+    Some(
+        Credentials::new(
+            field("AccessKeyId")?,
+            field("SecretAccessKey")?,
+            field("SessionToken"),
+            Some(expiration),
+        )
+        .in_account(field("AccountId").or(arn_account)),
+    )
 }
 
 /// RFC 3339, or botocore's own `%Y-%m-%dT%H:%M:%S%Z` (`…UTC`).

@@ -16,6 +16,9 @@ use crate::resolve;
 
 pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
     messages::set_level(args.common.info, args.common.debug);
+    // Run as a profile's own credential_process (directly or through others): stop at once.
+    let named = args.profile.clone().or_else(crate::environment::profile);
+    let chain = resolve::enter_profile_chain(named.as_deref().unwrap_or("default"))?;
     // aws-export-credentials' behaviour: awsume's settings file does not apply.
     // aws-export-credentials' behaviour: botocore's default chain when no profile is named.
     let request = Request {
@@ -23,7 +26,8 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         default_chain: true,
         ..Request::new(args.profile.as_deref(), &args.common)
     };
-    let Prepared { plan, options, files } = prepare(request)?;
+    let Prepared { plan, mut options, files } = prepare(request)?;
+    options.profile_chain = Some(chain);
     let cache = args.cache_file.as_deref().map(|path| ExportCache {
         path,
         profile: &plan.profile,
@@ -53,7 +57,9 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         credfile::write(&files.credentials, section, &body, overwrite)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let text = if args.env || args.env_export {
+    let text = if let Some(format) = args.format {
+        deliver::env::render_format(&creds, format)
+    } else if args.env || args.env_export {
         deliver::env::render(&creds, region, args.env_export)
     } else {
         deliver::json::render(&creds, args.pretty || !args.json)

@@ -10,6 +10,7 @@ use anyhow::Result;
 use crate::cache::{RoleCache, SessionCache, format_local};
 use crate::cli::AwsumeArgs;
 use crate::config::{Config, Files, Profile};
+use crate::credentials::account_in;
 use crate::deliver::Out;
 use crate::deliver::text;
 use crate::files::home_dir;
@@ -102,17 +103,16 @@ fn written(profile: &Profile, kind: &str) -> Vec<String> {
     vec![
         profile.name.clone(),
         kind.to_string(),
-        profile.get("sso_account_id").map(str::to_string).or(account).unwrap_or_else(|| "-".into()),
+        ["sso_account_id", "aws_account_id"]
+            .iter()
+            .find_map(|k| profile.get(k).map(str::to_string))
+            .or(account)
+            .unwrap_or_else(|| "-".into()),
         field(&["source_profile", "credential_source"]),
         field(&["mfa_serial"]),
         field(&["region"]),
         field(&["role_arn"]),
     ]
-}
-
-/// The account in an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:…`).
-fn account_in(arn: &str) -> Option<String> {
-    arn.split(':').nth(4).filter(|a| !a.is_empty()).map(str::to_string)
 }
 
 /// The account a profile's credentials belong to, as far as the files tell (no network).
@@ -121,6 +121,7 @@ fn account_of(plan: &Plan) -> Option<String> {
         (_, Some(hop)) => account_in(&hop.role_arn),
         (Source::Sso(sso), None) => Some(sso.account_id.clone()),
         (Source::WebIdentity { role_arn, .. }, None) => account_in(role_arn),
+        (Source::Static { account_id: Some(account), .. }, None) => Some(account.clone()),
         _ => plan.mfa_session_serial.as_deref().and_then(account_in),
     }
 }

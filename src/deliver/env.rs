@@ -1,8 +1,62 @@
-//! `NAME=value` lines (`--env`) and `export NAME=value` lines (`--env-export`). Values are quoted
-//! only when they need it, so plain keys stay usable in `--env-file` style consumers and `eval` is safe.
+//! `NAME=value` lines (`--env`) and `export NAME=value` lines (`--env-export`), and the AWS CLI's
+//! `configure export-credentials --format` lines. Values are quoted only when they need it, so
+//! plain keys stay usable in `--env-file` style consumers and `eval` is safe.
 
-use super::shell::posix_quote;
+use super::quote::{fish_quote, posix_quote, powershell_quote};
 use crate::credentials::Credentials;
+
+/// The AWS CLI's `configure export-credentials --format` choices, and fish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// credential_process JSON
+    Process,
+    /// `export NAME=value`
+    Env,
+    /// `NAME=value`
+    EnvNoExport,
+    /// `$Env:NAME="value"`
+    Powershell,
+    /// `set NAME=value`
+    WindowsCmd,
+    /// `set -gx NAME value`
+    Fish,
+}
+
+/// The AWS CLI's lines in its order: the key, the secret, then the token and the expiry (Python's
+/// `isoformat`, `+00:00`) when there are such; no region. What a shell would misread is quoted.
+pub fn render_format(creds: &Credentials, format: Format) -> String {
+    if format == Format::Process {
+        return super::json::render_as_aws_cli(creds);
+    }
+    let expiration = creds.expiration_isoformat();
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("AWS_ACCESS_KEY_ID", &creds.access_key_id),
+        ("AWS_SECRET_ACCESS_KEY", creds.secret_access_key.expose()),
+    ];
+    if let Some(token) = &creds.session_token {
+        pairs.push(("AWS_SESSION_TOKEN", token.expose()));
+    }
+    if let Some(at) = &expiration {
+        pairs.push(("AWS_CREDENTIAL_EXPIRATION", at));
+    }
+    pairs
+        .iter()
+        .map(|(name, value)| {
+            let plain = is_plain(value);
+            match format {
+                Format::Env => format!("export {name}={}\n", quote_if_needed(value)),
+                Format::EnvNoExport | Format::Process => format!("{name}={}\n", quote_if_needed(value)),
+                Format::Powershell if plain => format!("$Env:{name}=\"{value}\"\n"),
+                Format::Powershell => format!("$Env:{name}={}\n", powershell_quote(value)),
+                Format::WindowsCmd if plain => format!("set {name}={value}\n"),
+                // Inside `set "…"`, cmd takes & | < > ^ literally.
+                Format::WindowsCmd => format!("set \"{name}={}\"\n", value.replace('"', "")),
+                Format::Fish if plain => format!("set -gx {name} {value}\n"),
+                Format::Fish => format!("set -gx {name} {}\n", fish_quote(value)),
+            }
+        })
+        .collect()
+}
 
 pub fn render(creds: &Credentials, region: Option<&str>, export: bool) -> String {
     let mut pairs: Vec<(&str, &str)> = vec![
@@ -24,15 +78,59 @@ pub fn render(creds: &Credentials, region: Option<&str>, export: bool) -> String
     pairs.iter().map(|(name, value)| format!("{prefix}{name}={}\n", quote_if_needed(value))).collect()
 }
 
+/// Nothing any of the shells would read differently: letters, digits and `_-./+=:@,`.
+fn is_plain(value: &str) -> bool {
+    !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-./+=:@,".contains(&b))
+}
+
+/// POSIX shells also take `%` as it is.
 fn quote_if_needed(value: &str) -> String {
-    let plain =
-        !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-./+=:@,%".contains(&b));
-    if plain { value.to_string() } else { posix_quote(value) }
+    if is_plain(&value.replace('%', "_")) { value.to_string() } else { posix_quote(value) }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The AWS CLI's shapes, line by line, and quoting where a value needs it.
+    #[test]
+    fn the_aws_clis_formats() {
+        let at = chrono::DateTime::<chrono::Utc>::from_timestamp(1_900_000_000, 0).unwrap();
+        let creds = Credentials::new("ASIA1", "sec/ret+", Some("tok".into()), Some(at));
+        let exp = "2030-03-17T17:46:40+00:00";
+        let lines = |f| render_format(&creds, f);
+        assert_eq!(
+            lines(Format::Env),
+            format!(
+                "export AWS_ACCESS_KEY_ID=ASIA1\nexport AWS_SECRET_ACCESS_KEY=sec/ret+\nexport AWS_SESSION_TOKEN=tok\nexport AWS_CREDENTIAL_EXPIRATION={exp}\n"
+            )
+        );
+        assert_eq!(lines(Format::EnvNoExport).lines().next(), Some("AWS_ACCESS_KEY_ID=ASIA1"));
+        assert_eq!(lines(Format::Powershell).lines().nth(1), Some("$Env:AWS_SECRET_ACCESS_KEY=\"sec/ret+\""));
+        assert_eq!(lines(Format::WindowsCmd).lines().nth(2), Some("set AWS_SESSION_TOKEN=tok"));
+        assert_eq!(
+            lines(Format::Fish).lines().nth(3),
+            Some(format!("set -gx AWS_CREDENTIAL_EXPIRATION {exp}").as_str())
+        );
+        let json: serde_json::Value = serde_json::from_str(&lines(Format::Process)).unwrap();
+        assert_eq!(json["Expiration"], exp);
+        assert!(lines(Format::Process).starts_with("{\n  \"Version\": 1,\n  \"AccessKeyId\": \"ASIA1\""));
+        let long_term = Credentials::new("AKIA1", "s", None, None);
+        assert_eq!(render_format(&long_term, Format::Env).lines().count(), 2, "no token, no expiry");
+        let hostile = Credentials::new("A", "it's $(x) `y` \"z\"", None, None);
+        assert_eq!(
+            render_format(&hostile, Format::Env).lines().nth(1),
+            Some("export AWS_SECRET_ACCESS_KEY='it'\\''s $(x) `y` \"z\"'")
+        );
+        assert_eq!(
+            render_format(&hostile, Format::Powershell).lines().nth(1),
+            Some("$Env:AWS_SECRET_ACCESS_KEY='it''s $(x) `y` \"z\"'")
+        );
+        assert_eq!(
+            render_format(&hostile, Format::Fish).lines().nth(1),
+            Some("set -gx AWS_SECRET_ACCESS_KEY 'it\\'s $(x) `y` \"z\"'")
+        );
+    }
 
     #[test]
     fn quotes_only_what_needs_it() {

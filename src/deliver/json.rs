@@ -14,15 +14,28 @@ struct ProcessJson<'a> {
     session_token: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expiration: Option<String>,
+    /// As botocore 1.37+ reads it from a credential_process.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_id: Option<&'a str>,
 }
 
 pub fn render(creds: &Credentials, pretty: bool) -> String {
+    render_with(creds, pretty, creds.expiration_rfc3339())
+}
+
+/// As `aws configure export-credentials` prints it: indented, the expiry in Python's `isoformat`.
+pub fn render_as_aws_cli(creds: &Credentials) -> String {
+    render_with(creds, true, creds.expiration_isoformat())
+}
+
+fn render_with(creds: &Credentials, pretty: bool, expiration: Option<String>) -> String {
     let body = ProcessJson {
         version: 1,
         access_key_id: &creds.access_key_id,
         secret_access_key: creds.secret_access_key.expose(),
         session_token: creds.session_token.as_ref().map(|t| t.expose()),
-        expiration: creds.expiration_rfc3339(),
+        expiration,
+        account_id: creds.account_id.as_deref(),
     };
     let mut text = if pretty { serde_json::to_string_pretty(&body) } else { serde_json::to_string(&body) }
         .expect("plain strings always serialize");

@@ -53,6 +53,8 @@ pub enum Source {
         access_key_id: String,
         secret_access_key: Secret,
         session_token: Option<Secret>,
+        /// `aws_account_id` of the profile (either file).
+        account_id: Option<String>,
     },
     /// `credential_source = Environment`: the key variables of the calling environment.
     Environment,

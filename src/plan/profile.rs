@@ -123,6 +123,7 @@ fn static_keys(profile: &Profile) -> Result<Option<Source>> {
             access_key_id: key.to_string(),
             secret_access_key: Secret::new(secret),
             session_token: profile.get("aws_session_token").map(Secret::new),
+            account_id: profile.get("aws_account_id").map(str::to_string),
         })),
         (None, None) => Ok(None),
         (Some(_), None) => Err(missing(profile, "aws_access_key_id", "aws_secret_access_key")),

@@ -9,6 +9,7 @@ mod process;
 mod source;
 mod sso;
 
+pub use process::enter_chain as enter_profile_chain;
 pub use source::environment as environment_credentials;
 pub use sso::signed_in as sso_signed_in;
 mod sts;
@@ -48,6 +49,8 @@ pub struct Options {
     /// The `-a` prompt hook's renewal: it asks nobody (an MFA code or SSO sign-in that is due is an
     /// error) and reuses no role session (it runs because they end).
     pub renewal: bool,
+    /// `_AWS_CLI_PROFILE_CHAIN` for the credential processes run (`export`'s recursion guard).
+    pub profile_chain: Option<String>,
     /// The setting `mfa-process`: the command that prints an MFA code, where the profiles name none.
     pub mfa_process: Option<String>,
 }
@@ -123,7 +126,9 @@ impl Resolver<'_> {
                 })?;
                 match (&plan.mfa_session_serial, &plan.source) {
                     (Some(serial), _) => {
-                        creds = self.mfa_session(&creds, serial)?;
+                        // A session of the same user: the same account.
+                        let account = creds.account_id.clone();
+                        creds = self.mfa_session(&creds, serial)?.in_account(account);
                         confirm_session(&creds);
                     }
                     // What awsume calls a role session: credentials a process, SSO or a web
@@ -166,16 +171,19 @@ impl Resolver<'_> {
 
     fn source(&mut self) -> Result<Credentials> {
         match &self.plan.source {
-            Source::Static { access_key_id, secret_access_key, session_token } => Ok(Credentials {
-                access_key_id: access_key_id.clone(),
-                secret_access_key: secret_access_key.clone(),
-                session_token: session_token.clone(),
-                expiration: None,
-            }),
+            Source::Static { access_key_id, secret_access_key, session_token, account_id } => {
+                Ok(Credentials {
+                    access_key_id: access_key_id.clone(),
+                    secret_access_key: secret_access_key.clone(),
+                    session_token: session_token.clone(),
+                    expiration: None,
+                    account_id: account_id.clone(),
+                })
+            }
             Source::Environment => source::environment(),
             Source::Process { command } => {
                 info!("running credential_process of profile \"{}\"", self.plan.source_profile);
-                process::run(command)
+                process::run(command, self.opts.profile_chain.as_deref())
             }
             Source::Ec2InstanceMetadata => {
                 let settings = imds::Settings::new(&self.plan.metadata)
@@ -195,6 +203,7 @@ impl Resolver<'_> {
                 let net = self.net()?;
                 net.runtime
                     .block_on(net.sts.assume_role_with_web_identity(role_arn, session_name, &token))
+                    .map(|creds| creds.in_account(crate::credentials::account_in(role_arn)))
                     .with_context(|| format!("AssumeRoleWithWebIdentity {role_arn}"))
             }
             Source::Sso(sso) => {

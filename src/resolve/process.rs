@@ -18,17 +18,27 @@ struct Output {
     secret_access_key: String,
     session_token: Option<String>,
     expiration: Option<String>,
+    account_id: Option<String>,
 }
 
 /// Runs the command a profile setting holds, as the AWS CLI does: split by shell-words rules, `~`
 /// expanded, no shell; stdin stays the user's, stdout is captured. Returns the program's name.
-fn run_setting(setting: &str, command: &str, stderr: Stdio) -> Result<(String, std::process::Output)> {
+fn run_setting(
+    setting: &str,
+    command: &str,
+    stderr: Stdio,
+    chain: Option<&str>,
+) -> Result<(String, std::process::Output)> {
     let words =
         shell_words::split(command).map_err(|e| anyhow!("{setting}: cannot split {command:?}: {e}"))?;
     let Some((program, args)) = words.split_first() else {
         bail!("{setting} is empty");
     };
-    let output = Command::new(expand(program))
+    let mut cmd = Command::new(expand(program));
+    if let Some(chain) = chain {
+        cmd.env(CHAIN_VAR, chain);
+    }
+    let output = cmd
         .args(args.iter().map(expand))
         .stdin(Stdio::inherit())
         .stdout(Stdio::piped())
@@ -42,8 +52,58 @@ fn exit_status(output: &std::process::Output) -> String {
     output.status.code().map_or_else(|| "a signal".to_string(), |c| format!("status {c}"))
 }
 
-pub fn run(command: &str) -> Result<Credentials> {
-    let (program, output) = run_setting("credential_process", command, Stdio::piped())?;
+/// The AWS CLI's guard against a credential_process that runs itself (`_AWS_CLI_PROFILE_CHAIN`, the
+/// profiles being resolved, as CSV): shared, so loops through either tool stop.
+pub const CHAIN_VAR: &str = "_AWS_CLI_PROFILE_CHAIN";
+/// As the AWS CLI: one level for an explicit run, one for padding, then refused.
+const MAX_CHAIN: usize = 4;
+
+/// Enters `profile` into the chain of profiles being resolved by the processes that run us: an
+/// error when it is already in it (a cycle) or the chain is too long; else the chain to hand on.
+pub fn enter_chain(profile: &str) -> Result<String> {
+    let mut seen = crate::environment::var(CHAIN_VAR).map(|text| csv_split(&text)).unwrap_or_default();
+    if seen.len() >= MAX_CHAIN {
+        bail!("credential_process chain too deep ({MAX_CHAIN} levels): {}", seen.join(" -> "));
+    }
+    if seen.iter().any(|p| p == profile) {
+        seen.push(profile.to_string());
+        bail!("credential_process runs itself: profile cycle {}", seen.join(" -> "));
+    }
+    seen.push(profile.to_string());
+    Ok(seen.iter().map(|p| csv_field(p)).collect::<Vec<_>>().join(","))
+}
+
+/// A field as Python's `csv.writer` writes it: quoted when it holds `,`, `"`, or a line break.
+fn csv_field(field: &str) -> String {
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+/// One CSV row, as Python's `csv.reader` reads it.
+fn csv_split(row: &str) -> Vec<String> {
+    let (mut fields, mut field, mut quoted, mut chars) =
+        (Vec::new(), String::new(), false, row.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (_, '"') => quoted = !quoted,
+            (false, ',') => fields.push(std::mem::take(&mut field)),
+            (_, c) => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// Runs a profile's `credential_process`; `chain` (from `enter_chain`) goes to its environment.
+pub fn run(command: &str, chain: Option<&str>) -> Result<Credentials> {
+    let (program, output) = run_setting("credential_process", command, Stdio::piped(), chain)?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message on stderr");
@@ -56,7 +116,7 @@ pub fn run(command: &str) -> Result<Credentials> {
 /// stderr stay the user's (a YubiKey asks for a touch there); stdout is never shown, as it is the
 /// code, and the code reaches no log and no other process.
 pub fn run_mfa_process(command: &str) -> Result<Secret> {
-    let (_, output) = run_setting(&format!("mfa_process {command:?}"), command, Stdio::inherit())?;
+    let (_, output) = run_setting(&format!("mfa_process {command:?}"), command, Stdio::inherit(), None)?;
     if !output.status.success() {
         bail!("mfa_process {command:?} exited with {}", exit_status(&output));
     }
@@ -94,7 +154,8 @@ pub fn parse(stdout: &[u8]) -> Result<Credentials> {
         ),
     };
     let token = out.session_token.filter(|t| !t.is_empty());
-    Ok(Credentials::new(out.access_key_id, out.secret_access_key, token, expiration))
+    Ok(Credentials::new(out.access_key_id, out.secret_access_key, token, expiration)
+        .in_account(out.account_id))
 }
 
 trait ClassifyName {
@@ -116,6 +177,14 @@ impl ClassifyName for serde_json::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_profile_chain_is_the_aws_clis_csv() {
+        assert_eq!(csv_split("a,\"b,c\",\"d\"\"e\""), ["a", "b,c", "d\"e"]);
+        for field in ["plain", "with,comma", "with\"quote"] {
+            assert_eq!(csv_split(&csv_field(field)), [field]);
+        }
+    }
 
     #[test]
     fn parses_version_1_and_rejects_the_rest_without_quoting() {

@@ -15,7 +15,7 @@ pub fn environment() -> Result<Credentials> {
         bail!("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set in the environment");
     };
     let token = var("AWS_SESSION_TOKEN").or_else(|| var("AWS_SECURITY_TOKEN"));
-    Ok(Credentials::new(key, secret, token, None))
+    Ok(Credentials::new(key, secret, token, None).in_account(var("AWS_ACCOUNT_ID")))
 }
 
 /// aws-config's providers, on our HTTP stack (and so our trust roots and proxy settings).
@@ -45,5 +45,6 @@ fn from_provider(result: aws_credential_types::provider::Result) -> Result<Crede
         secret_access_key: Secret::new(c.secret_access_key()),
         session_token: c.session_token().map(Secret::new),
         expiration: c.expiry().map(DateTime::<Utc>::from),
+        account_id: c.account_id().map(|a| a.as_str().to_string()),
     })
 }

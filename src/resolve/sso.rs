@@ -195,7 +195,8 @@ pub async fn credentials(sso: &Sso, profile: &str, login: &Login, http: &Http) -
         bail!("the SSO portal answered with incomplete credentials");
     };
     let expiration = DateTime::<Utc>::from_timestamp_millis(c.expiration());
-    Ok(Credentials::new(key, secret, Some(token.to_string()), expiration))
+    Ok(Credentials::new(key, secret, Some(token.to_string()), expiration)
+        .in_account(Some(sso.account_id.clone())))
 }
 
 async fn refresh(oidc: &aws_sdk_ssooidc::Client, shown: &str, mut token: Token) -> Result<Token> {

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 
 use super::http::{Http, chain, transport};
 use crate::cache::AssumedRole;
-use crate::credentials::{Credentials, Secret};
+use crate::credentials::{Credentials, Secret, account_in};
 use crate::messages::debug;
 use crate::plan::Hop;
 
@@ -105,7 +105,8 @@ impl Sts {
         let assumed = out
             .assumed_role_user()
             .map(|u| AssumedRole { id: u.assumed_role_id().to_string(), arn: u.arn().to_string() });
-        Ok((from_sts(out.credentials())?, assumed))
+        let account = assumed.as_ref().and_then(|a| account_in(&a.arn)).or_else(|| account_in(&hop.role_arn));
+        Ok((from_sts(out.credentials())?.in_account(account), assumed))
     }
 
     /// A session for long-term keys, with an MFA `(serial, code)` where one is given.
@@ -201,6 +202,7 @@ fn from_sts(creds: Option<&aws_sdk_sts::types::Credentials>) -> Result<Credentia
         secret_access_key: Secret::new(c.secret_access_key()),
         session_token: Some(Secret::new(c.session_token())),
         expiration: DateTime::<Utc>::from_timestamp(exp.secs(), exp.subsec_nanos()),
+        account_id: None,
     })
 }
 
