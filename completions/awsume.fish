@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_awsume_global_optspecs
-    string join \n profile= s/show-commands u/unset shell= session-name= role-duration= external-id= config-file= credentials-file= l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= o/output-profile= clean json= refresh-autocomplete c/console console-link console-service= console-service-link= who config= a/auto-refresh k/kill-refresher refresh-hook region= mfa-token= r/refresh sso-login no-browser timeout= info debug v/version emit= h/help
+    string join \n profile= s/show-commands u/unset shell= session-name= role-duration= external-id= config-file= credentials-file= l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= o/output-profile= clean json= refresh-autocomplete c/console console-link console-service= console-service-link= who config= a/auto-refresh k/kill-refresher refresh-hook region= mfa-token= r/refresh sso-login no-browser use-device-code timeout= info debug v/version emit= h/help
 end
 
 function __fish_awsume_needs_command
@@ -68,7 +68,8 @@ complete -c awsume -n "__fish_awsume_needs_command" -s k -l kill-refresher -d 'S
 complete -c awsume -n "__fish_awsume_needs_command" -l refresh-hook -d 'The prompt hook\'s call: renew the profile in $AWSUME_AUTO_REFRESH, never asking'
 complete -c awsume -n "__fish_awsume_needs_command" -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'
 complete -c awsume -n "__fish_awsume_needs_command" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
-complete -c awsume -n "__fish_awsume_needs_command" -l no-browser -d 'Print the SSO sign-in link without opening a browser'
+complete -c awsume -n "__fish_awsume_needs_command" -l no-browser -d 'Print sign-in pages without opening a browser'
+complete -c awsume -n "__fish_awsume_needs_command" -l use-device-code -d 'Sign in to IAM Identity Center with a device code (another device\'s browser) instead of the authorization code on this machine\'s'
 complete -c awsume -n "__fish_awsume_needs_command" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_needs_command" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_needs_command" -s v -l version -d 'Print the version'
@@ -102,7 +103,8 @@ complete -c awsume -n "__fish_awsume_using_subcommand export" -l force -d 'With 
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l ensure-temporary -d 'Exchange long-term keys for a session token before output'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
-complete -c awsume -n "__fish_awsume_using_subcommand export" -l no-browser -d 'Print the SSO sign-in link without opening a browser'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l no-browser -d 'Print sign-in pages without opening a browser'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l use-device-code -d 'Sign in to IAM Identity Center with a device code (another device\'s browser) instead of the authorization code on this machine\'s'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'

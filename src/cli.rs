@@ -296,9 +296,13 @@ pub struct CommonArgs {
     /// Sign in to IAM Identity Center (SSO) again now, even without a terminal
     #[arg(long)]
     pub sso_login: bool,
-    /// Print the SSO sign-in link without opening a browser
+    /// Print sign-in pages without opening a browser
     #[arg(long)]
     pub no_browser: bool,
+    /// Sign in to IAM Identity Center with a device code (another device's browser) instead of
+    /// the authorization code on this machine's
+    #[arg(long)]
+    pub use_device_code: bool,
     /// Seconds one STS call may take, retries included
     #[arg(
         long,

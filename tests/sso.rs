@@ -117,7 +117,7 @@ fn expired_token_is_refreshed_and_written_back() {
 fn device_sign_in_completes_and_caches_the_token() {
     let env = sso_env();
     let started = Instant::now();
-    let out = env.run(&["export", "--profile", "modern", "--sso-login", "--no-browser"]);
+    let out = env.run(&["export", "--profile", "modern", "--sso-login", "--no-browser", "--use-device-code"]);
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert!(started.elapsed() < Duration::from_secs(15));
     assert!(
@@ -162,7 +162,7 @@ fn device_sign_in_opens_the_page_with_browser() {
     let browser =
         env.write("fake-browser", "#!/bin/sh\nprintf '%s\\n' \"$#\" \"$@\" > \"$HOME/browser.args\"\n");
     std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let mut cmd = env.awsume(&["export", "--profile", "modern", "--sso-login"]);
+    let mut cmd = env.awsume(&["export", "--profile", "modern", "--sso-login", "--use-device-code"]);
     cmd.env("BROWSER", &browser);
     let out = run(cmd, None);
     assert_eq!(out.status, 0, "{}", out.stderr);
@@ -365,4 +365,113 @@ fn token_caches_from_other_tools_are_used_and_sign_in_states_are_told_apart() {
     cli_token(&env, "corp", serde_json::json!({"accessToken": "old", "expiresAt": "2020-01-02T03:04:05Z"}));
     env.run(&["export", "--profile", "modern"])
         .assert_clean_failure("the SSO sign-in for https://corp.awsapps.com/start expired at 2020-01-0");
+}
+
+/// The AWS CLI's Python peer on this HOME: the access key botocore resolves for `profile`, and the
+/// calls it made.
+fn botocore_key(env: &TestEnv, profile: &str) -> String {
+    let helper = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/botocore_creds.py");
+    let mut cmd = env.command(crate::testenv::python());
+    cmd.arg(helper).arg(profile).env("AWS_DEFAULT_REGION", "us-east-1");
+    run(cmd, None).stdout.trim().to_string()
+}
+
+/// A browser that follows the authorize page's redirect back to awsume's loopback listener.
+fn following_browser(env: &TestEnv) -> std::path::PathBuf {
+    let browser = env.write("follow", "#!/bin/sh\nexec curl -s -o /dev/null -L --max-time 10 \"$1\"\n");
+    std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    browser
+}
+
+/// `sso_session` profiles sign in as the AWS CLI 2.22+ does: authorization code and PKCE on a
+/// loopback callback; botocore then uses (and refreshes) that token, and awsume uses botocore's.
+#[test]
+fn sso_session_profiles_sign_in_with_the_authorization_code_and_pkce() {
+    let env = sso_env();
+    let browser = following_browser(&env);
+    let mut cmd = env.awsume(&["export", "--profile", "modern", "--sso-login"]);
+    cmd.env("BROWSER", &browser);
+    let out = run(cmd, None);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(out.json()["AccessKeyId"], "ASIASSO222222222222");
+    assert_eq!(env.actions(), ["RegisterClient", "Authorize", "CreateToken", "GetRoleCredentials"]);
+    let calls = env.calls();
+    let register = &calls[0]["params"];
+    assert_eq!(register["grantTypes"], serde_json::json!(["authorization_code", "refresh_token"]));
+    assert_eq!(register["redirectUris"], serde_json::json!(["http://127.0.0.1/oauth/callback"]));
+    assert_eq!(register["issuerUrl"], "https://corp.awsapps.com/start");
+    assert_eq!(register["scopes"], serde_json::json!(["sso:account:access"]));
+    assert_eq!(calls[2]["params"]["grantType"], "authorization_code");
+    let path = token_path(&env, "corp");
+    let token: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for field in [
+        "startUrl",
+        "region",
+        "accessToken",
+        "expiresAt",
+        "clientId",
+        "clientSecret",
+        "registrationExpiresAt",
+        "refreshToken",
+    ] {
+        assert!(token[field].is_string(), "{field} in {token}");
+    }
+    assert_eq!(token["accessToken"], "code-token");
+    for file in std::fs::read_dir(env.path(".aws/sso/cache")).unwrap() {
+        assert_eq!(crate::testenv::mode(&file.unwrap().path()), 0o600);
+    }
+    // botocore uses the token as it is: no sign-in, no token call.
+    assert_eq!(botocore_key(&env, "modern"), "ASIASSO222222222222");
+    assert_eq!(env.actions()[4..], ["GetRoleCredentials"]);
+    // Near its end, botocore refreshes it with the stored client; awsume then uses botocore's.
+    let mut near = token.clone();
+    near["expiresAt"] = serde_json::Value::String(future_minutes(3));
+    std::fs::write(&path, near.to_string()).unwrap();
+    assert_eq!(botocore_key(&env, "modern"), "ASIASSO222222222222");
+    assert_eq!(env.actions()[5..], ["CreateToken", "GetRoleCredentials"], "botocore refreshed");
+    let refreshed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(refreshed["accessToken"], "refreshed-token");
+    assert_eq!(env.run(&["export", "--profile", "modern"]).status, 0);
+    assert_eq!(env.actions()[7..], ["GetRoleCredentials"], "awsume used botocore's token");
+    assert_eq!(env.calls()[7]["params"]["bearer"], "refreshed-token");
+    // A second sign-in reuses the registration.
+    let mut cmd = env.awsume(&["export", "--profile", "modern", "--sso-login"]);
+    cmd.env("BROWSER", &browser);
+    assert_eq!(run(cmd, None).status, 0);
+    assert_eq!(env.actions()[8..], ["Authorize", "CreateToken", "GetRoleCredentials"]);
+}
+
+/// `--use-device-code`, and legacy profiles, take the device flow, with a registration of their own.
+#[test]
+fn device_code_on_request_and_for_legacy_profiles() {
+    let env = sso_env();
+    let out = env.run(&["export", "--profile", "legacy", "--sso-login", "--no-browser"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(env.actions()[..2], ["RegisterClient", "StartDeviceAuthorization"]);
+    assert!(env.calls()[0]["params"].get("grantTypes").is_none(), "a device registration");
+    let browser = following_browser(&env);
+    let mut cmd = env.awsume(&["export", "--profile", "modern", "--sso-login"]);
+    cmd.env("BROWSER", &browser);
+    assert_eq!(run(cmd, None).status, 0);
+    let out = env.run(&["export", "--profile", "modern", "--sso-login", "--no-browser", "--use-device-code"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let registrations: Vec<_> = env
+        .calls()
+        .into_iter()
+        .filter(|c| c["action"] == "RegisterClient")
+        .map(|c| c["params"].clone())
+        .collect();
+    assert_eq!(registrations.len(), 3, "code and device registrations are never shared: {registrations:?}");
+    for file in std::fs::read_dir(env.path(".aws/sso/cache")).unwrap() {
+        assert_eq!(crate::testenv::mode(&file.unwrap().path()), 0o600);
+    }
+}
+
+fn future_minutes(minutes: i64) -> String {
+    let out = std::process::Command::new("date")
+        .args(["-u", "-d", &format!("{minutes} minutes"), "+%Y-%m-%dT%H:%M:%SZ"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }

@@ -2,6 +2,7 @@
 //! processes or prompts. The async runtime and the STS client are built on first need, never for a
 //! plan that needs no network.
 
+mod callback;
 mod console;
 mod http;
 mod imds;
@@ -44,6 +45,8 @@ pub struct Options {
     pub timeout: std::time::Duration,
     /// Sign in to SSO again now (and allow it without a terminal).
     pub sso_login: bool,
+    /// `--use-device-code`: sign in to IAM Identity Center with the device code.
+    pub use_device_code: bool,
     /// Where sign-in pages open; `None` (`--no-browser`): printed only.
     pub browser: Option<crate::browser::Browser>,
     /// The `-a` prompt hook's renewal: it asks nobody (an MFA code or SSO sign-in that is due is an
@@ -211,6 +214,7 @@ impl Resolver<'_> {
                     interactive: !self.opts.renewal,
                     force: self.opts.sso_login,
                     browser: self.opts.browser.clone(),
+                    use_device_code: self.opts.use_device_code,
                     timeout: self.opts.timeout,
                 };
                 let profile = self.plan.source_profile.clone();

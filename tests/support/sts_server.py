@@ -17,6 +17,9 @@
   bearer token "expired-token" -> UnauthorizedException; a device code is "authorization_pending"
   twice, then granted (userCode "WDJB-MJHT"); device code for start URL containing "slowdown" answers
   slow_down once; containing "expire" answers expired_token; refresh token "bad-refresh" -> invalid_grant.
+  The authorization code flow: GET /authorize (response_type=code, PKCE S256, a registered redirect
+  URI on 127.0.0.1) redirects to redirect_uri?code=…&state=…; CreateToken with authorization_code
+  checks the client, the redirect URI and that SHA-256 of codeVerifier is the challenge.
 - The same app also listens with TLS, its certificate (for 127.0.0.1 and localhost) signed by a
   throw-away CA made at start-up and kept in memory; GET /_awsume/ca on the plain port returns that
   CA's PEM, for tests of AWS_CA_BUNDLE and ca_bundle.
@@ -46,8 +49,12 @@ from cryptography.x509.oid import NameOID
 from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-SSO_ROUTES = {"/federation/credentials", "/client/register", "/device_authorization", "/token"}
+SSO_ROUTES = {"/federation/credentials", "/client/register", "/device_authorization", "/token", "/authorize"}
 PENDING: dict[str, int] = {}
+# Authorization codes handed out by /authorize: code -> (client id, redirect URI, S256 challenge).
+CODES: dict[str, tuple] = {}
+# Client registrations: client id -> the RegisterClient body.
+CLIENTS: dict[str, dict] = {}
 LOCK = threading.Lock()
 CALLS: dict[str, list] = {}
 THROTTLED: set = set()
@@ -73,11 +80,12 @@ def send_json(start_response, status, body, error_type=None):
 
 def sso(test, route, environ, raw, start_response):
     """The SSO portal and SSO-OIDC stub; records each call like the STS ones."""
-    body = json.loads(raw or b"{}") if route != "/federation/credentials" else {}
+    body = json.loads(raw or b"{}") if route not in ("/federation/credentials", "/authorize") else {}
     query = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", "")))
     token = environ.get("awsume.sso_bearer_token")
     action = {"/federation/credentials": "GetRoleCredentials", "/client/register": "RegisterClient",
-              "/device_authorization": "StartDeviceAuthorization", "/token": "CreateToken"}[route]
+              "/device_authorization": "StartDeviceAuthorization", "/token": "CreateToken",
+              "/authorize": "Authorize"}[route]
     with LOCK:
         CALLS.setdefault(test, []).append({"action": action, "key": None, "params": {**query, **body, "bearer": token}})
     if action == "GetRoleCredentials":
@@ -88,8 +96,25 @@ def sso(test, route, environ, raw, start_response):
         return send_json(start_response, "200 OK", {"roleCredentials": {
             "accessKeyId": f"ASIASSO{query.get('account_id', '')}", "secretAccessKey": "sso-secret",
             "sessionToken": f"sso-session-for-{query.get('role_name')}", "expiration": expiration}})
+    if action == "Authorize":
+        client = CLIENTS.get(query.get("client_id", ""), {})
+        redirect = query.get("redirect_uri", "")
+        ok = (query.get("response_type") == "code" and query.get("code_challenge_method") == "S256"
+              and "authorization_code" in client.get("grantTypes", [])
+              and redirect.startswith("http://127.0.0.1:") and redirect.endswith("/oauth/callback"))
+        if not ok:
+            return send_json(start_response, "400 Bad Request", {"error": "invalid_request"})
+        code = f"code-{len(CODES)}"
+        with LOCK:
+            CODES[code] = (query["client_id"], redirect, query.get("code_challenge", ""))
+        target = redirect + "?" + urllib.parse.urlencode({"code": code, "state": query.get("state", "")})
+        start_response("302 Found", [("Location", target), ("Content-Length", "0")])
+        return [b""]
     if action == "RegisterClient":
-        return send_json(start_response, "200 OK", {"clientId": f"client-{test}", "clientSecret": "client-secret",
+        client_id = f"client-{test}-{len(CLIENTS)}"
+        with LOCK:
+            CLIENTS[client_id] = body
+        return send_json(start_response, "200 OK", {"clientId": client_id, "clientSecret": "client-secret",
                                                     "clientIdIssuedAt": int(time.time()),
                                                     "clientSecretExpiresAt": int(time.time()) + 90 * 86400})
     if action == "StartDeviceAuthorization":
@@ -98,6 +123,16 @@ def sso(test, route, environ, raw, start_response):
             "deviceCode": f"device|{url}", "userCode": "WDJB-MJHT", "verificationUri": "https://device.sso.example/",
             "verificationUriComplete": "https://device.sso.example/?user_code=WDJB-MJHT", "expiresIn": 600, "interval": 1})
     grant = body.get("grantType", "")
+    if grant == "authorization_code":
+        import base64
+        import hashlib
+        client, redirect, challenge = CODES.pop(body.get("code", ""), (None, None, None))
+        verifier = body.get("codeVerifier", "")
+        computed = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        if client != body.get("clientId") or redirect != body.get("redirectUri") or computed != challenge:
+            return send_json(start_response, "400 Bad Request", {"error": "invalid_grant"}, "InvalidGrantException")
+        return send_json(start_response, "200 OK", {"accessToken": "code-token", "tokenType": "Bearer",
+                                                    "expiresIn": 28800, "refreshToken": "code-refresh"})
     if grant == "refresh_token":
         if body.get("refreshToken") == "bad-refresh":
             return send_json(start_response, "400 Bad Request", {"error": "invalid_grant"}, "InvalidGrantException")

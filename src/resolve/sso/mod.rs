@@ -1,21 +1,24 @@
 //! IAM Identity Center: the sign-in token the AWS CLI keeps in `~/.aws/sso/cache/<sha1>.json` (same
 //! names and JSON, so `aws sso login` and awsume sign in once for both), refreshed with its refresh
-//! token, or a new device-code sign-in; then GetRoleCredentials. Never waits for a sign-in nobody
-//! can see: without a terminal it stops and says how to sign in.
+//! token, or a new sign-in (`sign_in`: the authorization code with PKCE, or the device code); then
+//! GetRoleCredentials. Never waits for a sign-in nobody can see: without a terminal it stops and
+//! says how to sign in.
 
-use std::io::IsTerminal;
+mod sign_in;
+
+use sign_in::sign_in;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
-use aws_sdk_ssooidc::operation::create_token::CreateTokenError;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
 use super::http::Http;
 use super::sts::{client_config, describe, endpoint_url};
-use crate::browser::{Browser, Url};
+use crate::browser::Browser;
 use crate::credentials::Credentials;
 use crate::files;
 use crate::messages::debug;
@@ -29,6 +32,8 @@ pub struct Login {
     pub force: bool,
     /// Where to open the sign-in page; `None` (`--no-browser`): only print it.
     pub browser: Option<Browser>,
+    /// `--use-device-code`: the device code even where the authorization code would serve.
+    pub use_device_code: bool,
     pub timeout: Duration,
 }
 
@@ -215,130 +220,4 @@ async fn refresh(oidc: &aws_sdk_ssooidc::Client, shown: &str, mut token: Token) 
         token.refresh_token = Some(next.to_string());
     }
     Ok(token)
-}
-
-/// The OAuth device-code sign-in: the person confirms a code in a browser while we poll.
-async fn sign_in(
-    oidc: &aws_sdk_ssooidc::Client,
-    shown: &str,
-    sso: &Sso,
-    profile: &str,
-    previous: Option<&Token>,
-    login: &Login,
-) -> Result<Token> {
-    if !login.interactive || (!login.force && !std::io::stderr().is_terminal()) {
-        let state = match previous.map(|t| (&t.expires_at, parse_time(&t.expires_at))) {
-            None => format!("there is no SSO sign-in for {}", sso.start_url),
-            Some((_, Some(at))) => {
-                format!("the SSO sign-in for {} expired at {}", sso.start_url, crate::cache::format_local(at))
-            }
-            Some((text, None)) => {
-                format!("the SSO sign-in for {} has an unreadable expiry ({text:?})", sso.start_url)
-            }
-        };
-        let how = if login.interactive {
-            "and there is no terminal to sign in from"
-        } else {
-            "and auto-refresh asks nobody"
-        };
-        bail!("{state} {how}: run `awsume --sso-login {profile}` (or `aws sso login --profile {profile}`)");
-    }
-    let fail = |e| anyhow!("{}", describe(e, shown));
-    // A client registration lasts about 90 days; reuse the one cached with the token.
-    let registration = previous.and_then(|t| {
-        let valid = valid_for(t.registration_expires_at.as_deref(), chrono::Duration::hours(1));
-        Some((t.client_id.clone()?, t.client_secret.clone()?, t.registration_expires_at.clone()?))
-            .filter(|_| valid)
-    });
-    let (client_id, client_secret, registration_expires_at) = match registration {
-        Some(r) => r,
-        None => {
-            let out = oidc
-                .register_client()
-                .client_name("awsume")
-                .client_type("public")
-                .set_scopes((!sso.scopes.is_empty()).then(|| sso.scopes.clone()))
-                .send()
-                .await
-                .map_err(|e| anyhow!("{}", describe(e, shown)))?;
-            let expires =
-                DateTime::<Utc>::from_timestamp(out.client_secret_expires_at(), 0).unwrap_or_else(Utc::now);
-            (
-                out.client_id().unwrap_or_default().to_string(),
-                out.client_secret().unwrap_or_default().to_string(),
-                format_time(expires),
-            )
-        }
-    };
-    let auth = oidc
-        .start_device_authorization()
-        .client_id(&client_id)
-        .client_secret(&client_secret)
-        .start_url(&sso.start_url)
-        .send()
-        .await
-        .map_err(|e| anyhow!("{}", describe(e, shown)))?;
-    let url = auth.verification_uri_complete().or(auth.verification_uri()).unwrap_or_default();
-    crate::messages::say(&format!(
-        "to sign in to {}, open {url} and confirm the code {}",
-        sso.start_url,
-        auth.user_code().unwrap_or_default()
-    ));
-    if let Some(browser) = &login.browser {
-        // The code is on the terminal too: a browser that will not open costs nothing.
-        if let Err(e) = browser.open(Url::Public(url), profile) {
-            debug!("{e:#}");
-        }
-    }
-    let waiting = std::io::stderr().is_terminal();
-    let limit = Duration::from_secs(u64::try_from(auth.expires_in()).unwrap_or(600).clamp(1, 900));
-    let started = std::time::Instant::now();
-    let mut interval = Duration::from_secs(u64::try_from(auth.interval()).unwrap_or(5).max(1));
-    loop {
-        if waiting {
-            crate::messages::progress(&format!(
-                "waiting for the sign-in ({}s, Ctrl-C to stop)",
-                started.elapsed().as_secs()
-            ));
-        }
-        tokio::time::sleep(interval).await;
-        let polled = oidc
-            .create_token()
-            .grant_type("urn:ietf:params:oauth:grant-type:device_code")
-            .device_code(auth.device_code().unwrap_or_default())
-            .client_id(&client_id)
-            .client_secret(&client_secret)
-            .send()
-            .await;
-        match polled {
-            Ok(out) => {
-                if waiting {
-                    crate::messages::progress_done();
-                }
-                return Ok(Token {
-                    start_url: Some(sso.start_url.clone()),
-                    region: Some(sso.region.clone()),
-                    access_token: out.access_token().unwrap_or_default().to_string(),
-                    expires_at: format_time(Utc::now() + chrono::Duration::seconds(out.expires_in().into())),
-                    client_id: Some(client_id),
-                    client_secret: Some(client_secret),
-                    registration_expires_at: Some(registration_expires_at),
-                    refresh_token: out.refresh_token().map(str::to_string),
-                    other: previous.map(|p| p.other.clone()).unwrap_or_default(),
-                });
-            }
-            Err(e) => match e.as_service_error() {
-                Some(CreateTokenError::AuthorizationPendingException(_)) => {}
-                Some(CreateTokenError::SlowDownException(_)) => interval += Duration::from_secs(5),
-                Some(CreateTokenError::ExpiredTokenException(_)) => {
-                    bail!("the sign-in code expired before it was confirmed; run the command again")
-                }
-                Some(CreateTokenError::AccessDeniedException(_)) => bail!("the sign-in was denied"),
-                _ => return Err(fail(e)),
-            },
-        }
-        if started.elapsed() >= limit {
-            bail!("no sign-in was confirmed within {} s", limit.as_secs());
-        }
-    }
 }
