@@ -53,6 +53,8 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Unset every variable awsume manages')
             [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Unset every variable awsume manages')
             [CompletionResult]::new('--clean', '--clean', [CompletionResultType]::ParameterName, 'Remove expired awsume-managed profiles from the credentials file')
+            [CompletionResult]::new('--login', '--login', [CompletionResultType]::ParameterName, 'Sign in as `aws login` does (a console session in the browser on this machine); the profile gets `login_session`, and is then set')
+            [CompletionResult]::new('--logout', '--logout', [CompletionResultType]::ParameterName, 'Forget the profile''s `aws login` session (its cached credentials and refresh token)')
             [CompletionResult]::new('--refresh-autocomplete', '--refresh-autocomplete', [CompletionResultType]::ParameterName, 'Accepted for Python awsume''s scripts; completion here needs no cache')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Open the AWS console signed in as the profile (without one: as this shell''s credentials)')
             [CompletionResult]::new('--console', '--console', [CompletionResultType]::ParameterName, 'Open the AWS console signed in as the profile (without one: as this shell''s credentials)')

@@ -50,6 +50,8 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand -u 'Unset every variable awsume manages'
             cand --unset 'Unset every variable awsume manages'
             cand --clean 'Remove expired awsume-managed profiles from the credentials file'
+            cand --login 'Sign in as `aws login` does (a console session in the browser on this machine); the profile gets `login_session`, and is then set'
+            cand --logout 'Forget the profile''s `aws login` session (its cached credentials and refresh token)'
             cand --refresh-autocomplete 'Accepted for Python awsume''s scripts; completion here needs no cache'
             cand -c 'Open the AWS console signed in as the profile (without one: as this shell''s credentials)'
             cand --console 'Open the AWS console signed in as the profile (without one: as this shell''s credentials)'

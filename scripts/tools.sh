@@ -56,6 +56,23 @@ install_cargo_deny() {
     cargo install --quiet --locked --root .tools/cargo "cargo-deny@${CARGO_DENY_VERSION}"
 }
 
+CARGO_DEB_VERSION=3.8.0
+install_cargo_deb() {
+    [[ "$(.tools/cargo/bin/cargo-deb --version 2>/dev/null || true)" == *"${CARGO_DEB_VERSION}"* ]] && return 0
+    echo "installing cargo-deb ${CARGO_DEB_VERSION} (crates.io) into .tools" >&2
+    cargo install --quiet --locked --root .tools/cargo "cargo-deb@${CARGO_DEB_VERSION}"
+}
+
+# Builds the Debian package, checks it with lintian (no errors) and prints its path.
+build_deb() {
+    local deb
+    # cargo deb prints the package's path last.
+    deb=$(PATH="${PWD}/.tools/cargo/bin:${PATH}" cargo deb --locked 2>/dev/null)
+    deb=${deb##*$'\n'}
+    lintian --fail-on error --suppress-tags initial-upload-closes-no-bugs "${deb}" >&2
+    echo "${deb}"
+}
+
 # Runs each cargo-fuzz target for $1 seconds (stable Rust: no sanitizer); fails on any crash.
 run_fuzz() {
     local target log status
@@ -84,13 +101,14 @@ leaves_tmp_clean() {
 }
 
 install_test_tools() {
-    install_debian zsh fish shellcheck tmux
+    install_debian zsh fish shellcheck tmux lintian ruby curl
     # `ip`, for the network namespace that serves the container endpoint at 169.254.170.2.
     command -v ip >/dev/null || apt_install iproute2
     install_venv .venv tests/support/requirements.txt
     install_nu
     install_cargo_fuzz
     install_cargo_deny
+    install_cargo_deb
     export AWSUME_TEST_PYTHON="${PWD}/.venv/bin/python"
     export AWSUME_TEST_NU="${PWD}/.tools/node_modules/.bin/nu"
 }

@@ -97,6 +97,13 @@ pub struct AwsumeArgs {
     /// an STS answer). Alone, after a profile: print that profile's credentials as awsume's JSON
     #[arg(long, value_name = "JSON", num_args = 0..=1, default_missing_value = "", conflicts_with = "auto_refresh")]
     pub json: Option<String>,
+    /// Sign in as `aws login` does (a console session in the browser on this machine); the profile
+    /// gets `login_session`, and is then set
+    #[arg(long, conflicts_with_all = ["logout", "role_arn", "json"])]
+    pub login: bool,
+    /// Forget the profile's `aws login` session (its cached credentials and refresh token)
+    #[arg(long)]
+    pub logout: bool,
     /// Accepted for Python awsume's scripts; completion here needs no cache
     #[arg(long)]
     pub refresh_autocomplete: bool,

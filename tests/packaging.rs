@@ -54,3 +54,70 @@ fn the_readme_links_only_inside_the_repository() {
         }
     }
 }
+
+/// The Debian package (`cargo deb`, built by `scripts/test`, which names it in AWSUME_TEST_DEB):
+/// unpacked into a scratch root, it holds the files Debian's tools look for, and both names run,
+/// `aws-export-credentials` as export. Without a package to look at, says so and checks nothing.
+#[test]
+fn the_debian_package_installs_both_names_the_man_pages_and_completions() {
+    let Some(deb) = std::env::var_os("AWSUME_TEST_DEB") else {
+        eprintln!("AWSUME_TEST_DEB is not set (scripts/test builds the package): not checked");
+        return;
+    };
+    let root = tempfile::Builder::new().prefix("awsume-deb.").tempdir().unwrap();
+    let out = Command::new("dpkg-deb").arg("-x").arg(&deb).arg(root.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for file in [
+        "usr/bin/awsume",
+        "usr/share/man/man1/awsume.1.gz",
+        "usr/share/man/man1/aws-export-credentials.1.gz",
+        "usr/share/bash-completion/completions/awsume",
+        "usr/share/bash-completion/completions/aws-export-credentials",
+        "usr/share/zsh/vendor-completions/_awsume",
+        "usr/share/zsh/vendor-completions/_aws-export-credentials",
+        "usr/share/fish/vendor_completions.d/awsume.fish",
+        "usr/share/fish/vendor_completions.d/aws-export-credentials.fish",
+        "usr/share/doc/awsume/copyright",
+        "usr/share/doc/awsume/changelog.Debian.gz",
+    ] {
+        assert!(root.path().join(file).is_file(), "{file} is not in the package");
+    }
+    let link = std::fs::read_link(root.path().join("usr/bin/aws-export-credentials")).unwrap();
+    assert_eq!(link, Path::new("awsume"), "a link to the one binary");
+    let version = Command::new(root.path().join("usr/bin/awsume")).arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("awsume "));
+    let help =
+        Command::new(root.path().join("usr/bin/aws-export-credentials")).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("Usage: aws-export-credentials") && help.contains("--env-export"), "{help}");
+    let control = Command::new("dpkg-deb").arg("-f").arg(&deb).output().unwrap();
+    let control = String::from_utf8_lossy(&control.stdout);
+    for field in
+        ["Package: awsume", "Version: ", "Maintainer: ", "Depends: libc6", "Section: utils", "Description: "]
+    {
+        assert!(control.contains(field), "{field} in {control}");
+    }
+    assert!(control.contains("replaces the Python tools awsume"), "{control}");
+}
+
+/// The Homebrew formula names the files the package installs, and tests both names.
+#[test]
+fn the_homebrew_formula_installs_what_the_package_does() {
+    let formula =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging/homebrew/awsume.rb"))
+            .unwrap();
+    for needed in [
+        "bin.install_symlink \"awsume\" => \"aws-export-credentials\"",
+        "man/awsume.1",
+        "man/aws-export-credentials.1",
+        "completions/awsume.bash",
+        "completions/_awsume",
+        "completions/awsume.fish",
+        "completions/aws-export-credentials.fish",
+        "awsume --version",
+        "awsume init bash",
+        "test do",
+    ] {
+        assert!(formula.contains(needed), "the formula lacks {needed}");
+    }
+}

@@ -80,7 +80,7 @@ fn planned(profile: &Profile, p: &Plan, mfa_process: Option<&str>) -> Vec<String
 
 /// Whether the profile says anything about where credentials come from.
 fn has_credential_settings(profile: &Profile) -> bool {
-    const KEYS: [&str; 11] = [
+    const KEYS: [&str; 12] = [
         "aws_access_key_id",
         "aws_secret_access_key",
         "aws_session_token",
@@ -92,6 +92,7 @@ fn has_credential_settings(profile: &Profile) -> bool {
         "sso_session",
         "sso_start_url",
         "sso_account_id",
+        "login_session",
     ];
     KEYS.iter().any(|k| profile.get(k).is_some())
 }
@@ -99,7 +100,8 @@ fn has_credential_settings(profile: &Profile) -> bool {
 /// The columns as the profile writes them.
 fn written(profile: &Profile, kind: &str) -> Vec<String> {
     let field = |keys: &[&str]| keys.iter().find_map(|k| profile.get(k)).unwrap_or("-").to_string();
-    let account = ["role_arn", "mfa_serial"].iter().find_map(|k| profile.get(k).and_then(account_in));
+    let account =
+        ["role_arn", "mfa_serial", "login_session"].iter().find_map(|k| profile.get(k).and_then(account_in));
     vec![
         profile.name.clone(),
         kind.to_string(),
@@ -121,6 +123,7 @@ fn account_of(plan: &Plan) -> Option<String> {
         (_, Some(hop)) => account_in(&hop.role_arn),
         (Source::Sso(sso), None) => Some(sso.account_id.clone()),
         (Source::WebIdentity { role_arn, .. }, None) => account_in(role_arn),
+        (Source::Login { session_arn }, None) => account_in(session_arn),
         (Source::Static { account_id: Some(account), .. }, None) => Some(account.clone()),
         _ => plan.mfa_session_serial.as_deref().and_then(account_in),
     }

@@ -9,6 +9,7 @@ mod console;
 mod export;
 mod init;
 mod list;
+mod login;
 mod refresh;
 mod settings;
 mod who;
@@ -42,6 +43,10 @@ pub enum Mode {
     PrintJson,
     /// `-c`, `-cl`, `-cs SVC`, `-csl SVC` without a profile: the console as this shell's credentials.
     ConsoleHere,
+    /// `NAME --login`: sign in as `aws login` does, then set the profile.
+    Login,
+    /// `NAME --logout`: the profile's console session leaves the cache.
+    Logout,
     /// Resolve a profile (or `--role-arn`, or take `--json JSON`) and set it in the shell.
     Switch,
 }
@@ -64,6 +69,10 @@ impl Mode {
             Mode::StopRefresh
         } else if args.refresh_hook {
             Mode::RefreshHook
+        } else if args.logout {
+            Mode::Logout
+        } else if args.login {
+            Mode::Login
         } else if args.json.as_deref() == Some("") {
             Mode::PrintJson
         } else if console::asked(args)
@@ -82,7 +91,7 @@ impl Mode {
         match self {
             Mode::Unset | Mode::StopRefresh | Mode::RefreshHook => true,
             // Opening the console or printing its link needs no shell to change.
-            Mode::Switch => !console::asked(args),
+            Mode::Switch | Mode::Login => !console::asked(args),
             _ => false,
         }
     }
@@ -159,6 +168,8 @@ fn awsume_mode(args: AwsumeArgs, out: &Out) -> Result<ExitCode> {
         }
         Mode::RefreshHook => refresh::hook(&args, out),
         Mode::ConsoleHere => console::here(&args, out),
+        Mode::Login => login::login(&args, out),
+        Mode::Logout => login::logout(&args, out),
         Mode::PrintJson | Mode::Switch => awsume::run(&args, out),
     }
 }

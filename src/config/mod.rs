@@ -1,6 +1,7 @@
 //! The user's AWS files: where they are, and the profiles, `[sso-session]` and `[services]` sections
 //! they define. Knows files and INI rules, nothing about STS. Missing files are empty, not errors.
 
+pub mod edit;
 pub mod ini;
 
 use std::collections::BTreeMap;

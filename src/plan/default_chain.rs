@@ -123,6 +123,7 @@ pub fn default_chain(
         "sso_session",
         "sso_start_url",
         "sso_account_id",
+        "login_session",
     ];
     if own.iter().any(|key| setting(key).is_some()) {
         return from_profile(Link::Profile);

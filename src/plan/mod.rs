@@ -69,6 +69,10 @@ pub enum Source {
         session_name: String,
     },
     Sso(Sso),
+    /// `login_session`: an `aws login` console session, by its ARN.
+    Login {
+        session_arn: String,
+    },
 }
 
 /// An IAM Identity Center role, with its sign-in settings resolved from either config form.
@@ -95,6 +99,7 @@ impl Source {
             Source::Process { .. } => "credential_process",
             Source::WebIdentity { .. } => "web identity",
             Source::Sso(_) => "SSO",
+            Source::Login { .. } => "aws login session",
         }
     }
 }

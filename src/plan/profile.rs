@@ -143,15 +143,19 @@ fn own_credentials(config: &Config, profile: &Profile) -> Result<Source> {
     if let Some(command) = profile.get("credential_process") {
         return Ok(Source::Process { command: command.to_string() });
     }
+    if let Some(arn) = profile.get("login_session") {
+        return Ok(Source::Login { session_arn: arn.to_string() });
+    }
     if ["sso_account_id", "sso_session", "sso_start_url"].iter().any(|k| profile.get(k).is_some()) {
         return Ok(Source::Sso(super::sso::settings(config, profile)?));
     }
-    let hint =
-        if profile.get("credential_source").is_some() || profile.get("web_identity_token_file").is_some() {
-            "credential_source and web_identity_token_file need role_arn"
-        } else {
-            "set aws_access_key_id and aws_secret_access_key, role_arn, credential_process or sso_account_id"
-        };
+    let hint = if profile.get("credential_source").is_some()
+        || profile.get("web_identity_token_file").is_some()
+    {
+        "credential_source and web_identity_token_file need role_arn"
+    } else {
+        "set aws_access_key_id and aws_secret_access_key, role_arn, credential_process, sso_account_id or login_session (awsume NAME --login)"
+    };
     bail!("{} has no credentials: {hint}", profile.at())
 }
 

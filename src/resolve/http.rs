@@ -70,7 +70,7 @@ impl Http {
         headers: &[(&str, &str)],
         timeout: Duration,
     ) -> Result<(u16, Vec<u8>)> {
-        self.send("GET", url, headers, timeout).await.map(|(status, _, body)| (status, body))
+        self.send("GET", url, headers, &[], timeout).await.map(|(status, _, body)| (status, body))
     }
 
     /// One plain request: the status, the response's headers and body.
@@ -79,6 +79,7 @@ impl Http {
         method: &str,
         url: &str,
         headers: &[(&str, &str)],
+        body: &[u8],
         timeout: Duration,
     ) -> Result<(u16, Vec<(String, String)>, Vec<u8>)> {
         let settings =
@@ -89,7 +90,8 @@ impl Http {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let request = request.body(aws_smithy_types::body::SdkBody::empty()).context("bad request")?;
+        let request =
+            request.body(aws_smithy_types::body::SdkBody::from(body.to_vec())).context("bad request")?;
         let request = aws_smithy_runtime_api::http::Request::try_from(request).context("bad request")?;
         let response = tokio::time::timeout(timeout * 2, connector.call(request))
             .await

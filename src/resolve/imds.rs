@@ -96,7 +96,7 @@ async fn ask(
     let headers: Vec<(&str, &str)> = header.into_iter().collect();
     let mut last = Answer::Nothing(anyhow!("no attempt"));
     for _ in 0..settings.attempts {
-        last = match http.send(method, &url, &headers, settings.timeout).await {
+        last = match http.send(method, &url, &headers, &[], settings.timeout).await {
             Ok((status, _, body)) => Answer::Status(status, body),
             Err(e) => Answer::Nothing(e),
         };

@@ -6,6 +6,7 @@ mod callback;
 mod console;
 mod http;
 mod imds;
+mod login;
 mod process;
 mod source;
 mod sso;
@@ -139,7 +140,9 @@ impl Resolver<'_> {
                     (None, Source::Process { .. } | Source::Sso(_) | Source::WebIdentity { .. }) => {
                         confirm_role(&plan.source_profile, &creds)
                     }
-                    (None, Source::Ec2InstanceMetadata | Source::EcsContainer) => confirm_session(&creds),
+                    (None, Source::Ec2InstanceMetadata | Source::EcsContainer | Source::Login { .. }) => {
+                        confirm_session(&creds)
+                    }
                     (None, Source::Static { .. } | Source::Environment) => {}
                 }
                 (creds, 0)
@@ -208,6 +211,19 @@ impl Resolver<'_> {
                     .block_on(net.sts.assume_role_with_web_identity(role_arn, session_name, &token))
                     .map(|creds| creds.in_account(crate::credentials::account_in(role_arn)))
                     .with_context(|| format!("AssumeRoleWithWebIdentity {role_arn}"))
+            }
+            Source::Login { session_arn } => {
+                // As for SSO: a person at a terminal is offered a new sign-in.
+                let person = !self.opts.renewal && std::io::stderr().is_terminal();
+                let session = login::Session {
+                    profile: &self.plan.source_profile,
+                    arn: session_arn,
+                    region: self.plan.region.as_deref(),
+                    sign_in: person.then_some(self.opts.browser.as_ref()),
+                };
+                let timeout = self.opts.timeout;
+                let net = self.net()?;
+                net.runtime.block_on(login::credentials(&session, &net.http, timeout))
             }
             Source::Sso(sso) => {
                 let login = sso::Login {
@@ -347,6 +363,22 @@ fn confirm_role(profile: &str, creds: &Credentials) {
     }
 }
 
+/// `aws login` on this device for `profile` in `region`: the session's ARN (its credentials are cached).
+pub fn login_sign_in(
+    profile: &str,
+    region: &str,
+    browser: Option<&crate::browser::Browser>,
+    timeout: std::time::Duration,
+) -> Result<String> {
+    let http = Http::new(http::ca_bundle(None).as_deref())?;
+    let net = Net::new(region, None, http, timeout)?;
+    let signed = net.runtime.block_on(login::sign_in(profile, region, browser, &net.http, timeout))?;
+    confirm_session(&signed.credentials);
+    Ok(signed.arn)
+}
+
+pub use login::sign_out as login_sign_out;
+
 /// When the cached session a plan would reuse (MFA role, else MFA session) ends; no network.
 pub fn cached_expiry(
     plan: &Plan,
@@ -355,6 +387,9 @@ pub fn cached_expiry(
 ) -> Option<chrono::DateTime<Utc>> {
     if let Some(hop) = plan.hops.last() {
         return roles.expiry(hop);
+    }
+    if let Source::Login { session_arn } = &plan.source {
+        return login::cached_expiry(session_arn);
     }
     match (&plan.source, &plan.mfa_session_serial) {
         (Source::Static { access_key_id, .. }, Some(_)) => {

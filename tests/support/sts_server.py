@@ -23,6 +23,12 @@
 - The same app also listens with TLS, its certificate (for 127.0.0.1 and localhost) signed by a
   throw-away CA made at start-up and kept in memory; GET /_awsume/ca on the plain port returns that
   CA's PEM, for tests of AWS_CA_BUNDLE and ca_bundle.
+- moto has no AWS sign-in service (`aws login`) either: GET /<test-id>/v1/authorize (same-device
+  client, scope openid, PKCE with method SHA-256, a 127.0.0.1 /oauth/callback) redirects back with a
+  code; POST /<test-id>/v1/token verifies the DPoP proof (ES256 over the key in its own header, htm
+  POST, htu the URL asked, a fresh jti, a recent iat), the PKCE pair and redirect URI for a code, and
+  for a refresh token the key it was issued to. Refresh token "expired-refresh" -> TOKEN_EXPIRED,
+  "denied-refresh" -> INSUFFICIENT_PERMISSIONS. Each call is recorded (action CreateOAuth2Token).
 - moto has no console federation either: GET /<test-id>/federation?Action=getSigninToken&Session=…
   records the session's key id (never its secret) and answers a SigninToken naming it.
 Prints "PORT TLS_PORT" on stdout once listening; exits when stdin closes (its parent test run ended).
@@ -49,6 +55,13 @@ from cryptography.x509.oid import NameOID
 from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+SIGNIN_ROUTES = {"/v1/authorize", "/v1/token"}
+# Sign-in state: code -> (redirect URI, challenge); refresh token -> the JWK it is bound to; jti seen.
+LOGIN_CODES: dict[str, tuple] = {}
+LOGIN_REFRESH: dict[str, str] = {}
+LOGIN_JTI: set = set()
+# Tokens issued per test: the credentials are numbered ASIALOGIN0, 1, … in each test.
+LOGIN_ISSUED: dict[str, int] = {}
 SSO_ROUTES = {"/federation/credentials", "/client/register", "/device_authorization", "/token", "/authorize"}
 PENDING: dict[str, int] = {}
 # Authorization codes handed out by /authorize: code -> (client id, redirect URI, S256 challenge).
@@ -152,6 +165,102 @@ def sso(test, route, environ, raw, start_response):
                                                 "expiresIn": 28800, "refreshToken": "device-refresh"})
 
 
+def b64url_decode(text):
+    import base64
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def b64url(data):
+    import base64
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def dpop_key(proof, url):
+    """The JWK of a valid DPoP proof for POST url, as canonical JSON; raises ValueError otherwise."""
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+    header_b64, payload_b64, signature_b64 = proof.split(".")
+    header, payload = json.loads(b64url_decode(header_b64)), json.loads(b64url_decode(payload_b64))
+    if header.get("typ") != "dpop+jwt" or header.get("alg") != "ES256":
+        raise ValueError("header")
+    jwk = header["jwk"]
+    if jwk.get("kty") != "EC" or jwk.get("crv") != "P-256":
+        raise ValueError("jwk")
+    if payload.get("htm") != "POST" or payload.get("htu") != url or abs(time.time() - payload.get("iat", 0)) > 300:
+        raise ValueError(f"claims {payload} for {url}")
+    with LOCK:
+        if payload.get("jti") in LOGIN_JTI or not payload.get("jti"):
+            raise ValueError("jti reused")
+        LOGIN_JTI.add(payload["jti"])
+    x = int.from_bytes(b64url_decode(jwk["x"]), "big")
+    y = int.from_bytes(b64url_decode(jwk["y"]), "big")
+    key = ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
+    raw = b64url_decode(signature_b64)
+    signature = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
+    key.verify(signature, f"{header_b64}.{payload_b64}".encode(), ec.ECDSA(hashes.SHA256()))
+    return json.dumps({"x": jwk["x"], "y": jwk["y"]}, sort_keys=True)
+
+
+def signin(test, route, environ, raw, start_response):
+    """The AWS sign-in service's `aws login` endpoints."""
+    import hashlib
+    query = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", "")))
+    if route == "/v1/authorize":
+        redirect = query.get("redirect_uri", "")
+        ok = (query.get("response_type") == "code" and query.get("client_id") == "arn:aws:signin:::devtools/same-device"
+              and query.get("scope") == "openid" and query.get("code_challenge_method") == "SHA-256"
+              and redirect.startswith("http://127.0.0.1:") and redirect.endswith("/oauth/callback"))
+        with LOCK:
+            CALLS.setdefault(test, []).append({"action": "Authorize", "key": None, "params": query})
+        if not ok:
+            return send_json(start_response, "400 Bad Request", {"error": "invalid_request"})
+        code = f"login-code-{len(LOGIN_CODES)}"
+        with LOCK:
+            LOGIN_CODES[code] = (redirect, query.get("code_challenge", ""))
+        target = redirect + "?" + urllib.parse.urlencode({"code": code, "state": query.get("state", "")})
+        start_response("302 Found", [("Location", target), ("Content-Length", "0")])
+        return [b""]
+    body = json.loads(raw or b"{}")
+    url = f"http://{environ.get('HTTP_HOST')}/{test}/v1/token"
+    try:
+        key = dpop_key(environ.get("HTTP_DPOP", ""), url)
+    except Exception as e:
+        with LOCK:
+            CALLS.setdefault(test, []).append({"action": "CreateOAuth2Token", "key": None, "params": {"dpop": f"bad: {e}"}})
+        return send_json(start_response, "400 Bad Request", {"error": "invalid_dpop_proof", "message": str(e)},
+                         "ValidationException")
+    grant = body.get("grantType")
+    with LOCK:
+        CALLS.setdefault(test, []).append({"action": "CreateOAuth2Token", "key": None,
+                                           "params": {"grantType": grant, "clientId": body.get("clientId"), "dpop": "ok"}})
+    denied = lambda code: send_json(start_response, "400 Bad Request", {"error": code, "message": code},  # noqa: E731
+                                    "AccessDeniedException")
+    if grant == "authorization_code":
+        redirect, challenge = LOGIN_CODES.pop(body.get("code", ""), (None, None))
+        computed = b64url(hashlib.sha256(body.get("codeVerifier", "").encode()).digest())
+        if redirect != body.get("redirectUri") or computed != challenge:
+            return denied("AUTHCODE_EXPIRED")
+    elif grant == "refresh_token":
+        token = body.get("refreshToken", "")
+        if token == "expired-refresh":
+            return denied("TOKEN_EXPIRED")
+        if token == "denied-refresh":
+            return denied("INSUFFICIENT_PERMISSIONS")
+        if LOGIN_REFRESH.get(token, key) != key:
+            return denied("TOKEN_EXPIRED")
+    else:
+        return send_json(start_response, "400 Bad Request", {"error": "unsupported_grant_type"}, "ValidationException")
+    with LOCK:
+        n = LOGIN_ISSUED[test] = LOGIN_ISSUED.get(test, -1) + 1
+        refresh = f"login-refresh-{test}-{n}"
+        LOGIN_REFRESH[refresh] = key
+    claims = b64url(json.dumps({"sub": "arn:aws:iam::123456789012:user/alice"}).encode())
+    return send_json(start_response, "200 OK", {
+        "accessToken": {"accessKeyId": f"ASIALOGIN{n}", "secretAccessKey": f"login-secret-{n}",
+                        "sessionToken": f"login-session-{n}"},
+        "tokenType": "aws_sigv4", "expiresIn": 900, "refreshToken": refresh,
+        "idToken": f"eyJhbGciOiJub25lIn0.{claims}.sig"})
+
+
 def test_ca():
     """A CA and a server certificate it signed, for 127.0.0.1 and localhost: (ca_pem, ssl_context)."""
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -220,6 +329,8 @@ def wrap(moto_app, ca_pem):
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(raw)
+        if environ["PATH_INFO"] in SIGNIN_ROUTES:
+            return signin(test, environ["PATH_INFO"], environ, raw, start_response)
         if environ["PATH_INFO"] in SSO_ROUTES:
             return sso(test, environ["PATH_INFO"], environ, raw, start_response)
         if environ["PATH_INFO"] == "/federation":

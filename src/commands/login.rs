@@ -1,0 +1,68 @@
+//! `awsume NAME --login` (`aws login` on this device: the profile gets `login_session`, then is
+//! set as `awsume NAME` would set it) and `awsume NAME --logout` (the session's cache entry goes).
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+
+use crate::cli::AwsumeArgs;
+use crate::config::{Config, Files, edit};
+use crate::deliver::Out;
+use crate::files::display;
+use crate::messages;
+use crate::resolve;
+use crate::settings::Settings;
+
+/// The profile named on the command line, else by the environment: sign-in needs a name.
+fn profile_name(args: &AwsumeArgs) -> Result<String> {
+    match args.profile.clone().or_else(|| args.profile_flag.clone()).or_else(crate::environment::profile) {
+        Some(name) => Ok(name),
+        None => bail!("--login and --logout need a profile: awsume NAME --login"),
+    }
+}
+
+/// The config file's header for profile `name`.
+fn header(name: &str) -> String {
+    if name == "default" { name.to_string() } else { format!("profile {name}") }
+}
+
+pub fn login(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
+    let name = profile_name(args)?;
+    let files = Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref());
+    let config = Config::load(files.clone())?;
+    let settings = Settings::user()?;
+    let own_region = config.profiles.get(&name).and_then(|p| p.get("region")).map(str::to_string);
+    let region = args
+        .common
+        .region
+        .clone()
+        .or_else(|| own_region.clone())
+        .or_else(|| settings.region.clone())
+        .or_else(crate::environment::region)
+        .unwrap_or_else(|| "us-east-1".into());
+    let browser = (!args.common.no_browser).then(|| settings.browser());
+    let timeout = std::time::Duration::from_secs(args.common.timeout.max(1));
+    let arn = resolve::login_sign_in(&name, &region, browser.as_ref(), timeout)?;
+    let mut keys = vec![("login_session", arn.as_str())];
+    if own_region.is_none() {
+        keys.push(("region", region.as_str()));
+    }
+    edit::update(&files.config, |text| edit::set_keys(text, &header(&name), &keys))?;
+    messages::note(&format!("profile \"{name}\" in {} signs in as {arn}", display(&files.config)));
+    super::awsume::run(args, out)
+}
+
+pub fn logout(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
+    let name = profile_name(args)?;
+    let config = Config::load(Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref()))?;
+    let profile = config.profile(&name)?;
+    let Some(arn) = profile.get("login_session") else {
+        bail!("{}: no login_session to sign out of", profile.at());
+    };
+    if resolve::login_sign_out(arn)? {
+        messages::note(&format!("signed out of {arn}: its cached session is gone"));
+    } else {
+        messages::note(&format!("no cached session for {arn}"));
+    }
+    out.text("")
+}

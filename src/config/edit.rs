@@ -1,0 +1,110 @@
+//! Editing `~/.aws/config` as a person would: set keys of one profile's section, or add sections,
+//! keeping every other byte (comments, order, spacing, other sections, line endings). Pure text in,
+//! text out; `update` does the one locked, atomic write.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::files::{self, display};
+
+/// `text` with `key = value` set in section `[header]` for each pair: an existing key's line is
+/// replaced in place, a new key goes after the section's last setting, a missing section is added
+/// at the end.
+pub fn set_keys(text: &str, header: &str, pairs: &[(&str, &str)]) -> Result<String> {
+    for (key, value) in pairs {
+        if value.contains(['\n', '\r']) || key.contains(['=', '\n', '[']) {
+            bail!("{key} = {value:?} cannot be written into a config file");
+        }
+    }
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    Ok(pairs.iter().fold(text.to_string(), |text, (key, value)| set_key(&text, header, key, value, newline)))
+}
+
+fn set_key(text: &str, header: &str, key: &str, value: &str, newline: &str) -> String {
+    let line = format!("{key} = {value}{newline}");
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
+    let Some(start) = lines.iter().position(|l| section_of(l) == Some(header)) else {
+        let mut out = text.to_string();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push_str(newline);
+        }
+        if !out.is_empty() && !out.ends_with(&format!("{newline}{newline}")) {
+            out.push_str(newline);
+        }
+        return format!("{out}[{header}]{newline}{line}");
+    };
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| section_of(l).is_some())
+        .map_or(lines.len(), |i| start + 1 + i);
+    match (start + 1..end).find(|&i| key_of(&lines[i]).is_some_and(|k| k.eq_ignore_ascii_case(key))) {
+        Some(i) => lines[i] = line,
+        None => {
+            // After the section's last setting (or its header), before trailing blanks and comments.
+            let last = (start + 1..end).rev().find(|&i| key_of(&lines[i]).is_some()).unwrap_or(start);
+            if !lines[last].ends_with('\n') {
+                lines[last].push_str(newline);
+            }
+            lines.insert(last + 1, line);
+        }
+    }
+    lines.concat()
+}
+
+/// The header of a `[section]` line.
+fn section_of(line: &str) -> Option<&str> {
+    let t = line.trim();
+    t.strip_prefix('[').and_then(|r| r.rfind(']').map(|end| r[..end].trim()))
+}
+
+/// The key of a `key = value` line (not a comment, not a continuation).
+fn key_of(line: &str) -> Option<&str> {
+    if line.starts_with([' ', '\t']) {
+        return None;
+    }
+    let t = line.trim();
+    if t.is_empty() || t.starts_with(['#', ';', '[']) {
+        return None;
+    }
+    t.split_once(['=', ':']).map(|(k, _)| k.trim())
+}
+
+/// Applies `change` to the config file at `path` under a lock of its directory, atomically, keeping
+/// its mode (0600 when new) and following a symlinked file to its target.
+pub fn update(path: &Path, change: impl FnOnce(&str) -> Result<String>) -> Result<()> {
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    files::private_dir(dir).with_context(|| format!("cannot create {}", display(dir)))?;
+    let lock = std::fs::File::open(dir).with_context(|| format!("cannot open {}", display(dir)))?;
+    lock.lock().with_context(|| format!("cannot lock {}", display(dir)))?;
+    let text = files::read_optional(&path)?.unwrap_or_default();
+    let updated = change(&text).with_context(|| display(&path))?;
+    if updated == text {
+        return Ok(());
+    }
+    let mode = files::existing_mode(&path).unwrap_or(0o600);
+    files::write_atomic(&path, updated.as_bytes(), mode)
+        .with_context(|| format!("cannot write {}", display(&path)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_keys_in_place_and_keeps_every_other_byte() {
+        let text = "# mine\n[default]\nregion = eu-west-1\n\n[profile p]\nregion=x\n# note\n\n[profile q]\ns3 =\n  max = 1\n";
+        let out = set_keys(text, "profile p", &[("login_session", "arn:aws:iam::1:user/a"), ("region", "y")])
+            .unwrap();
+        assert_eq!(
+            out,
+            "# mine\n[default]\nregion = eu-west-1\n\n[profile p]\nregion = y\nlogin_session = arn:aws:iam::1:user/a\n# note\n\n[profile q]\ns3 =\n  max = 1\n"
+        );
+        assert_eq!(set_keys(&out, "profile p", &[("region", "y")]).unwrap(), out, "idempotent");
+        let added = set_keys("[default]\r\nregion = a", "profile new", &[("k", "v")]).unwrap();
+        assert_eq!(added, "[default]\r\nregion = a\r\n\r\n[profile new]\r\nk = v\r\n");
+        assert_eq!(set_keys("", "profile n", &[("k", "v")]).unwrap(), "[profile n]\nk = v\n");
+        assert!(set_keys("", "profile n", &[("k", "a\nb")]).is_err());
+    }
+}
