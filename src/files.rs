@@ -2,8 +2,9 @@
 //! one way to make a private directory and the one way to read a file that may be missing. It knows
 //! nothing of what the bytes mean.
 
-use std::fs::{self, DirBuilder, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
+#[cfg(unix)]
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -13,9 +14,24 @@ pub fn private_dir(dir: &Path) -> io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
-    DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
-    // The umask may have narrowed nothing but widened nothing either; make 0700 exact.
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+    #[cfg(unix)]
+    {
+        fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        // The umask may have narrowed nothing but widened nothing either; make 0700 exact.
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+    }
+    // Windows: a new directory under the user's profile inherits its owner-only ACL.
+    #[cfg(not(unix))]
+    fs::create_dir_all(dir)
+}
+
+/// Opens (creating it 0600 when missing) a file only its owner may read: a lock, a cache.
+pub fn open_private(path: &Path) -> io::Result<fs::File> {
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    options.open(path)
 }
 
 /// The text of `path`, or `None` when there is no such file (or a file stands where a directory
@@ -36,6 +52,13 @@ pub fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
 /// nobody else unless sticky (`/tmp`: others cannot replace what is yours there). Symlinks are
 /// followed (dotfile managers link cache directories): what they lead to is judged, by this one
 /// rule for every cache. `None`: trusted, or not there.
+#[cfg(not(unix))]
+pub fn untrusted(_path: &Path) -> Option<String> {
+    // Windows: files under the user's profile carry its owner-only ACL; no uid or mode to judge.
+    None
+}
+
+#[cfg(unix)]
 pub fn untrusted(path: &Path) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
     let meta = fs::metadata(path).ok()?;
@@ -83,9 +106,16 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
     };
     let temp = temp_path(path);
     let result = (|| {
-        let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temp)?;
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        options.mode(0o600);
+        let mut file = options.open(&temp)?;
         file.write_all(contents)?;
+        #[cfg(unix)]
         file.set_permissions(fs::Permissions::from_mode(mode))?;
+        #[cfg(not(unix))]
+        let _ = mode;
         file.sync_all()?;
         fs::rename(&temp, path)?;
         // Persist the rename itself; failure here is not worth failing the write for.
@@ -103,7 +133,11 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
 
 /// The mode an existing file has, so a rewrite can keep it.
 pub fn existing_mode(path: &Path) -> Option<u32> {
-    fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o7777)
+    #[cfg(unix)]
+    return fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o7777);
+    // Windows has no mode bits: an existing file is "private" as its ACL keeps it.
+    #[cfg(not(unix))]
+    fs::metadata(path).ok().map(|_| 0o600)
 }
 
 fn temp_path(path: &Path) -> PathBuf {

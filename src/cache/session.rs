@@ -62,8 +62,6 @@ impl SessionCache {
     /// that place until the lock is dropped: concurrent cold runs ask for one MFA code, and the
     /// others read the session it made. The lock is a file beside the session.
     pub fn lock(&self, long_term_key_id: &str, wait: std::time::Duration) -> Result<SessionLock> {
-        use std::os::fd::AsRawFd;
-        use std::os::unix::fs::OpenOptionsExt;
         if files::untrusted(&self.dir).is_some() {
             // Nothing is cached there either (`write` says why): nothing to share, nothing to wait for.
             return Ok(SessionLock { _file: None });
@@ -72,17 +70,12 @@ impl SessionCache {
         let mut path = self.path(long_term_key_id).into_os_string();
         path.push(".lock");
         let path = PathBuf::from(path);
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode(0o600)
-            .open(&path)
-            .with_context(|| format!("cannot open {}", files::display(&path)))?;
+        let file =
+            files::open_private(&path).with_context(|| format!("cannot open {}", files::display(&path)))?;
         let started = std::time::Instant::now();
         loop {
-            // SAFETY: flock on a descriptor this function owns; the lock goes with the file.
-            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+            // The lock goes with the file (closed when this run ends, however it ends).
+            if file.try_lock().is_ok() {
                 return Ok(SessionLock { _file: Some(file) });
             }
             if started.elapsed() >= wait {

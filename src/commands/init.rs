@@ -55,8 +55,12 @@ pub fn this_program() -> PathBuf {
 }
 
 fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    #[cfg(unix)]
+    return std::fs::metadata(path).is_ok_and(|m| {
+        std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o111 != 0 && m.is_file()
+    });
+    #[cfg(not(unix))]
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
 /// The whole script, rendered once; `cmd` is validated by the CLI.

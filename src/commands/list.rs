@@ -169,10 +169,21 @@ fn terminal_columns(through_function: bool) -> Option<usize> {
     } else {
         return None;
     };
+    width_of(fd)
+}
+
+#[cfg(unix)]
+fn width_of(fd: i32) -> Option<usize> {
     // SAFETY: TIOCGWINSZ fills a winsize and reads nothing else; fd is a terminal.
     let mut size: libc::winsize = unsafe { std::mem::zeroed() };
     let ok = unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut size) } == 0;
     (ok && size.ws_col > 0).then_some(usize::from(size.ws_col))
+}
+
+/// Windows: the console's width is not asked; `-l` prints whole rows.
+#[cfg(not(unix))]
+fn width_of(_fd: i32) -> Option<usize> {
+    None
 }
 
 #[cfg(test)]

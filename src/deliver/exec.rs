@@ -1,7 +1,6 @@
 //! `--exec CMD ARGS…`: replaces this process with the command (no shell), its environment the
 //! parent's minus profile selection, plus the credentials. Secrets travel in the environment only.
 
-use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitCode};
 
 use crate::credentials::Credentials;
@@ -34,7 +33,16 @@ pub fn exec(argv: &[String], creds: &Credentials, region: Option<&str>) -> anyho
         command.env("AWS_REGION", region).env("AWS_DEFAULT_REGION", region);
     }
     // Only returns on failure.
-    let err = command.exec();
+    #[cfg(unix)]
+    let err = std::os::unix::process::CommandExt::exec(&mut command);
+    // Windows cannot replace a process: run the command and pass its exit status on.
+    #[cfg(not(unix))]
+    let err = match command.status() {
+        Ok(status) => {
+            return Ok(ExitCode::from(u8::try_from(status.code().unwrap_or(1) & 0xff).unwrap_or(1)));
+        }
+        Err(err) => err,
+    };
     let code = if err.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 };
     crate::messages::error(&anyhow::anyhow!("cannot run {program:?}: {err}"));
     Ok(ExitCode::from(code))

@@ -132,7 +132,11 @@ where
 {
     let shared = Mutex::new(Shared { creds, refresh, imds_tokens: Vec::new() });
     let busy = AtomicUsize::new(0);
+    #[cfg(unix)]
+    // SAFETY: geteuid has no preconditions and cannot fail.
     let owner = unsafe { libc::geteuid() };
+    #[cfg(not(unix))]
+    let owner = 0;
     std::thread::scope(|scope| {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { continue };
