@@ -76,6 +76,7 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand --help 'Print help'
             cand init 'Print the shell function and completion for SHELL (load it from your rc file)'
             cand export 'Print credentials, run a command with them or write them to a file (aws-export-credentials)'
+            cand sso 'IAM Identity Center: `sso populate SESSION` writes a profile per account and role'
         }
         &'awsume;init'= {
             cand --cmd 'Name of the shell function'
@@ -111,6 +112,30 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand --debug 'Explain each step on stderr (never shows a secret)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'awsume;sso'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand populate 'One profile per account and role that [sso-session SESSION] reaches, in ~/.aws/config'
+        }
+        &'awsume;sso;populate'= {
+            cand --template 'Profile names: {account_name}, {account_id}, {role_name}, {session} (lower-cased, and characters other tools choke on replaced by `-`)'
+            cand --prefix 'Put this before every name'
+            cand --config-file 'AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]'
+            cand --region 'Region to set and to call STS in'
+            cand --mfa-token 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)'
+            cand --timeout 'Seconds one STS call may take, retries included'
+            cand --dry-run 'Print what would be written; write nothing'
+            cand --prune 'Remove profiles this command generated for the session whose access is gone'
+            cand -r 'Ignore cached sessions (and --cache-file) and ask STS again'
+            cand --refresh 'Ignore cached sessions (and --cache-file) and ask STS again'
+            cand --sso-login 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
+            cand --no-browser 'Print sign-in pages without opening a browser'
+            cand --use-device-code 'Sign in to IAM Identity Center with a device code (another device''s browser) instead of the authorization code on this machine''s'
+            cand --info 'Say on stderr what awsume does (never shows a secret)'
+            cand --debug 'Explain each step on stderr (never shows a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
     ]
     $completions[$command]

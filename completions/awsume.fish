@@ -78,6 +78,7 @@ complete -c awsume -n "__fish_awsume_needs_command" -s v -l version -d 'Print th
 complete -c awsume -n "__fish_awsume_needs_command" -s h -l help -d 'Print help'
 complete -c awsume -n "__fish_awsume_needs_command" -a "init" -d 'Print the shell function and completion for SHELL (load it from your rc file)'
 complete -c awsume -n "__fish_awsume_needs_command" -a "export" -d 'Print credentials, run a command with them or write them to a file (aws-export-credentials)'
+complete -c awsume -n "__fish_awsume_needs_command" -a "sso" -d 'IAM Identity Center: `sso populate SESSION` writes a profile per account and role'
 complete -c awsume -n "__fish_awsume_using_subcommand init" -l cmd -d 'Name of the shell function' -r
 complete -c awsume -n "__fish_awsume_using_subcommand init" -s h -l help -d 'Print help'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l profile -d 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE; with neither, botocore\'s default chain: environment keys, the default profile, web identity, container, instance metadata]' -r
@@ -110,3 +111,20 @@ complete -c awsume -n "__fish_awsume_using_subcommand export" -l use-device-code
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and not __fish_seen_subcommand_from populate" -s h -l help -d 'Print help'
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and not __fish_seen_subcommand_from populate" -f -a "populate" -d 'One profile per account and role that [sso-session SESSION] reaches, in ~/.aws/config'
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l template -d 'Profile names: {account_name}, {account_id}, {role_name}, {session} (lower-cased, and characters other tools choke on replaced by `-`)' -r
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l prefix -d 'Put this before every name' -r
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l config-file -d 'AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]' -r -F
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l region -d 'Region to set and to call STS in' -r
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l timeout -d 'Seconds one STS call may take, retries included' -r
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l dry-run -d 'Print what would be written; write nothing'
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l prune -d 'Remove profiles this command generated for the session whose access is gone'
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l no-browser -d 'Print sign-in pages without opening a browser'
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l use-device-code -d 'Sign in to IAM Identity Center with a device code (another device\'s browser) instead of the authorization code on this machine\'s'
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l info -d 'Say on stderr what awsume does (never shows a secret)'
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l debug -d 'Explain each step on stderr (never shows a secret)'
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -s h -l help -d 'Print help'

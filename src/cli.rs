@@ -31,6 +31,44 @@ pub enum Command {
     Init(InitArgs),
     /// Print credentials, run a command with them or write them to a file (aws-export-credentials)
     Export(ExportArgs),
+    /// IAM Identity Center: `sso populate SESSION` writes a profile per account and role
+    Sso(SsoArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SsoArgs {
+    #[command(subcommand)]
+    pub command: SsoCommand,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SsoCommand {
+    /// One profile per account and role that [sso-session SESSION] reaches, in ~/.aws/config
+    Populate(PopulateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PopulateArgs {
+    /// The [sso-session NAME] to sign in with
+    pub session: String,
+    /// Profile names: {account_name}, {account_id}, {role_name}, {session} (lower-cased, and
+    /// characters other tools choke on replaced by `-`)
+    #[arg(long, value_name = "TEMPLATE", default_value = "{account_name}.{role_name}")]
+    pub template: String,
+    /// Put this before every name
+    #[arg(long, value_name = "PREFIX", default_value = "")]
+    pub prefix: String,
+    /// Print what would be written; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Remove profiles this command generated for the session whose access is gone
+    #[arg(long)]
+    pub prune: bool,
+    /// AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]
+    #[arg(long, value_name = "PATH")]
+    pub config_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Args, Debug)]

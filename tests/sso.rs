@@ -475,3 +475,78 @@ fn future_minutes(minutes: i64) -> String {
         .unwrap();
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
+
+/// `awsume sso populate SESSION`: a profile per account and role (every page), the file kept
+/// byte for byte, idempotent, `--dry-run` writes nothing, `--prune` removes only generated
+/// profiles whose access is gone; botocore resolves a generated profile; `-l` lists them.
+#[test]
+fn sso_populate_writes_one_profile_per_account_and_role() {
+    let env = sso_env();
+    let mine = format!(
+        "{CONFIG}\n# hand-written, never touched\n[profile prod-payments.readonly]\nregion = us-west-2\n"
+    );
+    env.config(&mine);
+    cli_token(
+        &env,
+        "corp",
+        serde_json::json!({"accessToken": "cached-token", "expiresAt": future(8), "startUrl": "https://corp.awsapps.com/start"}),
+    );
+    let dry = env.run(&["sso", "populate", "corp", "--dry-run"]);
+    assert_eq!(dry.status, 0, "{}", dry.stderr);
+    assert_eq!(std::fs::read_to_string(env.path(".aws/config")).unwrap(), mine, "--dry-run writes nothing");
+    assert!(
+        dry.stdout.starts_with(&mine) && dry.stdout.contains("[profile shared-services.readonly]"),
+        "{}",
+        dry.stdout
+    );
+    let out = env.run(&["sso", "populate", "corp"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("4 profiles for [sso-session corp]") && out.stderr.contains("3 new"),
+        "{}",
+        out.stderr
+    );
+    let written = std::fs::read_to_string(env.path(".aws/config")).unwrap();
+    assert!(written.starts_with(&mine), "every byte that was there stays");
+    assert!(written.contains(
+        "[profile dev-sandbox.developer]\nsso_session = corp\nsso_account_id = 222222222222\nsso_role_name = Developer\nregion = us-east-2\nawsume_generated = corp\n"
+    ), "{written}");
+    let actions = env.actions();
+    // The dry run and the real one: each asked both pages of accounts, one role a page.
+    assert_eq!(actions.iter().filter(|a| *a == "ListAccounts").count(), 2 * 2, "{actions:?}");
+    assert_eq!(
+        actions.iter().filter(|a| *a == "ListAccountRoles").count(),
+        2 * 4,
+        "one role a page: {actions:?}"
+    );
+    assert_eq!(env.run(&["sso", "populate", "corp"]).status, 0);
+    assert_eq!(
+        std::fs::read_to_string(env.path(".aws/config")).unwrap(),
+        written,
+        "a second run changes nothing"
+    );
+    // Completion and -l see them at once; botocore resolves one.
+    let names = env.run(&["--complete", "--", "dev-"]);
+    assert_eq!(names.stdout.trim(), "dev-sandbox.developer");
+    let list = env.run(&["-l"]);
+    assert!(
+        list.stdout.lines().any(|l| l.starts_with("shared-services.readonly ") && l.contains("333333333333")),
+        "{}",
+        list.stdout
+    );
+    let helper = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/botocore_creds.py");
+    let mut cmd = env.command(crate::testenv::python());
+    cmd.arg(helper).arg("dev-sandbox.developer").env("AWS_DEFAULT_REGION", "us-east-1");
+    assert_eq!(run(cmd, None).stdout.trim(), "ASIASSO222222222222");
+    // An account whose access is gone: --prune removes its generated profile, nothing else.
+    cli_token(
+        &env,
+        "corp",
+        serde_json::json!({"accessToken": "shrunk-token", "expiresAt": future(8), "startUrl": "https://corp.awsapps.com/start"}),
+    );
+    let out = env.run(&["sso", "populate", "corp", "--prune"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let pruned = std::fs::read_to_string(env.path(".aws/config")).unwrap();
+    assert!(!pruned.contains("[profile shared-services.readonly]"), "{pruned}");
+    assert!(pruned.starts_with(&mine) && pruned.contains("[profile dev-sandbox.developer]"), "{pruned}");
+}

@@ -12,6 +12,7 @@ mod list;
 mod login;
 mod refresh;
 mod settings;
+mod sso;
 mod who;
 
 pub use init::load_hint;
@@ -131,6 +132,7 @@ pub fn run(args: Vec<String>) -> Result<ExitCode> {
     match cli.command {
         Some(Command::Init(init)) => init::run(&init),
         Some(Command::Export(export)) => export::run(export, Vec::new()),
+        Some(Command::Sso(sso)) => sso::run(sso),
         None => {
             out.show_commands = cli.args.show_commands;
             out.shell = cli.args.shell;

@@ -52,6 +52,42 @@ fn set_key(text: &str, header: &str, key: &str, value: &str, newline: &str) -> S
     lines.concat()
 }
 
+/// `text` without section `[header]` (its header, settings and the blank lines after it).
+pub fn remove_section(text: &str, header: &str) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let Some(start) = lines.iter().position(|l| section_of(l) == Some(header)) else {
+        return text.to_string();
+    };
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| section_of(l).is_some())
+        .map_or(lines.len(), |i| start + 1 + i);
+    // A comment right before the next section belongs to it.
+    let mut keep_from = end;
+    while keep_from > start + 1 && lines[keep_from - 1].trim_start().starts_with(['#', ';']) {
+        keep_from -= 1;
+    }
+    let mut out: String = lines[..start].concat();
+    out.push_str(&lines[keep_from..].concat());
+    out
+}
+
+/// The value of `key` in section `[header]`, as written.
+pub fn get(text: &str, header: &str, key: &str) -> Option<String> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let start = lines.iter().position(|l| section_of(l) == Some(header))?;
+    lines[start + 1..]
+        .iter()
+        .take_while(|l| section_of(l).is_none())
+        .find(|l| key_of(l).is_some_and(|k| k.eq_ignore_ascii_case(key)))
+        .and_then(|l| l.split_once(['=', ':']).map(|(_, v)| v.trim().to_string()))
+}
+
+/// The headers of every section.
+pub fn headers(text: &str) -> Vec<String> {
+    text.lines().filter_map(section_of).map(str::to_string).collect()
+}
+
 /// The header of a `[section]` line.
 fn section_of(line: &str) -> Option<&str> {
     let t = line.trim();
@@ -106,5 +142,14 @@ mod tests {
         assert_eq!(added, "[default]\r\nregion = a\r\n\r\n[profile new]\r\nk = v\r\n");
         assert_eq!(set_keys("", "profile n", &[("k", "v")]).unwrap(), "[profile n]\nk = v\n");
         assert!(set_keys("", "profile n", &[("k", "a\nb")]).is_err());
+    }
+
+    #[test]
+    fn removes_one_section_whole_and_reads_keys() {
+        let text = "[a]\nk = 1\n\n[profile gen]\nx = 2\n\n# about b\n[b]\ny = 3\n";
+        assert_eq!(remove_section(text, "profile gen"), "[a]\nk = 1\n\n# about b\n[b]\ny = 3\n");
+        assert_eq!(remove_section(text, "missing"), text);
+        assert_eq!(get(text, "b", "Y").as_deref(), Some("3"));
+        assert_eq!(headers(text), ["a", "profile gen", "b"]);
     }
 }

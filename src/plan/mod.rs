@@ -8,6 +8,8 @@ mod default_chain;
 mod profile;
 mod sso;
 
+pub use sso::session as sso_session;
+
 pub use default_chain::{ChainEnv, Link, chain_tried, default_chain};
 
 use anyhow::{Result, bail};

@@ -6,6 +6,32 @@ use super::Sso;
 use crate::config::{Config, Profile};
 use crate::files::display;
 
+/// Where `[sso-session NAME]` signs in (no account or role: `sso populate` finds those).
+pub fn session(config: &Config, name: &str) -> Result<Sso> {
+    let section = config
+        .sso_sessions
+        .get(name)
+        .ok_or_else(|| anyhow!("no [sso-session {name}] section in {}", display(&config.files.config)))?;
+    let need = |key: &str| {
+        section.get(key).map(str::to_string).ok_or_else(|| {
+            anyhow!("[sso-session {name}] in {}: {key} is not set", display(&config.files.config))
+        })
+    };
+    Ok(Sso {
+        start_url: need("sso_start_url")?,
+        region: need("sso_region")?,
+        session: Some(name.to_string()),
+        scopes: scopes(section.get("sso_registration_scopes")),
+        account_id: String::new(),
+        role_name: String::new(),
+    })
+}
+
+fn scopes(text: Option<&str>) -> Vec<String> {
+    text.map(|s| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect())
+        .unwrap_or_else(|| vec!["sso:account:access".to_string()])
+}
+
 /// The SSO settings of `profile`: `sso_session` and its `[sso-session]` section, or the legacy
 /// `sso_start_url` + `sso_region` on the profile itself.
 pub(super) fn settings(config: &Config, profile: &Profile) -> Result<Sso> {
@@ -34,10 +60,7 @@ pub(super) fn settings(config: &Config, profile: &Profile) -> Result<Sso> {
                     bail!("{}: {key} {own:?} differs from {value:?} in [sso-session {name}]", profile.at());
                 }
             }
-            let scopes = section
-                .get("sso_registration_scopes")
-                .map(|s| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect())
-                .unwrap_or_else(|| vec!["sso:account:access".to_string()]);
+            let scopes = scopes(section.get("sso_registration_scopes"));
             (start_url, region, Some(name.to_string()), scopes)
         }
     };

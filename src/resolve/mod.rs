@@ -379,6 +379,21 @@ pub fn login_sign_in(
 
 pub use login::sign_out as login_sign_out;
 
+/// Every (account id, account name, role) IAM Identity Center session `sso` reaches, signing in as
+/// for any SSO profile when there is no valid token.
+pub fn sso_account_roles(sso: &crate::plan::Sso, opts: &Options) -> Result<Vec<(String, String, String)>> {
+    let http = Http::new(http::ca_bundle(None).as_deref())?;
+    let net = Net::new(&sso.region, None, http, opts.timeout)?;
+    let login = sso::Login {
+        interactive: true,
+        force: opts.sso_login,
+        browser: opts.browser.clone(),
+        use_device_code: opts.use_device_code,
+        timeout: opts.timeout,
+    };
+    net.runtime.block_on(sso::account_roles(sso, &login, &net.http))
+}
+
 /// When the cached session a plan would reuse (MFA role, else MFA session) ends; no network.
 pub fn cached_expiry(
     plan: &Plan,

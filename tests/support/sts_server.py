@@ -62,7 +62,13 @@ LOGIN_REFRESH: dict[str, str] = {}
 LOGIN_JTI: set = set()
 # Tokens issued per test: the credentials are numbered ASIALOGIN0, 1, … in each test.
 LOGIN_ISSUED: dict[str, int] = {}
-SSO_ROUTES = {"/federation/credentials", "/client/register", "/device_authorization", "/token", "/authorize"}
+SSO_ROUTES = {"/federation/credentials", "/client/register", "/device_authorization", "/token", "/authorize",
+              "/assignment/accounts", "/assignment/roles"}
+# What the portal's person may use: three accounts (names with spaces), their roles. A bearer token
+# "shrunk-token" no longer reaches the third. Pages: two accounts, one role at a time.
+ACCOUNTS = [("111111111111", "Prod Payments"), ("222222222222", "Dev Sandbox"), ("333333333333", "Shared Services")]
+ROLES = {"111111111111": ["AdministratorAccess", "ReadOnly"], "222222222222": ["Developer"],
+         "333333333333": ["ReadOnly"]}
 PENDING: dict[str, int] = {}
 # Authorization codes handed out by /authorize: code -> (client id, redirect URI, S256 challenge).
 CODES: dict[str, tuple] = {}
@@ -93,12 +99,13 @@ def send_json(start_response, status, body, error_type=None):
 
 def sso(test, route, environ, raw, start_response):
     """The SSO portal and SSO-OIDC stub; records each call like the STS ones."""
-    body = json.loads(raw or b"{}") if route not in ("/federation/credentials", "/authorize") else {}
+    body = json.loads(raw or b"{}") if route in ("/client/register", "/device_authorization", "/token") else {}
     query = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", "")))
     token = environ.get("awsume.sso_bearer_token")
     action = {"/federation/credentials": "GetRoleCredentials", "/client/register": "RegisterClient",
               "/device_authorization": "StartDeviceAuthorization", "/token": "CreateToken",
-              "/authorize": "Authorize"}[route]
+              "/authorize": "Authorize", "/assignment/accounts": "ListAccounts",
+              "/assignment/roles": "ListAccountRoles"}[route]
     with LOCK:
         CALLS.setdefault(test, []).append({"action": action, "key": None, "params": {**query, **body, "bearer": token}})
     if action == "GetRoleCredentials":
@@ -109,6 +116,24 @@ def sso(test, route, environ, raw, start_response):
         return send_json(start_response, "200 OK", {"roleCredentials": {
             "accessKeyId": f"ASIASSO{query.get('account_id', '')}", "secretAccessKey": "sso-secret",
             "sessionToken": f"sso-session-for-{query.get('role_name')}", "expiration": expiration}})
+    if action in ("ListAccounts", "ListAccountRoles"):
+        if token in (None, "", "expired-token"):
+            return send_json(start_response, "401 Unauthorized", {"message": "Session token not found or invalid"},
+                             "UnauthorizedException")
+        visible = ACCOUNTS[:2] if token == "shrunk-token" else ACCOUNTS
+        start = int(query.get("next_token") or 0)
+        if action == "ListAccounts":
+            page = visible[start:start + 2]
+            answer = {"accountList": [{"accountId": a, "accountName": n, "emailAddress": f"{a}@example.com"}
+                                      for a, n in page]}
+            if start + 2 < len(visible):
+                answer["nextToken"] = str(start + 2)
+            return send_json(start_response, "200 OK", answer)
+        roles = ROLES.get(query.get("account_id", ""), [])
+        answer = {"roleList": [{"roleName": r, "accountId": query.get("account_id")} for r in roles[start:start + 1]]}
+        if start + 1 < len(roles):
+            answer["nextToken"] = str(start + 1)
+        return send_json(start_response, "200 OK", answer)
     if action == "Authorize":
         client = CLIENTS.get(query.get("client_id", ""), {})
         redirect = query.get("redirect_uri", "")

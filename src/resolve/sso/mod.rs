@@ -19,7 +19,7 @@ use sha1::{Digest, Sha1};
 use super::http::Http;
 use super::sts::{client_config, describe, endpoint_url};
 use crate::browser::Browser;
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, Secret};
 use crate::files;
 use crate::messages::debug;
 use crate::plan::Sso;
@@ -112,6 +112,56 @@ pub fn signed_in(sso: &Sso) -> bool {
 }
 
 pub async fn credentials(sso: &Sso, profile: &str, login: &Login, http: &Http) -> Result<Credentials> {
+    let token = access_token(sso, profile, login, http).await?;
+    let (portal, shown) = portal(sso, http, login.timeout);
+    let out = portal
+        .get_role_credentials()
+        .account_id(&sso.account_id)
+        .role_name(&sso.role_name)
+        .access_token(token.expose())
+        .send()
+        .await
+        .map_err(|e| {
+            let unauthorized = e.as_service_error().is_some_and(|s| s.is_unauthorized_exception());
+            let hint = if unauthorized {
+                format!(" (sign in again: awsume --sso-login {profile})")
+            } else {
+                String::new()
+            };
+            anyhow!(
+                "GetRoleCredentials {} in {}: {}{hint}",
+                sso.role_name,
+                sso.account_id,
+                describe(e, &shown)
+            )
+        })?;
+    let c = out.role_credentials().ok_or_else(|| anyhow!("the SSO portal answered without credentials"))?;
+    let (Some(key), Some(secret), Some(token)) =
+        (c.access_key_id(), c.secret_access_key(), c.session_token())
+    else {
+        bail!("the SSO portal answered with incomplete credentials");
+    };
+    let expiration = DateTime::<Utc>::from_timestamp_millis(c.expiration());
+    Ok(Credentials::new(key, secret, Some(token.to_string()), expiration)
+        .in_account(Some(sso.account_id.clone())))
+}
+
+/// The SSO portal's client (`AWS_ENDPOINT_URL_SSO` honoured) and its endpoint for messages.
+fn portal(sso: &Sso, http: &Http, timeout: Duration) -> (aws_sdk_sso::Client, String) {
+    let portal_endpoint = endpoint_url("AWS_ENDPOINT_URL_SSO", None);
+    let shown =
+        portal_endpoint.clone().unwrap_or_else(|| format!("https://portal.sso.{}.amazonaws.com", sso.region));
+    let config = client_config!(aws_sdk_sso::Config::builder(), http, timeout)
+        .region(aws_sdk_sso::config::Region::new(sso.region.clone()));
+    let config = match portal_endpoint {
+        Some(url) => config.endpoint_url(url),
+        None => config,
+    };
+    (aws_sdk_sso::Client::from_conf(config.build()), shown)
+}
+
+/// The session's access token: cached while it lasts, refreshed, or signed in anew.
+pub async fn access_token(sso: &Sso, profile: &str, login: &Login, http: &Http) -> Result<Secret> {
     let path = cache_path(sso);
     let oidc_endpoint = endpoint_url("AWS_ENDPOINT_URL_SSO_OIDC", None);
     let oidc_shown =
@@ -163,45 +213,57 @@ pub async fn credentials(sso: &Sso, profile: &str, login: &Login, http: &Http) -
             t
         }
     };
-    let portal_endpoint = endpoint_url("AWS_ENDPOINT_URL_SSO", None);
-    let shown =
-        portal_endpoint.clone().unwrap_or_else(|| format!("https://portal.sso.{}.amazonaws.com", sso.region));
-    let portal_config = client_config!(aws_sdk_sso::Config::builder(), http, login.timeout)
-        .region(aws_sdk_sso::config::Region::new(sso.region.clone()));
-    let portal_config = match portal_endpoint {
-        Some(url) => portal_config.endpoint_url(url),
-        None => portal_config,
-    };
-    let out = aws_sdk_sso::Client::from_conf(portal_config.build())
-        .get_role_credentials()
-        .account_id(&sso.account_id)
-        .role_name(&sso.role_name)
-        .access_token(&token.access_token)
-        .send()
-        .await
-        .map_err(|e| {
-            let unauthorized = e.as_service_error().is_some_and(|s| s.is_unauthorized_exception());
-            let hint = if unauthorized {
-                format!(" (sign in again: awsume --sso-login {profile})")
-            } else {
-                String::new()
-            };
-            anyhow!(
-                "GetRoleCredentials {} in {}: {}{hint}",
-                sso.role_name,
-                sso.account_id,
-                describe(e, &shown)
-            )
-        })?;
-    let c = out.role_credentials().ok_or_else(|| anyhow!("the SSO portal answered without credentials"))?;
-    let (Some(key), Some(secret), Some(token)) =
-        (c.access_key_id(), c.secret_access_key(), c.session_token())
-    else {
-        bail!("the SSO portal answered with incomplete credentials");
-    };
-    let expiration = DateTime::<Utc>::from_timestamp_millis(c.expiration());
-    Ok(Credentials::new(key, secret, Some(token.to_string()), expiration)
-        .in_account(Some(sso.account_id.clone())))
+    Ok(Secret::new(token.access_token.clone()))
+}
+
+/// Every account and role the session's person may use (ListAccounts, ListAccountRoles, every page):
+/// (account id, account name, role name), in the portal's order.
+pub async fn account_roles(sso: &Sso, login: &Login, http: &Http) -> Result<Vec<(String, String, String)>> {
+    let token = access_token(sso, sso.session.as_deref().unwrap_or(&sso.start_url), login, http).await?;
+    let (portal, shown) = portal(sso, http, login.timeout);
+    let mut accounts = Vec::new();
+    let mut next = None;
+    loop {
+        let page = portal
+            .list_accounts()
+            .access_token(token.expose())
+            .set_next_token(next.take())
+            .send()
+            .await
+            .map_err(|e| anyhow!("ListAccounts: {}", describe(e, &shown)))?;
+        accounts.extend(page.account_list().iter().map(|a| {
+            (a.account_id().unwrap_or_default().to_string(), a.account_name().unwrap_or_default().to_string())
+        }));
+        next = page.next_token().map(str::to_string);
+        if next.is_none() {
+            break;
+        }
+    }
+    let mut roles = Vec::new();
+    for (id, name) in accounts {
+        let mut next = None;
+        loop {
+            let page = portal
+                .list_account_roles()
+                .access_token(token.expose())
+                .account_id(&id)
+                .set_next_token(next.take())
+                .send()
+                .await
+                .map_err(|e| anyhow!("ListAccountRoles {id}: {}", describe(e, &shown)))?;
+            roles.extend(
+                page.role_list()
+                    .iter()
+                    .filter_map(|r| r.role_name())
+                    .map(|r| (id.clone(), name.clone(), r.to_string())),
+            );
+            next = page.next_token().map(str::to_string);
+            if next.is_none() {
+                break;
+            }
+        }
+    }
+    Ok(roles)
 }
 
 async fn refresh(oidc: &aws_sdk_ssooidc::Client, shown: &str, mut token: Token) -> Result<Token> {
