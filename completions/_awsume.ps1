@@ -52,6 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             [CompletionResult]::new('--show-commands', '--show-commands', [CompletionResultType]::ParameterName, 'Print the commands that set the variables (the shell function applies them too)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Unset every variable awsume manages')
             [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Unset every variable awsume manages')
+            [CompletionResult]::new('--pick', '--pick', [CompletionResultType]::ParameterName, 'Pick the profile from a list by typing (fuzzy; the ones you use most come first); also what `awsume` alone does on a terminal when no profile is named and there is no default')
             [CompletionResult]::new('--clean', '--clean', [CompletionResultType]::ParameterName, 'Remove expired awsume-managed profiles from the credentials file')
             [CompletionResult]::new('--login', '--login', [CompletionResultType]::ParameterName, 'Sign in as `aws login` does (a console session in the browser on this machine); the profile gets `login_session`, and is then set')
             [CompletionResult]::new('--logout', '--logout', [CompletionResultType]::ParameterName, 'Forget the profile''s `aws login` session (its cached credentials and refresh token)')

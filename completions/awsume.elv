@@ -49,6 +49,7 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand --show-commands 'Print the commands that set the variables (the shell function applies them too)'
             cand -u 'Unset every variable awsume manages'
             cand --unset 'Unset every variable awsume manages'
+            cand --pick 'Pick the profile from a list by typing (fuzzy; the ones you use most come first); also what `awsume` alone does on a terminal when no profile is named and there is no default'
             cand --clean 'Remove expired awsume-managed profiles from the credentials file'
             cand --login 'Sign in as `aws login` does (a console session in the browser on this machine); the profile gets `login_session`, and is then set'
             cand --logout 'Forget the profile''s `aws login` session (its cached credentials and refresh token)'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_awsume_global_optspecs
-    string join \n profile= s/show-commands u/unset shell= session-name= role-duration= external-id= config-file= credentials-file= l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= o/output-profile= clean json= login logout refresh-autocomplete c/console console-link console-service= console-service-link= who config= a/auto-refresh k/kill-refresher refresh-hook region= mfa-token= r/refresh sso-login no-browser use-device-code timeout= info debug v/version emit= h/help
+    string join \n profile= s/show-commands u/unset shell= session-name= role-duration= external-id= config-file= credentials-file= pick l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= o/output-profile= clean json= login logout refresh-autocomplete c/console console-link console-service= console-service-link= who config= a/auto-refresh k/kill-refresher refresh-hook region= mfa-token= r/refresh sso-login no-browser use-device-code timeout= info debug v/version emit= h/help
 end
 
 function __fish_awsume_needs_command
@@ -58,6 +58,7 @@ nu\t''
 powershell\t''"
 complete -c awsume -n "__fish_awsume_needs_command" -s s -l show-commands -d 'Print the commands that set the variables (the shell function applies them too)'
 complete -c awsume -n "__fish_awsume_needs_command" -s u -l unset -d 'Unset every variable awsume manages'
+complete -c awsume -n "__fish_awsume_needs_command" -l pick -d 'Pick the profile from a list by typing (fuzzy; the ones you use most come first); also what `awsume` alone does on a terminal when no profile is named and there is no default'
 complete -c awsume -n "__fish_awsume_needs_command" -l clean -d 'Remove expired awsume-managed profiles from the credentials file'
 complete -c awsume -n "__fish_awsume_needs_command" -l login -d 'Sign in as `aws login` does (a console session in the browser on this machine); the profile gets `login_session`, and is then set'
 complete -c awsume -n "__fish_awsume_needs_command" -l logout -d 'Forget the profile\'s `aws login` session (its cached credentials and refresh token)'

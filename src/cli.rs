@@ -71,7 +71,7 @@ pub struct PopulateArgs {
     pub common: CommonArgs,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct AwsumeArgs {
     /// Profile to use [default: --profile, $AWS_PROFILE, $AWS_DEFAULT_PROFILE,
     /// $AWSUME_DEFAULT_PROFILE, the default-profile setting, then "default"]
@@ -103,6 +103,10 @@ pub struct AwsumeArgs {
     /// AWS credentials file [default: $AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials]
     #[arg(long, value_name = "PATH")]
     pub credentials_file: Option<PathBuf>,
+    /// Pick the profile from a list by typing (fuzzy; the ones you use most come first); also what
+    /// `awsume` alone does on a terminal when no profile is named and there is no default
+    #[arg(long, conflicts_with_all = ["profile", "role_arn"])]
+    pub pick: bool,
     /// List profiles (name, type, role, source, MFA, region); `more` adds account and cached-session expiry
     #[arg(short = 'l', long, value_name = "more", num_args = 0..=1, default_missing_value = "list",
           value_parser = ["list", "more"])]

@@ -331,3 +331,68 @@ fn completing_a_hostile_profile_name_applies_it_and_runs_nothing() {
         assert!(!env.path("pwned").exists(), "{shell:?}: the name ran");
     }
 }
+
+/// The picker at 80×24 in bash and zsh: typing `prdadm` then Enter sets prod-admin; Esc changes
+/// nothing and the prompt works; a profile picked three times comes first; plain `awsume` with no
+/// default opens it; without a terminal it is one line.
+#[test]
+fn the_picker_filters_fuzzily_switches_and_remembers() {
+    for shell in [Sh::Bash, Sh::Zsh] {
+        let env = TestEnv::new();
+        let mut credentials = String::new();
+        for (name, key) in [
+            ("dev-admin", "AKIADEV"),
+            ("prod-readonly", "AKIAREAD"),
+            ("prod-admin", "AKIAPROD"),
+            ("zeta", "AKIAZETA"),
+        ] {
+            credentials.push_str(&static_keys(name, key, "s"));
+        }
+        env.credentials(&credentials);
+        let tmux = Tmux { env: &env, socket: format!("awsume-{}-pick-{}", env.id, shell.name()) };
+        let command = interactive_command(&env, shell);
+        let home = env.home.path().display().to_string();
+        tmux.tmux(&["new-session", "-d", "-s", "s", "-x", "80", "-y", "24", "-c", &home, &command]);
+        tmux.wait_for(|s| s.contains('$'), "the prompt");
+        tmux.keys(&["-l", "awsume --pick"]);
+        tmux.keys(&["Enter"]);
+        tmux.wait_for(|s| s.contains("prod-readonly") && s.contains("zeta"), "the list");
+        tmux.keys(&["-l", "prdadm"]);
+        tmux.wait_for(
+            |s| !s.contains("prod-readonly") && !s.contains("zeta") && s.contains("prod-admin"),
+            "the filter",
+        );
+        tmux.keys(&["Enter"]);
+        dump_and_wait(&tmux, &env, shell, "p1");
+        assert_eq!(key_in(&env, "p1"), "AKIAPROD", "{shell:?}: prod-admin, not prod-readonly or dev-admin");
+        // Esc: nothing changes, and the shell's prompt works.
+        tmux.keys(&["-l", "awsume --pick"]);
+        tmux.keys(&["Enter"]);
+        tmux.wait_for(|s| s.contains("zeta"), "the list again");
+        tmux.keys(&["Escape"]);
+        dump_and_wait(&tmux, &env, shell, "p2");
+        assert_eq!(managed(&env, "p2"), managed(&env, "p1"), "{shell:?}: Esc changes nothing");
+        // Picked three times, zeta comes first; plain `awsume` (no default profile) opens the picker.
+        for _ in 0..3 {
+            tmux.keys(&["-l", "awsume --pick"]);
+            tmux.keys(&["Enter"]);
+            tmux.wait_for(|s| s.contains("> "), "the picker");
+            tmux.keys(&["-l", "zeta"]);
+            tmux.wait_for(|s| !s.contains("dev-admin"), "zeta alone");
+            tmux.keys(&["Enter"]);
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        tmux.keys(&["-l", "clear; awsume"]);
+        tmux.keys(&["Enter"]);
+        tmux.wait_for(|s| s.contains("dev-admin") && s.contains("zeta"), "plain awsume's picker");
+        let screen = tmux.tmux(&["capture-pane", "-p", "-t", "s"]);
+        let first = screen.lines().find(|l| l.trim_start().starts_with('>')).unwrap_or_default().to_string();
+        assert!(first.contains("zeta"), "{shell:?}: the most picked first: {screen}");
+        tmux.keys(&["Enter"]);
+        dump_and_wait(&tmux, &env, shell, "p3");
+        assert_eq!(key_in(&env, "p3"), "AKIAZETA", "{shell:?}");
+    }
+    let env = TestEnv::new();
+    env.credentials(&static_keys("p", "AKIA1", "s"));
+    env.run(&["--emit", "bash", "--pick"]).assert_clean_failure("--pick needs a terminal");
+}

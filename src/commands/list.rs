@@ -24,6 +24,15 @@ const MFA: usize = 4;
 
 pub fn run(args: &AwsumeArgs, more: bool, out: &Out) -> Result<ExitCode> {
     let config = Config::load(Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref()))?;
+    let mut rows = rows(&config, more);
+    if let Some(columns) = terminal_columns(out.through_function()) {
+        fit(&mut rows, columns);
+    }
+    out.text(&text::table(&rows))
+}
+
+/// The table: a header, then a row per profile (name first), as the files and caches tell.
+pub fn rows(config: &Config, more: bool) -> Vec<Vec<String>> {
     let sessions = SessionCache::new(&home_dir());
     let roles = RoleCache::new(&home_dir(), 0);
     // Which profiles get their MFA code from a command needs the setting too; a settings file that
@@ -34,7 +43,7 @@ pub fn run(args: &AwsumeArgs, more: bool, out: &Out) -> Result<ExitCode> {
         rows[0].push("SESSION EXPIRES".into());
     }
     for (name, profile) in &config.profiles {
-        let plan = plan::plan(&config, name, &plan::Options::default()).ok();
+        let plan = plan::plan(config, name, &plan::Options::default()).ok();
         let mut row = match &plan {
             Some(p) => planned(profile, p, mfa_process.as_deref()),
             // What the profile says, so the user sees what to fix (`awsume NAME` says why); a
@@ -48,10 +57,7 @@ pub fn run(args: &AwsumeArgs, more: bool, out: &Out) -> Result<ExitCode> {
         }
         rows.push(row);
     }
-    if let Some(columns) = terminal_columns(out.through_function()) {
-        fit(&mut rows, columns);
-    }
-    out.text(&text::table(&rows))
+    rows
 }
 
 /// A profile that plans: what it is and what it stands on.
@@ -135,7 +141,7 @@ const DROP_ORDER: [&str; 7] = ["ROLE", "SOURCE", "MFA", "REGION", "SESSION EXPIR
 /// Narrows the table to `columns`: ARNs to their names (the account is in its own column), then
 /// whole columns go, least useful first. No cell is ever cut (a header or a value cut to `ACCOU…`
 /// tells nobody anything), and the profile names always stay.
-fn fit(rows: &mut [Vec<String>], columns: usize) {
+pub fn fit(rows: &mut [Vec<String>], columns: usize) {
     let name = |arn: &str| arn.rsplit_once(":role/").or(arn.rsplit_once(":mfa/")).map(|(_, n)| n.to_string());
     for column in [ROLE, MFA] {
         if text::width(rows) <= columns {
@@ -161,7 +167,7 @@ fn fit(rows: &mut [Vec<String>], columns: usize) {
 
 /// The terminal's width: stdout's, or stderr's when the shell function captures stdout; `None`
 /// when the output goes to no terminal (a file, a pipe): then nothing is narrowed.
-fn terminal_columns(through_function: bool) -> Option<usize> {
+pub fn terminal_columns(through_function: bool) -> Option<usize> {
     let fd = if std::io::stdout().is_terminal() {
         1
     } else if through_function && std::io::stderr().is_terminal() {

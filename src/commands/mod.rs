@@ -10,6 +10,7 @@ mod export;
 mod init;
 mod list;
 mod login;
+mod pick;
 mod refresh;
 mod settings;
 mod sso;
@@ -44,6 +45,8 @@ pub enum Mode {
     PrintJson,
     /// `-c`, `-cl`, `-cs SVC`, `-csl SVC` without a profile: the console as this shell's credentials.
     ConsoleHere,
+    /// `--pick` (or plain `awsume` at a terminal with nothing to default to): choose from a list.
+    Pick,
     /// `NAME --login`: sign in as `aws login` does, then set the profile.
     Login,
     /// `NAME --logout`: the profile's console session leaves the cache.
@@ -70,6 +73,8 @@ impl Mode {
             Mode::StopRefresh
         } else if args.refresh_hook {
             Mode::RefreshHook
+        } else if args.pick {
+            Mode::Pick
         } else if args.logout {
             Mode::Logout
         } else if args.login {
@@ -92,7 +97,7 @@ impl Mode {
         match self {
             Mode::Unset | Mode::StopRefresh | Mode::RefreshHook => true,
             // Opening the console or printing its link needs no shell to change.
-            Mode::Switch | Mode::Login => !console::asked(args),
+            Mode::Switch | Mode::Login | Mode::Pick => !console::asked(args),
             _ => false,
         }
     }
@@ -143,7 +148,16 @@ pub fn run(args: Vec<String>) -> Result<ExitCode> {
 
 fn awsume_mode(args: AwsumeArgs, out: &Out) -> Result<ExitCode> {
     messages::set_level(args.common.info, args.common.debug);
-    let mode = Mode::of(&args);
+    let mut mode = Mode::of(&args);
+    if mode == Mode::Switch
+        && args.profile.is_none()
+        && pick::instead_of_default(
+            &args,
+            crate::settings::Settings::user().is_ok_and(|s| s.default_profile.is_some()),
+        )
+    {
+        mode = Mode::Pick;
+    }
     if mode.changes_the_shell(&args) && out.emit.is_none() && !args.show_commands {
         let shell = args.shell.unwrap_or_else(Shell::from_env);
         messages::note(&format!(
@@ -170,6 +184,7 @@ fn awsume_mode(args: AwsumeArgs, out: &Out) -> Result<ExitCode> {
         }
         Mode::RefreshHook => refresh::hook(&args, out),
         Mode::ConsoleHere => console::here(&args, out),
+        Mode::Pick => pick::run(&args, out),
         Mode::Login => login::login(&args, out),
         Mode::Logout => login::logout(&args, out),
         Mode::PrintJson | Mode::Switch => awsume::run(&args, out),

@@ -1,0 +1,200 @@
+//! `awsume --pick` (and plain `awsume` on a terminal with no profile named and no default): the
+//! profiles in a list fitted to the terminal, filtered fuzzily as the person types (the letters in
+//! order, best matches first), the ones picked most and most recently first. It draws on the
+//! terminal through stderr and reads keys from it (never stdout, which the shell function
+//! evaluates), and leaves it as it found it. Enter goes on as `awsume NAME` with every other flag;
+//! Esc or Ctrl-C changes nothing. Picks are remembered in awsume's state directory.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+
+use super::list;
+use crate::cli::AwsumeArgs;
+use crate::config::{Config, Files};
+use crate::deliver::Out;
+use crate::deliver::text;
+use crate::files;
+
+/// Whether plain `awsume` (no profile from flags, environment or settings, no `default` profile)
+/// should offer the picker: only to a person at a terminal.
+pub fn instead_of_default(args: &AwsumeArgs, default_profile_set: bool) -> bool {
+    let named = args.profile.is_some()
+        || args.profile_flag.is_some()
+        || args.role_arn.is_some()
+        || args.json.is_some()
+        || crate::environment::profile().is_some()
+        || crate::environment::var("AWSUME_DEFAULT_PROFILE").is_some()
+        || default_profile_set;
+    if named || !terminal() {
+        return false;
+    }
+    let config = Config::load(Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref()));
+    config.is_ok_and(|c| !c.profiles.contains_key("default"))
+}
+
+fn terminal() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
+    if !terminal() {
+        bail!("--pick needs a terminal to draw on; name the profile instead: awsume PROFILE");
+    }
+    let config = Config::load(Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref()))?;
+    if config.profiles.is_empty() {
+        bail!("no profiles to pick from in {}", files::display(&config.files.config));
+    }
+    let mut rows = list::rows(&config, false);
+    // The columns that say what a profile is: type, account, role; fitted to the terminal.
+    for row in &mut rows {
+        let keep = [0, 1, 2, 6].map(|i| row.get(i).cloned().unwrap_or_default());
+        *row = keep.to_vec();
+    }
+    if let Some(columns) = list::terminal_columns(true) {
+        list::fit(&mut rows, columns.saturating_sub(4));
+    }
+    let table = text::table(&rows);
+    let mut lines: Vec<(String, String)> = table
+        .lines()
+        .skip(1)
+        .zip(rows.iter().skip(1))
+        .map(|(line, row)| (row[0].clone(), line.to_string()))
+        .collect();
+    let picks = Picks::load();
+    let now = chrono::Utc::now().timestamp();
+    lines.sort_by(|a, b| picks.score(&b.0, now).total_cmp(&picks.score(&a.0, now)));
+    let labels: Vec<Label> = lines.into_iter().map(|(name, line)| Label { name, line }).collect();
+    let header = table.lines().next().unwrap_or("").to_string();
+    let answer = inquire::Select::new(&format!("profile  ({header})"), labels)
+        .with_page_size(page_size())
+        .with_help_message("type to filter, ↑↓ or Ctrl-N/Ctrl-P to move, Enter to switch, Esc to leave")
+        .prompt_skippable();
+    let picked = match answer {
+        Ok(Some(label)) => label.name,
+        Ok(None) | Err(inquire::InquireError::OperationInterrupted) => {
+            bail!("nothing picked: nothing changed")
+        }
+        Err(e) => bail!("the picker failed: {e}"),
+    };
+    Picks::load().record(&picked, now);
+    let args = AwsumeArgs { profile: Some(picked), pick: false, ..args.clone() };
+    super::awsume::run(&args, out)
+}
+
+/// Rows the list may show: the terminal's height, less the prompt and help lines.
+fn page_size() -> usize {
+    let rows = terminal_rows().unwrap_or(24);
+    rows.saturating_sub(4).clamp(3, 30)
+}
+
+#[cfg(unix)]
+fn terminal_rows() -> Option<usize> {
+    // SAFETY: TIOCGWINSZ fills a winsize and reads nothing else; stderr is a terminal.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::ioctl(2, libc::TIOCGWINSZ, &mut size) } == 0;
+    (ok && size.ws_row > 0).then_some(usize::from(size.ws_row))
+}
+
+#[cfg(not(unix))]
+fn terminal_rows() -> Option<usize> {
+    None
+}
+
+/// One line of the list: what is shown, and the profile it stands for.
+struct Label {
+    name: String,
+    line: String,
+}
+
+impl std::fmt::Display for Label {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.line)
+    }
+}
+
+/// What was picked, how often and when last: `NAME<TAB>COUNT<TAB>EPOCH` lines.
+struct Picks {
+    path: PathBuf,
+    entries: Vec<(String, u64, i64)>,
+}
+
+impl Picks {
+    /// `$XDG_STATE_HOME/awsume/picks`, else `~/.awsume/state/picks`.
+    fn path() -> PathBuf {
+        match crate::environment::var("XDG_STATE_HOME") {
+            Some(dir) => PathBuf::from(dir).join("awsume").join("picks"),
+            None => files::home_dir().join(".awsume").join("state").join("picks"),
+        }
+    }
+
+    fn load() -> Self {
+        let path = Self::path();
+        let text = files::read_optional(&path).ok().flatten().unwrap_or_default();
+        let entries = text
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.split('\t');
+                Some((parts.next()?.to_string(), parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+            })
+            .collect();
+        Self { path, entries }
+    }
+
+    /// Frecency, as zoxide weighs it: the count, worth more the more recent the last pick.
+    fn score(&self, name: &str, now: i64) -> f64 {
+        let Some((_, count, last)) = self.entries.iter().find(|(n, _, _)| n == name) else { return 0.0 };
+        let age = now - last;
+        let weight = match age {
+            a if a < 3600 => 4.0,
+            a if a < 86_400 => 2.0,
+            a if a < 604_800 => 0.5,
+            _ => 0.25,
+        };
+        *count as f64 * weight
+    }
+
+    /// One more pick of `name` at `now`; a store that cannot be written costs only the ordering.
+    fn record(mut self, name: &str, now: i64) {
+        match self.entries.iter_mut().find(|(n, _, _)| n == name) {
+            Some(entry) => {
+                entry.1 += 1;
+                entry.2 = now;
+            }
+            None => self.entries.push((name.to_string(), 1, now)),
+        }
+        // Names with a tab or line break cannot be stored: they are not remembered.
+        let text: String = self
+            .entries
+            .iter()
+            .filter(|(n, _, _)| !n.contains(['\t', '\n', '\r']))
+            .map(|(n, c, t)| format!("{n}\t{c}\t{t}\n"))
+            .collect();
+        let written = self
+            .path
+            .parent()
+            .map_or(Ok(()), files::private_dir)
+            .and_then(|()| files::write_atomic(&self.path, text.as_bytes(), 0o600));
+        if let Err(e) = written {
+            crate::messages::debug!("not remembering the pick: {e}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frecency_counts_picks_and_favours_recent_ones() {
+        let picks = Picks {
+            path: PathBuf::new(),
+            entries: vec![("old".into(), 10, 0), ("fresh".into(), 3, 1_000_000), ("never".into(), 0, 0)],
+        };
+        let now = 1_000_100;
+        assert!(picks.score("fresh", now) > picks.score("old", now), "3 picks now beat 10 long ago");
+        assert_eq!(picks.score("unknown", now), 0.0);
+    }
+}
