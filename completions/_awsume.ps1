@@ -81,6 +81,7 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell function and completion for SHELL (load it from your rc file)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print credentials, run a command with them or write them to a file (aws-export-credentials)')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'IAM Identity Center: `sso populate SESSION` writes a profile per account and role')
+            [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Long-term access keys in the OS keychain: add, import, list, remove, export-plaintext')
             break
         }
         'awsume;init' {
@@ -142,6 +143,49 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             [CompletionResult]::new('--use-device-code', '--use-device-code', [CompletionResultType]::ParameterName, 'Sign in to IAM Identity Center with a device code (another device''s browser) instead of the authorization code on this machine''s')
             [CompletionResult]::new('--info', '--info', [CompletionResultType]::ParameterName, 'Say on stderr what awsume does (never shows a secret)')
             [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Explain each step on stderr (never shows a secret)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'awsume;keys' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Store a profile''s keys in the keychain (asked on the terminal, the secret hidden)')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move keys from ~/.aws/credentials into the keychain (every other byte of the file kept)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Profiles whose keys are in the keychain, with their access key ids (never a secret)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a profile''s keys from the keychain')
+            [CompletionResult]::new('export-plaintext', 'export-plaintext', [CompletionResultType]::ParameterValue, 'Put a profile''s keys back into ~/.aws/credentials, in plain text')
+            [CompletionResult]::new('process', 'process', [CompletionResultType]::ParameterValue, 'The credential_process of a keychain profile: its keys as credential_process JSON')
+            break
+        }
+        'awsume;keys;add' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'awsume;keys;import' {
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every profile with long-term keys in the credentials file')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'awsume;keys;list' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'awsume;keys;remove' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'awsume;keys;export-plaintext' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'awsume;keys;process' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -22,8 +22,29 @@ _awsume() {
             awsume,init)
                 cmd="awsume__subcmd__init"
                 ;;
+            awsume,keys)
+                cmd="awsume__subcmd__keys"
+                ;;
             awsume,sso)
                 cmd="awsume__subcmd__sso"
+                ;;
+            awsume__subcmd__keys,add)
+                cmd="awsume__subcmd__keys__subcmd__add"
+                ;;
+            awsume__subcmd__keys,export-plaintext)
+                cmd="awsume__subcmd__keys__subcmd__export__subcmd__plaintext"
+                ;;
+            awsume__subcmd__keys,import)
+                cmd="awsume__subcmd__keys__subcmd__import"
+                ;;
+            awsume__subcmd__keys,list)
+                cmd="awsume__subcmd__keys__subcmd__list"
+                ;;
+            awsume__subcmd__keys,process)
+                cmd="awsume__subcmd__keys__subcmd__process"
+                ;;
+            awsume__subcmd__keys,remove)
+                cmd="awsume__subcmd__keys__subcmd__remove"
                 ;;
             awsume__subcmd__sso,populate)
                 cmd="awsume__subcmd__sso__subcmd__populate"
@@ -35,7 +56,7 @@ _awsume() {
 
     case "${cmd}" in
         awsume)
-            opts="-s -u -l -t -o -c -a -k -r -v -h --profile --show-commands --unset --shell --session-name --role-duration --external-id --config-file --credentials-file --pick --list-profiles --role-arn --source-profile --session-policy --session-policy-arns --source-identity --tags --output-profile --clean --json --login --logout --refresh-autocomplete --console --console-link --console-service --console-link-service --console-service-link --whoami --who --config --auto-refresh --kill-refresher --refresh-hook --region --mfa-token --refresh --sso-login --no-browser --use-device-code --timeout --info --debug --version --emit --help init export sso"
+            opts="-s -u -l -t -o -c -a -k -r -v -h --profile --show-commands --unset --shell --session-name --role-duration --external-id --config-file --credentials-file --pick --list-profiles --role-arn --source-profile --session-policy --session-policy-arns --source-identity --tags --output-profile --clean --json --login --logout --refresh-autocomplete --console --console-link --console-service --console-link-service --console-service-link --whoami --who --config --auto-refresh --kill-refresher --refresh-hook --region --mfa-token --refresh --sso-login --no-browser --use-device-code --timeout --info --debug --version --emit --help init export sso keys"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -225,6 +246,104 @@ _awsume() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        awsume__subcmd__keys)
+            opts="-h --help add import list remove export-plaintext process"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        awsume__subcmd__keys__subcmd__add)
+            opts="-h --env --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        awsume__subcmd__keys__subcmd__export__subcmd__plaintext)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        awsume__subcmd__keys__subcmd__import)
+            opts="-h --all --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        awsume__subcmd__keys__subcmd__list)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        awsume__subcmd__keys__subcmd__process)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        awsume__subcmd__keys__subcmd__remove)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

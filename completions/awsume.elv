@@ -78,6 +78,7 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand init 'Print the shell function and completion for SHELL (load it from your rc file)'
             cand export 'Print credentials, run a command with them or write them to a file (aws-export-credentials)'
             cand sso 'IAM Identity Center: `sso populate SESSION` writes a profile per account and role'
+            cand keys 'Long-term access keys in the OS keychain: add, import, list, remove, export-plaintext'
         }
         &'awsume;init'= {
             cand --cmd 'Name of the shell function'
@@ -135,6 +136,42 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand --use-device-code 'Sign in to IAM Identity Center with a device code (another device''s browser) instead of the authorization code on this machine''s'
             cand --info 'Say on stderr what awsume does (never shows a secret)'
             cand --debug 'Explain each step on stderr (never shows a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'awsume;keys'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Store a profile''s keys in the keychain (asked on the terminal, the secret hidden)'
+            cand import 'Move keys from ~/.aws/credentials into the keychain (every other byte of the file kept)'
+            cand list 'Profiles whose keys are in the keychain, with their access key ids (never a secret)'
+            cand remove 'Delete a profile''s keys from the keychain'
+            cand export-plaintext 'Put a profile''s keys back into ~/.aws/credentials, in plain text'
+            cand process 'The credential_process of a keychain profile: its keys as credential_process JSON'
+        }
+        &'awsume;keys;add'= {
+            cand --env 'Take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'awsume;keys;import'= {
+            cand --all 'Every profile with long-term keys in the credentials file'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'awsume;keys;list'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'awsume;keys;remove'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'awsume;keys;export-plaintext'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'awsume;keys;process'= {
             cand -h 'Print help'
             cand --help 'Print help'
         }

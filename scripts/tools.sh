@@ -69,7 +69,10 @@ build_deb() {
     # cargo deb prints the package's path last.
     deb=$(PATH="${PWD}/.tools/cargo/bin:${PATH}" cargo deb --locked 2>/dev/null)
     deb=${deb##*$'\n'}
-    lintian --fail-on error --suppress-tags initial-upload-closes-no-bugs "${deb}" >&2
+    # lintian's scratch files stay in target/, not /tmp.
+    mkdir -p target/lintian
+    TMPDIR="${PWD}/target/lintian" lintian --fail-on error --suppress-tags initial-upload-closes-no-bugs "${deb}" >&2
+    rm -rf target/lintian
     echo "${deb}"
 }
 
@@ -102,6 +105,10 @@ leaves_tmp_clean() {
 
 install_test_tools() {
     install_debian zsh fish shellcheck tmux lintian ruby curl
+    # A private Secret Service for the keychain tests, and secret-tool to check it independently.
+    command -v dbus-daemon >/dev/null || apt_install dbus
+    command -v gnome-keyring-daemon >/dev/null || apt_install gnome-keyring
+    command -v secret-tool >/dev/null || apt_install libsecret-tools
     # `ip`, for the network namespace that serves the container endpoint at 169.254.170.2.
     command -v ip >/dev/null || apt_install iproute2
     install_venv .venv tests/support/requirements.txt

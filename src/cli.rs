@@ -33,6 +33,41 @@ pub enum Command {
     Export(ExportArgs),
     /// IAM Identity Center: `sso populate SESSION` writes a profile per account and role
     Sso(SsoArgs),
+    /// Long-term access keys in the OS keychain: add, import, list, remove, export-plaintext
+    Keys(KeysArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct KeysArgs {
+    #[command(subcommand)]
+    pub command: KeysCommand,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Store a profile's keys in the keychain (asked on the terminal, the secret hidden)
+    Add {
+        profile: String,
+        /// Take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment
+        #[arg(long)]
+        env: bool,
+    },
+    /// Move keys from ~/.aws/credentials into the keychain (every other byte of the file kept)
+    Import {
+        profile: Option<String>,
+        /// Every profile with long-term keys in the credentials file
+        #[arg(long, conflicts_with = "profile")]
+        all: bool,
+    },
+    /// Profiles whose keys are in the keychain, with their access key ids (never a secret)
+    List,
+    /// Delete a profile's keys from the keychain
+    Remove { profile: String },
+    /// Put a profile's keys back into ~/.aws/credentials, in plain text
+    ExportPlaintext { profile: String },
+    /// The credential_process of a keychain profile: its keys as credential_process JSON
+    #[command(hide = true)]
+    Process { profile: String },
 }
 
 #[derive(Args, Debug)]

@@ -10,6 +10,7 @@ mod credentials;
 mod deliver;
 mod environment;
 mod files;
+mod keychain;
 mod messages;
 mod plan;
 mod request;

@@ -25,6 +25,8 @@ pub struct Settings {
     pub confirmations: bool,
     /// The command whose output is the MFA code, for profiles without `mfa_process` of their own.
     pub mfa_process: Option<String>,
+    /// Which keychain `awsume keys` uses: `auto`, `secret-service`, `keyutils`.
+    pub keychain: Option<String>,
     /// The profile `awsume` takes when none is named (after `AWSUME_DEFAULT_PROFILE`).
     pub default_profile: Option<String>,
     /// The console plugin's `console:` block: `browser_command` and `services`.
@@ -53,6 +55,7 @@ impl Default for Settings {
             colors: true,
             confirmations: true,
             mfa_process: None,
+            keychain: None,
             default_profile: None,
             console: Console::default(),
         }
@@ -111,6 +114,7 @@ impl Settings {
                 "fuzzy-match" => settings.fuzzy_match = value.eq_ignore_ascii_case("true"),
                 "colors" => settings.colors = !value.eq_ignore_ascii_case("false"),
                 "mfa-process" => settings.mfa_process = Some(value).filter(|v| v != "null"),
+                "keychain" => settings.keychain = Some(value).filter(|v| v != "null"),
                 "default-profile" => settings.default_profile = Some(value).filter(|v| v != "null"),
                 "confirmations" => settings.confirmations = !value.eq_ignore_ascii_case("false"),
                 "auto-refresh-margin" => settings.auto_refresh_margin = seconds(key, &value)?,

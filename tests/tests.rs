@@ -10,6 +10,7 @@ mod export;
 mod feedback;
 mod hardening;
 mod interactive;
+mod keys;
 mod login;
 mod network;
 mod packaging;

@@ -8,6 +8,7 @@ mod complete;
 mod console;
 mod export;
 mod init;
+mod keys;
 mod list;
 mod login;
 mod pick;
@@ -138,6 +139,7 @@ pub fn run(args: Vec<String>) -> Result<ExitCode> {
         Some(Command::Init(init)) => init::run(&init),
         Some(Command::Export(export)) => export::run(export, Vec::new()),
         Some(Command::Sso(sso)) => sso::run(sso),
+        Some(Command::Keys(keys)) => keys::run(keys),
         None => {
             out.show_commands = cli.args.show_commands;
             out.shell = cli.args.shell;

@@ -72,6 +72,36 @@ pub fn remove_section(text: &str, header: &str) -> String {
     out
 }
 
+/// `text` without the `keys` of section `[header]` (and their continuation lines); a section left
+/// with no setting goes whole.
+pub fn remove_keys(text: &str, header: &str, keys: &[&str]) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let Some(start) = lines.iter().position(|l| section_of(l) == Some(header)) else {
+        return text.to_string();
+    };
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| section_of(l).is_some())
+        .map_or(lines.len(), |i| start + 1 + i);
+    let mut kept: Vec<&str> = lines[..=start].to_vec();
+    let mut dropping = false;
+    for line in &lines[start + 1..end] {
+        match key_of(line) {
+            Some(k) => dropping = keys.iter().any(|key| k.eq_ignore_ascii_case(key)),
+            // A continuation belongs to the key above it; a blank or a comment ends it.
+            None if line.starts_with([' ', '\t']) && !line.trim().is_empty() => {}
+            None => dropping = false,
+        }
+        if !dropping {
+            kept.push(line);
+        }
+    }
+    let left_empty = !kept[start + 1..].iter().any(|l| key_of(l).is_some());
+    kept.extend_from_slice(&lines[end..]);
+    let out = kept.concat();
+    if left_empty { remove_section(&out, header) } else { out }
+}
+
 /// The value of `key` in section `[header]`, as written.
 pub fn get(text: &str, header: &str, key: &str) -> Option<String> {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
@@ -142,6 +172,18 @@ mod tests {
         assert_eq!(added, "[default]\r\nregion = a\r\n\r\n[profile new]\r\nk = v\r\n");
         assert_eq!(set_keys("", "profile n", &[("k", "v")]).unwrap(), "[profile n]\nk = v\n");
         assert!(set_keys("", "profile n", &[("k", "a\nb")]).is_err());
+    }
+
+    #[test]
+    fn removes_keys_and_a_section_they_leave_empty() {
+        let text = "[a]\naws_access_key_id = A\n# keep me\naws_secret_access_key = S\nregion = x\n[b]\naws_access_key_id = B\naws_secret_access_key = T\n\n[c]\nk = 1\n";
+        let keys = ["aws_access_key_id", "aws_secret_access_key"];
+        let once = remove_keys(text, "a", &keys);
+        assert_eq!(
+            once,
+            "[a]\n# keep me\nregion = x\n[b]\naws_access_key_id = B\naws_secret_access_key = T\n\n[c]\nk = 1\n"
+        );
+        assert_eq!(remove_keys(&once, "b", &keys), "[a]\n# keep me\nregion = x\n[c]\nk = 1\n");
     }
 
     #[test]

@@ -71,6 +71,10 @@ pub enum Source {
         session_name: String,
     },
     Sso(Sso),
+    /// Long-term keys in the OS keychain (`credential_process = awsume keys process NAME`).
+    Keychain {
+        profile: String,
+    },
     /// `login_session`: an `aws login` console session, by its ARN.
     Login {
         session_arn: String,
@@ -102,6 +106,7 @@ impl Source {
             Source::WebIdentity { .. } => "web identity",
             Source::Sso(_) => "SSO",
             Source::Login { .. } => "aws login session",
+            Source::Keychain { .. } => "keychain keys",
         }
     }
 }

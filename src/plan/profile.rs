@@ -71,7 +71,7 @@ pub(super) fn plan(config: &Config, target: &str, opts: &Options) -> Result<Plan
     hops.reverse();
 
     let source_profile = chain.last().expect("chain has the target").name.clone();
-    let long_term = matches!(source, Source::Static { session_token: None, .. });
+    let long_term = matches!(source, Source::Static { session_token: None, .. } | Source::Keychain { .. });
     let source_serial = chain.last().and_then(|p| p.get("mfa_serial"));
     let mut mfa_session_serial = None;
     if long_term {
@@ -141,6 +141,10 @@ fn own_credentials(config: &Config, profile: &Profile) -> Result<Source> {
         return Ok(source);
     }
     if let Some(command) = profile.get("credential_process") {
+        // awsume's own line reads the keychain: in-process, and MFA applies as to keys in a file.
+        if let Some(name) = crate::keychain::own_process_profile(command) {
+            return Ok(Source::Keychain { profile: name });
+        }
         return Ok(Source::Process { command: command.to_string() });
     }
     if let Some(arn) = profile.get("login_session") {

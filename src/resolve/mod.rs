@@ -53,6 +53,8 @@ pub struct Options {
     /// The `-a` prompt hook's renewal: it asks nobody (an MFA code or SSO sign-in that is due is an
     /// error) and reuses no role session (it runs because they end).
     pub renewal: bool,
+    /// Which keychain holds keys (`AWSUME_KEYCHAIN`, setting `keychain`).
+    pub keychain: crate::keychain::Choice,
     /// `_AWS_CLI_PROFILE_CHAIN` for the credential processes run (`export`'s recursion guard).
     pub profile_chain: Option<String>,
     /// The setting `mfa-process`: the command that prints an MFA code, where the profiles name none.
@@ -143,7 +145,7 @@ impl Resolver<'_> {
                     (None, Source::Ec2InstanceMetadata | Source::EcsContainer | Source::Login { .. }) => {
                         confirm_session(&creds)
                     }
-                    (None, Source::Static { .. } | Source::Environment) => {}
+                    (None, Source::Static { .. } | Source::Environment | Source::Keychain { .. }) => {}
                 }
                 (creds, 0)
             }
@@ -187,6 +189,23 @@ impl Resolver<'_> {
                 })
             }
             Source::Environment => source::environment(),
+            Source::Keychain { profile } => {
+                let keychain = crate::keychain::Keychain::open(self.opts.keychain)
+                    .map_err(|e| e.context(format!("profile \"{profile}\": keys in the keychain")))?;
+                match keychain.get(profile)? {
+                    Some(keys) => Ok(Credentials {
+                        access_key_id: keys.access_key_id,
+                        secret_access_key: keys.secret_access_key,
+                        session_token: None,
+                        expiration: None,
+                        account_id: None,
+                    }),
+                    None => bail!(
+                        "{} holds no keys for it (service awsume, account {profile}): awsume keys add {profile}",
+                        keychain.name
+                    ),
+                }
+            }
             Source::Process { command } => {
                 info!("running credential_process of profile \"{}\"", self.plan.source_profile);
                 process::run(command, self.opts.profile_chain.as_deref())

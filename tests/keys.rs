@@ -1,0 +1,180 @@
+//! `awsume keys` against a real Secret Service: a private `dbus-daemon --session` with
+//! `gnome-keyring-daemon --unlock` on it, in the test's HOME; `secret-tool` checks the keychain on its
+//! own; the AWS CLI v1 runs the profile's credential_process as any tool would.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use crate::testenv::{Output, TestEnv, run, static_keys};
+
+/// A session bus and an unlocked GNOME Keyring for one test; both go when it is dropped.
+struct SecretService {
+    bus: Child,
+    keyring: Option<Child>,
+    address: String,
+}
+
+impl SecretService {
+    /// `None` where the machine has no dbus-daemon or gnome-keyring (the test says so).
+    fn start(env: &TestEnv) -> Option<Self> {
+        let socket = env.path(".run/bus");
+        let mut bus = env
+            .command("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .arg(format!("--address=unix:path={}", socket.display()))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let mut address = String::new();
+        BufReader::new(bus.stdout.take()?).read_line(&mut address).ok()?;
+        let address = address.trim().to_string();
+        let mut keyring = env
+            .command("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        // The login keyring's password, then EOF: it is made and unlocked.
+        drop(std::io::Write::write_all(&mut keyring.stdin.take()?, b"awsume-test"));
+        let service = SecretService { bus, keyring: Some(keyring), address };
+        // Ready once the login collection answers.
+        for _ in 0..100 {
+            let out = service.secret_tool(env, &["search", "service", "nothing"]);
+            if !out.stderr.contains("does not exist") && !out.stderr.contains("not provided") {
+                return Some(service);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Some(service)
+    }
+
+    fn secret_tool(&self, env: &TestEnv, args: &[&str]) -> Output {
+        let mut cmd = env.command("secret-tool");
+        cmd.args(args).env("DBUS_SESSION_BUS_ADDRESS", &self.address);
+        run(cmd, None)
+    }
+
+    fn awsume(&self, env: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> Output {
+        let mut cmd = env.awsume(args);
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &self.address).env("AWSUME_KEYCHAIN", "secret-service");
+        cmd.envs(vars.iter().copied());
+        run(cmd, None)
+    }
+}
+
+impl Drop for SecretService {
+    fn drop(&mut self) {
+        if let Some(mut keyring) = self.keyring.take() {
+            let _ = keyring.kill();
+            let _ = keyring.wait();
+        }
+        let _ = self.bus.kill();
+        let _ = self.bus.wait();
+    }
+}
+
+fn files_under(dir: &std::path::Path, needle: &str) -> Vec<String> {
+    let out = Command::new("grep").args(["-rlF", needle]).arg(dir).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).lines().map(String::from).collect()
+}
+
+#[test]
+fn imported_keys_leave_the_file_and_every_tool_still_works() {
+    let env = TestEnv::new();
+    let Some(ss) = SecretService::start(&env) else {
+        eprintln!("no dbus-daemon or gnome-keyring-daemon here: the keychain test was not run");
+        return;
+    };
+    let secret = "alice-secret-3f9a";
+    let credentials = format!(
+        "# mine\n{}\n; about other\n[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = o\n",
+        static_keys("alice", "AKIAALICE", secret)
+    );
+    env.credentials(&credentials);
+    env.config("[profile admin]\nrole_arn = arn:aws:iam::111111111111:role/admin\nsource_profile = alice\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n");
+    let out = ss.awsume(&env, &["keys", "import", "alice"], &[]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(env.path(".aws/credentials")).unwrap(),
+        "# mine\n; about other\n[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = o\n",
+        "the section left empty goes (with its blank line); every other byte stays"
+    );
+    assert!(
+        files_under(env.home.path(), secret).iter().all(|f| f.contains("keyrings/")),
+        "no plaintext copy: {:?}",
+        files_under(env.home.path(), secret)
+    );
+    let stored = ss.secret_tool(&env, &["lookup", "service", "awsume", "username", "alice"]);
+    assert!(stored.stdout.contains("AKIAALICE") && stored.stdout.contains(secret), "{}", stored.stderr);
+    let config = std::fs::read_to_string(env.path(".aws/config")).unwrap();
+    assert!(
+        config.contains("[profile alice]\ncredential_process = ") && config.contains(" keys process alice\n"),
+        "{config}"
+    );
+    // awsume reads the keychain itself: the line's program need not even exist.
+    env.config(&config.replace(crate::testenv::BIN, "/nonexistent/awsume"));
+    let export = ss.awsume(&env, &["export", "--profile", "alice", "--json"], &[]);
+    assert_eq!(export.status, 0, "{}", export.stderr);
+    assert_eq!(export.json()["AccessKeyId"], "AKIAALICE");
+    env.config(&config);
+    // A role with MFA over it: the MFA session signed by the keychain's key, then the role.
+    let role = ss.awsume(&env, &["export", "--profile", "admin", "--mfa-token", "123456"], &[]);
+    assert_eq!(role.status, 0, "{}", role.stderr);
+    assert_eq!(env.actions(), ["GetSessionToken", "AssumeRole"]);
+    assert_eq!(env.calls()[0]["key"], "AKIAALICE");
+    // The AWS CLI runs the credential_process line as every tool does.
+    let aws = crate::testenv::python().with_file_name("aws");
+    let mut cmd = env.command(aws);
+    cmd.args(["sts", "get-caller-identity", "--profile", "alice"])
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("DBUS_SESSION_BUS_ADDRESS", &ss.address)
+        .env("AWSUME_KEYCHAIN", "secret-service");
+    let cli = run(cmd, None);
+    assert_eq!(cli.status, 0, "{}", cli.stderr);
+    assert!(cli.stdout.contains("\"Account\""), "{}", cli.stdout);
+    // The way back.
+    let back = ss.awsume(&env, &["keys", "export-plaintext", "alice"], &[]);
+    assert_eq!(back.status, 0, "{}", back.stderr);
+    assert!(
+        std::fs::read_to_string(env.path(".aws/credentials"))
+            .unwrap()
+            .contains(&format!("[alice]\naws_access_key_id = AKIAALICE\naws_secret_access_key = {secret}\n"))
+    );
+    assert!(!std::fs::read_to_string(env.path(".aws/config")).unwrap().contains("credential_process"));
+}
+
+#[test]
+fn add_list_remove_and_no_bus() {
+    let env = TestEnv::new();
+    let Some(ss) = SecretService::start(&env) else {
+        eprintln!("no dbus-daemon or gnome-keyring-daemon here: the keychain test was not run");
+        return;
+    };
+    let vars = [("AWS_ACCESS_KEY_ID", "AKIANEW"), ("AWS_SECRET_ACCESS_KEY", "new-secret-77")];
+    let add = ss.awsume(&env, &["keys", "add", "newp", "--env"], &vars);
+    assert_eq!(add.status, 0, "{}", add.stderr);
+    let list = ss.awsume(&env, &["keys", "list"], &[]);
+    assert_eq!(list.status, 0, "{}", list.stderr);
+    assert!(list.stdout.lines().any(|l| l.starts_with("newp ") && l.contains("AKIANEW")), "{}", list.stdout);
+    assert!(!list.stdout.contains("new-secret-77") && !list.stderr.contains("new-secret-77"));
+    let listed = env.run(&["-l"]);
+    assert!(
+        listed.stdout.lines().any(|l| l.starts_with("newp ") && l.contains("keychain keys")),
+        "{}",
+        listed.stdout
+    );
+    let remove = ss.awsume(&env, &["keys", "remove", "newp"], &[]);
+    assert_eq!(remove.status, 0, "{}", remove.stderr);
+    assert!(ss.secret_tool(&env, &["lookup", "service", "awsume", "username", "newp"]).stdout.is_empty());
+    assert!(!ss.awsume(&env, &["keys", "list"], &[]).stdout.contains("newp"));
+    // No session bus: one line naming the profile, the keychain tried and how to choose another.
+    let mut cmd = env.awsume(&["keys", "add", "x", "--env"]);
+    cmd.env("AWSUME_KEYCHAIN", "secret-service")
+        .envs(vars.iter().copied())
+        .env_remove("DBUS_SESSION_BUS_ADDRESS");
+    run(cmd, None).assert_clean_failure("profile \"x\": the Secret Service: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set); choose one with AWSUME_KEYCHAIN=");
+}
