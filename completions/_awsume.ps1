@@ -155,6 +155,7 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Profiles whose keys are in the keychain, with their access key ids (never a secret)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a profile''s keys from the keychain')
             [CompletionResult]::new('export-plaintext', 'export-plaintext', [CompletionResultType]::ParameterValue, 'Put a profile''s keys back into ~/.aws/credentials, in plain text')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'A new access key for the profile''s IAM user (through its MFA session when it has mfa_serial), checked, stored where the old one was, then the old one deleted')
             [CompletionResult]::new('process', 'process', [CompletionResultType]::ParameterValue, 'The credential_process of a keychain profile: its keys as credential_process JSON')
             break
         }
@@ -181,6 +182,21 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             break
         }
         'awsume;keys;export-plaintext' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'awsume;keys;rotate' {
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to set and to call STS in')
+            [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one STS call may take, retries included')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Ignore cached sessions (and --cache-file) and ask STS again')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore cached sessions (and --cache-file) and ask STS again')
+            [CompletionResult]::new('--sso-login', '--sso-login', [CompletionResultType]::ParameterName, 'Sign in to IAM Identity Center (SSO) again now, even without a terminal')
+            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Print sign-in pages without opening a browser')
+            [CompletionResult]::new('--use-device-code', '--use-device-code', [CompletionResultType]::ParameterName, 'Sign in to IAM Identity Center with a device code (another device''s browser) instead of the authorization code on this machine''s')
+            [CompletionResult]::new('--info', '--info', [CompletionResultType]::ParameterName, 'Say on stderr what awsume does (never shows a secret)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Explain each step on stderr (never shows a secret)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -46,6 +46,9 @@ _awsume() {
             awsume__subcmd__keys,remove)
                 cmd="awsume__subcmd__keys__subcmd__remove"
                 ;;
+            awsume__subcmd__keys,rotate)
+                cmd="awsume__subcmd__keys__subcmd__rotate"
+                ;;
             awsume__subcmd__sso,populate)
                 cmd="awsume__subcmd__sso__subcmd__populate"
                 ;;
@@ -254,7 +257,7 @@ _awsume() {
             return 0
             ;;
         awsume__subcmd__keys)
-            opts="-h --help add import list remove export-plaintext process"
+            opts="-h --help add import list remove export-plaintext rotate process"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,6 +347,32 @@ _awsume() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        awsume__subcmd__keys__subcmd__rotate)
+            opts="-r -h --region --mfa-token --refresh --sso-login --no-browser --use-device-code --timeout --info --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -147,6 +147,7 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand list 'Profiles whose keys are in the keychain, with their access key ids (never a secret)'
             cand remove 'Delete a profile''s keys from the keychain'
             cand export-plaintext 'Put a profile''s keys back into ~/.aws/credentials, in plain text'
+            cand rotate 'A new access key for the profile''s IAM user (through its MFA session when it has mfa_serial), checked, stored where the old one was, then the old one deleted'
             cand process 'The credential_process of a keychain profile: its keys as credential_process JSON'
         }
         &'awsume;keys;add'= {
@@ -168,6 +169,20 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand --help 'Print help'
         }
         &'awsume;keys;export-plaintext'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'awsume;keys;rotate'= {
+            cand --region 'Region to set and to call STS in'
+            cand --mfa-token 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)'
+            cand --timeout 'Seconds one STS call may take, retries included'
+            cand -r 'Ignore cached sessions (and --cache-file) and ask STS again'
+            cand --refresh 'Ignore cached sessions (and --cache-file) and ask STS again'
+            cand --sso-login 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
+            cand --no-browser 'Print sign-in pages without opening a browser'
+            cand --use-device-code 'Sign in to IAM Identity Center with a device code (another device''s browser) instead of the authorization code on this machine''s'
+            cand --info 'Say on stderr what awsume does (never shows a secret)'
+            cand --debug 'Explain each step on stderr (never shows a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

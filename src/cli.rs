@@ -65,6 +65,13 @@ pub enum KeysCommand {
     Remove { profile: String },
     /// Put a profile's keys back into ~/.aws/credentials, in plain text
     ExportPlaintext { profile: String },
+    /// A new access key for the profile's IAM user (through its MFA session when it has
+    /// mfa_serial), checked, stored where the old one was, then the old one deleted
+    Rotate {
+        profile: String,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// The credential_process of a keychain profile: its keys as credential_process JSON
     #[command(hide = true)]
     Process { profile: String },

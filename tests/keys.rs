@@ -178,3 +178,71 @@ fn add_list_remove_and_no_bus() {
         .env_remove("DBUS_SESSION_BUS_ADDRESS");
     run(cmd, None).assert_clean_failure("profile \"x\": the Secret Service: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set); choose one with AWSUME_KEYCHAIN=");
 }
+
+/// `aws …` as the AWS CLI v1 runs it on this HOME, against the test server (moto's IAM and STS).
+fn aws(env: &TestEnv, args: &[&str]) -> serde_json::Value {
+    let mut cmd = env.command(crate::testenv::python().with_file_name("aws"));
+    cmd.args(args)
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "AKIAADMIN")
+        .env("AWS_SECRET_ACCESS_KEY", "admin");
+    let out = run(cmd, None);
+    assert_eq!(out.status, 0, "aws {args:?}: {}", out.stderr);
+    serde_json::from_str(&out.stdout).unwrap_or(serde_json::Value::Null)
+}
+
+/// A new IAM user of moto's with one access key: (user, key id, secret).
+fn iam_user(env: &TestEnv, name: &str) -> (String, String, String) {
+    let user = format!("{name}-{}", env.id);
+    aws(env, &["iam", "create-user", "--user-name", &user]);
+    let key = aws(env, &["iam", "create-access-key", "--user-name", &user]);
+    let id = key["AccessKey"]["AccessKeyId"].as_str().unwrap().to_string();
+    let secret = key["AccessKey"]["SecretAccessKey"].as_str().unwrap().to_string();
+    (user, id, secret)
+}
+
+fn listed_keys(env: &TestEnv, user: &str) -> Vec<String> {
+    let keys = aws(env, &["iam", "list-access-keys", "--user-name", user]);
+    keys["AccessKeyMetadata"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["AccessKeyId"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn rotate_replaces_the_key_in_iam_and_where_it_was_kept() {
+    let env = TestEnv::new();
+    let Some(ss) = SecretService::start(&env) else {
+        eprintln!("no dbus-daemon or gnome-keyring-daemon here: the keychain test was not run");
+        return;
+    };
+    // In the keychain, with MFA: IAM is asked through the MFA session.
+    let (user, old, secret) = iam_user(&env, "kept");
+    let vars = [("AWS_ACCESS_KEY_ID", old.as_str()), ("AWS_SECRET_ACCESS_KEY", secret.as_str())];
+    assert_eq!(ss.awsume(&env, &["keys", "add", "kept", "--env"], &vars).status, 0);
+    let config = std::fs::read_to_string(env.path(".aws/config")).unwrap();
+    env.config(&format!("{config}mfa_serial = arn:aws:iam::123456789012:mfa/{user}\n"));
+    let out = ss.awsume(&env, &["keys", "rotate", "kept", "--mfa-token", "123456"], &[]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let now = listed_keys(&env, &user);
+    assert_eq!(now.len(), 1, "IAM lists exactly the new key: {now:?}");
+    assert_ne!(now[0], old);
+    let stored = ss.secret_tool(&env, &["lookup", "service", "awsume", "username", "kept"]);
+    assert!(stored.stdout.contains(&now[0]), "the keychain holds it: {}", stored.stdout);
+    assert!(env.actions().contains(&"GetSessionToken".to_string()), "{:?}", env.actions());
+    // In plain text: the credentials file takes the new key, every other byte kept.
+    let (user, old, secret) = iam_user(&env, "plain");
+    env.credentials(&format!("# mine\n{}[other]\nk = v\n", static_keys("plain", &old, &secret)));
+    let out = ss.awsume(&env, &["keys", "rotate", "plain"], &[]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let now = listed_keys(&env, &user);
+    assert_eq!(now.len(), 1, "{now:?}");
+    let file = std::fs::read_to_string(env.path(".aws/credentials")).unwrap();
+    assert!(
+        file.starts_with(&format!("# mine\n[plain]\naws_access_key_id = {}\n", now[0]))
+            && file.ends_with("[other]\nk = v\n"),
+        "{file}"
+    );
+}

@@ -118,6 +118,7 @@ pub fn run(args: KeysArgs) -> Result<ExitCode> {
                 display(&files.credentials)
             ));
         }
+        KeysCommand::Rotate { profile, common } => rotate(&files, &profile, choice, &common)?,
         KeysCommand::Process { profile } => {
             let keychain = keychain().with_context(|| format!("profile \"{profile}\""))?;
             let Some(keys) = keychain.get(&profile)? else {
@@ -137,6 +138,69 @@ pub fn run(args: KeysArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `keys rotate`: where the keys live (the keychain or the credentials file) they are replaced.
+fn rotate(files: &Files, profile: &str, choice: Choice, common: &crate::cli::CommonArgs) -> Result<()> {
+    let config = Config::load(files.clone())?;
+    let section = config.profile(profile)?;
+    let in_keychain = section.get("aws_access_key_id").is_none()
+        && section.get("credential_process").and_then(own_process_profile).as_deref() == Some(profile);
+    let keychain = if in_keychain { Some(Keychain::open(choice)?) } else { None };
+    let old = match &keychain {
+        Some(k) => k.get(profile)?,
+        None => credentials_file_keys(files, profile)?,
+    };
+    let Some(old) = old else {
+        bail!(
+            "profile \"{profile}\" has no long-term keys to rotate, in the keychain or {}",
+            display(&files.credentials)
+        );
+    };
+    let old = Credentials::new(old.access_key_id, old.secret_access_key.expose(), None, None);
+    let timeout = std::time::Duration::from_secs(common.timeout.max(1));
+    // As aws-vault: with mfa_serial, IAM is asked through the MFA session.
+    let signer = if section.get("mfa_serial").is_some() {
+        let prepared = crate::request::prepare(crate::request::Request::new(Some(profile), common))?;
+        crate::resolve::resolve(&prepared.plan, &prepared.options)?
+    } else {
+        old.clone()
+    };
+    let iam = crate::resolve::Iam::new(timeout)?;
+    let user = iam.user_of(&old).with_context(|| format!("profile \"{profile}\""))?;
+    let new = iam
+        .create(&signer, &user)
+        .with_context(|| format!("profile \"{profile}\": the old key {} still works", old.access_key_id))?;
+    let undo = |e: anyhow::Error| {
+        e.context(format!(
+            "profile \"{profile}\": the old key {} still works and stays; delete the new one: aws iam delete-access-key --user-name {user} --access-key-id {}",
+            old.access_key_id, new.access_key_id
+        ))
+    };
+    iam.check(&new).map_err(undo)?;
+    let stored =
+        Keys { access_key_id: new.access_key_id.clone(), secret_access_key: new.secret_access_key.clone() };
+    match &keychain {
+        Some(k) => k.set(profile, &stored).map_err(undo)?,
+        None => {
+            let pairs = [
+                ("aws_access_key_id", new.access_key_id.as_str()),
+                ("aws_secret_access_key", new.secret_access_key.expose()),
+            ];
+            edit::update(&files.credentials, |text| edit::set_keys(text, profile, &pairs)).map_err(undo)?;
+        }
+    }
+    iam.delete(&signer, &user, &old.access_key_id).map_err(|e| {
+        e.context(format!(
+            "profile \"{profile}\": the new key {} is stored and works; delete the old one: aws iam delete-access-key --user-name {user} --access-key-id {}",
+            new.access_key_id, old.access_key_id
+        ))
+    })?;
+    messages::note(&format!(
+        "profile \"{profile}\": key {} replaced by {}",
+        old.access_key_id, new.access_key_id
+    ));
+    Ok(())
 }
 
 fn header(profile: &str) -> String {

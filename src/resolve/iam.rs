@@ -1,0 +1,117 @@
+//! The three IAM calls key rotation needs (CreateAccessKey, DeleteAccessKey, and GetUser's
+//! stand-in GetCallerIdentity is STS's), as IAM's query API over our one HTTP stack, signed with
+//! SigV4 by the SDK's own signer: no IAM client for three calls.
+
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Result, anyhow, bail};
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::sign::v4;
+
+use super::callback::percent_encode;
+use super::http::Http;
+use crate::credentials::{Credentials, Secret};
+
+/// IAM's endpoint: `AWS_ENDPOINT_URL_IAM`, `AWS_ENDPOINT_URL`, else the global one.
+fn endpoint() -> String {
+    super::sts::endpoint_url("AWS_ENDPOINT_URL_IAM", None)
+        .unwrap_or_else(|| "https://iam.amazonaws.com/".into())
+}
+
+/// One signed query call; the answer's XML, or the error's code and message.
+async fn call(
+    http: &Http,
+    creds: &Credentials,
+    action: &str,
+    params: &[(&str, &str)],
+    timeout: Duration,
+) -> Result<String> {
+    let mut body = format!("Action={action}&Version=2010-05-08");
+    for (key, value) in params {
+        body.push_str(&format!("&{key}={}", percent_encode(value)));
+    }
+    let url = endpoint();
+    let identity = aws_credential_types::Credentials::new(
+        creds.access_key_id.clone(),
+        creds.secret_access_key.expose(),
+        creds.session_token.as_ref().map(|t| t.expose().to_string()),
+        None,
+        "awsume",
+    )
+    .into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name("iam")
+        .time(SystemTime::now())
+        .settings(SigningSettings::default())
+        .build()
+        .map_err(|e| anyhow!("cannot sign the IAM call: {e}"))?
+        .into();
+    let content_type = "application/x-www-form-urlencoded; charset=utf-8";
+    let host = url.split("://").nth(1).and_then(|r| r.split('/').next()).unwrap_or("").to_string();
+    let headers = [("content-type", content_type), ("host", host.as_str())];
+    let signable =
+        SignableRequest::new("POST", &url, headers.iter().copied(), SignableBody::Bytes(body.as_bytes()))
+            .map_err(|e| anyhow!("cannot sign the IAM call: {e}"))?;
+    let (instructions, _) =
+        sign(signable, &params).map_err(|e| anyhow!("cannot sign the IAM call: {e}"))?.into_parts();
+    let signed: Vec<(String, String)> =
+        instructions.headers().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+    let mut all: Vec<(&str, &str)> = vec![("content-type", content_type)];
+    all.extend(signed.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    let (status, _, answer) = http.send("POST", &url, &all, body.as_bytes(), timeout).await?;
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    if status == 200 {
+        return Ok(text);
+    }
+    match (element(&text, "Code"), element(&text, "Message")) {
+        (Some(code), Some(message)) => bail!("{action}: {code}: {message}"),
+        _ => bail!("{action}: HTTP {status} from {}", url.split('?').next().unwrap_or(&url)),
+    }
+}
+
+/// The text of the first `<name>…</name>` in `xml`.
+fn element(xml: &str, name: &str) -> Option<String> {
+    let start = xml.find(&format!("<{name}>"))? + name.len() + 2;
+    let end = xml[start..].find(&format!("</{name}>"))? + start;
+    Some(xml[start..end].to_string())
+}
+
+/// A new access key for `user`, signed by `creds` (long-term keys, or their MFA session).
+pub async fn create_access_key(
+    http: &Http,
+    creds: &Credentials,
+    user: &str,
+    timeout: Duration,
+) -> Result<Credentials> {
+    let xml = call(http, creds, "CreateAccessKey", &[("UserName", user)], timeout).await?;
+    match (element(&xml, "AccessKeyId"), element(&xml, "SecretAccessKey")) {
+        (Some(id), Some(secret)) => Ok(Credentials::new(id, Secret::new(secret).expose(), None, None)),
+        _ => bail!("CreateAccessKey answered without a key"),
+    }
+}
+
+pub async fn delete_access_key(
+    http: &Http,
+    creds: &Credentials,
+    user: &str,
+    key_id: &str,
+    timeout: Duration,
+) -> Result<()> {
+    call(http, creds, "DeleteAccessKey", &[("UserName", user), ("AccessKeyId", key_id)], timeout)
+        .await
+        .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::element;
+
+    #[test]
+    fn elements_of_an_answer() {
+        let xml = "<CreateAccessKeyResult><AccessKey><AccessKeyId>AKIA2</AccessKeyId><SecretAccessKey>s/+</SecretAccessKey></AccessKey></CreateAccessKeyResult>";
+        assert_eq!(element(xml, "AccessKeyId").as_deref(), Some("AKIA2"));
+        assert_eq!(element(xml, "Code"), None);
+    }
+}
