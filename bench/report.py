@@ -38,6 +38,8 @@ lines = [
     "`export-json` compares with aws-export-credentials 0.18.0. STS calls and peak RSS (KiB) are ours / theirs.",
     "`cached-mfa-role` and `chain-3-hops` count every role session as ending (`role-cache-margin: 43200`), so",
     "both tools assume each role; `cached-role-rerun` is the everyday case: ours reuses the fresh session.",
+    "`login-cached-export` reads a fresh `aws login` session from the AWS CLI's cache; `keychain-export` compares",
+    "keys read from the Secret Service (ours) with the same export from the credentials file (theirs column).",
     "",
     "| scenario | ours | theirs | ratio | STS calls | peak RSS |",
     "|---|---|---|---|---|---|",
