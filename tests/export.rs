@@ -1,6 +1,6 @@
 //! `awsume export` (aws-export-credentials' interface): output modes and `--exec`.
 
-use crate::testenv::{TestEnv, mode, static_keys};
+use crate::testenv::{TestEnv, mode, start_server, static_keys};
 
 fn role_env() -> TestEnv {
     let env = TestEnv::new();
@@ -214,19 +214,6 @@ fn ensure_temporary_exchanges_long_term_keys() {
     assert_eq!(env.actions(), ["GetSessionToken"]);
     assert_eq!(env.calls()[0]["key"], "AKIABASE");
     assert!(env.calls()[0]["params"].get("SerialNumber").is_none());
-}
-
-/// Starts `awsume export … --imds/--container 0` and returns it with the address it printed.
-fn start_server(env: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> (std::process::Child, String) {
-    use std::io::BufRead;
-    let mut cmd = env.awsume(args);
-    cmd.envs(vars.iter().copied()).stdin(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
-    let address =
-        line.split("http://").nth(1).unwrap().split(['/', ':', ' ']).take(2).collect::<Vec<_>>().join(":");
-    (child, address)
 }
 
 #[test]

@@ -7,18 +7,7 @@ use std::net::TcpStream;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::testenv::{Output, TestEnv, mode, run, static_keys};
-
-/// A profile that needs an MFA session on long-term keys, and a role over it.
-fn mfa_env() -> TestEnv {
-    let env = TestEnv::new();
-    env.config(
-        "[profile base]\nmfa_serial = arn:aws:iam::123456789012:mfa/base\n\
-         [profile r]\nrole_arn = arn:aws:iam::111111111111:role/r\nsource_profile = base\n",
-    );
-    env.credentials(&static_keys("base", "AKIABASE", "base-secret"));
-    env
-}
+use crate::testenv::{Output, TestEnv, mfa_env, mode, run, start_server, static_keys};
 
 /// Runs `program args` as uid/gid 65534 (nobody), the local attacker.
 fn as_nobody(env: &TestEnv, script: &str) -> Output {
@@ -65,18 +54,10 @@ fn a_section_of_100000_keys_reads_at_once() {
     assert_eq!(out.stdout.trim(), "p");
 }
 
-/// `export --imds 0` serving a static profile, and its address.
+/// `export --imds` serving a static profile, and its address.
 fn imds_server(env: &TestEnv, extra: &[&str]) -> (Child, String) {
-    use std::io::BufRead;
     env.credentials(&static_keys("p", "AKIASERVED", "served-secret"));
-    let mut cmd = env.awsume(&[&["export", "--profile", "p", "--imds"][..], extra].concat());
-    cmd.stdin(Stdio::null()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
-    let address =
-        line.split("http://").nth(1).unwrap().split(['/', ':', ' ']).take(2).collect::<Vec<_>>().join(":");
-    (child, address)
+    start_server(env, &[&["export", "--profile", "p", "--imds"][..], extra].concat(), &[])
 }
 
 const TOKEN_REQUEST: &str =

@@ -4,7 +4,7 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::testenv::{Output, SHELLS, Sh, TestEnv, managed, mode, static_keys};
+use crate::testenv::{Output, SHELLS, Sh, TestEnv, managed, mfa_env, mode, static_keys};
 
 /// Starts all `commands` at once and waits for each.
 fn all_at_once(env: &TestEnv, commands: Vec<Vec<String>>) -> Vec<Output> {
@@ -27,16 +27,6 @@ fn all_at_once(env: &TestEnv, commands: Vec<Vec<String>>) -> Vec<Output> {
             }
         })
         .collect()
-}
-
-fn mfa_env() -> TestEnv {
-    let env = TestEnv::new();
-    env.config(
-        "[profile base]\nmfa_serial = arn:aws:iam::1:mfa/base\n\
-         [profile r]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n",
-    );
-    env.credentials(&static_keys("base", "AKIABASE", "base-secret"));
-    env
 }
 
 #[test]

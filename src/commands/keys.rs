@@ -55,7 +55,9 @@ pub fn run(args: KeysArgs) -> Result<ExitCode> {
                 };
                 keychain.set(&name, &keys).with_context(|| format!("profile \"{name}\""))?;
                 // Stored first, removed from the file after: a failure never loses the keys.
-                edit::update(&files.credentials, |text| Ok(edit::remove_keys(text, &name, &KEY_NAMES)))?;
+                edit::update(&files.credentials, edit::Holds::Secrets, |text| {
+                    Ok(edit::remove_keys(text, &name, &KEY_NAMES))
+                })?;
                 use_keychain(&files, &name)?;
                 messages::note(&format!(
                     "profile \"{name}\": key {} moved into {}",
@@ -87,7 +89,7 @@ pub fn run(args: KeysArgs) -> Result<ExitCode> {
         KeysCommand::Remove { profile } => {
             let keychain = keychain()?;
             let removed = keychain.remove(&profile)?;
-            edit::update(&files.config, |text| {
+            edit::update(&files.config, edit::Holds::Settings, |text| {
                 Ok(edit::remove_keys(text, &header(&profile), &["credential_process"]))
             })?;
             messages::note(&format!(
@@ -108,8 +110,10 @@ pub fn run(args: KeysArgs) -> Result<ExitCode> {
                 ("aws_access_key_id", keys.access_key_id.as_str()),
                 ("aws_secret_access_key", keys.secret_access_key.expose()),
             ];
-            edit::update(&files.credentials, |text| edit::set_keys(text, &profile, &pairs))?;
-            edit::update(&files.config, |text| {
+            edit::update(&files.credentials, edit::Holds::Secrets, |text| {
+                edit::set_keys(text, &profile, &pairs)
+            })?;
+            edit::update(&files.config, edit::Holds::Settings, |text| {
                 Ok(edit::remove_keys(text, &header(&profile), &["credential_process"]))
             })?;
             keychain.remove(&profile)?;
@@ -187,7 +191,10 @@ fn rotate(files: &Files, profile: &str, choice: Choice, common: &crate::cli::Com
                 ("aws_access_key_id", new.access_key_id.as_str()),
                 ("aws_secret_access_key", new.secret_access_key.expose()),
             ];
-            edit::update(&files.credentials, |text| edit::set_keys(text, profile, &pairs)).map_err(undo)?;
+            edit::update(&files.credentials, edit::Holds::Secrets, |text| {
+                edit::set_keys(text, profile, &pairs)
+            })
+            .map_err(undo)?;
         }
     }
     iam.delete(&signer, &user, &old.access_key_id).map_err(|e| {
@@ -211,7 +218,7 @@ fn header(profile: &str) -> String {
 fn use_keychain(files: &Files, profile: &str) -> Result<()> {
     let exe = std::env::current_exe().context("cannot tell where this awsume is")?;
     let line = process_line(&exe, profile);
-    edit::update(&files.config, |text| {
+    edit::update(&files.config, edit::Holds::Settings, |text| {
         edit::set_keys(text, &header(profile), &[("credential_process", line.as_str())])
     })
 }

@@ -47,7 +47,7 @@ pub fn login(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
     if own_region.is_none() {
         keys.push(("region", region.as_str()));
     }
-    edit::update(&files.config, |text| edit::set_keys(text, &header(&name), &keys))?;
+    edit::update(&files.config, edit::Holds::Settings, |text| edit::set_keys(text, &header(&name), &keys))?;
     messages::note(&format!("profile \"{name}\" in {} signs in as {arn}", display(&files.config)));
     super::awsume::run(args, out)
 }

@@ -41,7 +41,7 @@ fn run_populate(args: &PopulateArgs) -> Result<ExitCode> {
     if args.dry_run {
         deliver::stdout(&updated)?;
     } else {
-        edit::update(&files.config, |current| {
+        edit::update(&files.config, edit::Holds::Settings, |current| {
             Ok(populate(current, &wanted, &args.session, &region, args.prune).0)
         })?;
     }

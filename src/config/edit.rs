@@ -24,7 +24,7 @@ pub fn set_keys(text: &str, header: &str, pairs: &[(&str, &str)]) -> Result<Stri
 fn set_key(text: &str, header: &str, key: &str, value: &str, newline: &str) -> String {
     let line = format!("{key} = {value}{newline}");
     let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
-    let Some(start) = lines.iter().position(|l| section_of(l) == Some(header)) else {
+    let Some((start, end)) = bounds(&lines, header) else {
         let mut out = text.to_string();
         if !out.is_empty() && !out.ends_with('\n') {
             out.push_str(newline);
@@ -34,10 +34,6 @@ fn set_key(text: &str, header: &str, key: &str, value: &str, newline: &str) -> S
         }
         return format!("{out}[{header}]{newline}{line}");
     };
-    let end = lines[start + 1..]
-        .iter()
-        .position(|l| section_of(l).is_some())
-        .map_or(lines.len(), |i| start + 1 + i);
     match (start + 1..end).find(|&i| key_of(&lines[i]).is_some_and(|k| k.eq_ignore_ascii_case(key))) {
         Some(i) => lines[i] = line,
         None => {
@@ -55,13 +51,9 @@ fn set_key(text: &str, header: &str, key: &str, value: &str, newline: &str) -> S
 /// `text` without section `[header]` (its header, settings and the blank lines after it).
 pub fn remove_section(text: &str, header: &str) -> String {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let Some(start) = lines.iter().position(|l| section_of(l) == Some(header)) else {
+    let Some((start, end)) = bounds(&lines, header) else {
         return text.to_string();
     };
-    let end = lines[start + 1..]
-        .iter()
-        .position(|l| section_of(l).is_some())
-        .map_or(lines.len(), |i| start + 1 + i);
     // A comment right before the next section belongs to it.
     let mut keep_from = end;
     while keep_from > start + 1 && lines[keep_from - 1].trim_start().starts_with(['#', ';']) {
@@ -76,13 +68,9 @@ pub fn remove_section(text: &str, header: &str) -> String {
 /// with no setting goes whole.
 pub fn remove_keys(text: &str, header: &str, keys: &[&str]) -> String {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let Some(start) = lines.iter().position(|l| section_of(l) == Some(header)) else {
+    let Some((start, end)) = bounds(&lines, header) else {
         return text.to_string();
     };
-    let end = lines[start + 1..]
-        .iter()
-        .position(|l| section_of(l).is_some())
-        .map_or(lines.len(), |i| start + 1 + i);
     let mut kept: Vec<&str> = lines[..=start].to_vec();
     let mut dropping = false;
     for line in &lines[start + 1..end] {
@@ -118,6 +106,16 @@ pub fn headers(text: &str) -> Vec<String> {
     text.lines().filter_map(section_of).map(str::to_string).collect()
 }
 
+/// Where section `[header]` starts (its header line) and ends (the next header, or the end).
+fn bounds<S: AsRef<str>>(lines: &[S], header: &str) -> Option<(usize, usize)> {
+    let start = lines.iter().position(|l| section_of(l.as_ref()) == Some(header))?;
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| section_of(l.as_ref()).is_some())
+        .map_or(lines.len(), |i| start + 1 + i);
+    Some((start, end))
+}
+
 /// The header of a `[section]` line.
 fn section_of(line: &str) -> Option<&str> {
     let t = line.trim();
@@ -136,9 +134,18 @@ fn key_of(line: &str) -> Option<&str> {
     t.split_once(['=', ':']).map(|(k, _)| k.trim())
 }
 
-/// Applies `change` to the config file at `path` under a lock of its directory, atomically, keeping
-/// its mode (0600 when new) and following a symlinked file to its target.
-pub fn update(path: &Path, change: impl FnOnce(&str) -> Result<String>) -> Result<()> {
+/// What a rewritten file holds, for its mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    Settings,
+    /// Credentials: a file others can read becomes 0600 (the AWS CLI would leave it), said once.
+    Secrets,
+}
+
+/// Applies `change` to the AWS file at `path` under a lock of its directory, atomically (readers
+/// see the old file or the new one), keeping its mode (0600 when new) and following a symlinked
+/// file (dotfile managers) to its target. Unchanged text writes nothing.
+pub fn update(path: &Path, holds: Holds, change: impl FnOnce(&str) -> Result<String>) -> Result<()> {
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     files::private_dir(dir).with_context(|| format!("cannot create {}", display(dir)))?;
@@ -149,7 +156,17 @@ pub fn update(path: &Path, change: impl FnOnce(&str) -> Result<String>) -> Resul
     if updated == text {
         return Ok(());
     }
-    let mode = files::existing_mode(&path).unwrap_or(0o600);
+    let mode = match files::existing_mode(&path) {
+        Some(mode) if holds == Holds::Secrets && mode & 0o077 != 0 => {
+            crate::messages::note(&format!(
+                "{} was readable by others (mode {mode:o}); it holds credentials, so it is now 0600",
+                display(&path)
+            ));
+            mode & !0o077
+        }
+        Some(mode) => mode,
+        None => 0o600,
+    };
     files::write_atomic(&path, updated.as_bytes(), mode)
         .with_context(|| format!("cannot write {}", display(&path)))
 }

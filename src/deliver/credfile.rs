@@ -5,11 +5,11 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::cache::format_local;
+use crate::config::edit::{self as config_edit, Holds};
 use crate::credentials::Credentials;
-use crate::files::{self, display};
 
 /// Which existing sections may be replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,17 +156,12 @@ pub fn remove_expired(text: &str, now: chrono::DateTime<chrono::Utc>) -> (String
 
 /// `--clean` on the credentials file at `path`: locked and atomic like `write`.
 pub fn clean(path: &Path) -> Result<usize> {
-    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let Ok(lock) = std::fs::File::open(dir) else { return Ok(0) };
-    lock.lock().with_context(|| format!("cannot lock {}", display(dir)))?;
-    let Some(text) = files::read_optional(&path)? else { return Ok(0) };
-    let (updated, removed) = remove_expired(&text, chrono::Utc::now());
-    if removed > 0 {
-        let mode = files::existing_mode(&path).unwrap_or(0o600);
-        files::write_atomic(&path, updated.as_bytes(), mode)
-            .with_context(|| format!("cannot write {}", display(&path)))?;
-    }
+    let mut removed = 0;
+    config_edit::update(path, Holds::Secrets, |text| {
+        let (updated, count) = remove_expired(text, chrono::Utc::now());
+        removed = count;
+        Ok(updated)
+    })?;
     Ok(removed)
 }
 
@@ -177,28 +172,7 @@ fn is_blank_or_comment(line: &str) -> bool {
 
 /// Writes section `name` of the credentials file at `path`.
 pub fn write(path: &Path, name: &str, body: &[(&str, String)], overwrite: Overwrite) -> Result<()> {
-    // Write through a symlinked file (dotfile managers) instead of replacing the link.
-    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    files::private_dir(dir).with_context(|| format!("cannot create {}", display(dir)))?;
-    let lock = std::fs::File::open(dir).with_context(|| format!("cannot open {}", display(dir)))?;
-    lock.lock().with_context(|| format!("cannot lock {}", display(dir)))?;
-    let text = files::read_optional(&path)?.unwrap_or_default();
-    let updated = edit(&text, name, body, overwrite).with_context(|| display(&path))?;
-    // It holds secrets now: nobody else may read it (the AWS CLI would leave a 0644 file as it is).
-    let mode = match files::existing_mode(&path) {
-        Some(mode) if mode & 0o077 != 0 => {
-            crate::messages::note(&format!(
-                "{} was readable by others (mode {mode:o}); it holds credentials, so it is now 0600",
-                display(&path)
-            ));
-            mode & !0o077
-        }
-        Some(mode) => mode,
-        None => 0o600,
-    };
-    files::write_atomic(&path, updated.as_bytes(), mode)
-        .with_context(|| format!("cannot write {}", display(&path)))
+    config_edit::update(path, Holds::Secrets, |text| edit(text, name, body, overwrite))
 }
 
 #[cfg(test)]

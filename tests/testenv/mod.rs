@@ -227,6 +227,31 @@ pub fn run(mut cmd: Command, stdin: Option<&str>) -> Output {
     }
 }
 
+/// A user `base` with long-term keys and `mfa_serial`, and a role `r` over it.
+pub fn mfa_env() -> TestEnv {
+    let env = TestEnv::new();
+    env.config(
+        "[profile base]\nmfa_serial = arn:aws:iam::1:mfa/base\n\
+         [profile r]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n",
+    );
+    env.credentials(&static_keys("base", "AKIABASE", "base-secret"));
+    env
+}
+
+/// Starts `awsume ARGS` (`export … --imds/--container ADDRESS`) and returns it with the address its
+/// first line on stderr names.
+pub fn start_server(env: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut cmd = env.awsume(args);
+    cmd.envs(vars.iter().copied()).stdin(Stdio::null()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
+    let address =
+        line.split("http://").nth(1).unwrap().split(['/', ':', ' ']).take(2).collect::<Vec<_>>().join(":");
+    (child, address)
+}
+
 /// A file's permission bits.
 pub fn mode(path: &Path) -> u32 {
     std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(path).unwrap().permissions()) & 0o777
