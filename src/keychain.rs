@@ -1,7 +1,7 @@
 //! Long-term access keys in the OS keychain, under service `awsume` and the profile's name as the
 //! account, as a person finds them in a keychain app. On Linux: the Secret Service (GNOME Keyring,
 //! KWallet, KeePassXC) over D-Bus, or the kernel's keyutils keyring where none runs (which does not
-//! survive a reboot). `AWSUME_KEYCHAIN`, else the setting `keychain`, chooses: `secret-service`,
+//! survive a reboot); the macOS Keychain; the Windows Credential Manager. `AWSUME_KEYCHAIN`, else the setting `keychain`, chooses: `secret-service`,
 //! `keyutils` or `auto` (the Secret Service when a session bus answers, else keyutils).
 //! A profile's config says `credential_process = awsume keys process NAME`, so every other tool
 //! works unchanged; awsume recognises that line and reads the keychain itself.
@@ -44,10 +44,10 @@ impl Choice {
 }
 
 /// How to choose another keychain, for messages.
+#[cfg(target_os = "linux")]
 const HOW_TO_CHOOSE: &str =
     "choose one with AWSUME_KEYCHAIN=secret-service|keyutils (or `awsume --config set keychain …`)";
 
-#[cfg(target_os = "linux")]
 mod store {
     use std::sync::Arc;
 
@@ -55,10 +55,11 @@ mod store {
     pub use keyring_core::CredentialStore;
     use keyring_core::Entry;
 
-    use super::{Choice, HOW_TO_CHOOSE, SERVICE};
+    use super::{Choice, SERVICE};
 
-    /// The store for `choice`, and its name for people.
+    #[cfg(target_os = "linux")]
     pub fn open(choice: Choice) -> Result<(Arc<CredentialStore>, &'static str)> {
+        use super::HOW_TO_CHOOSE;
         let secret_service = || -> Result<Arc<CredentialStore>> {
             if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none_or(|v| v.is_empty()) {
                 return Err(anyhow!("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"));
@@ -72,16 +73,48 @@ mod store {
                 linux_keyutils_keyring_store::Store::new().map_err(|e| anyhow!("{e}"))?;
             Ok(store)
         };
+        const KEYUTILS: &str = "the kernel keyring (keyutils; gone after a reboot)";
         match choice {
             Choice::SecretService => secret_service()
                 .map(|s| (s, "the Secret Service"))
                 .map_err(|e| anyhow!("the Secret Service: {e}; {HOW_TO_CHOOSE}")),
-            Choice::Keyutils => keyutils().map(|s| (s, "the kernel keyring (keyutils; gone after a reboot)")),
+            Choice::Keyutils => keyutils().map(|s| (s, KEYUTILS)),
             Choice::Auto => match secret_service() {
                 Ok(s) => Ok((s, "the Secret Service")),
-                Err(_) => keyutils().map(|s| (s, "the kernel keyring (keyutils; gone after a reboot)")),
+                Err(_) => keyutils().map(|s| (s, KEYUTILS)),
             },
         }
+    }
+
+    /// macOS: the login Keychain (its own app shows service `awsume`, account = profile).
+    #[cfg(target_os = "macos")]
+    pub fn open(choice: Choice) -> Result<(Arc<CredentialStore>, &'static str)> {
+        if choice != Choice::Auto {
+            anyhow::bail!(
+                "the Secret Service and keyutils are Linux's; macOS keeps keys in its Keychain (AWSUME_KEYCHAIN=auto)"
+            );
+        }
+        let store: Arc<CredentialStore> =
+            apple_native_keyring_store::keychain::Store::new().map_err(|e| anyhow!("{e}"))?;
+        Ok((store, "the macOS Keychain"))
+    }
+
+    /// Windows: the Credential Manager.
+    #[cfg(windows)]
+    pub fn open(choice: Choice) -> Result<(Arc<CredentialStore>, &'static str)> {
+        if choice != Choice::Auto {
+            anyhow::bail!(
+                "the Secret Service and keyutils are Linux's; Windows keeps keys in its Credential Manager (AWSUME_KEYCHAIN=auto)"
+            );
+        }
+        let store: Arc<CredentialStore> =
+            windows_native_keyring_store::Store::new().map_err(|e| anyhow!("{e}"))?;
+        Ok((store, "the Windows Credential Manager"))
+    }
+
+    #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+    pub fn open(_: Choice) -> Result<(Arc<CredentialStore>, &'static str)> {
+        anyhow::bail!("this system has no keychain awsume knows")
     }
 
     fn entry(store: &Arc<CredentialStore>, profile: &str) -> Result<Entry> {
@@ -106,31 +139,6 @@ mod store {
             Err(keyring_core::Error::NoEntry) => Ok(false),
             Err(e) => Err(anyhow!("{e}")),
         }
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-mod store {
-    use anyhow::{Result, bail};
-
-    use super::Choice;
-
-    pub struct CredentialStore;
-
-    pub fn open(_: Choice) -> Result<(std::sync::Arc<CredentialStore>, &'static str)> {
-        bail!("this build of awsume has no keychain for this system yet (Linux: Secret Service, keyutils)")
-    }
-
-    pub fn get(_: &std::sync::Arc<CredentialStore>, _: &str) -> Result<Option<String>> {
-        bail!("no keychain")
-    }
-
-    pub fn set(_: &std::sync::Arc<CredentialStore>, _: &str, _: &str) -> Result<()> {
-        bail!("no keychain")
-    }
-
-    pub fn delete(_: &std::sync::Arc<CredentialStore>, _: &str) -> Result<bool> {
-        bail!("no keychain")
     }
 }
 
