@@ -337,7 +337,7 @@ fn completing_a_hostile_profile_name_applies_it_and_runs_nothing() {
 /// default opens it; without a terminal it is one line.
 #[test]
 fn the_picker_filters_fuzzily_switches_and_remembers() {
-    for shell in [Sh::Bash, Sh::Zsh] {
+    for shell in [Sh::Bash, Sh::Zsh, Sh::Fish, Sh::Nu] {
         let env = TestEnv::new();
         let mut credentials = String::new();
         for (name, key) in [
@@ -353,7 +353,7 @@ fn the_picker_filters_fuzzily_switches_and_remembers() {
         let command = interactive_command(&env, shell);
         let home = env.home.path().display().to_string();
         tmux.tmux(&["new-session", "-d", "-s", "s", "-x", "80", "-y", "24", "-c", &home, &command]);
-        tmux.wait_for(|s| s.contains('$'), "the prompt");
+        tmux.wait_for(|s| !s.trim().is_empty(), "the prompt");
         tmux.keys(&["-l", "awsume --pick"]);
         tmux.keys(&["Enter"]);
         tmux.wait_for(|s| s.contains("prod-readonly") && s.contains("zeta"), "the list");
