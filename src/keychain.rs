@@ -4,7 +4,8 @@
 //! survive a reboot); the macOS Keychain; the Windows Credential Manager. `AWSUME_KEYCHAIN`, else the setting `keychain`, chooses: `secret-service`,
 //! `keyutils` or `auto` (the Secret Service when a session bus answers, else keyutils).
 //! A profile's config says `credential_process = awsume keys process NAME`, so every other tool
-//! works unchanged; awsume recognises that line and reads the keychain itself.
+//! works unchanged; the planner recognises that line (`plan::keychain_profile`) and awsume reads
+//! the keychain itself.
 
 use anyhow::{Result, anyhow, bail};
 
@@ -185,16 +186,6 @@ impl Keychain {
     }
 }
 
-/// The profile a `credential_process` line of awsume's reads (`… keys process NAME`), if it is one.
-pub fn own_process_profile(command: &str) -> Option<String> {
-    let words = shell_words::split(command).ok()?;
-    let program = std::path::Path::new(words.first()?).file_name()?.to_str()?;
-    match (program, &words[1..]) {
-        ("awsume", [keys, process, name]) if keys == "keys" && process == "process" => Some(name.clone()),
-        _ => None,
-    }
-}
-
 /// The `credential_process` line that makes a profile read its keys from the keychain.
 pub fn process_line(exe: &std::path::Path, profile: &str) -> String {
     let exe = exe.to_string_lossy();
@@ -216,9 +207,9 @@ mod tests {
     fn awsume_knows_its_own_credential_process_line() {
         let line = process_line(std::path::Path::new("/opt/my tools/awsume"), "prod admin");
         assert_eq!(line, "'/opt/my tools/awsume' keys process 'prod admin'");
-        assert_eq!(own_process_profile(&line).as_deref(), Some("prod admin"));
-        assert_eq!(own_process_profile("awsume keys process p").as_deref(), Some("p"));
-        assert_eq!(own_process_profile("/usr/bin/aws-vault export p"), None);
-        assert_eq!(own_process_profile("awsume export --profile p"), None);
+        assert_eq!(crate::plan::keychain_profile(&line).as_deref(), Some("prod admin"));
+        assert_eq!(crate::plan::keychain_profile("awsume keys process p").as_deref(), Some("p"));
+        assert_eq!(crate::plan::keychain_profile("/usr/bin/aws-vault export p"), None);
+        assert_eq!(crate::plan::keychain_profile("awsume export --profile p"), None);
     }
 }

@@ -12,8 +12,9 @@ use crate::config::{Config, Files, edit};
 use crate::credentials::{Credentials, Secret};
 use crate::deliver;
 use crate::files::display;
-use crate::keychain::{Choice, Keychain, Keys, own_process_profile, process_line};
+use crate::keychain::{Choice, Keychain, Keys, process_line};
 use crate::messages;
+use crate::plan::keychain_profile as own_process_profile;
 use crate::settings::Settings;
 
 const KEY_NAMES: [&str; 2] = ["aws_access_key_id", "aws_secret_access_key"];

@@ -208,6 +208,16 @@ impl Metadata {
     }
 }
 
+/// The profile a `credential_process` line of awsume's reads (`… keys process NAME`), if it is one.
+pub fn keychain_profile(command: &str) -> Option<String> {
+    let words = shell_words::split(command).ok()?;
+    let program = std::path::Path::new(words.first()?).file_name()?.to_str()?;
+    match (program, &words[1..]) {
+        ("awsume", [keys, process, name]) if keys == "keys" && process == "process" => Some(name.clone()),
+        _ => None,
+    }
+}
+
 /// STS takes session names of 2–64 characters from `[\w+=,.@-]`.
 pub fn session_name(raw: &str) -> String {
     let mut name: String = raw

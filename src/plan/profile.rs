@@ -142,7 +142,7 @@ fn own_credentials(config: &Config, profile: &Profile) -> Result<Source> {
     }
     if let Some(command) = profile.get("credential_process") {
         // awsume's own line reads the keychain: in-process, and MFA applies as to keys in a file.
-        if let Some(name) = crate::keychain::own_process_profile(command) {
+        if let Some(name) = super::keychain_profile(command) {
             return Ok(Source::Keychain { profile: name });
         }
         return Ok(Source::Process { command: command.to_string() });

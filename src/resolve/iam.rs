@@ -4,12 +4,13 @@
 
 use std::time::{Duration, SystemTime};
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 
 use super::callback::percent_encode;
-use super::http::Http;
+use super::http::{self, Http};
+use super::{Net, sts};
 use crate::credentials::{Credentials, Secret};
 
 /// IAM's endpoint: `AWS_ENDPOINT_URL_IAM`, `AWS_ENDPOINT_URL`, else the global one.
@@ -102,6 +103,53 @@ pub async fn delete_access_key(
     call(http, creds, "DeleteAccessKey", &[("UserName", user), ("AccessKeyId", key_id)], timeout)
         .await
         .map(|_| ())
+}
+
+/// IAM, for `awsume keys rotate`: who a key belongs to, a new key, its first use, the old one gone.
+pub struct Iam {
+    net: Net,
+    timeout: std::time::Duration,
+}
+
+impl Iam {
+    pub fn new(timeout: std::time::Duration) -> Result<Self> {
+        let http = Http::new(http::ca_bundle(None).as_deref())?;
+        let endpoint = sts::endpoint_url("AWS_ENDPOINT_URL_STS", None);
+        Ok(Self { net: Net::new("us-east-1", endpoint, http, timeout)?, timeout })
+    }
+
+    /// The IAM user `creds` belong to (the last part of the caller's `user/…` ARN).
+    pub fn user_of(&self, creds: &Credentials) -> Result<String> {
+        let (_, arn, _) = self
+            .net
+            .runtime
+            .block_on(self.net.sts.get_caller_identity(creds))
+            .context("GetCallerIdentity")?;
+        match arn.split_once(":user/") {
+            Some((_, path)) => Ok(path.rsplit('/').next().unwrap_or(path).to_string()),
+            None => bail!("the key belongs to {arn}, not to an IAM user: only an IAM user's keys rotate"),
+        }
+    }
+
+    pub fn create(&self, signer: &Credentials, user: &str) -> Result<Credentials> {
+        self.net.runtime.block_on(create_access_key(&self.net.http, signer, user, self.timeout))
+    }
+
+    /// The new key answers GetCallerIdentity; IAM is eventually consistent: tried for ten seconds.
+    pub fn check(&self, new: &Credentials) -> Result<()> {
+        let started = std::time::Instant::now();
+        loop {
+            match self.net.runtime.block_on(self.net.sts.get_caller_identity(new)) {
+                Ok(_) => return Ok(()),
+                Err(e) if started.elapsed() > std::time::Duration::from_secs(10) => return Err(e),
+                Err(_) => std::thread::sleep(std::time::Duration::from_millis(500)),
+            }
+        }
+    }
+
+    pub fn delete(&self, signer: &Credentials, user: &str, key_id: &str) -> Result<()> {
+        self.net.runtime.block_on(delete_access_key(&self.net.http, signer, user, key_id, self.timeout))
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod http;
 mod iam;
 mod imds;
 mod login;
+mod mfa;
 mod process;
 mod source;
 mod sso;
@@ -17,7 +18,7 @@ pub use source::environment as environment_credentials;
 pub use sso::signed_in as sso_signed_in;
 mod sts;
 
-use std::io::{BufRead, IsTerminal};
+use std::io::IsTerminal;
 
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::Utc;
@@ -74,6 +75,7 @@ pub fn caller_identity(
 }
 
 pub use console::Console;
+pub use iam::Iam;
 
 pub fn resolve(plan: &Plan, opts: &Options) -> Result<Credentials> {
     let creds = Resolver { plan, opts, net: None }.run()?;
@@ -343,7 +345,7 @@ impl Resolver<'_> {
             info!("MFA code for {serial} from mfa_process");
             return process::run_mfa_process(command).with_context(here);
         }
-        ask_mfa_code(serial, self.opts.mfa_token.as_ref()).with_context(here)
+        mfa::ask(serial, self.opts.mfa_token.as_ref()).with_context(here)
     }
 
     /// The last hop whose role session is cached and fresh, and its index (not with `--refresh`,
@@ -399,53 +401,6 @@ pub fn login_sign_in(
 
 pub use login::sign_out as login_sign_out;
 
-/// IAM, for `awsume keys rotate`: who a key belongs to, a new key, its first use, the old one gone.
-pub struct Iam {
-    net: Net,
-    timeout: std::time::Duration,
-}
-
-impl Iam {
-    pub fn new(timeout: std::time::Duration) -> Result<Self> {
-        let http = Http::new(http::ca_bundle(None).as_deref())?;
-        let endpoint = sts::endpoint_url("AWS_ENDPOINT_URL_STS", None);
-        Ok(Self { net: Net::new("us-east-1", endpoint, http, timeout)?, timeout })
-    }
-
-    /// The IAM user `creds` belong to (the last part of the caller's `user/…` ARN).
-    pub fn user_of(&self, creds: &Credentials) -> Result<String> {
-        let (_, arn, _) = self
-            .net
-            .runtime
-            .block_on(self.net.sts.get_caller_identity(creds))
-            .context("GetCallerIdentity")?;
-        match arn.split_once(":user/") {
-            Some((_, path)) => Ok(path.rsplit('/').next().unwrap_or(path).to_string()),
-            None => bail!("the key belongs to {arn}, not to an IAM user: only an IAM user's keys rotate"),
-        }
-    }
-
-    pub fn create(&self, signer: &Credentials, user: &str) -> Result<Credentials> {
-        self.net.runtime.block_on(iam::create_access_key(&self.net.http, signer, user, self.timeout))
-    }
-
-    /// The new key answers GetCallerIdentity; IAM is eventually consistent: tried for ten seconds.
-    pub fn check(&self, new: &Credentials) -> Result<()> {
-        let started = std::time::Instant::now();
-        loop {
-            match self.net.runtime.block_on(self.net.sts.get_caller_identity(new)) {
-                Ok(_) => return Ok(()),
-                Err(e) if started.elapsed() > std::time::Duration::from_secs(10) => return Err(e),
-                Err(_) => std::thread::sleep(std::time::Duration::from_millis(500)),
-            }
-        }
-    }
-
-    pub fn delete(&self, signer: &Credentials, user: &str, key_id: &str) -> Result<()> {
-        self.net.runtime.block_on(iam::delete_access_key(&self.net.http, signer, user, key_id, self.timeout))
-    }
-}
-
 /// Every (account id, account name, role) IAM Identity Center session `sso` reaches, signing in as
 /// for any SSO profile when there is no valid token.
 pub fn sso_account_roles(sso: &crate::plan::Sso, opts: &Options) -> Result<Vec<(String, String, String)>> {
@@ -479,46 +434,4 @@ pub fn cached_expiry(
         }
         _ => None,
     }
-}
-
-/// The MFA code: from `--mfa-token`, else asked for on stderr and read from stdin (stdout may be
-/// captured by the shell function, stdin is still the terminal). Where stdin is a terminal but
-/// stderr is not (an SDK running `awsume export` as credential_process captures stderr), the
-/// question goes to the terminal itself, as the AWS CLI's own MFA prompt does, rather than nowhere.
-fn ask_mfa_code(serial: &str, given: Option<&Secret>) -> Result<Secret> {
-    if let Some(code) = given {
-        return valid_code(code.expose()).ok_or_else(|| anyhow!("--mfa-token must be 6 digits"));
-    }
-    let stdin = std::io::stdin();
-    let interactive = stdin.is_terminal();
-    let mut tty = (interactive && !std::io::stderr().is_terminal())
-        .then(|| std::fs::OpenOptions::new().write(true).open("/dev/tty").ok())
-        .flatten();
-    let mut ask = |text: &str| messages::ask(text, tty.as_mut());
-    for _ in 0..3 {
-        ask(&format!("Enter MFA code for {serial}: "));
-        let mut line = String::new();
-        if stdin.lock().read_line(&mut line).context("cannot read the MFA code")? == 0 {
-            messages::progress_done();
-            bail!("no MFA code for {serial}: standard input is closed (use --mfa-token)");
-        }
-        if !interactive {
-            // Nothing echoed the newline: end the prompt's line so messages start on their own.
-            messages::progress_done();
-        }
-        let line = Secret::new(line);
-        if let Some(code) = valid_code(line.expose()) {
-            return Ok(code);
-        }
-        if !interactive {
-            break;
-        }
-        ask("awsume: an MFA code is 6 digits\n");
-    }
-    bail!("no valid MFA code for {serial}: an MFA code is 6 digits")
-}
-
-pub(super) fn valid_code(text: &str) -> Option<Secret> {
-    let code = text.trim();
-    (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then(|| Secret::new(code))
 }

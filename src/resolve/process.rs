@@ -121,7 +121,7 @@ pub fn run_mfa_process(command: &str) -> Result<Secret> {
         bail!("mfa_process {command:?} exited with {}", exit_status(&output));
     }
     let stdout = Secret::new(String::from_utf8_lossy(&output.stdout).into_owned());
-    super::valid_code(stdout.expose())
+    super::mfa::valid_code(stdout.expose())
         .ok_or_else(|| anyhow!("mfa_process {command:?} printed no 6-digit code"))
 }
 
