@@ -156,8 +156,7 @@ pub fn resolve_options(common: &CommonArgs, settings: &Settings, renewal: bool) 
         renewal,
         mfa_process: settings.mfa_process.clone(),
         profile_chain: None,
-        keychain: crate::keychain::Choice::current(settings.keychain.as_deref())
-            .unwrap_or(crate::keychain::Choice::Auto),
+        keychain: settings.keychain.clone(),
     }
 }
 

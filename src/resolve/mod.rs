@@ -55,8 +55,8 @@ pub struct Options {
     /// The `-a` prompt hook's renewal: it asks nobody (an MFA code or SSO sign-in that is due is an
     /// error) and reuses no role session (it runs because they end).
     pub renewal: bool,
-    /// Which keychain holds keys (`AWSUME_KEYCHAIN`, setting `keychain`).
-    pub keychain: crate::keychain::Choice,
+    /// The `keychain` setting (`AWSUME_KEYCHAIN` ranks first): which keychain holds keys.
+    pub keychain: Option<String>,
     /// `_AWS_CLI_PROFILE_CHAIN` for the credential processes run (`export`'s recursion guard).
     pub profile_chain: Option<String>,
     /// The setting `mfa-process`: the command that prints an MFA code, where the profiles name none.
@@ -193,7 +193,9 @@ impl Resolver<'_> {
             }
             Source::Environment => source::environment(),
             Source::Keychain { profile } => {
-                let keychain = crate::keychain::Keychain::open(self.opts.keychain)
+                let choice = crate::keychain::Choice::current(self.opts.keychain.as_deref());
+                let keychain = choice
+                    .and_then(crate::keychain::Keychain::open)
                     .map_err(|e| e.context(format!("profile \"{profile}\": keys in the keychain")))?;
                 match keychain.get(profile)? {
                     Some(keys) => Ok(Credentials {
