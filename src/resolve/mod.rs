@@ -237,6 +237,10 @@ impl Resolver<'_> {
                     .with_context(|| format!("AssumeRoleWithWebIdentity {role_arn}"))
             }
             Source::Login { session_arn } => {
+                if let Some(creds) = login::fresh(session_arn) {
+                    debug!("console session from the aws login cache");
+                    return Ok(creds);
+                }
                 // As for SSO: a person at a terminal is offered a new sign-in.
                 let person = !self.opts.renewal && std::io::stderr().is_terminal();
                 let session = login::Session {

@@ -56,6 +56,14 @@ pub fn cache_path(arn: &str) -> PathBuf {
     cache_dir().join(format!("{}.json", hex::encode(Sha256::digest(arn.trim().as_bytes()))))
 }
 
+/// The session's cached credentials while more than the refresh margin of them is left: no network,
+/// no HTTP stack built (a fresh session costs what a static profile costs).
+pub fn fresh(arn: &str) -> Option<Credentials> {
+    let text = files::read_cache(&cache_path(arn)).ok()??;
+    let entry: Value = serde_json::from_str(&text).ok()?;
+    credentials_of(&entry).ok().filter(|c| c.valid_for(Utc::now(), REFRESH_MARGIN))
+}
+
 /// When the cached credentials of `arn` end (no network), for `-l more`.
 pub fn cached_expiry(arn: &str) -> Option<DateTime<Utc>> {
     let entry: Value = serde_json::from_str(&files::read_optional(&cache_path(arn)).ok()??).ok()?;
