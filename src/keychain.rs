@@ -20,6 +20,19 @@ pub struct Keys {
     pub secret_access_key: Secret,
 }
 
+impl From<Keys> for crate::credentials::Credentials {
+    /// Long-term keys: no token, no expiry.
+    fn from(keys: Keys) -> Self {
+        Self {
+            access_key_id: keys.access_key_id,
+            secret_access_key: keys.secret_access_key,
+            session_token: None,
+            expiration: None,
+            account_id: None,
+        }
+    }
+}
+
 /// Which keychain to use, as the user chose it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Choice {

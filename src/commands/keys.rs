@@ -132,14 +132,7 @@ pub fn run(args: KeysArgs) -> Result<ExitCode> {
                     keychain.name
                 );
             };
-            let creds = Credentials {
-                access_key_id: keys.access_key_id,
-                secret_access_key: keys.secret_access_key,
-                session_token: None,
-                expiration: None,
-                account_id: None,
-            };
-            deliver::stdout(&deliver::json::render(&creds, false))?;
+            deliver::stdout(&deliver::json::render(&Credentials::from(keys), false))?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -162,7 +155,7 @@ fn rotate(files: &Files, profile: &str, choice: Choice, common: &crate::cli::Com
             display(&files.credentials)
         );
     };
-    let old = Credentials::new(old.access_key_id, old.secret_access_key.expose(), None, None);
+    let old = Credentials::from(old);
     let timeout = std::time::Duration::from_secs(common.timeout.max(1));
     // As aws-vault: with mfa_serial, IAM is asked through the MFA session.
     let signer = if section.get("mfa_serial").is_some() {

@@ -86,21 +86,9 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
 
 /// Rows the list may show: the terminal's height, less the prompt and help lines.
 fn page_size() -> usize {
-    let rows = terminal_rows().unwrap_or(24);
+    // stderr: where the picker draws.
+    let rows = list::terminal_size(2).map(|(_, rows)| rows).filter(|&r| r > 0).unwrap_or(24);
     rows.saturating_sub(4).clamp(3, 30)
-}
-
-#[cfg(unix)]
-fn terminal_rows() -> Option<usize> {
-    // SAFETY: TIOCGWINSZ fills a winsize and reads nothing else; stderr is a terminal.
-    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
-    let ok = unsafe { libc::ioctl(2, libc::TIOCGWINSZ, &mut size) } == 0;
-    (ok && size.ws_row > 0).then_some(usize::from(size.ws_row))
-}
-
-#[cfg(not(unix))]
-fn terminal_rows() -> Option<usize> {
-    None
 }
 
 /// One line of the list: what is shown, and the profile it stands for.

@@ -198,13 +198,7 @@ impl Resolver<'_> {
                     .and_then(crate::keychain::Keychain::open)
                     .map_err(|e| e.context(format!("profile \"{profile}\": keys in the keychain")))?;
                 match keychain.get(profile)? {
-                    Some(keys) => Ok(Credentials {
-                        access_key_id: keys.access_key_id,
-                        secret_access_key: keys.secret_access_key,
-                        session_token: None,
-                        expiration: None,
-                        account_id: None,
-                    }),
+                    Some(keys) => Ok(Credentials::from(keys)),
                     None => bail!(
                         "{} holds no keys for it (service awsume, account {profile}): awsume keys add {profile}",
                         keychain.name
