@@ -24,7 +24,7 @@ complete -c aws-export-credentials -l ensure-temporary -d 'Exchange long-term ke
 complete -c aws-export-credentials -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'
 complete -c aws-export-credentials -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c aws-export-credentials -l no-browser -d 'Print sign-in pages without opening a browser'
-complete -c aws-export-credentials -l use-device-code -d 'Sign in to IAM Identity Center with a device code (another device\'s browser) instead of the authorization code on this machine\'s'
+complete -c aws-export-credentials -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
 complete -c aws-export-credentials -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c aws-export-credentials -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c aws-export-credentials -s h -l help -d 'Print help (see more with \'--help\')'

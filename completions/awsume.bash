@@ -59,7 +59,7 @@ _awsume() {
 
     case "${cmd}" in
         awsume)
-            opts="-s -u -l -t -o -c -a -k -r -v -h --profile --show-commands --unset --shell --session-name --role-duration --external-id --config-file --credentials-file --pick --list-profiles --role-arn --source-profile --session-policy --session-policy-arns --source-identity --tags --output-profile --clean --json --login --logout --refresh-autocomplete --console --console-link --console-service --console-link-service --console-service-link --whoami --who --config --auto-refresh --kill-refresher --refresh-hook --region --mfa-token --refresh --sso-login --no-browser --use-device-code --timeout --info --debug --version --emit --help init export sso keys"
+            opts="-s -u -l -t -o -c -a -k -r -v -h --profile --show-commands --unset --shell --session-name --role-duration --external-id --config-file --credentials-file --pick --list-profiles --role-arn --source-profile --session-policy --session-policy-arns --source-identity --tags --output-profile --clean --json --login --logout --refresh-autocomplete --console --console-link --console-service --console-link-service --console-service-link --whoami --who --config --auto-refresh --kill-refresher --refresh-hook --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --version --emit --help init export sso keys"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -181,7 +181,7 @@ _awsume() {
             return 0
             ;;
         awsume__subcmd__export)
-            opts="-c -r -h --profile --json --pretty --env --env-export --format --exec --credentials-file-profile --imds --container --allow-remote --force --cache-file --cache-expiration-buffer --ensure-temporary --region --mfa-token --refresh --sso-login --no-browser --use-device-code --timeout --info --debug --help"
+            opts="-c -r -h --profile --json --pretty --env --env-export --format --exec --credentials-file-profile --imds --container --allow-remote --force --cache-file --cache-expiration-buffer --ensure-temporary --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -355,7 +355,7 @@ _awsume() {
             return 0
             ;;
         awsume__subcmd__keys__subcmd__rotate)
-            opts="-r -h --region --mfa-token --refresh --sso-login --no-browser --use-device-code --timeout --info --debug --help"
+            opts="-r -h --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -395,7 +395,7 @@ _awsume() {
             return 0
             ;;
         awsume__subcmd__sso__subcmd__populate)
-            opts="-r -h --template --prefix --dry-run --prune --config-file --region --mfa-token --refresh --sso-login --no-browser --use-device-code --timeout --info --debug --help"
+            opts="-r -h --template --prefix --dry-run --prune --config-file --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

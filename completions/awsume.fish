@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_awsume_global_optspecs
-    string join \n profile= s/show-commands u/unset shell= session-name= role-duration= external-id= config-file= credentials-file= pick l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= o/output-profile= clean json= login logout refresh-autocomplete c/console console-link console-service= console-service-link= who config= a/auto-refresh k/kill-refresher refresh-hook region= mfa-token= r/refresh sso-login no-browser use-device-code timeout= info debug v/version emit= h/help
+    string join \n profile= s/show-commands u/unset shell= session-name= role-duration= external-id= config-file= credentials-file= pick l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= o/output-profile= clean json= login logout refresh-autocomplete c/console console-link console-service= console-service-link= who config= a/auto-refresh k/kill-refresher refresh-hook region= mfa-token= r/refresh sso-login no-browser remote timeout= info debug v/version emit= h/help
 end
 
 function __fish_awsume_needs_command
@@ -72,7 +72,7 @@ complete -c awsume -n "__fish_awsume_needs_command" -l refresh-hook -d 'The prom
 complete -c awsume -n "__fish_awsume_needs_command" -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'
 complete -c awsume -n "__fish_awsume_needs_command" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_needs_command" -l no-browser -d 'Print sign-in pages without opening a browser'
-complete -c awsume -n "__fish_awsume_needs_command" -l use-device-code -d 'Sign in to IAM Identity Center with a device code (another device\'s browser) instead of the authorization code on this machine\'s'
+complete -c awsume -n "__fish_awsume_needs_command" -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
 complete -c awsume -n "__fish_awsume_needs_command" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_needs_command" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_needs_command" -s v -l version -d 'Print the version'
@@ -109,7 +109,7 @@ complete -c awsume -n "__fish_awsume_using_subcommand export" -l ensure-temporar
 complete -c awsume -n "__fish_awsume_using_subcommand export" -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l no-browser -d 'Print sign-in pages without opening a browser'
-complete -c awsume -n "__fish_awsume_using_subcommand export" -l use-device-code -d 'Sign in to IAM Identity Center with a device code (another device\'s browser) instead of the authorization code on this machine\'s'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -126,7 +126,7 @@ complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subco
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l no-browser -d 'Print sign-in pages without opening a browser'
-complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l use-device-code -d 'Sign in to IAM Identity Center with a device code (another device\'s browser) instead of the authorization code on this machine\'s'
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -s h -l help -d 'Print help'
@@ -151,7 +151,7 @@ complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subc
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l no-browser -d 'Print sign-in pages without opening a browser'
-complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l use-device-code -d 'Sign in to IAM Identity Center with a device code (another device\'s browser) instead of the authorization code on this machine\'s'
+complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'

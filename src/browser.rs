@@ -60,6 +60,27 @@ impl Browser {
         Ok(())
     }
 
+    /// A sign-in page for the person: opened here and printed too (a browser that does not open
+    /// costs nothing), or only printed (`--no-browser`). `what` says what the page does ("sign in to
+    /// …"); `elsewhere` is the way to sign in on another device, named when this one cannot.
+    pub fn offer(browser: Option<&Self>, url: &str, profile: &str, what: &str, elsewhere: &str) {
+        match browser {
+            Some(browser) => {
+                crate::messages::say(&format!(
+                    "{what}: opening your browser; if it does not open, open {url}"
+                ));
+                if let Err(e) = browser.open(Url::Public(url), profile) {
+                    crate::messages::note(&format!(
+                        "{e:#}; open the page yourself, or sign in from another device: {elsewhere}"
+                    ));
+                }
+            }
+            None => crate::messages::say(&format!(
+                "{what}: open {url} in a browser on this machine (none here? {elsewhere})"
+            )),
+        }
+    }
+
     fn argv(&self, url: &str, profile: &str) -> Result<Vec<String>> {
         let words = match (&self.command, crate::environment::var("BROWSER")) {
             (Some(command), _) => shell_words::split(command).context("console.browser_command")?,

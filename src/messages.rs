@@ -172,6 +172,28 @@ pub fn ask(text: &str, tty: Option<&mut std::fs::File>) {
     }
 }
 
+/// A question for a person, and one line of stdin for its answer (`None`: stdin is closed). The
+/// question goes to stderr, or to the terminal itself where stdin is one but stderr is captured (an
+/// SDK running awsume as credential_process). The answer may be a secret (an MFA code, a pasted
+/// authorization code), so it comes back as one.
+pub fn answer(question: &str) -> std::io::Result<Option<crate::credentials::Secret>> {
+    use std::io::BufRead;
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    let mut tty = (interactive && !std::io::stderr().is_terminal())
+        .then(|| std::fs::OpenOptions::new().write(true).open("/dev/tty").ok())
+        .flatten();
+    ask(question, tty.as_mut());
+    let mut line = String::new();
+    let read = stdin.lock().read_line(&mut line);
+    let line = crate::credentials::Secret::new(line);
+    if !interactive || !matches!(read, Ok(n) if n > 0) {
+        // Nothing echoed a newline: end the question's line so messages start on their own.
+        progress_done();
+    }
+    Ok((read? > 0).then_some(line))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

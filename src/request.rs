@@ -151,7 +151,7 @@ pub fn resolve_options(common: &CommonArgs, settings: &Settings, renewal: bool) 
         ensure_temporary: false,
         timeout: std::time::Duration::from_secs(common.timeout.max(1)),
         sso_login: common.sso_login,
-        use_device_code: common.use_device_code,
+        remote: common.remote,
         browser: (!common.no_browser).then(|| settings.browser()),
         renewal,
         mfa_process: settings.mfa_process.clone(),

@@ -118,6 +118,32 @@ fn mfa_prompt_works_through_the_function_and_ctrl_c_applies_nothing() {
     }
 }
 
+#[test]
+fn remote_login_asks_on_the_terminal_and_the_pasted_code_signs_the_shell_in() {
+    for shell in SHELLS {
+        let env = TestEnv::new();
+        env.config("[profile remote]\nregion = eu-west-1\n");
+        let tmux = Tmux { env: &env, socket: format!("awsume-{}-{}", env.id, shell.name()) };
+        start(&tmux, &env, shell);
+        tmux.keys(&["-l", "awsume remote --login --remote"]);
+        tmux.keys(&["Enter"]);
+        tmux.wait_for(
+            |s| s.contains("Enter the authorization code displayed in your browser:"),
+            "the question",
+        );
+        // Wrapped lines joined: the page's address is one word on the screen.
+        let screen = tmux.tmux(&["capture-pane", "-p", "-J", "-t", "s"]);
+        let url = screen.lines().find_map(crate::login::authorize_url).expect("the sign-in page");
+        tmux.keys(&["-l", &crate::login::code_shown_for(&url)]);
+        tmux.keys(&["Enter"]);
+        dump_and_wait(&tmux, &env, shell, "d1");
+        let after = managed(&env, "d1");
+        assert_eq!(after.get("AWSUME_PROFILE").map(String::as_str), Some("remote"), "{shell:?}");
+        assert_eq!(after.get("AWS_ACCESS_KEY_ID").map(String::as_str), Some("ASIALOGIN0"), "{shell:?}");
+        assert_eq!(env.actions(), ["Authorize", "CreateOAuth2Token"], "{shell:?}");
+    }
+}
+
 fn start(tmux: &Tmux, env: &TestEnv, shell: Sh) {
     start_sized(tmux, env, shell, 160);
 }

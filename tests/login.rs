@@ -184,3 +184,122 @@ fn the_cache_directory_setting_and_refused_refreshes() {
     none.run(&["export", "--profile", "console"])
         .assert_clean_failure("no aws login session for arn:aws:iam::123456789012:user/alice");
 }
+
+/// What a person on another device does with the page `url`: opens it (following the sign-in's
+/// redirect to the service's confirmation page) and copies the code shown there.
+pub fn code_shown_for(url: &str) -> String {
+    let out =
+        std::process::Command::new("curl").args(["-s", "-L", "--max-time", "10", url]).output().unwrap();
+    let page = String::from_utf8(out.stdout).unwrap();
+    let code = page.split("<pre id=code>").nth(1).and_then(|rest| rest.split("</pre>").next());
+    code.unwrap_or_else(|| panic!("no code on the page: {page}")).to_string()
+}
+
+/// The sign-in page in a line awsume wrote on stderr.
+pub fn authorize_url(line: &str) -> Option<String> {
+    let start = line.find("http://")?;
+    let url = line[start..].split_whitespace().next()?;
+    url.contains("/v1/authorize?").then(|| url.to_string())
+}
+
+/// `awsume NAME --login --remote` with stdin a pipe: `paste` turns the page's code into what the
+/// person types. The run's output.
+fn remote_login(env: &TestEnv, profile: &str, paste: impl Fn(&str) -> String) -> Output {
+    use std::io::{BufRead, Write};
+    let mut cmd = env.awsume(&[profile, "--login", "--remote", "-s", "--shell", "bash"]);
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut said = String::new();
+    let mut line = String::new();
+    while stderr.read_line(&mut line).unwrap() > 0 {
+        said.push_str(&line);
+        if let Some(url) = authorize_url(&line) {
+            stdin.write_all(format!("{}\n", paste(&code_shown_for(&url))).as_bytes()).unwrap();
+            break;
+        }
+        line.clear();
+    }
+    drop(stdin);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    Output {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: said + &rest,
+    }
+}
+
+#[test]
+fn remote_login_takes_the_pasted_code_and_botocore_uses_the_session() {
+    let env = TestEnv::new();
+    env.config("[profile remote]\nregion = eu-west-1\n");
+    let out = remote_login(&env, "remote", |code| format!("  {code}  "));
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("export AWS_ACCESS_KEY_ID='ASIALOGIN0'"), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("Enter the authorization code displayed in your browser: "),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.actions(), ["Authorize", "CreateOAuth2Token"]);
+    let authorize = &env.calls()[0]["params"];
+    assert_eq!(authorize["client_id"], "arn:aws:signin:::devtools/cross-device");
+    assert!(authorize["redirect_uri"].as_str().unwrap().ends_with("/v1/sessions/confirmation"));
+    assert_eq!(env.calls()[1]["params"]["clientId"], "arn:aws:signin:::devtools/cross-device");
+    let entry = read_entry(&entry_path(&env, ".aws/login/cache"));
+    assert_eq!(entry["clientId"], "arn:aws:signin:::devtools/cross-device");
+    let config = std::fs::read_to_string(env.path(".aws/config")).unwrap();
+    assert_eq!(config, format!("[profile remote]\nregion = eu-west-1\nlogin_session = {ARN}\n"));
+    // botocore uses the session with no call; a refresh goes out as the cross-device client.
+    assert_eq!(botocore_key(&env, "remote", &[]), "ASIALOGIN0");
+    with_expiry(&entry_path(&env, ".aws/login/cache"), -1);
+    assert_eq!(env.run(&["export", "--profile", "remote", "--json"]).json()["AccessKeyId"], "ASIALOGIN1");
+    assert_eq!(env.calls()[2]["params"]["clientId"], "arn:aws:signin:::devtools/cross-device");
+}
+
+#[test]
+fn a_pasted_code_of_another_sign_in_or_no_code_is_one_line_and_writes_nothing() {
+    let other_state = |code: &str| {
+        let text = String::from_utf8(base64_decode(code)).unwrap();
+        let (_, rest) = text.split_once('&').unwrap();
+        base64_encode(&format!("state=someone-elses&{rest}"))
+    };
+    for (paste, needle) in [
+        (&other_state as &dyn Fn(&str) -> String, "the code pasted belongs to another sign-in"),
+        (&|_: &str| "not a code".to_string(), "that is not the code the sign-in page shows"),
+        (&|_: &str| String::new(), "that is not the code the sign-in page shows"),
+    ] {
+        let env = TestEnv::new();
+        env.config("# mine\n");
+        let out = remote_login(&env, "remote", paste);
+        assert_ne!(out.status, 0);
+        assert!(out.stdout.is_empty(), "{}", out.stdout);
+        let last = out.stderr.lines().last().unwrap_or_default();
+        assert!(last.starts_with("awsume: ") && last.contains(needle), "{}", out.stderr);
+        assert!(!out.stderr.contains("login-code-"), "the code is never repeated: {}", out.stderr);
+        assert_eq!(env.actions(), ["Authorize"], "no token asked for");
+        assert!(!env.path(".aws/login").exists());
+        assert_eq!(std::fs::read_to_string(env.path(".aws/config")).unwrap(), "# mine\n");
+    }
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let out = std::process::Command::new("sh")
+        .args(["-c", "printf %s \"$1\" | base64 -d", "sh", text])
+        .output()
+        .unwrap();
+    out.stdout
+}
+
+fn base64_encode(text: &str) -> String {
+    let out = std::process::Command::new("sh")
+        .args(["-c", "printf %s \"$1\" | base64 -w0", "sh", text])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}

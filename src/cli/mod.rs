@@ -329,10 +329,10 @@ pub struct CommonArgs {
     /// Print sign-in pages without opening a browser
     #[arg(long)]
     pub no_browser: bool,
-    /// Sign in to IAM Identity Center with a device code (another device's browser) instead of
-    /// the authorization code on this machine's
-    #[arg(long)]
-    pub use_device_code: bool,
+    /// Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by
+    /// a device code, `aws login` by pasting the code its page shows
+    #[arg(long, visible_alias = "use-device-code")]
+    pub remote: bool,
     /// Seconds one STS call may take, retries included
     #[arg(
         long,

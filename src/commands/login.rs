@@ -1,4 +1,4 @@
-//! `awsume NAME --login` (`aws login` on this device: the profile gets `login_session`, then is
+//! `awsume NAME --login` (`aws login`, `--remote` from another device's browser: the profile gets `login_session`, then is
 //! set as `awsume NAME` would set it) and `awsume NAME --logout` (the session's cache entry goes).
 
 use std::process::ExitCode;
@@ -42,7 +42,7 @@ pub fn login(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
         .unwrap_or_else(|| "us-east-1".into());
     let browser = (!args.common.no_browser).then(|| settings.browser());
     let timeout = std::time::Duration::from_secs(args.common.timeout.max(1));
-    let arn = resolve::login_sign_in(&name, &region, browser.as_ref(), timeout)?;
+    let arn = resolve::login_sign_in(&name, &region, args.common.remote, browser.as_ref(), timeout)?;
     let mut keys = vec![("login_session", arn.as_str())];
     if own_region.is_none() {
         keys.push(("region", region.as_str()));

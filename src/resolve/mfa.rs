@@ -1,7 +1,7 @@
 //! The MFA code asked of a person: on stderr (or the terminal itself when stderr is captured), read
 //! from stdin, 6 digits, three tries on a terminal.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::IsTerminal;
 
 use anyhow::{Context, Result, anyhow, bail};
 
@@ -16,31 +16,19 @@ pub fn ask(serial: &str, given: Option<&Secret>) -> Result<Secret> {
     if let Some(code) = given {
         return valid_code(code.expose()).ok_or_else(|| anyhow!("--mfa-token must be 6 digits"));
     }
-    let stdin = std::io::stdin();
-    let interactive = stdin.is_terminal();
-    let mut tty = (interactive && !std::io::stderr().is_terminal())
-        .then(|| std::fs::OpenOptions::new().write(true).open("/dev/tty").ok())
-        .flatten();
-    let mut ask = |text: &str| messages::ask(text, tty.as_mut());
+    let interactive = std::io::stdin().is_terminal();
+    let mut question = format!("Enter MFA code for {serial}: ");
     for _ in 0..3 {
-        ask(&format!("Enter MFA code for {serial}: "));
-        let mut line = String::new();
-        if stdin.lock().read_line(&mut line).context("cannot read the MFA code")? == 0 {
-            messages::progress_done();
+        let Some(line) = messages::answer(&question).context("cannot read the MFA code")? else {
             bail!("no MFA code for {serial}: standard input is closed (use --mfa-token)");
-        }
-        if !interactive {
-            // Nothing echoed the newline: end the prompt's line so messages start on their own.
-            messages::progress_done();
-        }
-        let line = Secret::new(line);
+        };
         if let Some(code) = valid_code(line.expose()) {
             return Ok(code);
         }
         if !interactive {
             break;
         }
-        ask("awsume: an MFA code is 6 digits\n");
+        question = format!("awsume: an MFA code is 6 digits\nEnter MFA code for {serial}: ");
     }
     bail!("no valid MFA code for {serial}: an MFA code is 6 digits")
 }

@@ -48,8 +48,9 @@ pub struct Options {
     pub timeout: std::time::Duration,
     /// Sign in to SSO again now (and allow it without a terminal).
     pub sso_login: bool,
-    /// `--use-device-code`: sign in to IAM Identity Center with the device code.
-    pub use_device_code: bool,
+    /// `--remote`: sign in with a browser on another device (SSO's device code, `aws login`'s
+    /// cross-device client).
+    pub remote: bool,
     /// Where sign-in pages open; `None` (`--no-browser`): printed only.
     pub browser: Option<crate::browser::Browser>,
     /// The `-a` prompt hook's renewal: it asks nobody (an MFA code or SSO sign-in that is due is an
@@ -241,7 +242,8 @@ impl Resolver<'_> {
                     profile: &self.plan.source_profile,
                     arn: session_arn,
                     region: self.plan.region.as_deref(),
-                    sign_in: person.then_some(self.opts.browser.as_ref()),
+                    sign_in: person
+                        .then(|| login::Device::chosen(self.opts.remote, self.opts.browser.as_ref())),
                 };
                 let timeout = self.opts.timeout;
                 let net = self.net()?;
@@ -252,7 +254,7 @@ impl Resolver<'_> {
                     interactive: !self.opts.renewal,
                     force: self.opts.sso_login,
                     browser: self.opts.browser.clone(),
-                    use_device_code: self.opts.use_device_code,
+                    remote: self.opts.remote,
                     timeout: self.opts.timeout,
                 };
                 let profile = self.plan.source_profile.clone();
@@ -385,16 +387,19 @@ fn confirm_role(profile: &str, creds: &Credentials) {
     }
 }
 
-/// `aws login` on this device for `profile` in `region`: the session's ARN (its credentials are cached).
+/// `aws login` for `profile` in `region` (`remote`: from another device's browser): the session's
+/// ARN (its credentials are cached).
 pub fn login_sign_in(
     profile: &str,
     region: &str,
+    remote: bool,
     browser: Option<&crate::browser::Browser>,
     timeout: std::time::Duration,
 ) -> Result<String> {
     let http = Http::new(http::ca_bundle(None).as_deref())?;
     let net = Net::new(region, None, http, timeout)?;
-    let signed = net.runtime.block_on(login::sign_in(profile, region, browser, &net.http, timeout))?;
+    let device = login::Device::chosen(remote, browser);
+    let signed = net.runtime.block_on(login::sign_in(profile, region, device, &net.http, timeout))?;
     confirm_session(&signed.credentials);
     Ok(signed.arn)
 }
@@ -410,7 +415,7 @@ pub fn sso_account_roles(sso: &crate::plan::Sso, opts: &Options) -> Result<Vec<(
         interactive: true,
         force: opts.sso_login,
         browser: opts.browser.clone(),
-        use_device_code: opts.use_device_code,
+        remote: opts.remote,
         timeout: opts.timeout,
     };
     net.runtime.block_on(sso::account_roles(sso, &login, &net.http))

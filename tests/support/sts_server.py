@@ -23,9 +23,10 @@
 - The same app also listens with TLS, its certificate (for 127.0.0.1 and localhost) signed by a
   throw-away CA made at start-up and kept in memory; GET /_awsume/ca on the plain port returns that
   CA's PEM, for tests of AWS_CA_BUNDLE and ca_bundle.
-- moto has no AWS sign-in service (`aws login`) either: GET /<test-id>/v1/authorize (same-device
-  client, scope openid, PKCE with method SHA-256, a 127.0.0.1 /oauth/callback) redirects back with a
-  code; POST /<test-id>/v1/token verifies the DPoP proof (ES256 over the key in its own header, htm
+- moto has no AWS sign-in service (`aws login`) either: GET /<test-id>/v1/authorize (scope openid,
+  PKCE with method SHA-256; the same-device client with a 127.0.0.1 /oauth/callback, or the
+  cross-device client with the service's own /v1/sessions/confirmation) redirects there with a code;
+  the confirmation page shows base64 of state=…&code=… for the person to paste; POST /<test-id>/v1/token verifies the DPoP proof (ES256 over the key in its own header, htm
   POST, htu the URL asked, a fresh jti, a recent iat), the PKCE pair and redirect URI for a code, and
   for a refresh token the key it was issued to. Refresh token "expired-refresh" -> TOKEN_EXPIRED,
   "denied-refresh" -> INSUFFICIENT_PERMISSIONS. Each call is recorded (action CreateOAuth2Token).
@@ -55,7 +56,7 @@ from cryptography.x509.oid import NameOID
 from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-SIGNIN_ROUTES = {"/v1/authorize", "/v1/token"}
+SIGNIN_ROUTES = {"/v1/authorize", "/v1/token", "/v1/sessions/confirmation"}
 # Sign-in state: code -> (redirect URI, challenge); refresh token -> the JWK it is bound to; jti seen.
 LOGIN_CODES: dict[str, tuple] = {}
 LOGIN_REFRESH: dict[str, str] = {}
@@ -227,20 +228,32 @@ def dpop_key(proof, url):
 
 def signin(test, route, environ, raw, start_response):
     """The AWS sign-in service's `aws login` endpoints."""
+    import base64
     import hashlib
     query = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", "")))
+    confirmation = f"http://{environ.get('HTTP_HOST')}/{test}/v1/sessions/confirmation"
+    if route == "/v1/sessions/confirmation":
+        # The page a person on another device sees: the code to paste, base64 of state=…&code=….
+        pasted = base64.b64encode(urllib.parse.urlencode({"state": query.get("state", ""),
+                                                          "code": query.get("code", "")}).encode()).decode()
+        page = f"<!doctype html><p>Paste this code into the AWS CLI:</p><pre id=code>{pasted}</pre>".encode()
+        start_response("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(page)))])
+        return [page]
     if route == "/v1/authorize":
         redirect = query.get("redirect_uri", "")
-        ok = (query.get("response_type") == "code" and query.get("client_id") == "arn:aws:signin:::devtools/same-device"
-              and query.get("scope") == "openid" and query.get("code_challenge_method") == "SHA-256"
-              and redirect.startswith("http://127.0.0.1:") and redirect.endswith("/oauth/callback"))
+        client = query.get("client_id")
+        ok = (query.get("response_type") == "code" and query.get("scope") == "openid"
+              and query.get("code_challenge_method") == "SHA-256"
+              and ((client == "arn:aws:signin:::devtools/same-device" and redirect.startswith("http://127.0.0.1:")
+                    and redirect.endswith("/oauth/callback"))
+                   or (client == "arn:aws:signin:::devtools/cross-device" and redirect == confirmation)))
         with LOCK:
             CALLS.setdefault(test, []).append({"action": "Authorize", "key": None, "params": query})
         if not ok:
             return send_json(start_response, "400 Bad Request", {"error": "invalid_request"})
         code = f"login-code-{len(LOGIN_CODES)}"
         with LOCK:
-            LOGIN_CODES[code] = (redirect, query.get("code_challenge", ""))
+            LOGIN_CODES[code] = (client, redirect, query.get("code_challenge", ""))
         target = redirect + "?" + urllib.parse.urlencode({"code": code, "state": query.get("state", "")})
         start_response("302 Found", [("Location", target), ("Content-Length", "0")])
         return [b""]
@@ -260,9 +273,9 @@ def signin(test, route, environ, raw, start_response):
     denied = lambda code: send_json(start_response, "400 Bad Request", {"error": code, "message": code},  # noqa: E731
                                     "AccessDeniedException")
     if grant == "authorization_code":
-        redirect, challenge = LOGIN_CODES.pop(body.get("code", ""), (None, None))
+        client, redirect, challenge = LOGIN_CODES.pop(body.get("code", ""), (None, None, None))
         computed = b64url(hashlib.sha256(body.get("codeVerifier", "").encode()).digest())
-        if redirect != body.get("redirectUri") or computed != challenge:
+        if client != body.get("clientId") or redirect != body.get("redirectUri") or computed != challenge:
             return denied("AUTHCODE_EXPIRED")
     elif grant == "refresh_token":
         token = body.get("refreshToken", "")

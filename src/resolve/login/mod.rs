@@ -19,9 +19,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::callback::{Callback, Pkce, percent_encode, state};
+use super::callback::{Callback, Pkce, percent_decode, percent_encode, state};
 use super::http::Http;
-use crate::browser::{Browser, Url};
+use crate::browser::Browser;
 use crate::credentials::{Credentials, Secret, account_in};
 use crate::files;
 use crate::messages::{self, debug, info};
@@ -29,6 +29,7 @@ use crate::messages::{self, debug, info};
 /// Credentials are refreshed when less than this is left of them (the AWS CLI's margin).
 const REFRESH_MARGIN: chrono::Duration = chrono::Duration::minutes(5);
 const SAME_DEVICE: &str = "arn:aws:signin:::devtools/same-device";
+const CROSS_DEVICE: &str = "arn:aws:signin:::devtools/cross-device";
 /// How long a sign-in in the browser may take.
 const SIGN_IN_WAIT: Duration = Duration::from_secs(300);
 
@@ -38,9 +39,26 @@ pub struct Session<'a> {
     pub arn: &'a str,
     /// The profile's region: where the sign-in service is asked when the entry names none.
     pub region: Option<&'a str>,
-    /// Where a new sign-in may open when the session is missing or has ended (a person at a
+    /// Where a new sign-in happens when the session is missing or has ended (a person at a
     /// terminal); `None`: say how to sign in instead.
-    pub sign_in: Option<Option<&'a Browser>>,
+    pub sign_in: Option<Device<'a>>,
+}
+
+/// Where the person signs in.
+#[derive(Clone, Copy)]
+pub enum Device<'a> {
+    /// This machine (`aws login`): the page opens here (`None`: printed, `--no-browser`) and the
+    /// code comes back to a listener on 127.0.0.1.
+    This(Option<&'a Browser>),
+    /// A browser on another device (`aws login --remote`): the page is printed, and the person
+    /// pastes the code it shows.
+    Other,
+}
+
+impl<'a> Device<'a> {
+    pub fn chosen(remote: bool, browser: Option<&'a Browser>) -> Self {
+        if remote { Self::Other } else { Self::This(browser) }
+    }
 }
 
 /// Where the cache entries live.
@@ -107,10 +125,10 @@ fn sign_in_hint(profile: &str) -> String {
 pub async fn credentials(session: &Session<'_>, http: &Http, timeout: Duration) -> Result<Credentials> {
     match cached(session, http, timeout).await {
         Err(e) if e.to_string().contains(SIGN_IN_AGAIN) => match session.sign_in {
-            Some(browser) => {
+            Some(device) => {
                 messages::note(&format!("{e:#}; signing in now"));
                 let region = session.region.unwrap_or("us-east-1");
-                let signed = sign_in(session.profile, region, browser, http, timeout).await?;
+                let signed = sign_in(session.profile, region, device, http, timeout).await?;
                 if signed.arn != session.arn.trim() {
                     messages::note(&format!(
                         "signed in as {}, not {}: profile \"{}\" keeps its login_session",
@@ -177,8 +195,11 @@ async fn create_token(
     }
     let code = answer.get("error").and_then(Value::as_str).unwrap_or("");
     match code {
-        "TOKEN_EXPIRED" | "USER_CREDENTIALS_CHANGED" | "AUTHCODE_EXPIRED" => {
+        "TOKEN_EXPIRED" | "USER_CREDENTIALS_CHANGED" => {
             bail!("the aws login session has ended ({code}): {}", sign_in_hint(profile))
+        }
+        "AUTHCODE_EXPIRED" => {
+            bail!("the sign-in's authorization code has expired ({code}): {}", sign_in_hint(profile))
         }
         "INSUFFICIENT_PERMISSIONS" => bail!(
             "the sign-in service refused to refresh the session: the signed-in identity lacks the SignInLocalDevelopmentAccess permission (signin:CreateOAuth2Token)"
@@ -232,45 +253,55 @@ pub struct SignedIn {
     pub credentials: Credentials,
 }
 
-/// `aws login` on this device: a new P-256 key, PKCE (`SHA-256`), a state value, the authorize page
-/// in the browser, the code back on 127.0.0.1, then CreateOAuth2Token with a DPoP proof. The
-/// session's ARN is the ID token's `sub`; the entry is written as the AWS CLI writes it.
+/// `aws login`: a new P-256 key, PKCE (`SHA-256`), a state value, the authorize page, the code
+/// back (on 127.0.0.1 from this machine's browser, or pasted from another device's page), then
+/// CreateOAuth2Token with a DPoP proof. The session's ARN is the ID token's `sub`; the entry is
+/// written as the AWS CLI writes it.
 pub async fn sign_in(
     profile: &str,
     region: &str,
-    browser: Option<&Browser>,
+    device: Device<'_>,
     http: &Http,
     timeout: Duration,
 ) -> Result<SignedIn> {
     let key = dpop::Key::generate()?;
     let pkce = Pkce::new()?;
     let state = state()?;
-    let callback = Callback::bind().await?;
-    let redirect_uri = callback.redirect_uri.clone();
     let endpoint = endpoint(region);
-    let url = format!(
-        "{endpoint}/v1/authorize?response_type=code&client_id={}&scope=openid&redirect_uri={}&state={}&code_challenge_method=SHA-256&code_challenge={}",
-        percent_encode(SAME_DEVICE),
-        percent_encode(&redirect_uri),
-        percent_encode(&state),
-        pkce.challenge
-    );
-    match browser {
-        Some(browser) => {
-            messages::say(&format!(
-                "signing in to AWS for profile \"{profile}\" in your browser; if it does not open, open {url}"
-            ));
-            if let Err(e) = browser.open(Url::Public(&url), profile) {
-                messages::note(&format!("{e:#}; open the page yourself"));
-            }
+    let authorize = |client: &str, redirect_uri: &str| {
+        format!(
+            "{endpoint}/v1/authorize?response_type=code&client_id={}&scope=openid&redirect_uri={}&state={}&code_challenge_method=SHA-256&code_challenge={}",
+            percent_encode(client),
+            percent_encode(redirect_uri),
+            percent_encode(&state),
+            pkce.challenge
+        )
+    };
+    let (client, redirect_uri, code) = match device {
+        Device::This(browser) => {
+            let callback = Callback::bind().await?;
+            let redirect_uri = callback.redirect_uri.clone();
+            let url = authorize(SAME_DEVICE, &redirect_uri);
+            let what = format!("sign in to AWS for profile \"{profile}\"");
+            Browser::offer(browser, &url, profile, &what, "--remote");
+            (SAME_DEVICE, redirect_uri, callback.code(&state, SIGN_IN_WAIT).await?)
         }
-        None => messages::say(&format!(
-            "to sign in to AWS for profile \"{profile}\", open {url} in a browser on this machine"
-        )),
-    }
-    let code = callback.code(&state, SIGN_IN_WAIT).await?;
+        Device::Other => {
+            let redirect_uri = format!("{endpoint}/v1/sessions/confirmation");
+            let url = authorize(CROSS_DEVICE, &redirect_uri);
+            messages::say(&format!(
+                "to sign in to AWS for profile \"{profile}\", open {url} in a browser on any device"
+            ));
+            let Some(answer) = messages::answer("Enter the authorization code displayed in your browser: ")
+                .context("cannot read the authorization code")?
+            else {
+                bail!("no authorization code: standard input is closed");
+            };
+            (CROSS_DEVICE, redirect_uri, pasted_code(answer.expose(), &state)?)
+        }
+    };
     let body = json!({
-        "clientId": SAME_DEVICE,
+        "clientId": client,
         "grantType": "authorization_code",
         "code": code.expose(),
         "codeVerifier": pkce.verifier.expose(),
@@ -294,12 +325,35 @@ pub async fn sign_in(
         "tokenType": output.get("tokenType").cloned().unwrap_or_else(|| "aws_sigv4".into()),
         "refreshToken": output["refreshToken"],
         "idToken": id_token,
-        "clientId": SAME_DEVICE,
+        "clientId": client,
         "dpopKey": key.to_pem()?.expose(),
         "signInRegion": region,
     });
     write_entry(&cache_path(&arn), &entry.to_string())?;
     Ok(SignedIn { credentials: credentials_of(&entry)?, arn })
+}
+
+/// The code from what the cross-device page shows: base64 of `state=…&code=…` (standard or URL
+/// alphabet, padded or not), for this sign-in's `state` only. Errors never repeat what was pasted.
+fn pasted_code(text: &str, state: &str) -> Result<Secret> {
+    let decoded = Secret::new(String::from_utf8_lossy(&crate::deliver::quote::base64_decode(
+        &text.trim().replace('-', "+").replace('_', "/"),
+    )));
+    let (mut pasted_state, mut code) = (None, None);
+    for pair in decoded.expose().split('&') {
+        match pair.split_once('=') {
+            Some(("state", value)) => pasted_state = Some(percent_decode(value)),
+            Some(("code", value)) if !value.is_empty() => code = Some(Secret::new(percent_decode(value))),
+            _ => {}
+        }
+    }
+    match (pasted_state, code) {
+        (Some(pasted), Some(code)) if pasted == state => Ok(code),
+        (Some(_), Some(_)) => {
+            bail!("the code pasted belongs to another sign-in (its state is not this one's): sign in again")
+        }
+        _ => bail!("that is not the code the sign-in page shows (base64 of state=…&code=…)"),
+    }
 }
 
 /// `awsume NAME --logout`: the session's entry goes (as `aws logout` does); true when there was one.
@@ -339,5 +393,22 @@ mod tests {
             endpoint("eu-west-1").ends_with("eu-west-1.signin.aws.amazon.com")
                 || std::env::var_os("AWS_ENDPOINT_URL").is_some()
         );
+    }
+
+    #[test]
+    fn a_pasted_code_is_read_in_either_alphabet_for_this_sign_in_only() {
+        let base64 = crate::deliver::quote::base64;
+        // Bytes that encode to `+`/`/` in the standard alphabet, `-`/`_` in the URL one.
+        let shown = base64(b"state=s1&code=a%3E%3F%3E~~~?>>");
+        assert!(shown.contains('+') || shown.contains('/'), "{shown}");
+        for pasted in [shown.clone(), shown.replace('+', "-").replace('/', "_").trim_end_matches('=').into()]
+        {
+            assert_eq!(pasted_code(&format!(" {pasted}\n"), "s1").unwrap().expose(), "a>?>~~~?>>");
+        }
+        let err = pasted_code(&shown, "s2").unwrap_err().to_string();
+        assert!(err.contains("another sign-in") && !err.contains("a>?"), "{err}");
+        assert!(pasted_code(&base64(b"state=s1"), "s1").is_err(), "no code");
+        assert!(pasted_code(&base64(b"state=s1&code="), "s1").is_err(), "an empty code");
+        assert!(pasted_code("", "s1").is_err());
     }
 }

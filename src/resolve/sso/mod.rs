@@ -32,8 +32,8 @@ pub struct Login {
     pub force: bool,
     /// Where to open the sign-in page; `None` (`--no-browser`): only print it.
     pub browser: Option<Browser>,
-    /// `--use-device-code`: the device code even where the authorization code would serve.
-    pub use_device_code: bool,
+    /// `--remote`: the device code even where the authorization code would serve.
+    pub remote: bool,
     pub timeout: Duration,
 }
 

@@ -1,5 +1,5 @@
 //! A new IAM Identity Center sign-in, as the AWS CLI 2.22+ signs in: `sso_session` profiles with the
-//! authorization code and PKCE (S256) on a one-shot loopback callback; `--use-device-code` and
+//! authorization code and PKCE (S256) on a one-shot loopback callback; `--remote` (`--use-device-code`) and
 //! legacy `sso_start_url` profiles with the device code. The client registration (about 90 days) is
 //! cached beside the tokens, one per flow, so that a code registration never serves the device flow
 //! or the reverse; the token entry holds all that botocore needs to refresh it.
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
 use super::{Login, Token, format_time, parse_time, valid_for};
-use crate::browser::Url;
+use crate::browser::{Browser, Url};
 use crate::files;
 use crate::messages::{self, debug};
 use crate::plan::Sso;
@@ -92,7 +92,7 @@ pub async fn sign_in(
         };
         bail!("{state} {how}: run `awsume --sso-login {profile}` (or `aws sso login --profile {profile}`)");
     }
-    let flow = if sso.session.is_some() && !login.use_device_code { Flow::Code } else { Flow::Device };
+    let flow = if sso.session.is_some() && !login.remote { Flow::Code } else { Flow::Device };
     let registration = registration(oidc, shown, sso, flow).await?;
     let (access_token, expires_in, refresh_token) = match flow {
         Flow::Code => code_sign_in(oidc, shown, sso, profile, &registration, login).await?,
@@ -181,23 +181,13 @@ async fn code_sign_in(
         percent_encode(&sso.scopes.join(" ")),
         pkce.challenge
     );
-    match &login.browser {
-        Some(browser) => {
-            messages::say(&format!(
-                "signing in to {} in your browser; if it does not open, open {url}",
-                sso.start_url
-            ));
-            if let Err(e) = browser.open(Url::Public(&url), profile) {
-                messages::note(&format!(
-                    "{e:#}; open the page yourself, or sign in with a code on another device: --use-device-code"
-                ));
-            }
-        }
-        None => messages::say(&format!(
-            "to sign in to {}, open {url} in a browser on this machine (no browser here? use --use-device-code)",
-            sso.start_url
-        )),
-    }
+    Browser::offer(
+        login.browser.as_ref(),
+        &url,
+        profile,
+        &format!("sign in to {}", sso.start_url),
+        "--remote signs in with a code",
+    );
     let code = callback.code(&state, CODE_WAIT).await?;
     let out = oidc
         .create_token()
