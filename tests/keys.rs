@@ -179,6 +179,76 @@ fn add_list_remove_and_no_bus() {
     run(cmd, None).assert_clean_failure("profile \"x\": the Secret Service: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set); choose one with AWSUME_KEYCHAIN=");
 }
 
+/// A session bus where no Secret Service runs and none can be started (no service directories).
+fn bare_bus(env: &TestEnv) -> Option<(Child, String)> {
+    let socket = env.path(".run/bare-bus");
+    let config = env.write(
+        "bare-bus.conf",
+        &format!(
+            "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n\
+             <busconfig><type>session</type><listen>unix:path={}</listen><auth>EXTERNAL</auth>\
+             <policy context=\"default\"><allow send_destination=\"*\" eavesdrop=\"true\"/>\
+             <allow eavesdrop=\"true\"/><allow own=\"*\"/></policy></busconfig>\n",
+            socket.display()
+        ),
+    );
+    let mut bus = env
+        .command("dbus-daemon")
+        .arg(format!("--config-file={}", config.display()))
+        .args(["--nofork", "--print-address=1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut address = String::new();
+    BufReader::new(bus.stdout.take()?).read_line(&mut address).ok()?;
+    Some((bus, address.trim().to_string()))
+}
+
+/// Reads take the quick path (the wire, two round trips); what it cannot serve goes to the full
+/// client or to the kernel keyring, and ends in one line when nothing can serve it.
+#[test]
+fn reads_the_quick_path_cannot_serve_end_in_one_line() {
+    let env = TestEnv::new();
+    let Some(ss) = SecretService::start(&env) else {
+        eprintln!("no dbus-daemon or gnome-keyring-daemon here: the keychain test was not run");
+        return;
+    };
+    let vars = [("AWS_ACCESS_KEY_ID", "AKIADUP"), ("AWS_SECRET_ACCESS_KEY", "dup-secret-41")];
+    assert_eq!(ss.awsume(&env, &["keys", "add", "dup", "--env"], &vars).status, 0);
+    let quick = ss.awsume(&env, &["export", "--profile", "dup", "--json", "--debug"], &[]);
+    assert_eq!(quick.json()["SecretAccessKey"], "dup-secret-41");
+    assert!(
+        !quick.stderr.contains("full client") && !quick.stderr.contains("dup-secret-41"),
+        "{}",
+        quick.stderr
+    );
+    // A second entry for the same account (another app's, with one more attribute): ambiguous.
+    let mut store = env.command("secret-tool");
+    store
+        .args(["store", "--label=another", "service", "awsume", "username", "dup", "app", "other"])
+        .env("DBUS_SESSION_BUS_ADDRESS", &ss.address);
+    assert_eq!(run(store, Some("other-secret")).status, 0);
+    ss.awsume(&env, &["export", "--profile", "dup"], &[]).assert_clean_failure(
+        "profile \"dup\": keychain keys: the Secret Service: 2 entries for dup (service awsume): remove all but one in your keychain app",
+    );
+    // A bus with no Secret Service on it: named when it was chosen, the kernel keyring tried on auto.
+    let Some((mut bus, address)) = bare_bus(&env) else { return };
+    for (choice, needle) in [
+        (
+            "secret-service",
+            "the Secret Service: no Secret Service answers on the session bus (org.freedesktop.secrets)",
+        ),
+        ("auto", "the kernel keyring (keyutils"),
+    ] {
+        let mut cmd = env.awsume(&["export", "--profile", "dup"]);
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &address).env("AWSUME_KEYCHAIN", choice);
+        run(cmd, None).assert_clean_failure(needle);
+    }
+    let _ = bus.kill();
+    let _ = bus.wait();
+}
+
 /// `aws …` as the AWS CLI v1 runs it on this HOME, against the test server (moto's IAM and STS).
 fn aws(env: &TestEnv, args: &[&str]) -> serde_json::Value {
     let mut cmd = env.command(crate::testenv::python().with_file_name("aws"));

@@ -125,12 +125,10 @@ pub fn run(args: KeysArgs) -> Result<ExitCode> {
         }
         KeysCommand::Rotate { profile, common } => rotate(&files, &profile, choice, &common)?,
         KeysCommand::Process { profile } => {
-            let keychain = keychain().with_context(|| format!("profile \"{profile}\""))?;
-            let Some(keys) = keychain.get(&profile)? else {
-                bail!(
-                    "profile \"{profile}\": {} holds no keys for it (awsume keys add {profile})",
-                    keychain.name
-                );
+            let (keys, keychain) =
+                crate::keychain::read(choice, &profile).with_context(|| format!("profile \"{profile}\""))?;
+            let Some(keys) = keys else {
+                bail!("profile \"{profile}\": {keychain} holds no keys for it (awsume keys add {profile})");
             };
             deliver::stdout(&deliver::json::render(&Credentials::from(keys), false))?;
         }

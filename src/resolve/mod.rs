@@ -195,14 +195,11 @@ impl Resolver<'_> {
             Source::Environment => source::environment(),
             Source::Keychain { profile } => {
                 let choice = crate::keychain::Choice::current(self.opts.keychain.as_deref());
-                let keychain = choice
-                    .and_then(crate::keychain::Keychain::open)
-                    .map_err(|e| e.context(format!("profile \"{profile}\": keys in the keychain")))?;
-                match keychain.get(profile)? {
+                let (keys, keychain) = choice.and_then(|choice| crate::keychain::read(choice, profile))?;
+                match keys {
                     Some(keys) => Ok(Credentials::from(keys)),
                     None => bail!(
-                        "{} holds no keys for it (service awsume, account {profile}): awsume keys add {profile}",
-                        keychain.name
+                        "{keychain} holds no keys for it (service awsume, account {profile}): awsume keys add {profile}"
                     ),
                 }
             }
