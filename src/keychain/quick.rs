@@ -22,6 +22,9 @@ const SERVICE: &str = "org.freedesktop.Secret.Service";
 const LIMIT: Duration = Duration::from_secs(2);
 /// The largest answer read (a secret of a few hundred bytes; D-Bus allows 128 MiB).
 const MAX_MESSAGE: usize = 1 << 20;
+/// How many messages may come before the answers awaited (the bus sends `NameAcquired`; nothing
+/// else is asked for).
+const MAX_MESSAGES: usize = 32;
 
 /// What the Secret Service holds for an account.
 pub enum Answer {
@@ -62,7 +65,10 @@ pub fn read(address: &str, service: &str, account: &str) -> Result<Answer, Strin
     bus.write_all(&out).map_err(|e| e.to_string())?;
     authenticated(&mut bus)?;
     let (mut session, mut items) = (None, None);
-    while session.is_none() || items.is_none() {
+    for _ in 0..MAX_MESSAGES {
+        if session.is_some() && items.is_some() {
+            break;
+        }
         let answer = Message::read(&mut bus)?;
         match answer.reply_to {
             Some(2) => match answer.error.as_deref() {
@@ -79,7 +85,9 @@ pub fn read(address: &str, service: &str, account: &str) -> Result<Answer, Strin
             _ => {}
         }
     }
-    let (session, (unlocked, locked)) = (session.unwrap_or_default(), items.unwrap_or_default());
+    let (Some(session), Some((unlocked, locked))) = (session, items) else {
+        return Err("the bus sent other messages, not the answers".into());
+    };
     if !locked.is_empty() || unlocked.len() > 1 {
         return Err(format!("{} unlocked and {} locked entries", unlocked.len(), locked.len()));
     }
@@ -88,7 +96,7 @@ pub fn read(address: &str, service: &str, account: &str) -> Result<Answer, Strin
     get.string(&session);
     bus.write_all(&call(4, item, "org.freedesktop.Secret.Item", "GetSecret", BUS_NAME, "o", &get.bytes))
         .map_err(|e| e.to_string())?;
-    loop {
+    for _ in 0..MAX_MESSAGES {
         let mut answer = Message::read(&mut bus)?;
         if answer.reply_to != Some(4) {
             continue;
@@ -100,6 +108,7 @@ pub fn read(address: &str, service: &str, account: &str) -> Result<Answer, Strin
         answer.body.fill(0);
         return secret.map(Answer::Found);
     }
+    Err("the bus sent other messages, not the secret".into())
 }
 
 /// The socket of the first address when it is a plain `unix:path=…`, else `None` (an escaped path,
@@ -406,6 +415,82 @@ mod tests {
         r.pad(8).unwrap();
         assert_eq!(r.string().unwrap(), "username");
         assert_eq!(r.string().unwrap(), "p");
+    }
+
+    /// A method return to `serial` with `body` of `signature`, as the bus would send it.
+    fn answer(serial: u32, signature: &str, body: &[u8]) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.bytes.extend([b'l', 2, 1, 1]);
+        w.u32(u32::try_from(body.len()).unwrap());
+        w.u32(9);
+        w.u32(0);
+        w.pad(8);
+        w.bytes.extend([5, 1, b'u', 0]);
+        w.u32(serial);
+        w.pad(8);
+        w.bytes.push(8);
+        w.signature("g");
+        w.signature(signature);
+        let fields_len = u32::try_from(w.bytes.len() - 16).unwrap();
+        w.bytes[12..16].copy_from_slice(&fields_len.to_le_bytes());
+        w.pad(8);
+        w.bytes.extend(body);
+        w.bytes
+    }
+
+    fn received(bytes: &[u8]) -> Result<Message, String> {
+        let (mut a, mut b) = UnixStream::pair().unwrap();
+        a.write_all(bytes).unwrap();
+        drop(a);
+        Message::read(&mut b)
+    }
+
+    #[test]
+    fn a_secret_answer_reads_back_and_a_cut_one_is_an_error() {
+        let bytes = a_secret_answer();
+        let message = received(&bytes).unwrap();
+        assert_eq!(message.reply_to, Some(4));
+        assert_eq!(message.expect("(oayays)").unwrap().secret().unwrap().expose(), "s3cr3");
+        assert!(message.expect("aoao").is_err());
+        for cut in [3, 16, 20, bytes.len() - 1] {
+            assert!(received(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+    }
+
+    fn a_secret_answer() -> Vec<u8> {
+        let mut body = Writer::default();
+        body.pad(8);
+        body.string("/org/freedesktop/secrets/session/s1");
+        body.u32(0);
+        body.u32(5);
+        body.bytes.extend(b"s3cr3");
+        body.string("text/plain");
+        answer(4, "(oayays)", &body.bytes)
+    }
+
+    fn read_every_way(bytes: &[u8]) {
+        if let Ok(message) = received(bytes) {
+            let _ = message.expect(&message.signature).map(|r| r.search_results());
+            let _ = message.expect(&message.signature).map(|r| r.secret());
+            let _ = message.expect(&message.signature).map(|r| r.open_session());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_from_the_bus_are_an_answer_or_an_error(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            read_every_way(&bytes);
+        }
+
+        #[test]
+        fn a_damaged_answer_is_an_answer_or_an_error(changes in proptest::collection::vec((0usize..200, proptest::num::u8::ANY), 1..8)) {
+            let mut bytes = a_secret_answer();
+            for (at, byte) in changes {
+                let at = at % bytes.len();
+                bytes[at] = byte;
+            }
+            read_every_way(&bytes);
+        }
     }
 
     #[test]
