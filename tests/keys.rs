@@ -15,20 +15,20 @@ struct SecretService {
 }
 
 impl SecretService {
-    /// `None` where the machine has no dbus-daemon or gnome-keyring (the test says so).
+    /// `None` where the machine has no dbus-daemon or gnome-keyring (said on stderr: the test is
+    /// not run).
     fn start(env: &TestEnv) -> Option<Self> {
+        let started = Self::try_start(env);
+        if started.is_none() {
+            eprintln!("no dbus-daemon or gnome-keyring-daemon here: the keychain test was not run");
+        }
+        started
+    }
+
+    fn try_start(env: &TestEnv) -> Option<Self> {
         let socket = env.path(".run/bus");
-        let mut bus = env
-            .command("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
-            .arg(format!("--address=unix:path={}", socket.display()))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()?;
-        let mut address = String::new();
-        BufReader::new(bus.stdout.take()?).read_line(&mut address).ok()?;
-        let address = address.trim().to_string();
+        let (bus, address) =
+            dbus_daemon(env, &["--session".into(), format!("--address=unix:path={}", socket.display())])?;
         let mut keyring = env
             .command("gnome-keyring-daemon")
             .args(["--foreground", "--unlock", "--components=secrets"])
@@ -85,10 +85,7 @@ fn files_under(dir: &std::path::Path, needle: &str) -> Vec<String> {
 #[test]
 fn imported_keys_leave_the_file_and_every_tool_still_works() {
     let env = TestEnv::new();
-    let Some(ss) = SecretService::start(&env) else {
-        eprintln!("no dbus-daemon or gnome-keyring-daemon here: the keychain test was not run");
-        return;
-    };
+    let Some(ss) = SecretService::start(&env) else { return };
     let secret = "alice-secret-3f9a";
     let credentials = format!(
         "# mine\n{}\n; about other\n[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = o\n",
@@ -150,10 +147,7 @@ fn imported_keys_leave_the_file_and_every_tool_still_works() {
 #[test]
 fn add_list_remove_and_no_bus() {
     let env = TestEnv::new();
-    let Some(ss) = SecretService::start(&env) else {
-        eprintln!("no dbus-daemon or gnome-keyring-daemon here: the keychain test was not run");
-        return;
-    };
+    let Some(ss) = SecretService::start(&env) else { return };
     let vars = [("AWS_ACCESS_KEY_ID", "AKIANEW"), ("AWS_SECRET_ACCESS_KEY", "new-secret-77")];
     let add = ss.awsume(&env, &["keys", "add", "newp", "--env"], &vars);
     assert_eq!(add.status, 0, "{}", add.stderr);
@@ -192,9 +186,14 @@ fn bare_bus(env: &TestEnv) -> Option<(Child, String)> {
             socket.display()
         ),
     );
+    dbus_daemon(env, &[format!("--config-file={}", config.display())])
+}
+
+/// A `dbus-daemon` run with `args`, and the address it listens on.
+fn dbus_daemon(env: &TestEnv, args: &[String]) -> Option<(Child, String)> {
     let mut bus = env
         .command("dbus-daemon")
-        .arg(format!("--config-file={}", config.display()))
+        .args(args)
         .args(["--nofork", "--print-address=1"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -210,10 +209,7 @@ fn bare_bus(env: &TestEnv) -> Option<(Child, String)> {
 #[test]
 fn reads_the_quick_path_cannot_serve_end_in_one_line() {
     let env = TestEnv::new();
-    let Some(ss) = SecretService::start(&env) else {
-        eprintln!("no dbus-daemon or gnome-keyring-daemon here: the keychain test was not run");
-        return;
-    };
+    let Some(ss) = SecretService::start(&env) else { return };
     let vars = [("AWS_ACCESS_KEY_ID", "AKIADUP"), ("AWS_SECRET_ACCESS_KEY", "dup-secret-41")];
     assert_eq!(ss.awsume(&env, &["keys", "add", "dup", "--env"], &vars).status, 0);
     let quick = ss.awsume(&env, &["export", "--profile", "dup", "--json", "--debug"], &[]);
@@ -284,10 +280,7 @@ fn listed_keys(env: &TestEnv, user: &str) -> Vec<String> {
 #[test]
 fn rotate_replaces_the_key_in_iam_and_where_it_was_kept() {
     let env = TestEnv::new();
-    let Some(ss) = SecretService::start(&env) else {
-        eprintln!("no dbus-daemon or gnome-keyring-daemon here: the keychain test was not run");
-        return;
-    };
+    let Some(ss) = SecretService::start(&env) else { return };
     // In the keychain, with MFA: IAM is asked through the MFA session.
     let (user, old, secret) = iam_user(&env, "kept");
     let vars = [("AWS_ACCESS_KEY_ID", old.as_str()), ("AWS_SECRET_ACCESS_KEY", secret.as_str())];
