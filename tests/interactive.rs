@@ -141,6 +141,31 @@ fn remote_login_asks_on_the_terminal_and_the_pasted_code_signs_the_shell_in() {
         assert_eq!(after.get("AWSUME_PROFILE").map(String::as_str), Some("remote"), "{shell:?}");
         assert_eq!(after.get("AWS_ACCESS_KEY_ID").map(String::as_str), Some("ASIALOGIN0"), "{shell:?}");
         assert_eq!(env.actions(), ["Authorize", "CreateOAuth2Token"], "{shell:?}");
+        if !matches!(shell, Sh::Bash) {
+            continue;
+        }
+        // The session ended (its refresh refused): on the terminal, `--remote` signs in again the
+        // same way, and the shell gets the new session.
+        let entry = crate::login::entry_path(&env, ".aws/login/cache");
+        let mut ended = crate::login::read_entry(&entry);
+        ended["refreshToken"] = "expired-refresh".into();
+        std::fs::write(&entry, ended.to_string()).unwrap();
+        crate::login::with_expiry(&entry, -1);
+        tmux.keys(&["-l", "clear; awsume remote --remote"]);
+        tmux.keys(&["Enter"]);
+        tmux.wait_for(
+            |s| s.contains("TOKEN_EXPIRED") && s.contains("Enter the authorization code"),
+            "a new sign-in",
+        );
+        let screen = tmux.tmux(&["capture-pane", "-p", "-J", "-t", "s"]);
+        let url = screen.lines().find_map(crate::login::authorize_url).expect("the sign-in page");
+        tmux.keys(&["-l", &crate::login::code_shown_for(&url)]);
+        tmux.keys(&["Enter"]);
+        dump_and_wait(&tmux, &env, shell, "d2");
+        assert_eq!(managed(&env, "d2").get("AWS_ACCESS_KEY_ID").map(String::as_str), Some("ASIALOGIN1"));
+        let refused_then_signed_in = ["CreateOAuth2Token", "Authorize", "CreateOAuth2Token"];
+        assert_eq!(env.actions()[2..], refused_then_signed_in);
+        assert_eq!(crate::login::read_entry(&entry)["clientId"], "arn:aws:signin:::devtools/cross-device");
     }
 }
 

@@ -27,7 +27,7 @@ fn botocore_key(env: &TestEnv, profile: &str, vars: &[(&str, &str)]) -> String {
     run(cmd, None).stdout.trim().to_string()
 }
 
-fn entry_path(env: &TestEnv, dir: &str) -> std::path::PathBuf {
+pub fn entry_path(env: &TestEnv, dir: &str) -> std::path::PathBuf {
     let out = std::process::Command::new("sh")
         .args(["-c", "printf %s \"$1\" | sha256sum", "sh", ARN])
         .output()
@@ -36,11 +36,11 @@ fn entry_path(env: &TestEnv, dir: &str) -> std::path::PathBuf {
     env.path(&format!("{dir}/{digest}.json"))
 }
 
-fn read_entry(path: &std::path::Path) -> serde_json::Value {
+pub fn read_entry(path: &std::path::Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-fn with_expiry(path: &std::path::Path, minutes: i64) {
+pub fn with_expiry(path: &std::path::Path, minutes: i64) {
     let mut entry = read_entry(path);
     let out = std::process::Command::new("date")
         .args(["-u", "-d", &format!("{minutes} minutes"), "+%Y-%m-%dT%H:%M:%SZ"])
