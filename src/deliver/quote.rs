@@ -50,14 +50,15 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// Standard base64 back to bytes; anything outside the alphabet (padding included) is skipped.
+/// Base64 back to bytes, in the standard or the URL alphabet (RFC 4648 §4, §5: `+`/`-` and `/`/`_`
+/// never mean two things); anything outside them (padding included) is skipped.
 pub fn base64_decode(text: &str) -> Vec<u8> {
     let value = |c: u8| match c {
         b'A'..=b'Z' => Some(c - b'A'),
         b'a'..=b'z' => Some(c - b'a' + 26),
         b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
+        b'+' | b'-' => Some(62),
+        b'/' | b'_' => Some(63),
         _ => None,
     };
     let sextets: Vec<u8> = text.bytes().filter_map(value).collect();

@@ -79,7 +79,7 @@ const SECRET_SERVICE: &str = "the Secret Service";
 pub fn read(choice: Choice, profile: &str) -> Result<(Option<Keys>, &'static str)> {
     #[cfg(target_os = "linux")]
     if choice != Choice::Keyutils
-        && let Some(address) = crate::environment::var("DBUS_SESSION_BUS_ADDRESS").filter(|a| !a.is_empty())
+        && let Some(address) = crate::environment::var("DBUS_SESSION_BUS_ADDRESS")
     {
         match quick::read(&address, SERVICE, profile) {
             Ok(quick::Answer::Found(text)) => {

@@ -15,9 +15,11 @@ use std::time::Duration;
 
 use crate::credentials::Secret;
 
-const BUS_NAME: &str = "org.freedesktop.secrets";
-const SERVICE_PATH: &str = "/org/freedesktop/secrets";
-const SERVICE: &str = "org.freedesktop.Secret.Service";
+/// The Secret Service's names on the bus (this client's and `secret_service.rs`'s).
+pub(super) const BUS_NAME: &str = "org.freedesktop.secrets";
+pub(super) const SERVICE_PATH: &str = "/org/freedesktop/secrets";
+pub(super) const SERVICE: &str = "org.freedesktop.Secret.Service";
+pub(super) const ITEM: &str = "org.freedesktop.Secret.Item";
 /// How long the bus may take to answer (the full client gets its own time after).
 const LIMIT: Duration = Duration::from_secs(2);
 /// The largest answer read (a secret of a few hundred bytes; D-Bus allows 128 MiB).
@@ -94,8 +96,7 @@ pub fn read(address: &str, service: &str, account: &str) -> Result<Answer, Strin
     let Some(item) = unlocked.first() else { return Ok(Answer::Missing) };
     let mut get = Writer::default();
     get.string(&session);
-    bus.write_all(&call(4, item, "org.freedesktop.Secret.Item", "GetSecret", BUS_NAME, "o", &get.bytes))
-        .map_err(|e| e.to_string())?;
+    bus.write_all(&call(4, item, ITEM, "GetSecret", BUS_NAME, "o", &get.bytes)).map_err(|e| e.to_string())?;
     for _ in 0..MAX_MESSAGES {
         let mut answer = Message::read(&mut bus)?;
         if answer.reply_to != Some(4) {

@@ -16,12 +16,9 @@ use std::time::Duration;
 use anyhow::{Context, Result, anyhow, bail};
 use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
 
+use super::quick::{BUS_NAME, ITEM, SERVICE, SERVICE_PATH};
 use crate::credentials::Secret;
 
-const BUS_NAME: &str = "org.freedesktop.secrets";
-const SERVICE_PATH: &str = "/org/freedesktop/secrets";
-const SERVICE: &str = "org.freedesktop.Secret.Service";
-const ITEM: &str = "org.freedesktop.Secret.Item";
 /// The collection new items go to, as libsecret's default.
 const DEFAULT_COLLECTION: &str = "/org/freedesktop/secrets/aliases/default";
 /// How long one call may take (the service answers in milliseconds).
@@ -42,16 +39,16 @@ pub struct SecretService {
 impl SecretService {
     /// Connects to the session bus and opens a session; an error when either is missing.
     pub fn connect() -> Result<Self> {
-        if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none_or(|v| v.is_empty()) {
+        let Some(address) = crate::environment::var("DBUS_SESSION_BUS_ADDRESS") else {
             bail!("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)");
-        }
+        };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_io()
             .enable_time()
             .build()
             .context("cannot start the D-Bus client")?;
         let (connection, session) = runtime.block_on(async {
-            let connection = limited(session_bus()).await.context("the session bus")?;
+            let connection = limited(session_bus(&address)).await.context("the session bus")?;
             let (_, session): (OwnedValue, OwnedObjectPath) =
                 call(&connection, SERVICE_PATH, SERVICE, "OpenSession", &("plain", Value::from(""))).await?;
             Ok::<_, anyhow::Error>((connection, session))
@@ -173,9 +170,8 @@ impl SecretService {
 /// The session bus. A `unix:path=` address (what systemd and dbus-launch give) is connected here,
 /// at once: zbus would connect on a thread of its own, whose pool the runtime then waits for when
 /// it ends, a few milliseconds of a run that takes a few. Other addresses go through zbus.
-async fn session_bus() -> zbus::Result<zbus::Connection> {
-    let address = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default();
-    let Some(path) = super::quick::unix_path(&address) else { return zbus::Connection::session().await };
+async fn session_bus(address: &str) -> zbus::Result<zbus::Connection> {
+    let Some(path) = super::quick::unix_path(address) else { return zbus::Connection::session().await };
     let stream = std::os::unix::net::UnixStream::connect(&path)
         .and_then(|s| s.set_nonblocking(true).map(|()| s))
         .and_then(tokio::net::UnixStream::from_std)

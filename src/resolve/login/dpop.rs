@@ -86,10 +86,7 @@ mod tests {
         let proof = again.proof("https://us-east-1.signin.aws.amazon.com/v1/token", 1_900_000_000).unwrap();
         let parts: Vec<&str> = proof.split('.').collect();
         assert_eq!(parts.len(), 3);
-        let decode = |s: &str| {
-            let padded = s.replace('-', "+").replace('_', "/");
-            crate::deliver::quote::base64_decode(&padded)
-        };
+        let decode = crate::deliver::quote::base64_decode;
         let header: serde_json::Value = serde_json::from_slice(&decode(parts[0])).unwrap();
         let payload: serde_json::Value = serde_json::from_slice(&decode(parts[1])).unwrap();
         assert_eq!((header["typ"].as_str(), header["alg"].as_str()), (Some("dpop+jwt"), Some("ES256")));

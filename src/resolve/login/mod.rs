@@ -336,9 +336,7 @@ pub async fn sign_in(
 /// The code from what the cross-device page shows: base64 of `state=…&code=…` (standard or URL
 /// alphabet, padded or not), for this sign-in's `state` only. Errors never repeat what was pasted.
 fn pasted_code(text: &str, state: &str) -> Result<Secret> {
-    let decoded = Secret::new(String::from_utf8_lossy(&crate::deliver::quote::base64_decode(
-        &text.trim().replace('-', "+").replace('_', "/"),
-    )));
+    let decoded = Secret::new(String::from_utf8_lossy(&crate::deliver::quote::base64_decode(text)));
     let (mut pasted_state, mut code) = (None, None);
     for pair in decoded.expose().split('&') {
         match pair.split_once('=') {
@@ -369,7 +367,7 @@ pub fn sign_out(arn: &str) -> Result<bool> {
 /// The `sub` claim of a JWT (its payload is not verified: it only names the session to cache).
 fn subject(jwt: &str) -> Option<String> {
     let payload = jwt.split('.').nth(1)?;
-    let bytes = crate::deliver::quote::base64_decode(&payload.replace('-', "+").replace('_', "/"));
+    let bytes = crate::deliver::quote::base64_decode(payload);
     let claims: Value = serde_json::from_slice(&bytes).ok()?;
     claims.get("sub")?.as_str().filter(|s| !s.is_empty()).map(str::to_string)
 }
