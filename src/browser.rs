@@ -81,6 +81,22 @@ impl Browser {
         }
     }
 
+    /// Why no browser can be opened for the person at this machine, or `None` when one can: an SSH
+    /// session without a forwarded display, or a Linux machine with no display at all. A browser
+    /// the person named (`browser_command`, `$BROWSER`) is taken at their word.
+    pub fn unavailable(&self) -> Option<&'static str> {
+        use crate::environment::is_set;
+        if self.command.is_some() || is_set("BROWSER") {
+            return None;
+        }
+        let display = is_set("DISPLAY") || is_set("WAYLAND_DISPLAY");
+        if (is_set("SSH_CONNECTION") || is_set("SSH_TTY")) && !display {
+            return Some("this is an SSH session without a display");
+        }
+        let desktop = cfg!(any(target_os = "macos", windows)) || display;
+        (!desktop).then_some("there is no display here")
+    }
+
     fn argv(&self, url: &str, profile: &str) -> Result<Vec<String>> {
         let words = match (&self.command, crate::environment::var("BROWSER")) {
             (Some(command), _) => shell_words::split(command).context("console.browser_command")?,
@@ -118,7 +134,7 @@ impl Redirect {
     fn write(url: &str) -> Result<Self> {
         let dir = crate::files::home_dir().join(".awsume").join("run");
         crate::files::private_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let name = format!("open-{}.html", crate::files::random_hex(16)?);
+        let name = format!("open-{}.html", crate::encoding::random_hex(16)?);
         let path = dir.join(name);
         let page = format!(
             "<!doctype html><meta charset=\"utf-8\"><meta name=\"referrer\" content=\"no-referrer\">\

@@ -77,10 +77,15 @@ pub fn untrusted(path: &Path) -> Option<String> {
     (!writable_ok).then(|| format!("others can write to {shown} (mode {mode:o}; chmod go-w it)"))
 }
 
+/// The directory `path` is in (`.` for a bare file name).
+pub fn parent_dir(path: &Path) -> &Path {
+    path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
 /// A cache file's text: `None` when it is missing, or when it or its directory is not to be
 /// trusted (`untrusted`), which is said once as a note: a planted file is a miss, never an identity.
 pub fn read_cache(path: &Path) -> anyhow::Result<Option<String>> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = parent_dir(path);
     if let Some(why) = untrusted(dir).or_else(|| untrusted(path)) {
         crate::messages::note(&format!("not using a cached session: {why}"));
         return Ok(None);
@@ -97,13 +102,17 @@ pub fn cache_dir(dir: &Path) -> anyhow::Result<()> {
     private_dir(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", display(dir)))
 }
 
+/// Writes a cache entry: its directory made 0700 (or refused, `cache_dir`), the file replaced
+/// atomically with mode 0600. The one way every cache is written.
+pub fn write_cache(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    cache_dir(parent_dir(path))?;
+    write_atomic(path, contents, 0o600).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", display(path)))
+}
+
 /// Replaces `path` with `contents` atomically: readers see the old file or the new one, never a mix.
 /// The new file gets `mode` exactly, whatever the umask.
 pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = parent_dir(path);
     let temp = temp_path(path);
     let result = (|| {
         let mut options = OpenOptions::new();
@@ -129,6 +138,62 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
         let _ = fs::remove_file(&temp);
     }
     result
+}
+
+/// A lock held on `<path>.lock` (a file beside the one it guards, 0600): released when dropped, and
+/// by the kernel when the holder dies, so a killed run never blocks the next one.
+pub struct Lock {
+    _file: fs::File,
+}
+
+/// How long a waiter is silent before it says what it waits for.
+const LOCK_QUIET: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Takes the lock beside `path`, waiting at most `wait` for another run that holds it; after a
+/// few seconds of waiting it says so once (`what`: what the other run is doing, "refreshing the
+/// SSO token"). A lock file, not the directory or the file itself: Windows opens no directories,
+/// and a file replaced by rename would leave a waiter holding the old one.
+pub fn lock_beside(path: &Path, wait: std::time::Duration, what: &str) -> anyhow::Result<Lock> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let lock_path = PathBuf::from(name);
+    let file =
+        open_private(&lock_path).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", display(&lock_path)))?;
+    let started = std::time::Instant::now();
+    let mut said = false;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Lock { _file: file }),
+            Err(fs::TryLockError::WouldBlock) => {}
+            Err(fs::TryLockError::Error(e)) => {
+                anyhow::bail!("cannot lock {}: {e}", display(&lock_path))
+            }
+        }
+        let waited = started.elapsed();
+        if waited >= wait {
+            anyhow::bail!(
+                "another awsume has been {what} for {} s; try again when it is done",
+                wait.as_secs()
+            );
+        }
+        if !said && waited >= LOCK_QUIET {
+            crate::messages::note(&format!("waiting for another awsume that is {what}"));
+            said = true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+}
+
+/// The lock of a cache entry, held around "read it; still stale? refresh it; write it" so that one
+/// run refreshes and the others read what it wrote. `None` where the cache's directory is not to be
+/// trusted: nothing is cached there, so there is nothing to share and nothing to wait for.
+pub fn lock_cache_entry(path: &Path, wait: std::time::Duration, what: &str) -> anyhow::Result<Option<Lock>> {
+    let dir = parent_dir(path);
+    if untrusted(dir).is_some() {
+        return Ok(None);
+    }
+    cache_dir(dir)?;
+    lock_beside(path, wait, what).map(Some)
 }
 
 /// The mode an existing file has, so a rewrite can keep it.
@@ -174,16 +239,6 @@ fn remove_orphans(path: &Path) {
 
 /// The user's home: `$HOME`, else (unset or empty) their passwd entry, as `std::env::home_dir`
 /// reads it; `/` only for a user who has neither.
-/// `bytes` random bytes from the kernel, as hex (tokens, state values, file names).
-pub fn random_hex(bytes: usize) -> anyhow::Result<String> {
-    use std::io::Read;
-    let mut buf = vec![0u8; bytes];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut buf))
-        .map_err(|e| anyhow::anyhow!("cannot read /dev/urandom: {e}"))?;
-    Ok(hex::encode(buf))
-}
-
 pub fn home_dir() -> PathBuf {
     std::env::home_dir().filter(|h| !h.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from("/"))
 }

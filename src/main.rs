@@ -8,6 +8,7 @@ mod commands;
 mod config;
 mod credentials;
 mod deliver;
+mod encoding;
 mod environment;
 mod files;
 mod keychain;
@@ -15,6 +16,7 @@ mod messages;
 mod plan;
 mod request;
 mod resolve;
+mod runtime;
 mod settings;
 
 use std::process::ExitCode;

@@ -37,7 +37,7 @@ impl Color {
 /// Whether a stream that is a terminal (`terminal`) gets colour: never in a pipe or a file, never
 /// with `NO_COLOR` set (no-color.org), never with `colors: false`.
 pub fn colored(terminal: bool) -> bool {
-    terminal && COLORS.load(Ordering::Relaxed) && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    terminal && COLORS.load(Ordering::Relaxed) && !crate::environment::no_color()
 }
 
 /// `text` in `color` when `on`.
@@ -175,9 +175,10 @@ pub fn ask(text: &str, tty: Option<&mut std::fs::File>) {
 /// A question for a person, and one line of stdin for its answer (`None`: stdin is closed). The
 /// question goes to stderr, or to the terminal itself where stdin is one but stderr is captured (an
 /// SDK running awsume as credential_process). The answer may be a secret (an MFA code, a pasted
-/// authorization code), so it comes back as one.
-pub fn answer(question: &str) -> std::io::Result<Option<crate::credentials::Secret>> {
-    use std::io::BufRead;
+/// authorization code), so it comes back as one. A line longer than `limit` bytes is refused
+/// without being held whole.
+pub fn answer(question: &str, limit: usize) -> std::io::Result<Option<crate::credentials::Secret>> {
+    use std::io::{BufRead, Read};
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     let mut tty = (interactive && !std::io::stderr().is_terminal())
@@ -185,11 +186,15 @@ pub fn answer(question: &str) -> std::io::Result<Option<crate::credentials::Secr
         .flatten();
     ask(question, tty.as_mut());
     let mut line = String::new();
-    let read = stdin.lock().read_line(&mut line);
+    let read = stdin.lock().take(limit as u64 + 1).read_line(&mut line);
+    let too_long = line.len() > limit;
     let line = crate::credentials::Secret::new(line);
     if !interactive || !matches!(read, Ok(n) if n > 0) {
         // Nothing echoed a newline: end the question's line so messages start on their own.
         progress_done();
+    }
+    if too_long {
+        return Err(std::io::Error::other(format!("the answer is longer than {limit} bytes")));
     }
     Ok((read? > 0).then_some(line))
 }

@@ -149,7 +149,7 @@ pub fn resolve_options(common: &CommonArgs, settings: &Settings, renewal: bool) 
         mfa_sessions: SessionCache::new(&home_dir()),
         role_sessions: RoleCache::new(&home_dir(), settings.role_cache_margin),
         ensure_temporary: false,
-        timeout: std::time::Duration::from_secs(common.timeout.max(1)),
+        timeout: timeout(common),
         sso_login: common.sso_login,
         remote: common.remote,
         browser: (!common.no_browser).then(|| settings.browser()),
@@ -157,7 +157,19 @@ pub fn resolve_options(common: &CommonArgs, settings: &Settings, renewal: bool) 
         mfa_process: settings.mfa_process.clone(),
         profile_chain: None,
         keychain: settings.keychain.clone(),
+        auto_remote: settings.auto_remote,
     }
+}
+
+/// `--timeout` (`AWSUME_TIMEOUT`): the most one call may take, retries included; at least a second.
+pub fn timeout(common: &CommonArgs) -> std::time::Duration {
+    std::time::Duration::from_secs(common.timeout.max(1))
+}
+
+/// The AWS files the command line names (`--config-file`, `--credentials-file`), where the
+/// environment does not name others.
+pub fn files(args: &AwsumeArgs) -> Files {
+    Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref())
 }
 
 /// What the default chain reads of the environment.

@@ -29,6 +29,12 @@ pub struct Settings {
     pub keychain: Option<String>,
     /// The profile `awsume` takes when none is named (after `AWSUME_DEFAULT_PROFILE`).
     pub default_profile: Option<String>,
+    /// Where no browser can be opened (SSH without a display), sign in from another device.
+    pub auto_remote: bool,
+    /// How an MFA code is asked when no command gives it: `auto`, `terminal`, or a dialog.
+    pub mfa_prompt: Option<String>,
+    /// `export --exec` serves the child a refreshing endpoint instead of keys (`--serve`).
+    pub exec_serve: bool,
     /// The console plugin's `console:` block: `browser_command` and `services`.
     pub console: Console,
 }
@@ -57,13 +63,19 @@ impl Default for Settings {
             mfa_process: None,
             keychain: None,
             default_profile: None,
+            auto_remote: true,
+            mfa_prompt: None,
+            exec_serve: false,
             console: Console::default(),
         }
     }
 }
 
 /// Python awsume's defaults (and ours), for `--config reset`.
-const DEFAULTS: [(&str, &str); 6] = [
+const DEFAULTS: [(&str, &str); 9] = [
+    ("auto-remote", "true"),
+    ("mfa-prompt", "auto"),
+    ("exec-serve", "false"),
     ("role-duration", "0"),
     ("colors", "true"),
     ("fuzzy-match", "false"),
@@ -119,6 +131,9 @@ impl Settings {
                 "confirmations" => settings.confirmations = !value.eq_ignore_ascii_case("false"),
                 "auto-refresh-margin" => settings.auto_refresh_margin = seconds(key, &value)?,
                 "role-cache-margin" => settings.role_cache_margin = seconds(key, &value)?,
+                "auto-remote" => settings.auto_remote = !value.eq_ignore_ascii_case("false"),
+                "mfa-prompt" => settings.mfa_prompt = Some(value).filter(|v| v != "null"),
+                "exec-serve" => settings.exec_serve = value.eq_ignore_ascii_case("true"),
                 _ => {}
             }
         }

@@ -502,12 +502,17 @@ fn sso_populate_writes_one_profile_per_account_and_role() {
     let out = env.run(&["sso", "populate", "corp"]);
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert!(
-        out.stderr.contains("4 profiles for [sso-session corp]") && out.stderr.contains("3 new"),
+        out.stderr.contains("4 profiles for [sso-session corp]") && out.stderr.contains("4 new"),
         "{}",
         out.stderr
     );
     let written = std::fs::read_to_string(env.path(".aws/config")).unwrap();
     assert!(written.starts_with(&mine), "every byte that was there stays");
+    // The hand-written name is taken: its access gets a name of its own, the section stays yours.
+    assert!(
+        written.contains("[profile prod-payments.readonly-111111111111]\nsso_session = corp\n"),
+        "{written}"
+    );
     assert!(written.contains(
         "[profile dev-sandbox.developer]\nsso_session = corp\nsso_account_id = 222222222222\nsso_role_name = Developer\nregion = us-east-2\nawsume_generated = corp\n"
     ), "{written}");

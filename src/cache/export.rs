@@ -72,10 +72,6 @@ impl ExportCache<'_> {
             account_id: creds.account_id.clone(),
         };
         let json = serde_json::to_string_pretty(&entry).context("cannot encode the cache")?;
-        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            files::cache_dir(dir)?;
-        }
-        files::write_atomic(self.path, json.as_bytes(), 0o600)
-            .with_context(|| format!("cannot write {}", files::display(self.path)))
+        files::write_cache(self.path, json.as_bytes())
     }
 }

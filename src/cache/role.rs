@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 use sha1::{Digest, Sha1};
@@ -83,10 +83,7 @@ impl RoleCache {
             credentials["AccountId"] = account.clone().into();
         }
         answer["Credentials"] = credentials;
-        let path = self.path(hop);
-        files::cache_dir(&self.dir)?;
-        files::write_atomic(&path, answer.to_string().as_bytes(), 0o600)
-            .with_context(|| format!("cannot write {}", files::display(&path)))
+        files::write_cache(&self.path(hop), answer.to_string().as_bytes())
     }
 }
 

@@ -61,31 +61,9 @@ impl SessionCache {
     /// Waits (at most `wait`) until no other run is making a session for this user, and holds
     /// that place until the lock is dropped: concurrent cold runs ask for one MFA code, and the
     /// others read the session it made. The lock is a file beside the session.
-    pub fn lock(&self, long_term_key_id: &str, wait: std::time::Duration) -> Result<SessionLock> {
-        if files::untrusted(&self.dir).is_some() {
-            // Nothing is cached there either (`write` says why): nothing to share, nothing to wait for.
-            return Ok(SessionLock { _file: None });
-        }
-        files::cache_dir(&self.dir)?;
-        let mut path = self.path(long_term_key_id).into_os_string();
-        path.push(".lock");
-        let path = PathBuf::from(path);
-        let file =
-            files::open_private(&path).with_context(|| format!("cannot open {}", files::display(&path)))?;
-        let started = std::time::Instant::now();
-        loop {
-            // The lock goes with the file (closed when this run ends, however it ends).
-            if file.try_lock().is_ok() {
-                return Ok(SessionLock { _file: Some(file) });
-            }
-            if started.elapsed() >= wait {
-                anyhow::bail!(
-                    "another awsume has been making the MFA session for {long_term_key_id} for {} s; try again when it is done",
-                    wait.as_secs()
-                );
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
+    pub fn lock(&self, long_term_key_id: &str, wait: std::time::Duration) -> Result<Option<files::Lock>> {
+        let what = format!("making the MFA session for {long_term_key_id}");
+        files::lock_cache_entry(&self.path(long_term_key_id), wait, &what)
     }
 
     pub fn write(&self, long_term_key_id: &str, session: &Credentials, region: Option<&str>) -> Result<()> {
@@ -98,15 +76,8 @@ impl SessionCache {
             expiration: session.expiration.map(format_local).unwrap_or_default(),
         };
         let json = serde_json::to_string(&entry).context("cannot encode the session cache")?;
-        files::cache_dir(&self.dir)?;
-        files::write_atomic(&path, json.as_bytes(), 0o600)
-            .with_context(|| format!("cannot write {}", files::display(&path)))
+        files::write_cache(&path, json.as_bytes())
     }
-}
-
-/// Held while a run makes an MFA session; released when dropped (or when the run ends).
-pub struct SessionLock {
-    _file: Option<std::fs::File>,
 }
 
 #[cfg(test)]

@@ -83,7 +83,7 @@ fn given(args: &AwsumeArgs, json: &str, settings_region: Option<&str>, out: &Out
     }
     let region = args.common.region.as_deref().or(region.as_deref()).or(settings_region);
     if let Some(section) = &args.output_profile {
-        let files = Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref());
+        let files = crate::request::files(args);
         check_output_profile(&files, section)?;
         let body = credfile::section_body(&creds, region);
         credfile::write(&files.credentials, section, &body, credfile::Overwrite::ManagedOnly)?;

@@ -5,14 +5,13 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use crate::cli::AwsumeArgs;
-use crate::config::Files;
 use crate::deliver::Out;
 use crate::deliver::credfile;
 use crate::files::display;
 use crate::messages;
 
 pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
-    let path = Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref()).credentials;
+    let path = crate::request::files(args).credentials;
     let removed = credfile::clean(&path)?;
     messages::note(&format!("removed {removed} expired awsume-managed profile(s) from {}", display(&path)));
     out.text("")

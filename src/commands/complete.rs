@@ -10,8 +10,8 @@ use clap::CommandFactory;
 use crate::cli::Cli;
 use crate::config::{Config, Files};
 use crate::deliver::completion;
-use crate::deliver::quote::base64_decode;
 use crate::deliver::shell::Shell;
+use crate::encoding::base64_decode;
 use crate::settings::Settings;
 use clap::ValueEnum;
 

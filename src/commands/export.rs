@@ -98,7 +98,9 @@ fn serve(
         (Kind::Imds, _) => {
             format!("IMDSv2 on http://{bound}: set AWS_EC2_METADATA_SERVICE_ENDPOINT=http://{bound}/")
         }
-        (Kind::Container, Some(token)) if std::env::var_os("AWS_CONTAINER_AUTHORIZATION_TOKEN").is_none() => {
+        (Kind::Container, Some(token))
+            if !crate::environment::is_set("AWS_CONTAINER_AUTHORIZATION_TOKEN") =>
+        {
             format!(
                 "container credentials on http://{bound}/: set AWS_CONTAINER_CREDENTIALS_FULL_URI=http://{bound}/ AWS_CONTAINER_AUTHORIZATION_TOKEN={}",
                 token.expose()

@@ -44,23 +44,12 @@ pub fn this_program() -> PathBuf {
         Some(invoked)
     } else {
         // Run by name: the first executable of that name on PATH, as the shell found it.
-        std::env::var_os("PATH").and_then(|dirs| {
-            std::env::split_paths(&dirs).map(|dir| dir.join(&invoked)).find(|p| is_executable(p))
-        })
+        crate::environment::on_path(&invoked)
     };
     found
         .and_then(|p| std::path::absolute(p).ok())
         .or_else(|| std::env::current_exe().ok())
         .unwrap_or_else(|| PathBuf::from("awsume"))
-}
-
-fn is_executable(path: &Path) -> bool {
-    #[cfg(unix)]
-    return std::fs::metadata(path).is_ok_and(|m| {
-        std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o111 != 0 && m.is_file()
-    });
-    #[cfg(not(unix))]
-    std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
 /// The whole script, rendered once; `cmd` is validated by the CLI.

@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use crate::cache::{RoleCache, SessionCache, format_local};
 use crate::cli::AwsumeArgs;
-use crate::config::{Config, Files, Profile};
+use crate::config::{Config, Profile};
 use crate::credentials::account_in;
 use crate::deliver::Out;
 use crate::deliver::text;
@@ -18,30 +18,101 @@ use crate::plan::{self, Plan, Source};
 use crate::resolve;
 use crate::settings::Settings;
 
-const HEADER: [&str; 7] = ["PROFILE", "TYPE", "ACCOUNT", "SOURCE", "MFA", "REGION", "ROLE"];
-const ROLE: usize = 6;
-const MFA: usize = 4;
-
-pub fn run(args: &AwsumeArgs, more: bool, out: &Out) -> Result<ExitCode> {
-    let config = Config::load(Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref()))?;
-    let mut rows = rows(&config, more);
-    if let Some(columns) = terminal_columns(out.through_function()) {
-        fit(&mut rows, columns);
-    }
-    out.text(&text::table(&rows))
+/// A column of the list, in the order `-l` shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Profile,
+    Type,
+    Account,
+    Source,
+    Mfa,
+    Region,
+    Role,
+    Expires,
 }
 
-/// The table: a header, then a row per profile (name first), as the files and caches tell.
-pub fn rows(config: &Config, more: bool) -> Vec<Vec<String>> {
+impl Column {
+    /// What `-l` shows: every column but the cached sessions' end, which `more` adds.
+    pub const LIST: [Column; 7] = [
+        Column::Profile,
+        Column::Type,
+        Column::Account,
+        Column::Source,
+        Column::Mfa,
+        Column::Region,
+        Column::Role,
+    ];
+
+    pub fn header(self) -> &'static str {
+        match self {
+            Column::Profile => "PROFILE",
+            Column::Type => "TYPE",
+            Column::Account => "ACCOUNT",
+            Column::Source => "SOURCE",
+            Column::Mfa => "MFA",
+            Column::Region => "REGION",
+            Column::Role => "ROLE",
+            Column::Expires => "SESSION EXPIRES",
+        }
+    }
+}
+
+/// One profile as the list tells it: what it is and what it stands on (`-` for nothing).
+pub struct Row {
+    pub name: String,
+    kind: String,
+    account: String,
+    source: String,
+    mfa: String,
+    region: String,
+    role: String,
+    /// When its cached session ends (`more` only).
+    expires: String,
+}
+
+impl Row {
+    fn cell(&self, column: Column) -> &str {
+        match column {
+            Column::Profile => &self.name,
+            Column::Type => &self.kind,
+            Column::Account => &self.account,
+            Column::Source => &self.source,
+            Column::Mfa => &self.mfa,
+            Column::Region => &self.region,
+            Column::Role => &self.role,
+            Column::Expires => &self.expires,
+        }
+    }
+}
+
+/// The table of `rows` in `columns`: a header line of cells, then a line of cells per row.
+pub fn table(rows: &[Row], columns: &[Column]) -> Vec<Vec<String>> {
+    let header = columns.iter().map(|c| c.header().to_string()).collect();
+    let cells = rows.iter().map(|row| columns.iter().map(|&c| row.cell(c).to_string()).collect());
+    std::iter::once(header).chain(cells).collect()
+}
+
+pub fn run(args: &AwsumeArgs, more: bool, out: &Out) -> Result<ExitCode> {
+    let config = Config::load(crate::request::files(args))?;
+    let mut columns = Column::LIST.to_vec();
+    if more {
+        columns.push(Column::Expires);
+    }
+    let mut table = table(&rows(&config, more), &columns);
+    if let Some(width) = terminal_columns(out.through_function()) {
+        fit(&mut table, width);
+    }
+    out.text(&text::table(&table))
+}
+
+/// A row per profile, as the files and caches tell (`more`: with cached sessions' ends).
+pub fn rows(config: &Config, more: bool) -> Vec<Row> {
     let sessions = SessionCache::new(&home_dir());
     let roles = RoleCache::new(&home_dir(), 0);
     // Which profiles get their MFA code from a command needs the setting too; a settings file that
     // does not read is for `awsume PROFILE` to report.
     let mfa_process = Settings::user().ok().and_then(|s| s.mfa_process);
-    let mut rows: Vec<Vec<String>> = vec![HEADER.map(String::from).to_vec()];
-    if more {
-        rows[0].push("SESSION EXPIRES".into());
-    }
+    let mut rows = Vec::new();
     for (name, profile) in &config.profiles {
         let plan = plan::plan(config, name, &plan::Options::default()).ok();
         let mut row = match &plan {
@@ -53,7 +124,7 @@ pub fn rows(config: &Config, more: bool) -> Vec<Vec<String>> {
         };
         if more {
             let expiry = plan.and_then(|p| resolve::cached_expiry(&p, &sessions, &roles));
-            row.push(expiry.map(format_local).unwrap_or_else(|| "-".into()));
+            row.expires = expiry.map(format_local).unwrap_or_else(|| "-".into());
         }
         rows.push(row);
     }
@@ -61,7 +132,7 @@ pub fn rows(config: &Config, more: bool) -> Vec<Vec<String>> {
 }
 
 /// A profile that plans: what it is and what it stands on.
-fn planned(profile: &Profile, p: &Plan, mfa_process: Option<&str>) -> Vec<String> {
+fn planned(profile: &Profile, p: &Plan, mfa_process: Option<&str>) -> Row {
     let kind = match &p.source {
         _ if !p.hops.is_empty() => "role".to_string(),
         Source::Sso(sso) if resolve::sso_signed_in(sso) => "SSO (signed in)".to_string(),
@@ -69,17 +140,17 @@ fn planned(profile: &Profile, p: &Plan, mfa_process: Option<&str>) -> Vec<String
         source => source.kind().to_string(),
     };
     let mut row = written(profile, &kind);
-    row[2] = account_of(p).unwrap_or_else(|| "-".into());
+    row.account = account_of(p).unwrap_or_else(|| "-".into());
     let serial = p.mfa_session_serial.clone().or_else(|| p.hops.iter().find_map(|h| h.mfa_serial.clone()));
     let by_command = p.mfa_process.is_some() || mfa_process.is_some();
-    row[MFA] = match serial {
+    row.mfa = match serial {
         Some(serial) if by_command => format!("{serial} (command)"),
         Some(serial) => serial,
         None => "-".into(),
     };
-    row[5] = p.region.clone().unwrap_or_else(|| "-".into());
+    row.region = p.region.clone().unwrap_or_else(|| "-".into());
     if let (Source::Sso(sso), None) = (&p.source, p.hops.last()) {
-        row[ROLE] = sso.role_name.clone();
+        row.role = sso.role_name.clone();
     }
     row
 }
@@ -104,23 +175,24 @@ fn has_credential_settings(profile: &Profile) -> bool {
 }
 
 /// The columns as the profile writes them.
-fn written(profile: &Profile, kind: &str) -> Vec<String> {
+fn written(profile: &Profile, kind: &str) -> Row {
     let field = |keys: &[&str]| keys.iter().find_map(|k| profile.get(k)).unwrap_or("-").to_string();
     let account =
         ["role_arn", "mfa_serial", "login_session"].iter().find_map(|k| profile.get(k).and_then(account_in));
-    vec![
-        profile.name.clone(),
-        kind.to_string(),
-        ["sso_account_id", "aws_account_id"]
+    Row {
+        name: profile.name.clone(),
+        kind: kind.to_string(),
+        account: ["sso_account_id", "aws_account_id"]
             .iter()
             .find_map(|k| profile.get(k).map(str::to_string))
             .or(account)
             .unwrap_or_else(|| "-".into()),
-        field(&["source_profile", "credential_source"]),
-        field(&["mfa_serial"]),
-        field(&["region"]),
-        field(&["role_arn"]),
-    ]
+        source: field(&["source_profile", "credential_source"]),
+        mfa: field(&["mfa_serial"]),
+        region: field(&["region"]),
+        role: field(&["role_arn"]),
+        expires: "-".into(),
+    }
 }
 
 /// The account a profile's credentials belong to, as far as the files tell (no network).
@@ -136,28 +208,37 @@ fn account_of(plan: &Plan) -> Option<String> {
 }
 
 /// The columns `fit` drops, least useful first: the account a profile lands in is the last to go.
-const DROP_ORDER: [&str; 7] = ["ROLE", "SOURCE", "MFA", "REGION", "SESSION EXPIRES", "TYPE", "ACCOUNT"];
+const DROP_ORDER: [Column; 7] = [
+    Column::Role,
+    Column::Source,
+    Column::Mfa,
+    Column::Region,
+    Column::Expires,
+    Column::Type,
+    Column::Account,
+];
 
 /// Narrows the table to `columns`: ARNs to their names (the account is in its own column), then
 /// whole columns go, least useful first. No cell is ever cut (a header or a value cut to `ACCOU…`
 /// tells nobody anything), and the profile names always stay.
 pub fn fit(rows: &mut [Vec<String>], columns: usize) {
     let name = |arn: &str| arn.rsplit_once(":role/").or(arn.rsplit_once(":mfa/")).map(|(_, n)| n.to_string());
-    for column in [ROLE, MFA] {
+    for header in [Column::Role.header(), Column::Mfa.header()] {
         if text::width(rows) <= columns {
             return;
         }
+        let Some(column) = rows[0].iter().position(|h| h == header) else { continue };
         for cell in rows.iter_mut().skip(1).filter_map(|row| row.get_mut(column)) {
             if let Some(short) = name(cell) {
                 *cell = short;
             }
         }
     }
-    for header in DROP_ORDER {
+    for column in DROP_ORDER {
         if text::width(rows) <= columns {
             return;
         }
-        if let Some(at) = rows[0].iter().position(|h| h == header) {
+        if let Some(at) = rows[0].iter().position(|h| h == column.header()) {
             rows.iter_mut().for_each(|row| {
                 row.remove(at);
             });
@@ -210,17 +291,18 @@ mod tests {
                 "arn:aws:iam::111111111111:role/admin".into(),
             ]
         };
-        let full = vec![HEADER.map(String::from).to_vec(), row("admin")];
+        let header: Vec<String> = Column::LIST.iter().map(|c| c.header().to_string()).collect();
+        let full = vec![header.clone(), row("admin")];
         let mut wide = full.clone();
         fit(&mut wide, 200);
         assert_eq!(wide, full);
         let mut narrower = full.clone();
         fit(&mut narrower, 80);
-        assert_eq!(narrower[1][ROLE], "admin");
+        assert_eq!(narrower[1][6], "admin");
         assert!(text::width(&narrower) <= 80);
         // A generated SSO profile's 52-character name at 80 columns: columns go, no cell is cut.
         let long = "acme-production-payments-platform.AdministratorAcces";
-        let mut at80 = vec![HEADER.map(String::from).to_vec(), row(long), row("dev")];
+        let mut at80 = vec![header.clone(), row(long), row("dev")];
         fit(&mut at80, 80);
         assert!(text::width(&at80) <= 80, "{at80:?}");
         assert_eq!(at80[0], ["PROFILE", "TYPE", "ACCOUNT"], "whole headers, least useful gone first");
@@ -229,7 +311,7 @@ mod tests {
         assert_eq!(at70[0], ["PROFILE", "ACCOUNT"], "the account outlasts the type");
         assert_eq!(at80[1][0], long, "never the profile's name");
         assert!(at80.iter().flatten().all(|cell| !cell.ends_with('…')));
-        let mut tiny = vec![HEADER.map(String::from).to_vec(), row(long)];
+        let mut tiny = vec![header, row(long)];
         fit(&mut tiny, 20);
         assert_eq!(tiny, [vec!["PROFILE".to_string()], vec![long.to_string()]]);
     }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 
 use crate::cli::AwsumeArgs;
-use crate::config::{Config, Files, edit};
+use crate::config::{Config, edit};
 use crate::deliver::Out;
 use crate::files::display;
 use crate::messages;
@@ -21,14 +21,11 @@ fn profile_name(args: &AwsumeArgs) -> Result<String> {
     }
 }
 
-/// The config file's header for profile `name`.
-fn header(name: &str) -> String {
-    if name == "default" { name.to_string() } else { format!("profile {name}") }
-}
-
 pub fn login(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
     let name = profile_name(args)?;
-    let files = Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref());
+    // Checked before a sign-in is started: the name becomes a section header.
+    let header = edit::profile_header(&name)?;
+    let files = crate::request::files(args);
     let config = Config::load(files.clone())?;
     let settings = Settings::user()?;
     let own_region = config.profiles.get(&name).and_then(|p| p.get("region")).map(str::to_string);
@@ -41,20 +38,20 @@ pub fn login(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
         .or_else(crate::environment::region)
         .unwrap_or_else(|| "us-east-1".into());
     let browser = (!args.common.no_browser).then(|| settings.browser());
-    let timeout = std::time::Duration::from_secs(args.common.timeout.max(1));
+    let timeout = crate::request::timeout(&args.common);
     let arn = resolve::login_sign_in(&name, &region, args.common.remote, browser.as_ref(), timeout)?;
     let mut keys = vec![("login_session", arn.as_str())];
     if own_region.is_none() {
         keys.push(("region", region.as_str()));
     }
-    edit::update(&files.config, edit::Holds::Settings, |text| edit::set_keys(text, &header(&name), &keys))?;
+    edit::update(&files.config, edit::Holds::Settings, |text| edit::set_keys(text, &header, &keys))?;
     messages::note(&format!("profile \"{name}\" in {} signs in as {arn}", display(&files.config)));
     super::awsume::run(args, out)
 }
 
 pub fn logout(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
     let name = profile_name(args)?;
-    let config = Config::load(Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref()))?;
+    let config = Config::load(crate::request::files(args))?;
     let profile = config.profile(&name)?;
     let Some(arn) = profile.get("login_session") else {
         bail!("{}: no login_session to sign out of", profile.at());

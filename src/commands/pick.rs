@@ -11,9 +11,9 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use super::list;
+use super::list::{self, Column};
 use crate::cli::AwsumeArgs;
-use crate::config::{Config, Files};
+use crate::config::Config;
 use crate::deliver::Out;
 use crate::deliver::text;
 use crate::files;
@@ -31,7 +31,7 @@ pub fn instead_of_default(args: &AwsumeArgs, default_profile_set: bool) -> bool 
     if named || !terminal() {
         return false;
     }
-    let config = Config::load(Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref()));
+    let config = Config::load(crate::request::files(args));
     config.is_ok_and(|c| !c.profiles.contains_key("default"))
 }
 
@@ -43,16 +43,13 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
     if !terminal() {
         bail!("--pick needs a terminal to draw on; name the profile instead: awsume PROFILE");
     }
-    let config = Config::load(Files::locate(args.config_file.as_deref(), args.credentials_file.as_deref()))?;
+    let config = Config::load(crate::request::files(args))?;
     if config.profiles.is_empty() {
         bail!("no profiles to pick from in {}", files::display(&config.files.config));
     }
-    let mut rows = list::rows(&config, false);
     // The columns that say what a profile is: type, account, role; fitted to the terminal.
-    for row in &mut rows {
-        let keep = [0, 1, 2, 6].map(|i| row.get(i).cloned().unwrap_or_default());
-        *row = keep.to_vec();
-    }
+    let columns = [Column::Profile, Column::Type, Column::Account, Column::Role];
+    let mut rows = list::table(&list::rows(&config, false), &columns);
     if let Some(columns) = list::terminal_columns(true) {
         list::fit(&mut rows, columns.saturating_sub(4));
     }

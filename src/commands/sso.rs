@@ -3,10 +3,11 @@
 //! (`awsume_generated = SESSION`): a second run changes nothing, `--prune` removes only generated
 //! profiles whose access is gone, and a section a person wrote is never touched.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
+use sha1::Digest;
 
 use crate::cli::{PopulateArgs, SsoArgs, SsoCommand};
 use crate::config::{Config, Files, edit};
@@ -14,7 +15,7 @@ use crate::deliver;
 use crate::files::display;
 use crate::messages;
 use crate::plan;
-use crate::resolve;
+use crate::resolve::{self, AccountRole};
 use crate::settings::Settings;
 
 /// The key that marks a section `sso populate` wrote, its value the session.
@@ -33,29 +34,62 @@ fn run_populate(args: &PopulateArgs) -> Result<ExitCode> {
     let sso = plan::sso_session(&config, &args.session)?;
     let settings = Settings::user()?;
     let options = crate::request::resolve_options(&args.common, &settings, false);
-    let roles = resolve::sso_account_roles(&sso, &options)?;
+    let roles = usable(resolve::sso_account_roles(&sso, &options)?);
     let region = args.common.region.clone().unwrap_or_else(|| sso.region.clone());
-    let wanted = profiles(&roles, &args.template, &args.prefix, &args.session);
+    let session = &args.session;
+    // Names a person's sections hold (either file, and `default`) are never a generated one's.
+    let taken = |text: &str| -> BTreeSet<String> {
+        let credentials = crate::files::read_optional(&files.credentials).ok().flatten().unwrap_or_default();
+        let ours = |h: &String| edit::get(text, h, MARKER).as_deref() == Some(session.as_str());
+        let config_names = edit::headers(text).into_iter().filter(|h| !ours(h)).map(|h| profile_name(&h));
+        config_names.chain(edit::headers(&credentials)).chain(["default".to_string()]).collect()
+    };
     let text = crate::files::read_optional(&files.config)?.unwrap_or_default();
-    let (updated, report) = populate(&text, &wanted, &args.session, &region, args.prune);
+    let wanted = profiles(&roles, &args.template, &args.prefix, session, &taken(&text))?;
+    let (updated, report) = populate(&text, &wanted, session, &region, args.prune)?;
     if args.dry_run {
         deliver::stdout(&updated)?;
     } else {
         edit::update(&files.config, edit::Holds::Settings, |current| {
-            Ok(populate(current, &wanted, &args.session, &region, args.prune).0)
+            let wanted = profiles(&roles, &args.template, &args.prefix, session, &taken(current))?;
+            Ok(populate(current, &wanted, session, &region, args.prune)?.0)
         })?;
     }
     messages::note(&format!(
-        "{} profiles for [sso-session {}] in {}: {} new, {} pruned, {} left as you wrote them{}",
+        "{} profiles for [sso-session {session}] in {}: {} new, {} pruned{}",
         wanted.len(),
-        args.session,
         display(&files.config),
         report.added,
         report.pruned,
-        report.kept_by_person,
         if args.dry_run { " (dry run: nothing written)" } else { "" }
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The profile a config header names (`default`, `profile NAME`, or another kind of section).
+fn profile_name(header: &str) -> String {
+    header.strip_prefix("profile ").unwrap_or(header).trim().to_string()
+}
+
+/// The portal's roles that can be written as they are: an account id of 12 digits, a role name
+/// with no control character (IAM allows none); the others are skipped, each with a note.
+fn usable(roles: Vec<AccountRole>) -> Vec<AccountRole> {
+    roles
+        .into_iter()
+        .filter(|r| {
+            let ok = r.account_id.len() == 12
+                && r.account_id.bytes().all(|b| b.is_ascii_digit())
+                && !r.role_name.is_empty()
+                && !r.role_name.chars().any(char::is_control);
+            if !ok {
+                messages::note(&format!(
+                    "skipped role {:?} of account {:?}: not an IAM role name and account id",
+                    r.role_name, r.account_id
+                ));
+            }
+            ok
+        })
+        .collect()
 }
 
 /// A generated profile: its name and what it points at.
@@ -66,38 +100,68 @@ struct Generated {
     role_name: String,
 }
 
-/// Names from the template, unique and stable from run to run: sorted by account and role, a
-/// clash settled by the account id.
+/// Names from the template, unique and stable from run to run: sorted by account and role; a name
+/// that two roles share, or that is `taken`, gets the account id, then a digest of the role name.
 fn profiles(
-    roles: &[(String, String, String)],
+    roles: &[AccountRole],
     template: &str,
     prefix: &str,
     session: &str,
-) -> Vec<Generated> {
+    taken: &BTreeSet<String>,
+) -> Result<Vec<Generated>> {
     let mut sorted = roles.to_vec();
-    sorted.sort_by(|a, b| (&a.1, &a.0, &a.2).cmp(&(&b.1, &b.0, &b.2)));
+    sorted.sort();
     sorted.dedup();
-    let mut by_name: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for (id, name, role) in &sorted {
-        let raw = template
-            .replace("{account_name}", name)
-            .replace("{account_id}", id)
-            .replace("{role_name}", role)
-            .replace("{session}", session);
-        by_name.entry(format!("{prefix}{}", clean(&raw))).or_default().push((id.clone(), role.clone()));
+    let mut by_name: BTreeMap<String, Vec<&AccountRole>> = BTreeMap::new();
+    for role in &sorted {
+        by_name.entry(format!("{prefix}{}", name_of(role, template, session))).or_default().push(role);
     }
     let mut out = Vec::new();
-    for (name, owners) in by_name {
-        let clash = owners.len() > 1;
-        for (account_id, role_name) in owners {
-            let name = if clash { format!("{name}-{account_id}") } else { name.clone() };
-            out.push(Generated { name, account_id, role_name });
+    for (name, owners) in &by_name {
+        let clash = owners.len() > 1 || taken.contains(name);
+        for role in owners {
+            let mut unique = name.clone();
+            if clash {
+                unique = format!("{name}-{}", role.account_id);
+                let same_account = owners.iter().filter(|o| o.account_id == role.account_id).count() > 1;
+                if same_account || taken.contains(&unique) {
+                    let digest = hex::encode(sha1::Sha1::digest(role.role_name.as_bytes()));
+                    unique = format!("{unique}-{}", &digest[..6]);
+                }
+            }
+            out.push(Generated {
+                name: unique,
+                account_id: role.account_id.clone(),
+                role_name: role.role_name.clone(),
+            });
         }
     }
-    out
+    let names: BTreeSet<&str> = out.iter().map(|p| p.name.as_str()).collect();
+    if names.len() != out.len() || out.iter().any(|p| taken.contains(&p.name)) {
+        bail!(
+            "the template {template:?} gives two roles one profile name; add {{account_id}} or {{role_name}}"
+        );
+    }
+    Ok(out)
 }
 
-/// Lower case; anything but letters, digits, `.`, `_` and `-` becomes `-`, runs of it one.
+/// The template filled in, each value cleaned on its own; an account name that cleans to nothing
+/// (`本番`) is the account id, so no name is ever empty.
+fn name_of(role: &AccountRole, template: &str, session: &str) -> String {
+    let account_name = Some(clean(&role.account_name)).filter(|n| !n.is_empty());
+    let role_name = Some(clean(&role.role_name)).filter(|n| !n.is_empty());
+    let name = clean(
+        &template
+            .replace("{account_name}", account_name.as_deref().unwrap_or(&role.account_id))
+            .replace("{account_id}", &role.account_id)
+            .replace("{role_name}", role_name.as_deref().unwrap_or("role"))
+            .replace("{session}", &clean(session)),
+    );
+    if name.is_empty() { role.account_id.clone() } else { name }
+}
+
+/// Lower case; anything but ASCII letters, digits, `.`, `_` and `-` becomes `-`, runs of it one;
+/// no `-` or `.` at either end.
 fn clean(raw: &str) -> String {
     let mut out = String::new();
     for c in raw.to_lowercase().chars() {
@@ -106,73 +170,79 @@ fn clean(raw: &str) -> String {
             out.push(c);
         }
     }
-    out.trim_matches('-').to_string()
+    out.trim_matches(['-', '.']).to_string()
 }
 
 #[derive(Default)]
 struct Report {
     added: usize,
     pruned: usize,
-    kept_by_person: usize,
 }
 
 /// The config text with `wanted` written and, with `prune`, this session's other generated sections
-/// removed. Pure: the same input gives the same output, and a second pass changes nothing.
-fn populate(text: &str, wanted: &[Generated], session: &str, region: &str, prune: bool) -> (String, Report) {
-    let mut text = text.to_string();
+/// removed, in one pass over the text. Pure: the same input gives the same output, and a second
+/// pass changes nothing.
+fn populate(
+    text: &str,
+    wanted: &[Generated],
+    session: &str,
+    region: &str,
+    prune: bool,
+) -> Result<(String, Report)> {
+    let existing: BTreeSet<String> = edit::headers(text).into_iter().collect();
     let mut report = Report::default();
+    let mut edits = Vec::new();
+    let mut names = BTreeSet::new();
     for profile in wanted {
-        let header = format!("profile {}", profile.name);
-        let exists = edit::headers(&text).contains(&header);
-        if exists && edit::get(&text, &header, MARKER).as_deref() != Some(session) {
-            report.kept_by_person += 1;
-            continue;
-        }
-        report.added += usize::from(!exists);
-        let pairs = [
+        let header = edit::profile_header(&profile.name)?;
+        report.added += usize::from(!existing.contains(&header));
+        let pairs = vec![
             ("sso_session", session),
             ("sso_account_id", profile.account_id.as_str()),
             ("sso_role_name", profile.role_name.as_str()),
             ("region", region),
             (MARKER, session),
         ];
-        text = edit::set_keys(&text, &header, &pairs).expect("generated names and ids are one-line values");
+        names.insert(header.clone());
+        edits.push((header, edit::SectionEdit::Set(pairs)));
     }
     if prune {
-        let names: Vec<String> = wanted.iter().map(|p| format!("profile {}", p.name)).collect();
-        for header in edit::headers(&text) {
-            if !names.contains(&header) && edit::get(&text, &header, MARKER).as_deref() == Some(session) {
-                text = edit::remove_section(&text, &header);
+        for header in &existing {
+            if !names.contains(header) && edit::get(text, header, MARKER).as_deref() == Some(session) {
+                edits.push((header.clone(), edit::SectionEdit::Remove));
                 report.pruned += 1;
             }
         }
     }
-    (text, report)
+    Ok((edit::apply(text, &edits)?, report))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn roles() -> Vec<(String, String, String)> {
-        [
-            ("111111111111", "Prod Payments", "AdministratorAccess"),
-            ("111111111111", "Prod Payments", "ReadOnly"),
-            ("222222222222", "Dev / Sandbox", "Developer"),
-            ("333333333333", "prod payments", "ReadOnly"),
+    fn role(id: &str, name: &str, role: &str) -> AccountRole {
+        AccountRole { account_id: id.into(), account_name: name.into(), role_name: role.into() }
+    }
+
+    fn roles() -> Vec<AccountRole> {
+        vec![
+            role("111111111111", "Prod Payments", "AdministratorAccess"),
+            role("111111111111", "Prod Payments", "ReadOnly"),
+            role("222222222222", "Dev / Sandbox", "Developer"),
+            role("333333333333", "prod payments", "ReadOnly"),
         ]
-        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
-        .to_vec()
+    }
+
+    fn names(roles: &[AccountRole], template: &str, taken: &[&str]) -> Vec<String> {
+        let taken = taken.iter().map(|t| t.to_string()).collect();
+        profiles(roles, template, "", "corp", &taken).unwrap().into_iter().map(|p| p.name).collect()
     }
 
     #[test]
     fn names_are_clean_unique_and_stable() {
-        let names: Vec<String> = profiles(&roles(), "{account_name}.{role_name}", "", "corp")
-            .into_iter()
-            .map(|p| p.name)
-            .collect();
         assert_eq!(
-            names,
+            names(&roles(), "{account_name}.{role_name}", &[]),
             [
                 "dev-sandbox.developer",
                 "prod-payments.administratoraccess",
@@ -183,33 +253,62 @@ mod tests {
         let mut shuffled = roles();
         shuffled.reverse();
         assert_eq!(
-            profiles(&shuffled, "{account_name}.{role_name}", "", "corp"),
-            profiles(&roles(), "{account_name}.{role_name}", "", "corp")
+            names(&shuffled, "{account_name}.{role_name}", &[]),
+            names(&roles(), "{account_name}.{role_name}", &[])
         );
+        let taken = BTreeSet::new();
         assert_eq!(
-            profiles(&roles(), "{account_id}-{role_name}", "sso-", "corp")[0].name,
+            profiles(&roles(), "{account_id}-{role_name}", "sso-", "corp", &taken).unwrap()[0].name,
             "sso-111111111111-administratoraccess"
         );
     }
 
     #[test]
+    fn names_never_empty_never_shared_never_taken() {
+        let nameless = [role("444444444444", "本番", "Admin"), role("555555555555", "開発", "Admin")];
+        assert_eq!(names(&nameless, "{account_name}", &[]), ["444444444444", "555555555555"]);
+        assert_eq!(
+            names(&nameless, "{account_name}.{role_name}", &[]),
+            ["444444444444.admin", "555555555555.admin"]
+        );
+        let same = [role("1", "a", "Dev+Ops"), role("1", "a", "Dev=Ops"), role("1", "a", "Dev@Ops")]
+            .map(|r| AccountRole { account_id: "111111111111".into(), ..r });
+        let got = names(&same, "{account_name}.{role_name}", &[]);
+        assert_eq!(got.iter().collect::<BTreeSet<_>>().len(), 3, "{got:?}");
+        assert!(got.iter().all(|n| n.starts_with("a.dev-ops-111111111111-")), "{got:?}");
+        let default = [role("666666666666", "Default", "Admin")];
+        assert_eq!(names(&default, "{account_name}", &["default"]), ["default-666666666666"]);
+        assert_eq!(names(&default, "{account_name}", &["x"]), ["default"]);
+    }
+
+    #[test]
+    fn roles_that_cannot_be_written_are_skipped() {
+        let kept = usable(vec![
+            role("111111111111", "a", "Admin\n[victim]"),
+            role("11111111111\n", "a", "Admin"),
+            role("111111111111", "a\u{1b}]52;c;x\u{7}", "Admin"),
+        ]);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(name_of(&kept[0], "{account_name}", "corp"), "a-52-c-x");
+    }
+
+    #[test]
     fn populate_keeps_every_byte_is_idempotent_and_prunes_only_its_own() {
         let text = "# mine\n[default]\nregion = eu-west-1\n\n[profile prod-payments.administratoraccess]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\n";
-        let wanted = profiles(&roles(), "{account_name}.{role_name}", "", "corp");
-        let (once, report) = populate(text, &wanted, "corp", "eu-west-1", false);
+        let taken = ["default".to_string(), "prod-payments.administratoraccess".to_string()].into();
+        let wanted = profiles(&roles(), "{account_name}.{role_name}", "", "corp", &taken).unwrap();
+        let (once, report) = populate(text, &wanted, "corp", "eu-west-1", false).unwrap();
         assert!(once.starts_with(text), "{once}");
-        assert_eq!((report.added, report.kept_by_person), (3, 1), "the hand-written section is left alone");
-        assert_eq!(
-            populate(&once, &wanted, "corp", "eu-west-1", false).0,
-            once,
-            "a second run changes nothing"
-        );
+        assert_eq!(report.added, 4, "the hand-written section is left alone, its access named apart");
+        assert!(once.contains("[profile prod-payments.administratoraccess-111111111111]"), "{once}");
+        let (twice, _) = populate(&once, &wanted, "corp", "eu-west-1", false).unwrap();
+        assert_eq!(twice, once, "a second run changes nothing");
         let fewer: Vec<Generated> =
             wanted.iter().filter(|p| p.account_id != "222222222222").cloned().collect();
-        let (pruned, report) = populate(&once, &fewer, "corp", "eu-west-1", true);
+        let (pruned, report) = populate(&once, &fewer, "corp", "eu-west-1", true).unwrap();
         assert_eq!(report.pruned, 1);
         assert!(!pruned.contains("dev-sandbox") && pruned.starts_with(text), "{pruned}");
-        let (other_session, report) = populate(&once, &[], "other", "eu-west-1", true);
+        let (other_session, report) = populate(&once, &[], "other", "eu-west-1", true).unwrap();
         assert_eq!((other_session, report.pruned), (once.clone(), 0), "another session's profiles stay");
     }
 }

@@ -18,7 +18,7 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
         )
     })?;
     let region = crate::environment::region().unwrap_or_else(|| "us-east-1".into());
-    let timeout = std::time::Duration::from_secs(args.common.timeout.max(1));
+    let timeout = crate::request::timeout(&args.common);
     let (account, arn, user_id) = resolve::caller_identity(&creds, &region, timeout)?;
     let expires =
         environment::var("AWSUME_EXPIRATION").or_else(|| environment::var("AWS_CREDENTIAL_EXPIRATION"));

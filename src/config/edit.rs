@@ -8,10 +8,36 @@ use anyhow::{Context, Result, bail};
 
 use crate::files::{self, display};
 
+/// The config file's header of profile `name` (`[default]`, `[profile NAME]`), or why the name
+/// cannot be one. Every place a profile name becomes a header asks here first.
+pub fn profile_header(name: &str) -> Result<String> {
+    section_name(name)?;
+    Ok(if name == "default" { name.to_string() } else { format!("profile {name}") })
+}
+
+/// `name` when it can stand between `[` and `]` and read back as itself (the credentials file's
+/// headers are profile names as they are); else why not: empty, spaces at either end, a line break,
+/// a bracket or another control character would make another section, or none.
+pub fn section_name(name: &str) -> Result<&str> {
+    let reads_back = !name.is_empty()
+        && name.trim() == name
+        && !name.contains(['[', ']'])
+        && !name.chars().any(char::is_control)
+        && section_of(&format!("[{name}]")) == Some(name);
+    if !reads_back {
+        bail!(
+            "profile name {name:?} cannot be a section header (empty, spaces at its ends, brackets or control characters)"
+        );
+    }
+    Ok(name)
+}
+
 /// `text` with `key = value` set in section `[header]` for each pair: an existing key's line is
 /// replaced in place, a new key goes after the section's last setting, a missing section is added
-/// at the end.
+/// at the end. A header that would not read back as itself is refused.
 pub fn set_keys(text: &str, header: &str, pairs: &[(&str, &str)]) -> Result<String> {
+    let name = header.strip_prefix("profile ").unwrap_or(header);
+    section_name(name).and_then(|_| section_name(header))?;
     for (key, value) in pairs {
         if value.contains(['\n', '\r']) || key.contains(['=', '\n', '[']) {
             bail!("{key} = {value:?} cannot be written into a config file");
@@ -46,6 +72,64 @@ fn set_key(text: &str, header: &str, key: &str, value: &str, newline: &str) -> S
         }
     }
     lines.concat()
+}
+
+/// What `apply` does to one section.
+pub enum SectionEdit<'a> {
+    /// Set these keys (the section is added at the end when missing).
+    Set(Vec<(&'a str, &'a str)>),
+    /// Remove the section, as `remove_section` does.
+    Remove,
+}
+
+/// Many sections edited in one pass over `text` (linear in its size, whatever the number of
+/// edits): each as `set_keys` or `remove_section` would edit it alone, new sections appended in the
+/// order given. Every header and value is checked before anything is edited.
+pub fn apply(text: &str, edits: &[(String, SectionEdit<'_>)]) -> Result<String> {
+    let mut wanted = std::collections::HashMap::new();
+    for (index, (header, edit)) in edits.iter().enumerate() {
+        if let SectionEdit::Set(pairs) = edit {
+            set_keys("", header, pairs)?;
+        }
+        if wanted.insert(header.as_str(), index).is_some() {
+            bail!("[{header}] would be written twice");
+        }
+    }
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let starts: Vec<usize> = (0..lines.len()).filter(|&i| section_of(lines[i]).is_some()).collect();
+    let mut out = lines[..starts.first().copied().unwrap_or(lines.len())].concat();
+    let mut done = vec![false; edits.len()];
+    for (n, &start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(lines.len());
+        let chunk = lines[start..end].concat();
+        let header = section_of(lines[start]).unwrap_or_default();
+        match wanted.get(header).filter(|&&i| !done[i]) {
+            Some(&i) => {
+                done[i] = true;
+                out.push_str(&match &edits[i].1 {
+                    SectionEdit::Set(pairs) => {
+                        pairs.iter().fold(chunk, |t, (k, v)| set_key(&t, header, k, v, newline))
+                    }
+                    SectionEdit::Remove => remove_section(&chunk, header),
+                });
+            }
+            None => out.push_str(&chunk),
+        }
+    }
+    for (i, (header, edit)) in edits.iter().enumerate() {
+        if let (false, SectionEdit::Set(pairs)) = (done[i], edit) {
+            let added = pairs.iter().fold(String::new(), |t, (k, v)| set_key(&t, header, k, v, newline));
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push_str(newline);
+            }
+            if !out.is_empty() && !out.ends_with(&format!("{newline}{newline}")) {
+                out.push_str(newline);
+            }
+            out.push_str(&added);
+        }
+    }
+    Ok(out)
 }
 
 /// `text` without section `[header]` (its header, settings and the blank lines after it).
@@ -142,17 +226,32 @@ pub enum Holds {
     Secrets,
 }
 
-/// Applies `change` to the AWS file at `path` under a lock of its directory, atomically (readers
+/// How often an edit is made again on a file another tool changed meanwhile.
+const RETRIES: usize = 5;
+
+/// How long an edit waits for another awsume editing the same file.
+const EDIT_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Applies `change` to the AWS file at `path` under a lock (`files::lock_beside`), atomically (readers
 /// see the old file or the new one), keeping its mode (0600 when new) and following a symlinked
 /// file (dotfile managers) to its target. Unchanged text writes nothing.
-pub fn update(path: &Path, holds: Holds, change: impl FnOnce(&str) -> Result<String>) -> Result<()> {
+pub fn update(path: &Path, holds: Holds, change: impl Fn(&str) -> Result<String>) -> Result<()> {
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = files::parent_dir(&path);
     files::private_dir(dir).with_context(|| format!("cannot create {}", display(dir)))?;
-    let lock = std::fs::File::open(dir).with_context(|| format!("cannot open {}", display(dir)))?;
-    lock.lock().with_context(|| format!("cannot lock {}", display(dir)))?;
-    let text = files::read_optional(&path)?.unwrap_or_default();
-    let updated = change(&text).with_context(|| display(&path))?;
+    let _lock = files::lock_beside(&path, EDIT_WAIT, &format!("writing {}", display(&path)))?;
+    let mut text = files::read_optional(&path)?.unwrap_or_default();
+    let mut updated = change(&text).with_context(|| display(&path))?;
+    // Other tools write the file without our lock (`aws configure set`): what one of them wrote
+    // while the change was made is read again and changed too, not lost.
+    for _ in 0..RETRIES {
+        let now = files::read_optional(&path)?.unwrap_or_default();
+        if now == text {
+            break;
+        }
+        updated = change(&now).with_context(|| display(&path))?;
+        text = now;
+    }
     if updated == text {
         return Ok(());
     }
@@ -189,6 +288,43 @@ mod tests {
         assert_eq!(added, "[default]\r\nregion = a\r\n\r\n[profile new]\r\nk = v\r\n");
         assert_eq!(set_keys("", "profile n", &[("k", "v")]).unwrap(), "[profile n]\nk = v\n");
         assert!(set_keys("", "profile n", &[("k", "a\nb")]).is_err());
+    }
+
+    #[test]
+    fn a_header_that_would_not_read_back_is_refused() {
+        for bad in ["", " x", "x ", "x]\n[victim", "a\rb", "a]b", "[a", "a\u{1b}b", "profile "] {
+            assert!(set_keys("", &format!("profile {bad}"), &[("k", "v")]).is_err(), "{bad:?}");
+            assert!(profile_header(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(profile_header("default").unwrap(), "default");
+        assert_eq!(profile_header("prod admin.本番").unwrap(), "profile prod admin.本番");
+        assert_eq!(section_name("sso-session corp").unwrap(), "sso-session corp");
+    }
+
+    #[test]
+    fn apply_edits_many_sections_as_one_at_a_time_would() {
+        let text = "# top\n[a]\nk = 1\n\n[profile gen]\nx = 2\n\n# about b\n[b]\ny = 3";
+        let edits = [
+            ("b".to_string(), SectionEdit::Set(vec![("y", "4"), ("z", "5")])),
+            ("profile gen".to_string(), SectionEdit::Remove),
+            ("profile new".to_string(), SectionEdit::Set(vec![("n", "1")])),
+            ("a".to_string(), SectionEdit::Set(vec![("k", "1")])),
+        ];
+        let one_by_one = set_keys(
+            &set_keys(
+                &remove_section(&set_keys(text, "b", &[("y", "4"), ("z", "5")]).unwrap(), "profile gen"),
+                "profile new",
+                &[("n", "1")],
+            )
+            .unwrap(),
+            "a",
+            &[("k", "1")],
+        )
+        .unwrap();
+        assert_eq!(apply(text, &edits).unwrap(), one_by_one);
+        assert!(apply(text, &[("x]\n[y".to_string(), SectionEdit::Set(vec![("k", "v")]))]).is_err());
+        let twice = [("a".to_string(), SectionEdit::Remove), ("a".to_string(), SectionEdit::Remove)];
+        assert!(apply(text, &twice).is_err());
     }
 
     #[test]

@@ -23,9 +23,8 @@ impl Files {
     pub fn locate(config_flag: Option<&Path>, credentials_flag: Option<&Path>) -> Self {
         let home = home_dir();
         let pick = |var: &str, flag: Option<&Path>, default: &str| {
-            std::env::var_os(var)
-                .filter(|v| !v.is_empty())
-                .map(|v| expand_tilde(Path::new(&v)))
+            crate::environment::path(var)
+                .map(|v| expand_tilde(&v))
                 .or_else(|| flag.map(expand_tilde))
                 .unwrap_or_else(|| home.join(".aws").join(default))
         };

@@ -156,13 +156,13 @@ pub fn remove_expired(text: &str, now: chrono::DateTime<chrono::Utc>) -> (String
 
 /// `--clean` on the credentials file at `path`: locked and atomic like `write`.
 pub fn clean(path: &Path) -> Result<usize> {
-    let mut removed = 0;
+    let removed = std::cell::Cell::new(0);
     config_edit::update(path, Holds::Secrets, |text| {
         let (updated, count) = remove_expired(text, chrono::Utc::now());
-        removed = count;
+        removed.set(count);
         Ok(updated)
     })?;
-    Ok(removed)
+    Ok(removed.get())
 }
 
 fn is_blank_or_comment(line: &str) -> bool {

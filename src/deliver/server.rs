@@ -107,7 +107,7 @@ fn respond_with(mut stream: &TcpStream, status: &str, content_type: &str, extra_
 pub fn container_token() -> Result<Secret> {
     match crate::environment::var("AWS_CONTAINER_AUTHORIZATION_TOKEN") {
         Some(token) => Ok(Secret::new(token)),
-        None => crate::files::random_hex(24).map(Secret::new),
+        None => crate::encoding::random_hex(24).map(Secret::new),
     }
 }
 
@@ -256,7 +256,7 @@ fn imds(stream: &TcpStream, request: &Request, creds: &Credentials, tokens: &mut
             respond(stream, "400 Bad Request", "text/plain", "missing or bad token TTL");
             return;
         };
-        let Ok(token) = crate::files::random_hex(24) else {
+        let Ok(token) = crate::encoding::random_hex(24) else {
             respond(stream, "500 Internal Server Error", "text/plain", "");
             return;
         };

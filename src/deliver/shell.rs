@@ -6,8 +6,9 @@ use anyhow::{Result, bail};
 use clap::ValueEnum;
 
 use crate::credentials::Credentials;
+use crate::encoding::base64;
 
-pub use super::quote::{base64, fish_quote, nu_raw_string, posix_quote, powershell_quote};
+pub use super::quote::{fish_quote, nu_raw_string, posix_quote, powershell_quote};
 
 pub use super::managed::{AUTO_REFRESH, MANAGED};
 
@@ -24,7 +25,7 @@ pub enum Shell {
 impl Shell {
     /// The shell named by `$SHELL`, bash when it names none we know.
     pub fn from_env() -> Self {
-        let shell = std::env::var("SHELL").unwrap_or_default();
+        let shell = crate::environment::var("SHELL").unwrap_or_default();
         match shell.rsplit('/').next().unwrap_or("") {
             "zsh" => Shell::Zsh,
             "fish" => Shell::Fish,
@@ -312,7 +313,7 @@ mod tests {
         assert!(out.is_ascii(), "{out}");
         let json: serde_json::Value = serde_json::from_str(&out).unwrap();
         let decoded = |v: &serde_json::Value| {
-            String::from_utf8(super::super::quote::base64_decode(v.as_str().unwrap())).unwrap()
+            String::from_utf8(crate::encoding::base64_decode(v.as_str().unwrap())).unwrap()
         };
         assert_eq!(decoded(&json["set"]["AWS_SECRET_ACCESS_KEY"]), hostile);
         assert_eq!(decoded(&json["set"]["AWSUME_PROFILE"]), hostile);

@@ -22,6 +22,14 @@ pub struct Keys {
     pub secret_access_key: Secret,
 }
 
+impl Keys {
+    /// The same key, secret and all.
+    pub fn same_as(&self, other: &Keys) -> bool {
+        self.access_key_id == other.access_key_id
+            && self.secret_access_key.expose() == other.secret_access_key.expose()
+    }
+}
+
 impl From<Keys> for crate::credentials::Credentials {
     /// Long-term keys: no token, no expiry.
     fn from(keys: Keys) -> Self {
@@ -255,17 +263,11 @@ impl Keychain {
     }
 }
 
-/// The `credential_process` line that makes a profile read its keys from the keychain.
+/// The `credential_process` line that makes a profile read its keys from the keychain, quoted as
+/// the line is read back (shell words: the AWS CLI's shlex and awsume's own reader agree on them).
 pub fn process_line(exe: &std::path::Path, profile: &str) -> String {
     let exe = exe.to_string_lossy();
-    let quote = |text: &str| {
-        if text.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+=:@,".contains(&b)) {
-            text.to_string()
-        } else {
-            crate::deliver::quote::posix_quote(text)
-        }
-    };
-    format!("{} keys process {}", quote(&exe), quote(profile))
+    format!("{} keys process {}", shell_words::quote(&exe), shell_words::quote(profile))
 }
 
 #[cfg(test)]

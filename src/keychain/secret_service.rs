@@ -31,9 +31,16 @@ type Wire = (OwnedObjectPath, Vec<u8>, Vec<u8>, String);
 
 /// A connection to the Secret Service with a session open.
 pub struct SecretService {
-    runtime: tokio::runtime::Runtime,
-    connection: zbus::Connection,
+    runtime: &'static tokio::runtime::Runtime,
+    bus: Bus,
     session: OwnedObjectPath,
+}
+
+/// The session bus, and the unique name that owns `org.freedesktop.secrets` now: the only sender
+/// whose answers and signals count (another process of the user's could answer a call's serial).
+struct Bus {
+    connection: zbus::Connection,
+    owner: String,
 }
 
 impl SecretService {
@@ -42,18 +49,15 @@ impl SecretService {
         let Some(address) = crate::environment::var("DBUS_SESSION_BUS_ADDRESS") else {
             bail!("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)");
         };
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .enable_time()
-            .build()
-            .context("cannot start the D-Bus client")?;
-        let (connection, session) = runtime.block_on(async {
+        let runtime = crate::runtime::get()?;
+        let (bus, session) = runtime.block_on(async {
             let connection = limited(session_bus(&address)).await.context("the session bus")?;
+            let bus = Bus::of(connection).await?;
             let (_, session): (OwnedValue, OwnedObjectPath) =
-                call(&connection, SERVICE_PATH, SERVICE, "OpenSession", &("plain", Value::from(""))).await?;
-            Ok::<_, anyhow::Error>((connection, session))
+                bus.call(SERVICE_PATH, SERVICE, "OpenSession", &("plain", Value::from(""))).await?;
+            Ok::<_, anyhow::Error>((bus, session))
         })?;
-        Ok(Self { runtime, connection, session })
+        Ok(Self { runtime, bus, session })
     }
 
     /// The secret of `account` under `service`; `None` when there is none.
@@ -61,7 +65,7 @@ impl SecretService {
         self.runtime.block_on(async {
             let Some(item) = self.find(service, account).await? else { return Ok(None) };
             let (_, _, value, _): Wire =
-                call(&self.connection, item.as_str(), ITEM, "GetSecret", &(&self.session,)).await?;
+                self.bus.call(item.as_str(), ITEM, "GetSecret", &(&self.session,)).await?;
             let value = String::from_utf8(value)
                 .map_err(|_| anyhow!("the entry for {account} (service {service}) is not text"))?;
             Ok(Some(Secret::new(value)))
@@ -79,7 +83,7 @@ impl SecretService {
                 "text/plain".to_string(),
             );
             if let Some(item) = self.find(service, account).await? {
-                let () = call(&self.connection, item.as_str(), ITEM, "SetSecret", &(secret,)).await?;
+                let () = self.bus.call(item.as_str(), ITEM, "SetSecret", &(secret,)).await?;
                 return Ok(());
             }
             self.unlock(vec![OwnedObjectPath::try_from(DEFAULT_COLLECTION)?]).await?;
@@ -88,18 +92,19 @@ impl SecretService {
                 ("org.freedesktop.Secret.Item.Label", Value::from(label)),
                 ("org.freedesktop.Secret.Item.Attributes", Value::from(attributes)),
             ]);
-            let (_, prompt): (OwnedObjectPath, OwnedObjectPath) = call(
-                &self.connection,
+            let (_, prompt): (OwnedObjectPath, OwnedObjectPath) = self.bus.call(
                 DEFAULT_COLLECTION,
                 "org.freedesktop.Secret.Collection",
                 "CreateItem",
                 &(properties, secret, true),
             )
             .await
-            .map_err(|e| match e.to_string() {
-                m if m.contains("NoSuchObject") || m.contains("UnknownObject") => anyhow!(
-                    "the Secret Service has no default keyring (collection): create one in your keychain app"
-                ),
+            .map_err(|e| match e.downcast_ref::<Refused>() {
+                Some(refused) if refused.name.ends_with(".NoSuchObject") || refused.name.ends_with(".UnknownObject") => {
+                    anyhow!(
+                        "the Secret Service has no default keyring (collection): create one in your keychain app"
+                    )
+                }
                 _ => e,
             })?;
             self.complete(prompt).await.map(|_| ())
@@ -110,7 +115,7 @@ impl SecretService {
     pub fn delete(&self, service: &str, account: &str) -> Result<bool> {
         self.runtime.block_on(async {
             let Some(item) = self.find(service, account).await? else { return Ok(false) };
-            let prompt: OwnedObjectPath = call(&self.connection, item.as_str(), ITEM, "Delete", &()).await?;
+            let prompt: OwnedObjectPath = self.bus.call(item.as_str(), ITEM, "Delete", &()).await?;
             self.complete(prompt).await.map(|_| true)
         })
     }
@@ -119,7 +124,7 @@ impl SecretService {
     async fn find(&self, service: &str, account: &str) -> Result<Option<OwnedObjectPath>> {
         let attributes = HashMap::from([("service", service), ("username", account)]);
         let (unlocked, locked): (Vec<OwnedObjectPath>, Vec<OwnedObjectPath>) =
-            call(&self.connection, SERVICE_PATH, SERVICE, "SearchItems", &(attributes,)).await?;
+            self.bus.call(SERVICE_PATH, SERVICE, "SearchItems", &(attributes,)).await?;
         let found = unlocked.len() + locked.len();
         if found > 1 {
             bail!(
@@ -135,7 +140,7 @@ impl SecretService {
     /// Unlocks `objects`, through the service's own prompt (a dialog) when it asks for one.
     async fn unlock(&self, objects: Vec<OwnedObjectPath>) -> Result<()> {
         let (_, prompt): (Vec<OwnedObjectPath>, OwnedObjectPath) =
-            call(&self.connection, SERVICE_PATH, SERVICE, "Unlock", &(objects,)).await?;
+            self.bus.call(SERVICE_PATH, SERVICE, "Unlock", &(objects,)).await?;
         if self.complete(prompt).await? {
             Ok(())
         } else {
@@ -154,10 +159,11 @@ impl SecretService {
             .interface("org.freedesktop.Secret.Prompt")?
             .member("Completed")?
             .path(prompt.as_str())?
+            .sender(self.bus.owner.as_str())?
             .build();
-        let mut signals = limited(zbus::MessageStream::for_match_rule(rule, &self.connection, None)).await?;
-        let () = call(&self.connection, prompt.as_str(), "org.freedesktop.Secret.Prompt", "Prompt", &("",))
-            .await?;
+        let mut signals =
+            limited(zbus::MessageStream::for_match_rule(rule, &self.bus.connection, None)).await?;
+        let () = self.bus.call(prompt.as_str(), "org.freedesktop.Secret.Prompt", "Prompt", &("",)).await?;
         let signal = tokio::time::timeout(PROMPT_LIMIT, signals.next())
             .await
             .map_err(|_| anyhow!("nobody answered the keyring's prompt within {} s", PROMPT_LIMIT.as_secs()))?
@@ -179,33 +185,87 @@ async fn session_bus(address: &str) -> zbus::Result<zbus::Connection> {
     zbus::connection::Builder::unix_stream(stream).build().await
 }
 
-/// One method call of the Secret Service, bounded in time; its answer decoded.
-async fn call<B, R>(
-    connection: &zbus::Connection,
-    path: &str,
-    interface: &str,
-    method: &str,
-    body: &B,
-) -> Result<R>
-where
-    B: serde::Serialize + zbus::zvariant::DynamicType,
-    R: for<'de> serde::Deserialize<'de> + zbus::zvariant::Type,
-{
-    let answer = limited(connection.call_method(Some(BUS_NAME), path, Some(interface), method, body))
+impl Bus {
+    /// The bus, with the Secret Service started (it may be activatable) and its owner known.
+    async fn of(connection: zbus::Connection) -> Result<Self> {
+        const DBUS: &str = "org.freedesktop.DBus";
+        let path = "/org/freedesktop/DBus";
+        limited(connection.call_method(
+            Some(DBUS),
+            path,
+            Some(DBUS),
+            "StartServiceByName",
+            &(BUS_NAME, 0u32),
+        ))
         .await
-        .map_err(|e| match e {
+        .map_err(|e| refused(e, "StartServiceByName"))?;
+        let owner: String =
+            limited(connection.call_method(Some(DBUS), path, Some(DBUS), "GetNameOwner", &(BUS_NAME,)))
+                .await
+                .map_err(|e| refused(e, "GetNameOwner"))?
+                .body()
+                .deserialize()
+                .map_err(|e| anyhow!("GetNameOwner: an answer awsume cannot read ({e})"))?;
+        Ok(Self { connection, owner })
+    }
+
+    /// One method call of the Secret Service, bounded in time; its answer decoded, when it comes
+    /// from the service's owner.
+    async fn call<B, R>(&self, path: &str, interface: &str, method: &str, body: &B) -> Result<R>
+    where
+        B: serde::Serialize + zbus::zvariant::DynamicType,
+        R: for<'de> serde::Deserialize<'de> + zbus::zvariant::Type,
+    {
+        let answer =
+            limited(self.connection.call_method(Some(BUS_NAME), path, Some(interface), method, body))
+                .await
+                .map_err(|e| refused(e, method))?;
+        let sender = answer.header().sender().map(|s| s.to_string());
+        if sender.as_deref() != Some(self.owner.as_str()) {
+            bail!(
+                "{method}: answered by {}, not by the Secret Service ({})",
+                sender.unwrap_or_default(),
+                self.owner
+            );
+        }
+        answer.body().deserialize::<R>().map_err(|e| anyhow!("{method}: an answer awsume cannot read ({e})"))
+    }
+}
+
+/// A failed call in one line: no Secret Service, or the service's error (`Refused`, by name).
+fn refused(e: zbus::Error, method: &str) -> anyhow::Error {
+    match e {
         zbus::Error::MethodError(name, _, _)
             if name.as_str() == "org.freedesktop.DBus.Error.ServiceUnknown" =>
         {
             anyhow!("no Secret Service answers on the session bus ({BUS_NAME})")
         }
-        zbus::Error::MethodError(name, text, _) => {
-            anyhow!("{method}: {}{}", name.as_str(), text.map(|t| format!(" ({t})")).unwrap_or_default())
-        }
+        zbus::Error::MethodError(name, text, _) => anyhow::Error::new(Refused {
+            line: format!(
+                "{method}: {}{}",
+                name.as_str(),
+                text.map(|t| format!(" ({t})")).unwrap_or_default()
+            ),
+            name: name.to_string(),
+        }),
         e => anyhow!("{method}: {e}"),
-    })?;
-    answer.body().deserialize::<R>().map_err(|e| anyhow!("{method}: an answer awsume cannot read ({e})"))
+    }
 }
+
+/// A method the service answered with an error: its D-Bus error name, for callers that act on it.
+#[derive(Debug)]
+struct Refused {
+    name: String,
+    line: String,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.line)
+    }
+}
+
+impl std::error::Error for Refused {}
 
 /// A bus operation within `CALL_LIMIT`.
 async fn limited<T>(operation: impl Future<Output = zbus::Result<T>>) -> zbus::Result<T> {

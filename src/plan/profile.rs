@@ -9,6 +9,43 @@ use crate::credentials::Secret;
 use crate::files::display;
 
 pub(super) fn plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {
+    let Walked { chain, mut hops, source } = walk(config, target, opts)?;
+    let source_serial = chain.last().and_then(|p| p.get("mfa_serial"));
+    let mfa_session_serial = mfa_session_serial(&source, &mut hops, source_serial);
+    let default = config.profiles.get("default");
+    let region = opts
+        .region
+        .clone()
+        .or_else(|| chain.iter().chain(default.iter()).find_map(|p| p.get("region")).map(str::to_string))
+        .or_else(|| opts.settings.region.clone())
+        .or_else(|| opts.env_region.clone());
+    let target_profile = chain[0];
+    Ok(Plan {
+        profile: target.to_string(),
+        exports_profile: chain.last().is_some_and(|p| p.get("credential_source").is_some()),
+        source_profile: chain.last().expect("chain has the target").name.clone(),
+        source,
+        mfa_session_serial,
+        hops,
+        region,
+        endpoint_url: endpoint_url(config, target_profile),
+        ca_bundle: target_profile.get("ca_bundle").map(str::to_string),
+        metadata: super::Metadata::of(Some(target_profile)),
+        link: None,
+        mfa_process: chain.iter().find_map(|p| p.get("mfa_process")).map(str::to_string),
+    })
+}
+
+/// The profiles from the target to its source, the roles on the way (first to assume first) and
+/// the credentials at the bottom.
+struct Walked<'a> {
+    chain: Vec<&'a Profile>,
+    hops: Vec<Hop>,
+    source: Source,
+}
+
+/// Follows `source_profile` from `target` until a profile with credentials of its own.
+fn walk<'a>(config: &'a Config, target: &str, opts: &Options) -> Result<Walked<'a>> {
     let mut chain: Vec<&Profile> = Vec::new();
     let mut hops: Vec<Hop> = Vec::new();
     let mut name = target;
@@ -69,47 +106,22 @@ pub(super) fn plan(config: &Config, target: &str, opts: &Options) -> Result<Plan
         }
     };
     hops.reverse();
+    Ok(Walked { chain, hops, source })
+}
 
-    let source_profile = chain.last().expect("chain has the target").name.clone();
+/// The serial of the MFA session long-term keys get first (GetSessionToken), taken from the first
+/// role when it names one: that role is then assumed with the session, no second code. A role of
+/// more than an hour with MFA is assumed directly with the code (AWS forbids chaining past 1 h).
+fn mfa_session_serial(source: &Source, hops: &mut [Hop], source_serial: Option<&str>) -> Option<String> {
     let long_term = matches!(source, Source::Static { session_token: None, .. } | Source::Keychain { .. });
-    let source_serial = chain.last().and_then(|p| p.get("mfa_serial"));
-    let mut mfa_session_serial = None;
-    if long_term {
-        match hops.first_mut() {
-            None => mfa_session_serial = source_serial.map(str::to_string),
-            Some(first) => {
-                let direct = first.mfa_serial.is_some() && first.duration_seconds.is_some_and(|d| d > 3600);
-                if !direct {
-                    mfa_session_serial = first.mfa_serial.take().or(source_serial.map(str::to_string));
-                }
-            }
-        }
+    if !long_term {
+        return None;
     }
-
-    let default = config.profiles.get("default");
-    let region = opts
-        .region
-        .clone()
-        .or_else(|| chain.iter().chain(default.iter()).find_map(|p| p.get("region")).map(str::to_string))
-        .or_else(|| opts.settings.region.clone())
-        .or_else(|| opts.env_region.clone());
-    let target_profile = chain[0];
-    let endpoint_url = endpoint_url(config, target_profile);
-    let ca_bundle = target_profile.get("ca_bundle").map(str::to_string);
-    Ok(Plan {
-        profile: target.to_string(),
-        exports_profile: chain.last().is_some_and(|p| p.get("credential_source").is_some()),
-        source_profile,
-        source,
-        mfa_session_serial,
-        hops,
-        region,
-        endpoint_url,
-        ca_bundle,
-        metadata: super::Metadata::of(Some(target_profile)),
-        link: None,
-        mfa_process: chain.iter().find_map(|p| p.get("mfa_process")).map(str::to_string),
-    })
+    match hops.first_mut() {
+        None => source_serial.map(str::to_string),
+        Some(first) if first.mfa_serial.is_some() && first.duration_seconds.is_some_and(|d| d > 3600) => None,
+        Some(first) => first.mfa_serial.take().or(source_serial.map(str::to_string)),
+    }
 }
 
 fn static_keys(profile: &Profile) -> Result<Option<Source>> {

@@ -12,6 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 use crate::credentials::Secret;
+use crate::encoding::{base64url, percent_decode, random_bytes};
 
 /// The redirect path both sign-ins use.
 pub const CALLBACK_PATH: &str = "/oauth/callback";
@@ -34,50 +35,6 @@ impl Pkce {
 /// A fresh `state` value: the callback must bring it back.
 pub fn state() -> Result<String> {
     Ok(base64url(&random_bytes(24)?))
-}
-
-fn random_bytes(n: usize) -> Result<Vec<u8>> {
-    hex::decode(crate::files::random_hex(n)?).map_err(|_| anyhow!("random bytes"))
-}
-
-/// Base64url without padding (RFC 4648 §5), as PKCE and JWTs write it.
-pub fn base64url(bytes: &[u8]) -> String {
-    crate::deliver::quote::base64(bytes).replace('+', "-").replace('/', "_").trim_end_matches('=').to_string()
-}
-
-/// `%XX` and `+` decoded (a query value).
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 3;
-                        continue;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// `%`-encoding of everything but RFC 3986's unreserved characters (a query value).
-pub fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            b => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The listener the browser is sent back to.
@@ -170,11 +127,5 @@ mod tests {
         let pair = Pkce::new().unwrap();
         assert_eq!(pair.verifier.expose().len(), 64);
         assert!(pair.verifier.expose().bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
-    }
-
-    #[test]
-    fn query_values_round_trip() {
-        assert_eq!(percent_decode(&percent_encode("a b/c?d=é&")), "a b/c?d=é&");
-        assert_eq!(percent_decode("x+y%2"), "x y%2");
     }
 }

@@ -8,10 +8,10 @@ use anyhow::{Context, Result, anyhow, bail};
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 
-use super::callback::percent_encode;
 use super::http::{self, Http};
 use super::{Net, sts};
 use crate::credentials::{Credentials, Secret};
+use crate::encoding::percent_encode;
 
 /// IAM's endpoint: `AWS_ENDPOINT_URL_IAM`, `AWS_ENDPOINT_URL`, else the global one.
 fn endpoint() -> String {

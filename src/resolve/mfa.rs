@@ -19,7 +19,7 @@ pub fn ask(serial: &str, given: Option<&Secret>) -> Result<Secret> {
     let interactive = std::io::stdin().is_terminal();
     let mut question = format!("Enter MFA code for {serial}: ");
     for _ in 0..3 {
-        let Some(line) = messages::answer(&question).context("cannot read the MFA code")? else {
+        let Some(line) = messages::answer(&question, 1024).context("cannot read the MFA code")? else {
             bail!("no MFA code for {serial}: standard input is closed (use --mfa-token)");
         };
         if let Some(code) = valid_code(line.expose()) {

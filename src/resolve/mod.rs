@@ -9,13 +9,14 @@ mod iam;
 mod imds;
 mod login;
 mod mfa;
+mod place;
 mod process;
 mod source;
 mod sso;
 
 pub use process::enter_chain as enter_profile_chain;
 pub use source::environment as environment_credentials;
-pub use sso::signed_in as sso_signed_in;
+pub use sso::{AccountRole, signed_in as sso_signed_in};
 mod sts;
 
 use std::io::IsTerminal;
@@ -62,6 +63,9 @@ pub struct Options {
     pub profile_chain: Option<String>,
     /// The setting `mfa-process`: the command that prints an MFA code, where the profiles name none.
     pub mfa_process: Option<String>,
+    /// The setting `auto-remote`: where no browser can be opened (SSH without a display), a person
+    /// at a terminal signs in from another device.
+    pub auto_remote: bool,
 }
 
 /// GetCallerIdentity for `creds`, for `--who`: (account, ARN, user id).
@@ -94,20 +98,17 @@ pub fn console_url(plan: &Plan, opts: &Options, creds: &Credentials, console: &C
     Resolver { plan, opts, net: None }.console_url(creds, console)
 }
 
-/// The network side, built only when a step needs it: the one current-thread runtime and the
-/// one STS client (one connection pool for every hop).
+/// The network side, built only when a step needs it: the one runtime and the one STS client (one
+/// connection pool for every hop).
 struct Net {
-    runtime: tokio::runtime::Runtime,
+    runtime: &'static tokio::runtime::Runtime,
     http: Http,
     sts: sts::Sts,
 }
 
 impl Net {
     fn new(region: &str, endpoint: Option<String>, http: Http, timeout: std::time::Duration) -> Result<Self> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .context("cannot start the async runtime")?;
+        let runtime = crate::runtime::get()?;
         let sts = sts::Sts::new(region, endpoint, &http, timeout);
         debug!("STS endpoint {} (region {region})", sts.endpoint);
         Ok(Self { runtime, http, sts })
@@ -228,30 +229,11 @@ impl Resolver<'_> {
                     .map(|creds| creds.in_account(crate::credentials::account_in(role_arn)))
                     .with_context(|| format!("AssumeRoleWithWebIdentity {role_arn}"))
             }
-            Source::Login { session_arn } => {
-                if let Some(creds) = login::fresh(session_arn) {
-                    debug!("console session from the aws login cache");
-                    return Ok(creds);
-                }
-                // As for SSO: a person at a terminal is offered a new sign-in.
-                let person = !self.opts.renewal && std::io::stderr().is_terminal();
-                let session = login::Session {
-                    profile: &self.plan.source_profile,
-                    arn: session_arn,
-                    region: self.plan.region.as_deref(),
-                    sign_in: person
-                        .then(|| login::Device::chosen(self.opts.remote, self.opts.browser.as_ref())),
-                };
-                let timeout = self.opts.timeout;
-                let net = self.net()?;
-                net.runtime.block_on(login::credentials(&session, &net.http, timeout))
-            }
+            Source::Login { session_arn } => self.login(session_arn),
             Source::Sso(sso) => {
                 let login = sso::Login {
-                    interactive: !self.opts.renewal,
+                    place: place::choose(self.opts),
                     force: self.opts.sso_login,
-                    browser: self.opts.browser.clone(),
-                    remote: self.opts.remote,
                     timeout: self.opts.timeout,
                 };
                 let profile = self.plan.source_profile.clone();
@@ -259,6 +241,34 @@ impl Resolver<'_> {
                 net.runtime.block_on(sso::credentials(sso, &profile, &login, &net.http))
             }
         }
+    }
+
+    /// An `aws login` session: cached while fresh, else refreshed (or signed in anew where a person
+    /// can), one run at a time: whoever waited for the lock reads what the first one wrote.
+    fn login(&mut self, arn: &str) -> Result<Credentials> {
+        if let Some(creds) = login::fresh(arn) {
+            debug!("console session from the aws login cache");
+            return Ok(creds);
+        }
+        let _refreshing = login::lock(arn)?;
+        if let Some(creds) = login::fresh(arn) {
+            info!("console session refreshed by another run");
+            return Ok(creds);
+        }
+        let sign_in = match place::choose(self.opts) {
+            place::Place::Here(browser) => Some(login::Device::This(browser)),
+            place::Place::Elsewhere(_) if std::io::stdin().is_terminal() => Some(login::Device::Other),
+            place::Place::Elsewhere(_) | place::Place::Nowhere(_) => None,
+        };
+        let session = login::Session {
+            profile: &self.plan.source_profile,
+            arn,
+            region: self.plan.region.as_deref(),
+            sign_in,
+        };
+        let timeout = self.opts.timeout;
+        let net = self.net()?;
+        net.runtime.block_on(login::credentials(&session, &net.http, timeout))
     }
 
     /// The MFA session for long-term keys: from awsume's cache when still valid, else
@@ -315,10 +325,11 @@ impl Resolver<'_> {
         let (role, assumed) = match net.runtime.block_on(net.sts.assume_role(creds, hop, code.as_ref())) {
             Ok(answer) => answer,
             // Name who was refused: AWS's own message does, a local STS may not.
-            Err(e) if e.to_string().starts_with("AccessDenied") => {
+            Err(e) if sts::code_of(&e) == Some("AccessDenied") => {
                 let who = net.runtime.block_on(net.sts.get_caller_identity(creds));
+                let named = |arn: &str| e.downcast_ref::<sts::Failed>().is_some_and(|f| f.line.contains(arn));
                 return Err(match who {
-                    Ok((_, arn, _)) if !e.to_string().contains(&arn) => anyhow!("{e} (tried as {arn})"),
+                    Ok((_, arn, _)) if !named(&arn) => anyhow!("{e} (tried as {arn})"),
                     _ => e,
                 });
             }
@@ -395,7 +406,7 @@ pub fn login_sign_in(
 ) -> Result<String> {
     let http = Http::new(http::ca_bundle(None).as_deref())?;
     let net = Net::new(region, None, http, timeout)?;
-    let device = login::Device::chosen(remote, browser);
+    let device = if remote { login::Device::Other } else { login::Device::This(browser) };
     let signed = net.runtime.block_on(login::sign_in(profile, region, device, &net.http, timeout))?;
     confirm_session(&signed.credentials);
     Ok(signed.arn)
@@ -405,16 +416,10 @@ pub use login::sign_out as login_sign_out;
 
 /// Every (account id, account name, role) IAM Identity Center session `sso` reaches, signing in as
 /// for any SSO profile when there is no valid token.
-pub fn sso_account_roles(sso: &crate::plan::Sso, opts: &Options) -> Result<Vec<(String, String, String)>> {
+pub fn sso_account_roles(sso: &crate::plan::Sso, opts: &Options) -> Result<Vec<AccountRole>> {
     let http = Http::new(http::ca_bundle(None).as_deref())?;
     let net = Net::new(&sso.region, None, http, opts.timeout)?;
-    let login = sso::Login {
-        interactive: true,
-        force: opts.sso_login,
-        browser: opts.browser.clone(),
-        remote: opts.remote,
-        timeout: opts.timeout,
-    };
+    let login = sso::Login { place: place::choose(opts), force: opts.sso_login, timeout: opts.timeout };
     net.runtime.block_on(sso::account_roles(sso, &login, &net.http))
 }
 

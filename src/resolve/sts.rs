@@ -63,7 +63,7 @@ macro_rules! send_signed {
             .config_override(signed_by($creds))
             .send()
             .await
-            .map_err(|e| anyhow!("{}", describe(e, &$self.endpoint)))
+            .map_err(|e| failed(e, &$self.endpoint))
     };
 }
 
@@ -163,9 +163,42 @@ impl Sts {
             .web_identity_token(token.expose())
             .send()
             .await
-            .map_err(|e| anyhow!("{}", describe(e, &self.endpoint)))?;
+            .map_err(|e| failed(e, &self.endpoint))?;
         from_sts(out.credentials())
     }
+}
+
+/// A call that failed, said in one line (`describe`); `code` is the service's error code when it
+/// answered with one (`AccessDenied`), for callers that act on it.
+#[derive(Debug)]
+pub struct Failed {
+    pub code: Option<String>,
+    pub line: String,
+}
+
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.line)
+    }
+}
+
+impl std::error::Error for Failed {}
+
+/// `describe`'s line as an error that keeps the service's code.
+pub fn failed<E>(err: SdkError<E, HttpResponse>, endpoint: &str) -> anyhow::Error
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let code = match &err {
+        SdkError::ServiceError(service) => service.err().code().map(str::to_string),
+        _ => None,
+    };
+    anyhow::Error::new(Failed { code, line: describe(err, endpoint) })
+}
+
+/// The service's error code of a failed call, when it answered with one.
+pub fn code_of(err: &anyhow::Error) -> Option<&str> {
+    err.downcast_ref::<Failed>()?.code.as_deref()
 }
 
 fn policy_arns(arns: &[String]) -> Result<Option<Vec<aws_sdk_sts::types::PolicyDescriptorType>>> {

@@ -9,7 +9,7 @@ use p256::elliptic_curve::sec1::ToSec1Point;
 use p256::pkcs8::der::pem::LineEnding;
 
 use crate::credentials::Secret;
-use crate::resolve::callback::base64url;
+use crate::encoding::base64url;
 
 /// A session's P-256 key.
 pub struct Key {
@@ -23,10 +23,10 @@ impl std::fmt::Debug for Key {
 }
 
 impl Key {
-    /// A new key from the kernel's random bytes (a rare out-of-range draw is drawn again).
+    /// A new key from the system's random bytes (a rare out-of-range draw is drawn again).
     pub fn generate() -> Result<Self> {
         for _ in 0..8 {
-            let bytes = hex::decode(crate::files::random_hex(32)?).map_err(|_| anyhow!("random bytes"))?;
+            let bytes = crate::encoding::random_bytes(32)?;
             if let Ok(secret) = p256::SecretKey::from_slice(&bytes) {
                 return Ok(Self { secret });
             }
@@ -58,7 +58,7 @@ impl Key {
             "alg": "ES256",
             "jwk": { "kty": "EC", "x": base64url(x), "y": base64url(y), "crv": "P-256" },
         });
-        let jti = crate::files::random_hex(16)?;
+        let jti = crate::encoding::random_hex(16)?;
         let payload = serde_json::json!({ "htm": "POST", "htu": url, "iat": now, "jti": jti });
         let signing_input = format!(
             "{}.{}",
@@ -86,7 +86,7 @@ mod tests {
         let proof = again.proof("https://us-east-1.signin.aws.amazon.com/v1/token", 1_900_000_000).unwrap();
         let parts: Vec<&str> = proof.split('.').collect();
         assert_eq!(parts.len(), 3);
-        let decode = crate::deliver::quote::base64_decode;
+        let decode = crate::encoding::base64_decode;
         let header: serde_json::Value = serde_json::from_slice(&decode(parts[0])).unwrap();
         let payload: serde_json::Value = serde_json::from_slice(&decode(parts[1])).unwrap();
         assert_eq!((header["typ"].as_str(), header["alg"].as_str()), (Some("dpop+jwt"), Some("ES256")));

@@ -2,14 +2,17 @@
 //! (`$AWS_LOGIN_CACHE_DIRECTORY`, else `~/.aws/login/cache`, named by the SHA-256 of the ARN) gives
 //! 15-minute credentials; within 5 minutes of their end they are refreshed through the sign-in
 //! service's CreateOAuth2Token with a DPoP proof of the entry's own key, and the entry is written
-//! back whole (0600, atomic) with every field the AWS CLI wrote. `sign_in` is `aws login` on this
-//! device (PKCE, loopback callback). botocore reads and refreshes the same entries.
+//! back whole (0600, atomic) with every field the AWS CLI wrote. `sign_in.rs` is `aws login` itself
+//! (this device, or another device's browser). botocore reads and refreshes the same entries.
 //!
 //! Not aws-config's `credentials-login` provider: it writes the entry with a plain write (the
 //! umask's mode, not atomic) and drops fields it does not know (`signInRegion` among them), and it
 //! cannot sign in; one small client over our HTTP stack does all three.
 
 mod dpop;
+mod sign_in;
+
+pub use sign_in::sign_in;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -19,19 +22,18 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::callback::{Callback, Pkce, percent_decode, percent_encode, state};
 use super::http::Http;
 use crate::browser::Browser;
-use crate::credentials::{Credentials, Secret, account_in};
+use crate::credentials::{Credentials, Secret};
 use crate::files;
 use crate::messages::{self, debug, info};
 
 /// Credentials are refreshed when less than this is left of them (the AWS CLI's margin).
 const REFRESH_MARGIN: chrono::Duration = chrono::Duration::minutes(5);
-const SAME_DEVICE: &str = "arn:aws:signin:::devtools/same-device";
-const CROSS_DEVICE: &str = "arn:aws:signin:::devtools/cross-device";
-/// How long a sign-in in the browser may take.
-const SIGN_IN_WAIT: Duration = Duration::from_secs(300);
+/// The longest life a token answer may give credentials (`expiresIn` is clamped to it).
+const LONGEST: i64 = 12 * 3600;
+/// How long a run waits for another one refreshing or signing in to the same session.
+pub const LOCK_WAIT: Duration = Duration::from_secs(330);
 
 /// A `login_session` profile as resolution needs it.
 pub struct Session<'a> {
@@ -39,8 +41,8 @@ pub struct Session<'a> {
     pub arn: &'a str,
     /// The profile's region: where the sign-in service is asked when the entry names none.
     pub region: Option<&'a str>,
-    /// Where a new sign-in happens when the session is missing or has ended (a person at a
-    /// terminal); `None`: say how to sign in instead.
+    /// Where a new sign-in happens when the session is missing or has ended; `None`: say how to
+    /// sign in instead.
     pub sign_in: Option<Device<'a>>,
 }
 
@@ -55,10 +57,25 @@ pub enum Device<'a> {
     Other,
 }
 
-impl<'a> Device<'a> {
-    pub fn chosen(remote: bool, browser: Option<&'a Browser>) -> Self {
-        if remote { Self::Other } else { Self::This(browser) }
+/// The session cannot be refreshed: a person has to sign in again (`hint` says how). Its own type,
+/// so that callers who can start a sign-in recognise it.
+#[derive(Debug)]
+pub struct SignInAgain {
+    why: String,
+    hint: String,
+}
+
+impl std::fmt::Display for SignInAgain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: sign in again: {}", self.why, self.hint)
     }
+}
+
+impl std::error::Error for SignInAgain {}
+
+fn sign_in_again(why: impl Into<String>, profile: &str) -> anyhow::Error {
+    let hint = format!("`awsume {profile} --login` (or `aws login --profile {profile}`)");
+    anyhow::Error::new(SignInAgain { why: why.into(), hint })
 }
 
 /// Where the cache entries live.
@@ -72,6 +89,11 @@ fn cache_dir() -> PathBuf {
 /// The entry of a session: hex SHA-256 of its ARN.
 pub fn cache_path(arn: &str) -> PathBuf {
     cache_dir().join(format!("{}.json", hex::encode(Sha256::digest(arn.trim().as_bytes()))))
+}
+
+/// Held while a run refreshes or signs in to a session: the others wait, then read what it wrote.
+pub fn lock(arn: &str) -> Result<Option<files::Lock>> {
+    files::lock_cache_entry(&cache_path(arn), LOCK_WAIT, &format!("refreshing the aws login session {arn}"))
 }
 
 /// The session's cached credentials while more than the refresh margin of them is left: no network,
@@ -117,14 +139,10 @@ fn credentials_of(entry: &Value) -> Result<Credentials> {
         .in_account(field("accountId").map(str::to_string)))
 }
 
-/// How to sign in again, in one line.
-fn sign_in_hint(profile: &str) -> String {
-    format!("{SIGN_IN_AGAIN} `awsume {profile} --login` (or `aws login --profile {profile}`)")
-}
-
+/// The session's credentials: cached, refreshed, or (where `session.sign_in` allows) signed in anew.
 pub async fn credentials(session: &Session<'_>, http: &Http, timeout: Duration) -> Result<Credentials> {
     match cached(session, http, timeout).await {
-        Err(e) if e.to_string().contains(SIGN_IN_AGAIN) => match session.sign_in {
+        Err(e) if e.downcast_ref::<SignInAgain>().is_some() => match session.sign_in {
             Some(device) => {
                 messages::note(&format!("{e:#}; signing in now"));
                 let region = session.region.unwrap_or("us-east-1");
@@ -143,33 +161,29 @@ pub async fn credentials(session: &Session<'_>, http: &Http, timeout: Duration) 
     }
 }
 
-/// What every way to sign in again says: the cue that a person could fix it now.
-const SIGN_IN_AGAIN: &str = "sign in again:";
-
 async fn cached(session: &Session<'_>, http: &Http, timeout: Duration) -> Result<Credentials> {
     let path = cache_path(session.arn);
     let shown = files::display(&path);
     let Some(text) = files::read_cache(&path)? else {
-        bail!("no aws login session for {} in {shown}: {}", session.arn, sign_in_hint(session.profile));
+        return Err(sign_in_again(
+            format!("no aws login session for {} in {shown}", session.arn),
+            session.profile,
+        ));
     };
     let entry: Value =
         serde_json::from_str(&text).map_err(|_| anyhow!("{shown} is not an aws login cache entry"))?;
-    let creds = credentials_of(&entry).with_context(|| shown.clone())?;
-    if creds.valid_for(Utc::now(), REFRESH_MARGIN) {
+    // Credentials that do not read are refreshed like ended ones, while the entry can be.
+    if let Ok(creds) = credentials_of(&entry)
+        && creds.valid_for(Utc::now(), REFRESH_MARGIN)
+    {
         debug!("console session from {shown}");
         return Ok(creds);
     }
     let refreshed = refresh(session, entry, http, timeout).await?;
+    let creds = credentials_of(&refreshed)?;
     let json = serde_json::to_string(&refreshed).context("cannot encode the login session")?;
-    write_entry(&path, &json)?;
-    credentials_of(&refreshed)
-}
-
-fn write_entry(path: &std::path::Path, json: &str) -> Result<()> {
-    let dir = path.parent().expect("the cache path has a directory");
-    files::cache_dir(dir)?;
-    files::write_atomic(path, json.as_bytes(), 0o600)
-        .with_context(|| format!("cannot write {}", files::display(path)))
+    files::write_cache(&path, json.as_bytes())?;
+    Ok(creds)
 }
 
 /// One CreateOAuth2Token call with a DPoP proof: the token output, or one line on refusal.
@@ -187,19 +201,15 @@ async fn create_token(
     let answer: Value = serde_json::from_slice(&answer).unwrap_or(Value::Null);
     if status == 200 {
         // rest-json: the body is the token output itself (some answers wrap it).
-        let output = answer.get("tokenOutput").cloned().unwrap_or(answer);
-        if output.pointer("/accessToken/accessKeyId").is_none() {
-            bail!("the sign-in service answered without credentials");
-        }
-        return Ok(output);
+        return Ok(answer.get("tokenOutput").cloned().unwrap_or(answer));
     }
     let code = answer.get("error").and_then(Value::as_str).unwrap_or("");
     match code {
         "TOKEN_EXPIRED" | "USER_CREDENTIALS_CHANGED" => {
-            bail!("the aws login session has ended ({code}): {}", sign_in_hint(profile))
+            Err(sign_in_again(format!("the aws login session has ended ({code})"), profile))
         }
         "AUTHCODE_EXPIRED" => {
-            bail!("the sign-in's authorization code has expired ({code}): {}", sign_in_hint(profile))
+            Err(sign_in_again(format!("the sign-in's authorization code has expired ({code})"), profile))
         }
         "INSUFFICIENT_PERMISSIONS" => bail!(
             "the sign-in service refused to refresh the session: the signed-in identity lacks the SignInLocalDevelopmentAccess permission (signin:CreateOAuth2Token)"
@@ -212,15 +222,49 @@ async fn create_token(
     }
 }
 
+/// The `accessToken` object of an entry, from a token answer: its keys (strings, or the answer is
+/// refused before anything is written), `account`, and its end (`expiresIn`, more than 0 and at
+/// most 12 hours; 15 minutes when missing). Fields of `previous` it does not set are kept.
+fn access_token(output: &Value, account: Value, previous: Option<&Value>) -> Result<Value> {
+    let access = &output["accessToken"];
+    let text = |name: &str| access.get(name).and_then(Value::as_str).filter(|v| !v.is_empty());
+    let (Some(key), Some(secret), Some(token)) =
+        (text("accessKeyId"), text("secretAccessKey"), text("sessionToken"))
+    else {
+        bail!("the sign-in service answered without credentials it could have meant");
+    };
+    let expires_in = match output.get("expiresIn") {
+        None | Some(Value::Null) => 900,
+        Some(v) => match v.as_f64() {
+            Some(seconds) if seconds >= 1.0 => seconds.min(LONGEST as f64) as i64,
+            _ => {
+                bail!("the sign-in service answered with credentials that have already ended (expiresIn {v})")
+            }
+        },
+    };
+    let expires = Utc::now() + chrono::Duration::seconds(expires_in);
+    let mut object = previous.and_then(Value::as_object).cloned().unwrap_or_default();
+    for (name, value) in [
+        ("accessKeyId", json!(key)),
+        ("secretAccessKey", json!(secret)),
+        ("sessionToken", json!(token)),
+        ("accountId", account),
+        ("expiresAt", json!(expires.to_rfc3339_opts(SecondsFormat::Secs, true))),
+    ] {
+        object.insert(name.to_string(), value);
+    }
+    Ok(Value::Object(object))
+}
+
 async fn refresh(session: &Session<'_>, mut entry: Value, http: &Http, timeout: Duration) -> Result<Value> {
     let text = |name: &str| entry.get(name).and_then(Value::as_str).map(str::to_string);
     let pem = text("dpopKey").map(Secret::new);
     let (Some(pem), Some(client_id), Some(refresh_token)) = (pem, text("clientId"), text("refreshToken"))
     else {
-        bail!(
-            "the aws login entry cannot be refreshed (no dpopKey, clientId or refreshToken): {}",
-            sign_in_hint(session.profile)
-        );
+        return Err(sign_in_again(
+            "the aws login entry cannot be refreshed (no dpopKey, clientId or refreshToken)",
+            session.profile,
+        ));
     };
     let key = dpop::Key::from_pem(pem.expose())?;
     // The entry's signInRegion ranks first, as botocore ranks it.
@@ -231,127 +275,13 @@ async fn refresh(session: &Session<'_>, mut entry: Value, http: &Http, timeout: 
     let body = json!({ "clientId": client_id, "grantType": "refresh_token", "refreshToken": refresh_token });
     let output = create_token(&url, &key, &body, http, timeout, session.profile).await?;
     let account = entry.pointer("/accessToken/accountId").cloned().unwrap_or(Value::Null);
-    let expires = Utc::now()
-        + chrono::Duration::seconds(output.get("expiresIn").and_then(Value::as_i64).unwrap_or(900));
-    let access = &output["accessToken"];
-    entry["accessToken"] = json!({
-        "accessKeyId": access["accessKeyId"],
-        "secretAccessKey": access["secretAccessKey"],
-        "sessionToken": access["sessionToken"],
-        "accountId": account,
-        "expiresAt": expires.to_rfc3339_opts(SecondsFormat::Secs, true),
-    });
-    if let Some(next) = output.get("refreshToken").filter(|t| t.is_string()) {
-        entry["refreshToken"] = next.clone();
+    let token = access_token(&output, account, entry.get("accessToken"))?;
+    let next = output.get("refreshToken").filter(|t| t.as_str().is_some_and(|t| !t.is_empty())).cloned();
+    entry["accessToken"] = token;
+    if let Some(next) = next {
+        entry["refreshToken"] = next;
     }
     Ok(entry)
-}
-
-/// What `sign_in` made: the session's ARN and its first credentials.
-pub struct SignedIn {
-    pub arn: String,
-    pub credentials: Credentials,
-}
-
-/// `aws login`: a new P-256 key, PKCE (`SHA-256`), a state value, the authorize page, the code
-/// back (on 127.0.0.1 from this machine's browser, or pasted from another device's page), then
-/// CreateOAuth2Token with a DPoP proof. The session's ARN is the ID token's `sub`; the entry is
-/// written as the AWS CLI writes it.
-pub async fn sign_in(
-    profile: &str,
-    region: &str,
-    device: Device<'_>,
-    http: &Http,
-    timeout: Duration,
-) -> Result<SignedIn> {
-    let key = dpop::Key::generate()?;
-    let pkce = Pkce::new()?;
-    let state = state()?;
-    let endpoint = endpoint(region);
-    let authorize = |client: &str, redirect_uri: &str| {
-        format!(
-            "{endpoint}/v1/authorize?response_type=code&client_id={}&scope=openid&redirect_uri={}&state={}&code_challenge_method=SHA-256&code_challenge={}",
-            percent_encode(client),
-            percent_encode(redirect_uri),
-            percent_encode(&state),
-            pkce.challenge
-        )
-    };
-    let (client, redirect_uri, code) = match device {
-        Device::This(browser) => {
-            let callback = Callback::bind().await?;
-            let redirect_uri = callback.redirect_uri.clone();
-            let url = authorize(SAME_DEVICE, &redirect_uri);
-            let what = format!("sign in to AWS for profile \"{profile}\"");
-            Browser::offer(browser, &url, profile, &what, "--remote");
-            (SAME_DEVICE, redirect_uri, callback.code(&state, SIGN_IN_WAIT).await?)
-        }
-        Device::Other => {
-            let redirect_uri = format!("{endpoint}/v1/sessions/confirmation");
-            let url = authorize(CROSS_DEVICE, &redirect_uri);
-            messages::say(&format!(
-                "to sign in to AWS for profile \"{profile}\", open {url} in a browser on any device"
-            ));
-            let Some(answer) = messages::answer("Enter the authorization code displayed in your browser: ")
-                .context("cannot read the authorization code")?
-            else {
-                bail!("no authorization code: standard input is closed");
-            };
-            (CROSS_DEVICE, redirect_uri, pasted_code(answer.expose(), &state)?)
-        }
-    };
-    let body = json!({
-        "clientId": client,
-        "grantType": "authorization_code",
-        "code": code.expose(),
-        "codeVerifier": pkce.verifier.expose(),
-        "redirectUri": redirect_uri,
-    });
-    let output = create_token(&format!("{endpoint}/v1/token"), &key, &body, http, timeout, profile).await?;
-    let id_token = output.get("idToken").and_then(Value::as_str).unwrap_or("");
-    let arn =
-        subject(id_token).ok_or_else(|| anyhow!("the sign-in service's ID token names no session (sub)"))?;
-    let expires = Utc::now()
-        + chrono::Duration::seconds(output.get("expiresIn").and_then(Value::as_i64).unwrap_or(900));
-    let access = &output["accessToken"];
-    let entry = json!({
-        "accessToken": {
-            "accessKeyId": access["accessKeyId"],
-            "secretAccessKey": access["secretAccessKey"],
-            "sessionToken": access["sessionToken"],
-            "accountId": account_in(&arn),
-            "expiresAt": expires.to_rfc3339_opts(SecondsFormat::Secs, true),
-        },
-        "tokenType": output.get("tokenType").cloned().unwrap_or_else(|| "aws_sigv4".into()),
-        "refreshToken": output["refreshToken"],
-        "idToken": id_token,
-        "clientId": client,
-        "dpopKey": key.to_pem()?.expose(),
-        "signInRegion": region,
-    });
-    write_entry(&cache_path(&arn), &entry.to_string())?;
-    Ok(SignedIn { credentials: credentials_of(&entry)?, arn })
-}
-
-/// The code from what the cross-device page shows: base64 of `state=…&code=…` (standard or URL
-/// alphabet, padded or not), for this sign-in's `state` only. Errors never repeat what was pasted.
-fn pasted_code(text: &str, state: &str) -> Result<Secret> {
-    let decoded = Secret::new(String::from_utf8_lossy(&crate::deliver::quote::base64_decode(text)));
-    let (mut pasted_state, mut code) = (None, None);
-    for pair in decoded.expose().split('&') {
-        match pair.split_once('=') {
-            Some(("state", value)) => pasted_state = Some(percent_decode(value)),
-            Some(("code", value)) if !value.is_empty() => code = Some(Secret::new(percent_decode(value))),
-            _ => {}
-        }
-    }
-    match (pasted_state, code) {
-        (Some(pasted), Some(code)) if pasted == state => Ok(code),
-        (Some(_), Some(_)) => {
-            bail!("the code pasted belongs to another sign-in (its state is not this one's): sign in again")
-        }
-        _ => bail!("that is not the code the sign-in page shows (base64 of state=…&code=…)"),
-    }
 }
 
 /// `awsume NAME --logout`: the session's entry goes (as `aws logout` does); true when there was one.
@@ -364,49 +294,53 @@ pub fn sign_out(arn: &str) -> Result<bool> {
     }
 }
 
-/// The `sub` claim of a JWT (its payload is not verified: it only names the session to cache).
-fn subject(jwt: &str) -> Option<String> {
-    let payload = jwt.split('.').nth(1)?;
-    let bytes = crate::deliver::quote::base64_decode(payload);
-    let claims: Value = serde_json::from_slice(&bytes).ok()?;
-    claims.get("sub")?.as_str().filter(|s| !s.is_empty()).map(str::to_string)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolve::callback::base64url;
 
     #[test]
-    fn entries_are_named_by_the_sha256_of_the_arn_and_the_subject_is_read() {
+    fn entries_are_named_by_the_sha256_of_the_arn() {
         let path = cache_path("arn:aws:iam::123456789012:user/alice");
         assert_eq!(
             path.file_name().unwrap().to_str().unwrap(),
             format!("{}.json", hex::encode(Sha256::digest(b"arn:aws:iam::123456789012:user/alice")))
         );
-        let jwt = format!("h.{}.s", base64url(br#"{"sub":"arn:aws:iam::1:user/a"}"#));
-        assert_eq!(subject(&jwt).as_deref(), Some("arn:aws:iam::1:user/a"));
-        assert_eq!(subject("nope"), None);
         assert!(
             endpoint("eu-west-1").ends_with("eu-west-1.signin.aws.amazon.com")
-                || std::env::var_os("AWS_ENDPOINT_URL").is_some()
+                || crate::environment::is_set("AWS_ENDPOINT_URL")
         );
     }
 
     #[test]
-    fn a_pasted_code_is_read_in_either_alphabet_for_this_sign_in_only() {
-        let base64 = crate::deliver::quote::base64;
-        // Bytes that encode to `+`/`/` in the standard alphabet, `-`/`_` in the URL one.
-        let shown = base64(b"state=s1&code=a%3E%3F%3E~~~?>>");
-        assert!(shown.contains('+') || shown.contains('/'), "{shown}");
-        for pasted in [shown.clone(), shown.replace('+', "-").replace('/', "_").trim_end_matches('=').into()]
-        {
-            assert_eq!(pasted_code(&format!(" {pasted}\n"), "s1").unwrap().expose(), "a>?>~~~?>>");
+    fn token_answers_are_checked_before_anything_is_kept() {
+        let keys = json!({ "accessKeyId": "ASIA1", "secretAccessKey": "s", "sessionToken": "t" });
+        let previous = json!({ "accessKeyId": "old", "futureField": 7 });
+        let made =
+            access_token(&json!({ "accessToken": keys, "expiresIn": 900 }), json!("1"), Some(&previous))
+                .unwrap();
+        assert_eq!((made["accessKeyId"].as_str(), made["futureField"].as_i64()), (Some("ASIA1"), Some(7)));
+        for huge in [json!(9_223_372_036_854_775_807i64), json!(1e13), json!(1e300)] {
+            let made =
+                access_token(&json!({ "accessToken": keys, "expiresIn": huge }), json!(null), None).unwrap();
+            let end = DateTime::parse_from_rfc3339(made["expiresAt"].as_str().unwrap()).unwrap();
+            assert!(end.with_timezone(&Utc) <= Utc::now() + chrono::Duration::hours(12), "{huge}");
         }
-        let err = pasted_code(&shown, "s2").unwrap_err().to_string();
-        assert!(err.contains("another sign-in") && !err.contains("a>?"), "{err}");
-        assert!(pasted_code(&base64(b"state=s1"), "s1").is_err(), "no code");
-        assert!(pasted_code(&base64(b"state=s1&code="), "s1").is_err(), "an empty code");
-        assert!(pasted_code("", "s1").is_err());
+        for ended in [json!(-5), json!(0), json!("soon")] {
+            assert!(
+                access_token(&json!({ "accessToken": keys, "expiresIn": ended }), json!(null), None).is_err()
+            );
+        }
+        let numeric =
+            json!({ "accessToken": { "accessKeyId": 5, "secretAccessKey": "s", "sessionToken": "t" } });
+        assert!(access_token(&numeric, json!(null), None).is_err());
+    }
+
+    #[test]
+    fn an_ended_session_is_told_apart_by_its_type() {
+        let err =
+            sign_in_again("the aws login session has ended (TOKEN_EXPIRED)", "p").context("profile \"p\"");
+        assert!(err.downcast_ref::<SignInAgain>().is_some());
+        assert!(format!("{err:#}").contains("sign in again: `awsume p --login`"), "{err:#}");
+        assert!(anyhow!("sign in again:").downcast_ref::<SignInAgain>().is_none());
     }
 }

@@ -17,25 +17,25 @@ use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
 use super::http::Http;
-use super::sts::{client_config, describe, endpoint_url};
-use crate::browser::Browser;
+use super::place::Place;
+use super::sts::{client_config, describe, endpoint_url, failed};
 use crate::credentials::{Credentials, Secret};
 use crate::files;
-use crate::messages::debug;
+use crate::messages::{debug, info};
 use crate::plan::Sso;
 
 /// How a missing or expired sign-in may be replaced.
-pub struct Login {
-    /// A sign-in may be started (false for the auto-refresh hook).
-    pub interactive: bool,
+pub struct Login<'a> {
+    /// Where a sign-in can happen in this run (`place::choose`).
+    pub place: Place<'a>,
     /// `--sso-login`: sign in again even with a valid token, and even without a terminal.
     pub force: bool,
-    /// Where to open the sign-in page; `None` (`--no-browser`): only print it.
-    pub browser: Option<Browser>,
-    /// `--remote`: the device code even where the authorization code would serve.
-    pub remote: bool,
     pub timeout: Duration,
 }
+
+/// How long a run waits for another one refreshing or signing in to the same session (a sign-in
+/// in the browser may take five minutes).
+const LOCK_WAIT: Duration = Duration::from_secs(330);
 
 /// The CLI's token file; fields awsume does not know are kept as they are. Only `accessToken` and
 /// `expiresAt` are required, as botocore requires them: other tools write no more.
@@ -89,11 +89,8 @@ fn read_token(path: &std::path::Path) -> Result<Option<Token>> {
 }
 
 fn write_token(path: &std::path::Path, token: &Token) -> Result<()> {
-    let dir = path.parent().expect("the cache path has a directory");
-    files::cache_dir(dir)?;
     let json = serde_json::to_string_pretty(token).context("cannot encode the SSO token")?;
-    files::write_atomic(path, json.as_bytes(), 0o600)
-        .with_context(|| format!("cannot write {}", files::display(path)))
+    files::write_cache(path, json.as_bytes())
 }
 
 impl Token {
@@ -111,7 +108,7 @@ pub fn signed_in(sso: &Sso) -> bool {
         .is_some_and(|t| t.is_for(sso) && valid_for(Some(&t.expires_at), chrono::Duration::zero()))
 }
 
-pub async fn credentials(sso: &Sso, profile: &str, login: &Login, http: &Http) -> Result<Credentials> {
+pub async fn credentials(sso: &Sso, profile: &str, login: &Login<'_>, http: &Http) -> Result<Credentials> {
     let token = access_token(sso, profile, login, http).await?;
     let (portal, shown) = portal(sso, http, login.timeout);
     let out = portal
@@ -160,110 +157,118 @@ fn portal(sso: &Sso, http: &Http, timeout: Duration) -> (aws_sdk_sso::Client, St
     (aws_sdk_sso::Client::from_conf(config.build()), shown)
 }
 
-/// The session's access token: cached while it lasts, refreshed, or signed in anew.
-pub async fn access_token(sso: &Sso, profile: &str, login: &Login, http: &Http) -> Result<Secret> {
+/// The session's access token: cached while it lasts, refreshed, or signed in anew. One run at a
+/// time refreshes or signs in (a lock beside the token): the others wait and read what it wrote,
+/// so a rotating refresh token is spent once and one browser tab serves every caller.
+pub async fn access_token(sso: &Sso, profile: &str, login: &Login<'_>, http: &Http) -> Result<Secret> {
     let path = cache_path(sso);
+    let fresh = |t: &Token| !login.force && valid_for(Some(&t.expires_at), chrono::Duration::minutes(5));
+    if let Some(token) = cached_token(&path, sso).filter(fresh) {
+        debug!("SSO token from {}", files::display(&path));
+        return Ok(Secret::new(token.access_token));
+    }
+    let _lock = files::lock_cache_entry(&path, LOCK_WAIT, &format!("signing in to {}", sso.start_url))?;
+    let cached = cached_token(&path, sso);
+    if let Some(token) = cached.as_ref().filter(|t| fresh(t)) {
+        debug!("SSO token from {}, refreshed by another run", files::display(&path));
+        return Ok(Secret::new(token.access_token.clone()));
+    }
     let oidc_endpoint = endpoint_url("AWS_ENDPOINT_URL_SSO_OIDC", None);
     let oidc_shown =
         oidc_endpoint.clone().unwrap_or_else(|| format!("https://oidc.{}.amazonaws.com", sso.region));
-    let cached = match read_token(&path) {
+    let config = client_config!(aws_sdk_ssooidc::Config::builder(), http, login.timeout);
+    let config = match oidc_endpoint {
+        Some(url) => config.endpoint_url(url),
+        None => config,
+    };
+    let oidc = aws_sdk_ssooidc::Client::from_conf(
+        config.region(aws_sdk_ssooidc::config::Region::new(sso.region.clone())).build(),
+    );
+    let refreshable = |t: &Token| {
+        !login.force
+            && t.refresh_token.is_some()
+            && valid_for(t.registration_expires_at.as_deref(), chrono::Duration::zero())
+    };
+    let token = match cached {
+        Some(t) if refreshable(&t) => {
+            debug!("refreshing the SSO token");
+            match refresh(&oidc, &oidc_shown, t).await {
+                Ok(t) => t,
+                Err(e) => {
+                    info!("the SSO token's refresh failed ({e:#}): signing in again");
+                    sign_in(&oidc, &oidc_shown, sso, profile, None, login).await?
+                }
+            }
+        }
+        previous => sign_in(&oidc, &oidc_shown, sso, profile, previous.as_ref(), login).await?,
+    };
+    write_token(&path, &token)?;
+    Ok(Secret::new(token.access_token))
+}
+
+/// The cached token for `sso` (a token for another start URL is another sign-in's); one that does
+/// not read is no token.
+fn cached_token(path: &std::path::Path, sso: &Sso) -> Option<Token> {
+    match read_token(path) {
         Ok(t) => t.filter(|t| t.is_for(sso)),
         Err(e) => {
             debug!("ignoring the SSO token cache: {e:#}");
             None
         }
-    };
-    let oidc = || {
-        let config = client_config!(aws_sdk_ssooidc::Config::builder(), http, login.timeout);
-        let config = match oidc_endpoint.clone() {
-            Some(url) => config.endpoint_url(url),
-            None => config,
-        };
-        aws_sdk_ssooidc::Client::from_conf(
-            config.region(aws_sdk_ssooidc::config::Region::new(sso.region.clone())).build(),
-        )
-    };
-    let token = match cached {
-        Some(t) if !login.force && valid_for(Some(&t.expires_at), chrono::Duration::minutes(5)) => {
-            debug!("SSO token from {}", files::display(&path));
-            t
-        }
-        Some(t)
-            if !login.force
-                && t.refresh_token.is_some()
-                && valid_for(t.registration_expires_at.as_deref(), chrono::Duration::zero()) =>
-        {
-            debug!("refreshing the SSO token");
-            match refresh(&oidc(), &oidc_shown, t).await {
-                Ok(t) => {
-                    write_token(&path, &t)?;
-                    t
-                }
-                Err(e) => {
-                    debug!("refresh failed: {e:#}");
-                    let t = sign_in(&oidc(), &oidc_shown, sso, profile, None, login).await?;
-                    write_token(&path, &t)?;
-                    t
-                }
-            }
-        }
-        previous => {
-            let t = sign_in(&oidc(), &oidc_shown, sso, profile, previous.as_ref(), login).await?;
-            write_token(&path, &t)?;
-            t
-        }
-    };
-    Ok(Secret::new(token.access_token.clone()))
+    }
 }
 
-/// Every account and role the session's person may use (ListAccounts, ListAccountRoles, every page):
-/// (account id, account name, role name), in the portal's order.
-pub async fn account_roles(sso: &Sso, login: &Login, http: &Http) -> Result<Vec<(String, String, String)>> {
+/// One role the session's person may use in one account, as the portal lists it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AccountRole {
+    pub account_name: String,
+    pub account_id: String,
+    pub role_name: String,
+}
+
+/// How many pages one listing may take: a portal that keeps answering "more" is stopped there
+/// (tens of thousands of accounts fit in it).
+const MAX_PAGES: usize = 500;
+
+/// Every account and role the session's person may use (ListAccounts, ListAccountRoles, every page,
+/// through the SDK's paginators), in the portal's order.
+pub async fn account_roles(sso: &Sso, login: &Login<'_>, http: &Http) -> Result<Vec<AccountRole>> {
     let token = access_token(sso, sso.session.as_deref().unwrap_or(&sso.start_url), login, http).await?;
     let (portal, shown) = portal(sso, http, login.timeout);
     let mut accounts = Vec::new();
-    let mut next = None;
-    loop {
-        let page = portal
-            .list_accounts()
-            .access_token(token.expose())
-            .set_next_token(next.take())
-            .send()
-            .await
-            .map_err(|e| anyhow!("ListAccounts: {}", describe(e, &shown)))?;
+    let mut pages = portal.list_accounts().access_token(token.expose()).into_paginator().send();
+    let mut count = 0;
+    while let Some(page) = pages.next().await {
+        count = within_pages(count, "ListAccounts")?;
+        let page = page.map_err(|e| anyhow!("ListAccounts: {}", describe(e, &shown)))?;
         accounts.extend(page.account_list().iter().map(|a| {
             (a.account_id().unwrap_or_default().to_string(), a.account_name().unwrap_or_default().to_string())
         }));
-        next = page.next_token().map(str::to_string);
-        if next.is_none() {
-            break;
-        }
     }
     let mut roles = Vec::new();
     for (id, name) in accounts {
-        let mut next = None;
-        loop {
-            let page = portal
-                .list_account_roles()
-                .access_token(token.expose())
-                .account_id(&id)
-                .set_next_token(next.take())
-                .send()
-                .await
-                .map_err(|e| anyhow!("ListAccountRoles {id}: {}", describe(e, &shown)))?;
-            roles.extend(
-                page.role_list()
-                    .iter()
-                    .filter_map(|r| r.role_name())
-                    .map(|r| (id.clone(), name.clone(), r.to_string())),
-            );
-            next = page.next_token().map(str::to_string);
-            if next.is_none() {
-                break;
-            }
+        let mut pages =
+            portal.list_account_roles().access_token(token.expose()).account_id(&id).into_paginator().send();
+        let mut count = 0;
+        while let Some(page) = pages.next().await {
+            count = within_pages(count, "ListAccountRoles")?;
+            let page = page.map_err(|e| anyhow!("ListAccountRoles {id}: {}", describe(e, &shown)))?;
+            roles.extend(page.role_list().iter().filter_map(|r| r.role_name()).map(|r| AccountRole {
+                account_name: name.clone(),
+                account_id: id.clone(),
+                role_name: r.to_string(),
+            }));
         }
     }
     Ok(roles)
+}
+
+/// The next page's number, or an error once a listing has taken `MAX_PAGES`.
+fn within_pages(count: usize, what: &str) -> Result<usize> {
+    if count >= MAX_PAGES {
+        bail!("{what}: the SSO portal still had more after {MAX_PAGES} pages; stopped");
+    }
+    Ok(count + 1)
 }
 
 async fn refresh(oidc: &aws_sdk_ssooidc::Client, shown: &str, mut token: Token) -> Result<Token> {
@@ -275,7 +280,7 @@ async fn refresh(oidc: &aws_sdk_ssooidc::Client, shown: &str, mut token: Token) 
         .set_refresh_token(token.refresh_token.clone())
         .send()
         .await
-        .map_err(|e| anyhow!("{}", describe(e, shown)))?;
+        .map_err(|e| failed(e, shown))?;
     token.access_token = out.access_token().unwrap_or_default().to_string();
     token.expires_at = format_time(Utc::now() + chrono::Duration::seconds(out.expires_in().into()));
     if let Some(next) = out.refresh_token() {

@@ -1,146 +1,19 @@
-//! The one read every keychain profile costs, on the wire: a plain D-Bus client that sends the
-//! authentication, `Hello`, `OpenSession` and `SearchItems` in one write, then `GetSecret`: two
-//! round trips to the Secret Service where a general client (zbus, with its runtime and handshake)
-//! takes four and about twice the time (bench/run's `keychain-export` row). It handles the case a
-//! run meets: a `unix:path=` bus and one unlocked entry, or none. Anything else (a locked keyring
-//! to unlock through a prompt, two entries, another address, an answer it does not expect) is left
-//! to the full client in `secret_service.rs`, which says what is wrong.
-//!
-//! Messages are D-Bus 1.0 wire format: a 16-byte fixed header, header fields (code, variant), the
-//! body after 8-byte alignment; every value aligned to its size from the message's start.
+//! The D-Bus 1.0 wire format, as much of it as the quick read speaks: a method call out, an answer
+//! in (a 16-byte fixed header, header fields of code and variant, the body after 8-byte alignment;
+//! every value aligned to its size from the message's start). Every length is checked against what
+//! is there, the whole answer is read within one deadline, and nothing a bus sends can make it panic.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::os::unix::net::UnixStream;
-use std::time::Duration;
+use std::time::Instant;
 
 use crate::credentials::Secret;
 
-/// The Secret Service's names on the bus (this client's and `secret_service.rs`'s).
-pub(super) const BUS_NAME: &str = "org.freedesktop.secrets";
-pub(super) const SERVICE_PATH: &str = "/org/freedesktop/secrets";
-pub(super) const SERVICE: &str = "org.freedesktop.Secret.Service";
-pub(super) const ITEM: &str = "org.freedesktop.Secret.Item";
-/// How long the bus may take to answer (the full client gets its own time after).
-const LIMIT: Duration = Duration::from_secs(2);
 /// The largest answer read (a secret of a few hundred bytes; D-Bus allows 128 MiB).
 const MAX_MESSAGE: usize = 1 << 20;
-/// How many messages may come before the answers awaited (the bus sends `NameAcquired`; nothing
-/// else is asked for).
-const MAX_MESSAGES: usize = 32;
-
-/// What the Secret Service holds for an account.
-pub enum Answer {
-    Found(Secret),
-    Missing,
-    /// No Secret Service on this bus: nobody owns `org.freedesktop.secrets` and none can start.
-    NoService,
-}
-
-/// The secret of `account` under `service` on the bus at `address`; `Err` says why the full client
-/// should be asked instead (never with a secret in it).
-pub fn read(address: &str, service: &str, account: &str) -> Result<Answer, String> {
-    let path = unix_path(address).ok_or("the bus address is not a plain unix:path")?;
-    let mut bus = UnixStream::connect(&path).map_err(|e| format!("{path}: {e}"))?;
-    bus.set_read_timeout(Some(LIMIT))
-        .and_then(|()| bus.set_write_timeout(Some(LIMIT)))
-        .map_err(|e| e.to_string())?;
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::geteuid() };
-    let mut out = format!("\0AUTH EXTERNAL {}\r\nBEGIN\r\n", hex::encode(uid.to_string())).into_bytes();
-    out.extend(call(
-        1,
-        "/org/freedesktop/DBus",
-        "org.freedesktop.DBus",
-        "Hello",
-        "org.freedesktop.DBus",
-        "",
-        &[],
-    ));
-    let mut open = Writer::default();
-    open.string("plain");
-    open.signature("s");
-    open.string("");
-    out.extend(call(2, SERVICE_PATH, SERVICE, "OpenSession", BUS_NAME, "sv", &open.bytes));
-    let mut search = Writer::default();
-    search.dictionary(&[("service", service), ("username", account)]);
-    out.extend(call(3, SERVICE_PATH, SERVICE, "SearchItems", BUS_NAME, "a{ss}", &search.bytes));
-    bus.write_all(&out).map_err(|e| e.to_string())?;
-    authenticated(&mut bus)?;
-    let (mut session, mut items) = (None, None);
-    for _ in 0..MAX_MESSAGES {
-        if session.is_some() && items.is_some() {
-            break;
-        }
-        let answer = Message::read(&mut bus)?;
-        match answer.reply_to {
-            Some(2) => match answer.error.as_deref() {
-                Some("org.freedesktop.DBus.Error.ServiceUnknown") => return Ok(Answer::NoService),
-                Some(name) => return Err(format!("OpenSession: {name}")),
-                None => session = Some(answer.expect("vo")?.open_session()?),
-            },
-            Some(3) => match answer.error.as_deref() {
-                Some("org.freedesktop.DBus.Error.ServiceUnknown") => return Ok(Answer::NoService),
-                Some(name) => return Err(format!("SearchItems: {name}")),
-                None => items = Some(answer.expect("aoao")?.search_results()?),
-            },
-            // Hello's answer, NameAcquired and any other signal.
-            _ => {}
-        }
-    }
-    let (Some(session), Some((unlocked, locked))) = (session, items) else {
-        return Err("the bus sent other messages, not the answers".into());
-    };
-    if !locked.is_empty() || unlocked.len() > 1 {
-        return Err(format!("{} unlocked and {} locked entries", unlocked.len(), locked.len()));
-    }
-    let Some(item) = unlocked.first() else { return Ok(Answer::Missing) };
-    let mut get = Writer::default();
-    get.string(&session);
-    bus.write_all(&call(4, item, ITEM, "GetSecret", BUS_NAME, "o", &get.bytes)).map_err(|e| e.to_string())?;
-    for _ in 0..MAX_MESSAGES {
-        let mut answer = Message::read(&mut bus)?;
-        if answer.reply_to != Some(4) {
-            continue;
-        }
-        if let Some(name) = &answer.error {
-            return Err(format!("GetSecret: {name}"));
-        }
-        let secret = answer.expect("(oayays)").and_then(|a| a.secret());
-        answer.body.fill(0);
-        return secret.map(Answer::Found);
-    }
-    Err("the bus sent other messages, not the secret".into())
-}
-
-/// The socket of the first address when it is a plain `unix:path=…`, else `None` (an escaped path,
-/// rare, is left to zbus).
-pub fn unix_path(address: &str) -> Option<String> {
-    let first = address.split(';').next()?;
-    let keys = first.strip_prefix("unix:")?;
-    let path = keys.split(',').find_map(|pair| pair.strip_prefix("path="))?;
-    (!path.is_empty() && !path.contains('%')).then(|| path.to_string())
-}
-
-/// The server's line of the authentication: `OK ` and the server's GUID (32 hex digits) when it
-/// accepts, read to its end and no further (the first message follows it).
-fn authenticated(bus: &mut UnixStream) -> Result<(), String> {
-    let mut line = [0u8; 37];
-    bus.read_exact(&mut line[..3]).map_err(|e| format!("the bus: {e}"))?;
-    if &line[..3] != b"OK " {
-        return Err(format!(
-            "the bus did not accept the authentication ({})",
-            String::from_utf8_lossy(&line[..3])
-        ));
-    }
-    bus.read_exact(&mut line[3..]).map_err(|e| format!("the bus: {e}"))?;
-    if !line.ends_with(b"\r\n") || !line[3..35].iter().all(u8::is_ascii_hexdigit) {
-        return Err("the bus answered the authentication oddly".into());
-    }
-    Ok(())
-}
 
 /// A method call of serial `serial`, little-endian, with `body` of `signature`.
-fn call(
+pub(super) fn call(
     serial: u32,
     path: &str,
     interface: &str,
@@ -175,37 +48,37 @@ fn call(
 /// Marshalling, aligned from the start of what is written (a message, or a body: bodies start
 /// 8-aligned, so both agree).
 #[derive(Default)]
-struct Writer {
-    bytes: Vec<u8>,
+pub(super) struct Writer {
+    pub(super) bytes: Vec<u8>,
 }
 
 impl Writer {
-    fn pad(&mut self, to: usize) {
+    pub(super) fn pad(&mut self, to: usize) {
         while !self.bytes.len().is_multiple_of(to) {
             self.bytes.push(0);
         }
     }
 
-    fn u32(&mut self, value: u32) {
+    pub(super) fn u32(&mut self, value: u32) {
         self.pad(4);
         self.bytes.extend(value.to_le_bytes());
     }
 
     /// A string or an object path.
-    fn string(&mut self, text: &str) {
+    pub(super) fn string(&mut self, text: &str) {
         self.u32(u32::try_from(text.len()).unwrap_or(u32::MAX));
         self.bytes.extend(text.as_bytes());
         self.bytes.push(0);
     }
 
-    fn signature(&mut self, text: &str) {
+    pub(super) fn signature(&mut self, text: &str) {
         self.bytes.push(u8::try_from(text.len()).unwrap_or(u8::MAX));
         self.bytes.extend(text.as_bytes());
         self.bytes.push(0);
     }
 
     /// `a{ss}`.
-    fn dictionary(&mut self, pairs: &[(&str, &str)]) {
+    pub(super) fn dictionary(&mut self, pairs: &[(&str, &str)]) {
         self.u32(0);
         let length_at = self.bytes.len() - 4;
         self.pad(8);
@@ -220,19 +93,39 @@ impl Writer {
     }
 }
 
-/// An answer: what it replies to, its error name, its body and the body's signature.
-struct Message {
-    reply_to: Option<u32>,
-    error: Option<String>,
+/// An answer: what it replies to, who sent it (the bus fills that in: no peer can forge it), its
+/// error name, its body and the body's signature.
+pub(super) struct Message {
+    pub(super) reply_to: Option<u32>,
+    pub(super) sender: Option<String>,
+    pub(super) error: Option<String>,
     signature: String,
-    body: Vec<u8>,
+    pub(super) body: Vec<u8>,
     big_endian: bool,
 }
 
+/// `buf` filled from the bus by `deadline`: a bus that drips bytes cannot stretch the wait.
+pub(super) fn read_by(bus: &mut UnixStream, buf: &mut [u8], deadline: Instant) -> Result<(), String> {
+    let mut at = 0;
+    while at < buf.len() {
+        let left = deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero());
+        let left = left.ok_or("the bus did not answer in time")?;
+        bus.set_read_timeout(Some(left)).map_err(|e| format!("the bus: {e}"))?;
+        match bus.read(&mut buf[at..]) {
+            Ok(0) => return Err("the bus closed the connection".into()),
+            Ok(n) => at += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(format!("the bus: {e}")),
+        }
+    }
+    Ok(())
+}
+
 impl Message {
-    fn read(bus: &mut UnixStream) -> Result<Self, String> {
+    /// The next message, whole, by `deadline`.
+    pub(super) fn read(bus: &mut UnixStream, deadline: Instant) -> Result<Self, String> {
         let mut head = vec![0u8; 16];
-        bus.read_exact(&mut head).map_err(|e| format!("the bus: {e}"))?;
+        read_by(bus, &mut head, deadline)?;
         let big_endian = match head[0] {
             b'l' => false,
             b'B' => true,
@@ -247,10 +140,10 @@ impl Message {
             return Err("the bus sent an answer too large".into());
         }
         head.resize(header_len + body_len, 0);
-        bus.read_exact(&mut head[16..]).map_err(|e| format!("the bus: {e}"))?;
+        read_by(bus, &mut head[16..], deadline)?;
         let kind = head[1];
         let mut fields = Reader { bytes: &head[..16 + fields_len], at: 16, big_endian };
-        let (mut reply_to, mut error, mut signature) = (None, None, String::new());
+        let (mut reply_to, mut sender, mut error, mut signature) = (None, None, None, String::new());
         while fields.at < fields.bytes.len() {
             fields.pad(8)?;
             let code = fields.byte()?;
@@ -258,8 +151,10 @@ impl Message {
             match kind.as_str() {
                 "s" | "o" => {
                     let value = fields.string()?;
-                    if code == 4 {
-                        error = Some(value);
+                    match code {
+                        4 => error = Some(value),
+                        7 => sender = Some(value),
+                        _ => {}
                     }
                 }
                 "g" => signature = fields.signature()?,
@@ -276,10 +171,10 @@ impl Message {
         head.fill(0);
         // Only answers count: a method return (2) or an error (3).
         let reply_to = reply_to.filter(|_| kind == 2 || kind == 3);
-        Ok(Self { reply_to, error: error.filter(|_| kind == 3), signature, body, big_endian })
+        Ok(Self { reply_to, sender, error: error.filter(|_| kind == 3), signature, body, big_endian })
     }
 
-    fn expect(&self, signature: &str) -> Result<Reader<'_>, String> {
+    pub(super) fn expect(&self, signature: &str) -> Result<Reader<'_>, String> {
         if self.signature != signature {
             return Err(format!(
                 "an answer of signature {:?} where {signature:?} was expected",
@@ -291,7 +186,7 @@ impl Message {
 }
 
 /// Unmarshalling, with every length checked against what is there.
-struct Reader<'a> {
+pub(super) struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
     big_endian: bool,
@@ -352,8 +247,13 @@ impl Reader<'_> {
         Ok(paths)
     }
 
+    /// GetNameOwner's `s`: the unique name that owns a name.
+    pub(super) fn owner(mut self) -> Result<String, String> {
+        self.string()
+    }
+
     /// OpenSession's `vo`: the session's path (a plain session's output is an empty string).
-    fn open_session(mut self) -> Result<String, String> {
+    pub(super) fn open_session(mut self) -> Result<String, String> {
         match self.signature()?.as_str() {
             "s" => self.string().map(|_| ())?,
             other => return Err(format!("a session output of type {other}")),
@@ -362,12 +262,12 @@ impl Reader<'_> {
     }
 
     /// SearchItems' `aoao`: the unlocked items, then the locked ones.
-    fn search_results(mut self) -> Result<(Vec<String>, Vec<String>), String> {
+    pub(super) fn search_results(mut self) -> Result<(Vec<String>, Vec<String>), String> {
         Ok((self.paths()?, self.paths()?))
     }
 
     /// GetSecret's `(oayays)`: the value.
-    fn secret(mut self) -> Result<Secret, String> {
+    pub(super) fn secret(mut self) -> Result<Secret, String> {
         self.pad(8)?;
         self.string()?;
         self.byte_array()?;
@@ -383,17 +283,10 @@ impl Reader<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::io::Write;
 
-    #[test]
-    fn a_unix_path_address_is_read_here_and_others_are_left_to_the_full_client() {
-        assert_eq!(unix_path("unix:path=/run/user/1000/bus").as_deref(), Some("/run/user/1000/bus"));
-        assert_eq!(unix_path("unix:path=/tmp/a+b,guid=0f;tcp:host=x").as_deref(), Some("/tmp/a+b"));
-        assert_eq!(unix_path("unix:path=/tmp/a%20b"), None);
-        assert_eq!(unix_path("unix:abstract=/tmp/dbus-x,guid=1"), None);
-        assert_eq!(unix_path("tcp:host=127.0.0.1,port=1"), None);
-        assert_eq!(unix_path(""), None);
-    }
+    use super::*;
+    use crate::keychain::quick::{BUS_NAME, SERVICE, SERVICE_PATH};
 
     #[test]
     fn a_call_is_the_wire_format_and_reads_back() {
@@ -429,6 +322,9 @@ mod tests {
         w.bytes.extend([5, 1, b'u', 0]);
         w.u32(serial);
         w.pad(8);
+        w.bytes.extend([7, 1, b's', 0]);
+        w.string(":1.7");
+        w.pad(8);
         w.bytes.push(8);
         w.signature("g");
         w.signature(signature);
@@ -443,14 +339,14 @@ mod tests {
         let (mut a, mut b) = UnixStream::pair().unwrap();
         a.write_all(bytes).unwrap();
         drop(a);
-        Message::read(&mut b)
+        Message::read(&mut b, Instant::now() + std::time::Duration::from_secs(2))
     }
 
     #[test]
     fn a_secret_answer_reads_back_and_a_cut_one_is_an_error() {
         let bytes = a_secret_answer();
         let message = received(&bytes).unwrap();
-        assert_eq!(message.reply_to, Some(4));
+        assert_eq!((message.reply_to, message.sender.as_deref()), (Some(4), Some(":1.7")));
         assert_eq!(message.expect("(oayays)").unwrap().secret().unwrap().expose(), "s3cr3");
         assert!(message.expect("aoao").is_err());
         for cut in [3, 16, 20, bytes.len() - 1] {
@@ -492,6 +388,14 @@ mod tests {
             }
             read_every_way(&bytes);
         }
+    }
+
+    #[test]
+    fn a_bus_that_drips_is_cut_off_at_the_deadline() {
+        let (mut a, mut b) = UnixStream::pair().unwrap();
+        a.write_all(&a_secret_answer()[..10]).unwrap();
+        let deadline = Instant::now() + std::time::Duration::from_millis(200);
+        assert!(Message::read(&mut b, deadline).is_err(), "one deadline for the whole answer");
     }
 
     #[test]
