@@ -37,10 +37,9 @@ impl fmt::Debug for Secret {
 }
 
 impl Drop for Secret {
-    // Best effort: overwrite the bytes before the allocation is freed.
+    // Best effort: the bytes (the whole allocation) are overwritten before it is freed.
     fn drop(&mut self) {
-        // SAFETY: zero bytes are valid UTF-8, and the string is dropped right after.
-        unsafe { self.0.as_bytes_mut() }.iter_mut().for_each(|b| unsafe { std::ptr::write_volatile(b, 0) });
+        zeroize::Zeroize::zeroize(&mut self.0);
     }
 }
 

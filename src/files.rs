@@ -47,6 +47,14 @@ pub fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
     }
 }
 
+/// The user this process runs as (its effective uid).
+#[cfg(unix)]
+#[allow(unsafe_code)]
+pub fn my_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
 /// Why a cache file or directory may not be trusted, as OpenSSH judges its files: a file must be
 /// the user's and writable by nobody else; a directory the user's (or root's) and writable by
 /// nobody else unless sticky (`/tmp`: others cannot replace what is yours there). Symlinks are
@@ -62,8 +70,7 @@ pub fn untrusted(_path: &Path) -> Option<String> {
 pub fn untrusted(path: &Path) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
     let meta = fs::metadata(path).ok()?;
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
+    let me = my_uid();
     let shown = display(path);
     let (owner_ok, writable_ok) = if meta.is_dir() {
         (meta.uid() == me || meta.uid() == 0, meta.mode() & 0o022 == 0 || meta.mode() & 0o1000 != 0)

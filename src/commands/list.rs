@@ -261,6 +261,7 @@ pub fn terminal_columns(through_function: bool) -> Option<usize> {
 
 /// The terminal's (columns, rows) on `fd`, when it answers (0 where it does not know).
 #[cfg(unix)]
+#[allow(unsafe_code)]
 pub fn terminal_size(fd: i32) -> Option<(usize, usize)> {
     // SAFETY: TIOCGWINSZ fills a winsize and reads nothing else; fd is a terminal.
     let mut size: libc::winsize = unsafe { std::mem::zeroed() };

@@ -133,8 +133,7 @@ where
     let shared = Mutex::new(Shared { creds, refresh, imds_tokens: Vec::new() });
     let busy = AtomicUsize::new(0);
     #[cfg(unix)]
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let owner = unsafe { libc::geteuid() };
+    let owner = crate::files::my_uid();
     #[cfg(not(unix))]
     let owner = 0;
     std::thread::scope(|scope| {
