@@ -161,7 +161,7 @@ fn output_profile_writes_an_awsume_section_and_refuses_the_users() {
     let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&creds).unwrap().permissions());
     assert_eq!(mode & 0o777, 0o600, "secrets went in: nobody else may read it (it was 0644)");
     // Again: the same section is replaced in place.
-    assert_eq!(env.run(&["-s", "staging", "-o", "staging-out"]).status, 0);
+    env.run(&["-s", "staging", "-o", "staging-out"]).ok();
     assert_eq!(std::fs::read_to_string(&creds).unwrap().matches("[staging-out]").count(), 1);
     let now = std::fs::read_to_string(&creds).unwrap();
     env.run(&["-s", "staging", "-o", "handmade"])
@@ -197,7 +197,7 @@ fn clean_removes_only_expired_awsume_sections() {
         out.stderr
     );
     assert_eq!(std::fs::read_to_string(env.path(".aws/credentials")).unwrap(), kept);
-    assert_eq!(env.run(&["--clean"]).status, 0);
+    env.run(&["--clean"]).ok();
     assert_eq!(
         std::fs::read_to_string(env.path(".aws/credentials")).unwrap(),
         kept,
@@ -267,7 +267,7 @@ fn list_more_shows_accounts_and_cached_session_expiry_without_network() {
     assert!(before.stdout.contains("ACCOUNT") && before.stdout.contains("SESSION EXPIRES"));
     assert!(alice(&before.stdout).contains("123456789012"), "{}", before.stdout);
     assert!(alice(&before.stdout).ends_with(" -"), "no session yet: {}", before.stdout);
-    assert_eq!(env.run_stdin(&["export", "--profile", "alice"], "123456\n").status, 0);
+    env.run_stdin(&["export", "--profile", "alice"], "123456\n").ok();
     let after = env.run(&["-l", "more"]);
     let year = chrono_year();
     assert!(
@@ -355,7 +355,7 @@ fn settings_file_config_command_and_fuzzy_match() {
     // XDG_CONFIG_HOME moves the file, as it does for Python awsume.
     let mut cmd = env.awsume(&["--config", "set", "region", "ap-south-1"]);
     cmd.env("XDG_CONFIG_HOME", env.path("xdg"));
-    assert_eq!(run(cmd, None).status, 0);
+    run(cmd, None).ok();
     assert!(
         std::fs::read_to_string(env.path("xdg/awsume/config.yaml")).unwrap().contains("region: 'ap-south-1'")
     );
@@ -408,7 +408,7 @@ fn refresh_hook_stops_with_one_line_when_a_person_is_needed() {
     );
     assert!(env.calls().is_empty(), "never asks, never calls");
     let static_auto = env.run(&["-s", "--shell", "bash", "plain", "-a"]);
-    assert_eq!(static_auto.status, 0);
+    static_auto.ok();
     assert!(static_auto.stderr.contains("long-term keys: nothing to refresh"), "{}", static_auto.stderr);
     assert!(
         static_auto.stdout.contains("unset ") && !static_auto.stdout.contains("export AWSUME_AUTO_REFRESH")
@@ -420,7 +420,7 @@ fn refresh_hook_stops_with_one_line_when_a_person_is_needed() {
 #[test]
 fn refresh_hook_renews_from_the_mfa_cache_and_keeps_the_shells_region() {
     let env = env_with_alice();
-    assert_eq!(env.run(&["export", "--profile", "alice", "--mfa-token", "123456"]).status, 0);
+    env.run(&["export", "--profile", "alice", "--mfa-token", "123456"]).ok();
     let mut cmd = env.awsume(&["--emit", "bash", "--refresh-hook"]);
     cmd.env("AWSUME_AUTO_REFRESH", "admin").env("AWSUME_PROFILE", "admin").env("AWS_REGION", "ap-east-9");
     let out = run(cmd, None);
@@ -515,7 +515,7 @@ fn auto_refresh_with_output_profile_writes_a_credential_process_for_long_running
         ["GetSessionToken", "AssumeRole"],
         "one prompt and one role session serve both"
     );
-    assert_eq!(env.run(&["--clean"]).status, 0);
+    env.run(&["--clean"]).ok();
     assert!(
         std::fs::read_to_string(env.path(".aws/credentials")).unwrap().contains("[admin-live]"),
         "never expires"

@@ -179,7 +179,7 @@ fn cache_file_is_reused_for_the_same_identity_only() {
     assert_ne!(other.json()["AccessKeyId"], first.json()["AccessKeyId"], "another profile is a miss");
     assert!(other.stderr.contains("holds credentials of profile \"r\""), "{}", other.stderr);
     let refreshed = env.run(&["export", "--profile", "r2", "--cache-file", cache, "--refresh"]);
-    assert_eq!(refreshed.status, 0);
+    refreshed.ok();
     assert_eq!(env.actions().len(), 3);
     env.write("cache/creds.json", "{ torn");
     let corrupt = env.run(&["export", "--profile", "r2", "--cache-file", cache, "--debug"]);
@@ -196,13 +196,13 @@ fn cache_file_is_reused_for_the_same_identity_only() {
         "120",
         "--info",
     ]);
-    assert_eq!(buffer.status, 0);
+    buffer.ok();
     // A one-hour session is inside a two-hour buffer: resolved again (from the role session cache).
     assert!(buffer.stderr.contains("from ~/.aws/cli/cache/"), "{}", buffer.stderr);
     assert_eq!(env.actions().len(), 3, "the role session cache answered");
     let static_keys =
         env.run(&["export", "--profile", "base", "--cache-file", env.path("static.json").to_str().unwrap()]);
-    assert_eq!(static_keys.status, 0);
+    static_keys.ok();
     assert!(!env.path("static.json").exists(), "long-term keys are never cached");
 }
 
@@ -337,7 +337,7 @@ fn credential_server_re_resolves_credentials_near_expiry() {
         let mut cmd = env.awsume(&["export", "--profile", "on-imds"]);
         cmd.env_remove("AWS_EC2_METADATA_DISABLED")
             .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", format!("http://{address}/"));
-        assert_eq!(crate::testenv::run(cmd, None).status, 0);
+        crate::testenv::run(cmd, None).ok();
     }
     server.kill().unwrap();
     let served = env.calls().iter().filter(|c| c["params"]["RoleArn"] == "arn:aws:iam::1:role/short").count();

@@ -26,9 +26,7 @@ impl SecretService {
     }
 
     fn try_start(env: &TestEnv) -> Option<Self> {
-        let socket = env.path(".run/bus");
-        let (bus, address) =
-            dbus_daemon(env, &["--session".into(), format!("--address=unix:path={}", socket.display())])?;
+        let (bus, address) = private_bus(env, "bus")?;
         let mut keyring = env
             .command("gnome-keyring-daemon")
             .args(["--foreground", "--unlock", "--components=secrets"])
@@ -41,15 +39,37 @@ impl SecretService {
         // The login keyring's password, then EOF: it is made and unlocked.
         drop(std::io::Write::write_all(&mut keyring.stdin.take()?, b"awsume-test"));
         let service = SecretService { bus, keyring: Some(keyring), address };
-        // Ready once the login collection answers.
-        for _ in 0..100 {
-            let out = service.secret_tool(env, &["search", "service", "nothing"]);
-            if !out.stderr.contains("does not exist") && !out.stderr.contains("not provided") {
-                return Some(service);
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
+        service.wait_until_unlocked(env);
         Some(service)
+    }
+
+    /// Waits for a positive answer, not for time to pass: the default collection is the login
+    /// keyring, and it is unlocked. A machine under load may take long; one that never gets there
+    /// fails the test here, saying so, rather than a later step with a locked keyring.
+    fn wait_until_unlocked(&self, env: &TestEnv) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+        let mut last = String::new();
+        while std::time::Instant::now() < deadline {
+            let mut ask = env.command("dbus-send");
+            ask.args([
+                "--session",
+                "--print-reply",
+                "--reply-timeout=5000",
+                "--dest=org.freedesktop.secrets",
+                "/org/freedesktop/secrets/aliases/default",
+                "org.freedesktop.DBus.Properties.Get",
+                "string:org.freedesktop.Secret.Collection",
+                "string:Locked",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address);
+            let out = run(ask, None);
+            if out.status == 0 && out.stdout.contains("boolean false") {
+                return;
+            }
+            last = format!("{}{}", out.stdout, out.stderr);
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the private gnome-keyring never had an unlocked default collection within 90 s: {last}");
     }
 
     fn secret_tool(&self, env: &TestEnv, args: &[&str]) -> Output {
@@ -175,9 +195,16 @@ fn add_list_remove_and_no_bus() {
 
 /// A session bus where no Secret Service runs and none can be started (no service directories).
 fn bare_bus(env: &TestEnv) -> Option<(Child, String)> {
-    let socket = env.path(".run/bare-bus");
+    private_bus(env, "bare-bus")
+}
+
+/// A session bus of the test's own with no service directories: nothing on it is started on
+/// demand, so no second gnome-keyring (one that was never unlocked) can race the test's own for the
+/// Secret Service's name.
+fn private_bus(env: &TestEnv, name: &str) -> Option<(Child, String)> {
+    let socket = env.path(&format!(".run/{name}"));
     let config = env.write(
-        "bare-bus.conf",
+        &format!("{name}.conf"),
         &format!(
             "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n\
              <busconfig><type>session</type><listen>unix:path={}</listen><auth>EXTERNAL</auth>\
@@ -211,7 +238,7 @@ fn reads_the_quick_path_cannot_serve_end_in_one_line() {
     let env = TestEnv::new();
     let Some(ss) = SecretService::start(&env) else { return };
     let vars = [("AWS_ACCESS_KEY_ID", "AKIADUP"), ("AWS_SECRET_ACCESS_KEY", "dup-secret-41")];
-    assert_eq!(ss.awsume(&env, &["keys", "add", "dup", "--env"], &vars).status, 0);
+    ss.awsume(&env, &["keys", "add", "dup", "--env"], &vars).ok();
     let quick = ss.awsume(&env, &["export", "--profile", "dup", "--json", "--debug"], &[]);
     assert_eq!(quick.json()["SecretAccessKey"], "dup-secret-41");
     assert!(
@@ -224,7 +251,7 @@ fn reads_the_quick_path_cannot_serve_end_in_one_line() {
     store
         .args(["store", "--label=another", "service", "awsume", "username", "dup", "app", "other"])
         .env("DBUS_SESSION_BUS_ADDRESS", &ss.address);
-    assert_eq!(run(store, Some("other-secret")).status, 0);
+    run(store, Some("other-secret")).ok();
     ss.awsume(&env, &["export", "--profile", "dup"], &[]).assert_clean_failure(
         "profile \"dup\": keychain keys: the Secret Service: 2 entries for dup (service awsume): remove all but one in your keychain app",
     );
@@ -284,7 +311,7 @@ fn rotate_replaces_the_key_in_iam_and_where_it_was_kept() {
     // In the keychain, with MFA: IAM is asked through the MFA session.
     let (user, old, secret) = iam_user(&env, "kept");
     let vars = [("AWS_ACCESS_KEY_ID", old.as_str()), ("AWS_SECRET_ACCESS_KEY", secret.as_str())];
-    assert_eq!(ss.awsume(&env, &["keys", "add", "kept", "--env"], &vars).status, 0);
+    ss.awsume(&env, &["keys", "add", "kept", "--env"], &vars).ok();
     let config = std::fs::read_to_string(env.path(".aws/config")).unwrap();
     env.config(&format!("{config}mfa_serial = arn:aws:iam::123456789012:mfa/{user}\n"));
     let out = ss.awsume(&env, &["keys", "rotate", "kept", "--mfa-token", "123456"], &[]);

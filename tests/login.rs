@@ -126,7 +126,7 @@ fn an_expiring_session_is_refreshed_once_and_shared_with_botocore_both_ways() {
     assert_eq!(mode(&path), 0o600);
     // botocore takes awsume's refreshed session without a call; no call while 5 minutes remain.
     assert_eq!(botocore_key(&env, "console", &[]), "ASIALOGIN1");
-    assert_eq!(env.run(&["export", "--profile", "console"]).status, 0);
+    env.run(&["export", "--profile", "console"]).ok();
     assert_eq!(env.actions().len(), calls + 1);
     // Near its end, botocore refreshes it; awsume then uses botocore's, without a call.
     with_expiry(&path, 3);
@@ -163,7 +163,7 @@ fn the_cache_directory_setting_and_refused_refreshes() {
     assert_eq!(login.status, 0, "{}", login.stderr);
     let path = entry_path(&env, "elsewhere");
     assert!(path.exists() && !env.path(".aws/login").exists());
-    assert_eq!(awsume(&env, &["export", "--profile", "console"], &vars).status, 0);
+    awsume(&env, &["export", "--profile", "console"], &vars).ok();
     for (refresh, needle) in [
         (
             "expired-refresh",

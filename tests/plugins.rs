@@ -211,7 +211,7 @@ fn mfa_process_gives_the_code_only_when_one_is_needed() {
     assert!(!first.stderr.contains("Enter MFA code"), "no prompt: {}", first.stderr);
     assert_eq!(env.calls()[0]["params"]["TokenCode"], "918273");
     assert_eq!(runs(&env), 1);
-    assert_eq!(env.run(&["-s", "mfauser"]).status, 0);
+    env.run(&["-s", "mfauser"]).ok();
     assert_eq!(runs(&env), 1, "a valid MFA session: the command does not run");
     let list = env.run(&["-l"]);
     assert!(
@@ -222,7 +222,7 @@ fn mfa_process_gives_the_code_only_when_one_is_needed() {
     // The setting serves profiles that name no command of their own.
     env.config(&format!("[profile mfauser]\nmfa_serial = {MFA}\n"));
     env.write(".awsume/config.yaml", &format!("mfa-process: \"{command}\"\n"));
-    assert_eq!(env.run(&["-s", "mfauser", "-r"]).status, 0);
+    env.run(&["-s", "mfauser", "-r"]).ok();
     assert_eq!(runs(&env), 2);
     let debug = env.run(&["-s", "mfauser", "-r", "--debug"]);
     assert!(!debug.stderr.contains("918273"), "the code is never shown: {}", debug.stderr);
@@ -267,7 +267,7 @@ fn the_default_profile_comes_from_the_variable_or_the_setting() {
         assert_eq!(by_setting.status, 0, "{shell:?}: {}", by_setting.stderr);
         assert_eq!(managed(&env, "d").get("AWSUME_PROFILE").map(String::as_str), Some("role"), "{shell:?}");
         let named_first = shell.run(&env, &script, &[("AWS_PROFILE", "base")]);
-        assert_eq!(named_first.status, 0);
+        named_first.ok();
         assert_eq!(
             managed(&env, "d").get("AWSUME_PROFILE").map(String::as_str),
             Some("base"),

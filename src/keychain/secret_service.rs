@@ -186,19 +186,15 @@ async fn session_bus(address: &str) -> zbus::Result<zbus::Connection> {
 }
 
 impl Bus {
-    /// The bus, with the Secret Service started (it may be activatable) and its owner known.
+    /// The bus, with the Secret Service running (it may be started on demand) and its owner known.
     async fn of(connection: zbus::Connection) -> Result<Self> {
         const DBUS: &str = "org.freedesktop.DBus";
+        // A ping starts the service where the bus may start it, and says when nothing answers.
+        let peer = Some("org.freedesktop.DBus.Peer");
+        limited(connection.call_method(Some(BUS_NAME), SERVICE_PATH, peer, "Ping", &()))
+            .await
+            .map_err(|e| refused(e, "Ping"))?;
         let path = "/org/freedesktop/DBus";
-        limited(connection.call_method(
-            Some(DBUS),
-            path,
-            Some(DBUS),
-            "StartServiceByName",
-            &(BUS_NAME, 0u32),
-        ))
-        .await
-        .map_err(|e| refused(e, "StartServiceByName"))?;
         let owner: String =
             limited(connection.call_method(Some(DBUS), path, Some(DBUS), "GetNameOwner", &(BUS_NAME,)))
                 .await

@@ -72,6 +72,12 @@ pub struct Output {
 }
 
 impl Output {
+    /// Exit 0, or the failure's stderr (and stdout) in the test's message.
+    pub fn ok(&self) -> &Self {
+        assert_eq!(self.status, 0, "stderr: {}\nstdout: {}", self.stderr, self.stdout);
+        self
+    }
+
     /// Exit 1, one line on stderr naming `needle`, nothing on stdout.
     pub fn assert_clean_failure(&self, needle: &str) {
         assert_eq!(self.status, 1, "stderr: {}", self.stderr);
