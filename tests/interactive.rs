@@ -65,7 +65,11 @@ fn interactive_command(env: &TestEnv, shell: Sh) -> String {
             format!("bash --noprofile --rcfile '{}' -i", rc.display())
         }
         Sh::Zsh => {
-            env.write("zdot/.zshrc", &format!("PS1='$ '\nsource '{init}'\n"));
+            // As a user's ~/.zshrc: completion on (compinit), then awsume's line.
+            env.write(
+                "zdot/.zshrc",
+                &format!("autoload -Uz compinit && compinit -u -D\nPS1='$ '\nsource '{init}'\n"),
+            );
             format!("env ZDOTDIR='{}' zsh -i", env.path("zdot").display())
         }
         Sh::Fish => format!("fish --no-config --init-command \"source '{init}'\""),
@@ -365,8 +369,10 @@ fn completing_a_hostile_profile_name_applies_it_and_runs_nothing() {
         tmux.wait_for(|s| s.contains(prompt), "the prompt");
         for (typed, key, file) in [("awsume x", "AKIAHOSTILE", "d1"), ("awsume y", "AKIASPACES", "d2")] {
             tmux.keys(&["-l", typed]);
+            tmux.wait_for(|s| s.contains(typed), "the typed line");
+            let before = tmux.tmux(&["capture-pane", "-p", "-t", "s"]);
             tmux.keys(&["Tab"]);
-            std::thread::sleep(Duration::from_millis(500));
+            tmux.wait_for(|s| s != before, "the completion");
             tmux.keys(&["Enter"]);
             std::thread::sleep(Duration::from_millis(300));
             dump_and_wait(&tmux, &env, shell, file);
@@ -384,8 +390,9 @@ fn completing_a_hostile_profile_name_applies_it_and_runs_nothing() {
 }
 
 /// The picker at 80×24 in bash and zsh: typing `prdadm` then Enter sets prod-admin; Esc changes
-/// nothing and the prompt works; a profile picked three times comes first; plain `awsume` with no
-/// default opens it; without a terminal it is one line.
+/// nothing and the prompt works; a profile picked three times comes first; plain `awsume` with a
+/// `[default]` that holds only a region opens it, and after Enter nothing of the picker stays on
+/// the screen; without a terminal it is one line.
 #[test]
 fn the_picker_filters_fuzzily_switches_and_remembers() {
     for shell in [Sh::Bash, Sh::Zsh, Sh::Fish, Sh::Nu] {
@@ -400,6 +407,7 @@ fn the_picker_filters_fuzzily_switches_and_remembers() {
             credentials.push_str(&static_keys(name, key, "s"));
         }
         env.credentials(&credentials);
+        env.config("[default]\nregion = eu-west-1\n");
         let tmux = Tmux { env: &env, socket: format!("awsume-{}-pick-{}", env.id, shell.name()) };
         let command = interactive_command(&env, shell);
         let home = env.home.path().display().to_string();
@@ -421,17 +429,26 @@ fn the_picker_filters_fuzzily_switches_and_remembers() {
         tmux.keys(&["Enter"]);
         tmux.wait_for(|s| s.contains("zeta"), "the list again");
         tmux.keys(&["Escape"]);
+        // What follows an Escape at once reads as Alt-KEY: the picker must have taken it alone.
+        tmux.wait_for(|s| s.contains("nothing picked"), "Esc taken");
         dump_and_wait(&tmux, &env, shell, "p2");
         assert_eq!(managed(&env, "p2"), managed(&env, "p1"), "{shell:?}: Esc changes nothing");
         // Picked three times, zeta comes first; plain `awsume` (no default profile) opens the picker.
-        for _ in 0..3 {
+        let picks = env.path(".awsume/state/picks");
+        for count in 1..=3 {
+            let pickers = |s: &str| s.matches("profile  (").count();
+            let before = pickers(&tmux.tmux(&["capture-pane", "-p", "-t", "s"]));
             tmux.keys(&["-l", "awsume --pick"]);
             tmux.keys(&["Enter"]);
-            tmux.wait_for(|s| s.contains("> "), "the picker");
+            tmux.wait_for(|s| pickers(s) > before && s.contains("dev-admin"), "the picker");
             tmux.keys(&["-l", "zeta"]);
             tmux.wait_for(|s| !s.contains("dev-admin"), "zeta alone");
             tmux.keys(&["Enter"]);
-            std::thread::sleep(Duration::from_millis(300));
+            let recorded = format!("zeta\t{count}\t");
+            tmux.wait_for(
+                |_| std::fs::read_to_string(&picks).is_ok_and(|t| t.contains(&recorded)),
+                "the pick",
+            );
         }
         tmux.keys(&["-l", "clear; awsume"]);
         tmux.keys(&["Enter"]);
@@ -440,10 +457,49 @@ fn the_picker_filters_fuzzily_switches_and_remembers() {
         let first = screen.lines().find(|l| l.trim_start().starts_with('>')).unwrap_or_default().to_string();
         assert!(first.contains("zeta"), "{shell:?}: the most picked first: {screen}");
         tmux.keys(&["Enter"]);
+        tmux.wait_for(|s| !s.contains("dev-admin"), "the picker gone");
+        let screen = tmux.tmux(&["capture-pane", "-p", "-t", "s"]);
+        assert!(
+            !screen.contains("profile  (") && !screen.contains("zeta"),
+            "{shell:?}: left on the screen:\n{screen}"
+        );
         dump_and_wait(&tmux, &env, shell, "p3");
         assert_eq!(key_in(&env, "p3"), "AKIAZETA", "{shell:?}");
     }
     let env = TestEnv::new();
     env.credentials(&static_keys("p", "AKIA1", "s"));
     env.run(&["--emit", "bash", "--pick"]).assert_clean_failure("--pick needs a terminal");
+    env.config("[default]\nregion = eu-west-1\n");
+    env.run(&["--emit", "bash"]).assert_clean_failure(
+        "no profile named, and profile \"default\" in ~/.aws/config has no credentials: name one (awsume NAME) or pick one on a terminal (awsume --pick)",
+    );
+}
+
+/// Through the function, in every shell: `awsume k<TAB>` is `keys`, `awsume ss<TAB>` is `sso` (no
+/// profile starts so), and a subcommand's own subcommands complete (`awsume keys ro<TAB>`).
+#[test]
+fn subcommands_complete_through_the_function() {
+    for shell in SHELLS {
+        let env = TestEnv::new();
+        env.credentials(&static_keys("staging", "AKIASTAGING", "s"));
+        let tmux = Tmux { env: &env, socket: format!("awsume-sub-{}-{}", env.id, shell.name()) };
+        start(&tmux, &env, shell);
+        tmux.wait_for(|s| !s.trim().is_empty(), "the prompt");
+        for (typed, completed) in [
+            ("awsume k", "awsume keys"),
+            ("awsume ss", "awsume sso"),
+            ("awsume keys ro", "awsume keys rotate"),
+        ] {
+            tmux.keys(&["-l", typed]);
+            tmux.wait_for(|s| s.contains(typed), "the typed line");
+            tmux.keys(&["Tab"]);
+            tmux.wait_for(|s| s.contains(completed), &format!("{shell:?}: {typed}<TAB>"));
+            tmux.keys(&["C-c"]);
+            tmux.wait_for(|s| !s.lines().any(|l| l.trim_end().ends_with(typed)), "the line cleared");
+            tmux.tmux(&["clear-history", "-t", "s"]);
+            tmux.keys(&["-l", "clear"]);
+            tmux.keys(&["Enter"]);
+            tmux.wait_for(|s| !s.contains(completed), "a clear screen");
+        }
+    }
 }

@@ -239,9 +239,35 @@ fn completion_lists_profile_names_in_every_shell() {
     assert_eq!(region.stdout, "eu-west-1\neu-west-2\neu-west-3\n");
     let all = env.run(&["--complete", "--", ""]);
     assert_eq!(
-        all.stdout, "dev\nexport\ninit\nprod-admin\nprod-read\n",
+        all.stdout, "dev\nexport\ninit\nkeys\nprod-admin\nprod-read\nsso\n",
         "deduplicated, sorted, no sso-session"
     );
+    let sessions = env.run(&["--complete", "--", "sso", "populate", ""]);
+    assert_eq!(sessions.stdout, "corp\n", "sso populate takes an [sso-session]");
+}
+
+/// The static scripts in `completions/` (for packagers, and for the binary run without the
+/// function) know the subcommands too, as each shell loads them.
+#[test]
+fn static_completions_know_the_subcommands() {
+    let env = TestEnv::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    let bash = format!(
+        "source '{}'\nCOMP_WORDS=(awsume keys r)\nCOMP_CWORD=2\n_awsume awsume r keys\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        dir.join("awsume.bash").display()
+    );
+    let out = Sh::Bash.run(&env, &bash, &[]);
+    assert_eq!(out.stdout, "remove\nrotate\n", "{}", out.stderr);
+    let fish = format!(
+        "source '{}'\ncomplete -C 'awsume k' | string replace -r '\\t.*' ''\n",
+        dir.join("awsume.fish").display()
+    );
+    let out = Sh::Fish.run(&env, &fish, &[]);
+    assert!(out.stdout.lines().any(|l| l == "keys"), "{}{}", out.stdout, out.stderr);
+    for file in ["awsume.nu", "aws-export-credentials.nu"] {
+        let nu = format!("source '{}'\nprint ok\n", dir.join(file).display());
+        assert_eq!(Sh::Nu.run(&env, &nu, &[]).stdout.trim(), "ok", "{file} loads in nu");
+    }
 }
 
 /// The scripts `awsume init` prints are accepted by each shell's own checker.

@@ -401,6 +401,9 @@ mod tests {
                 generate(target, &mut command, name, &mut generated);
                 assert_current(&dir.join(&file), &generated);
             }
+            let mut generated = Vec::new();
+            generate(clap_complete_nushell::Nushell, &mut command, name, &mut generated);
+            assert_current(&dir.join(format!("{name}.nu")), &generated);
         }
     }
 

@@ -101,47 +101,77 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every candidate for the last word of `words` (the words after the command name).
+/// Every candidate for the last word of `words` (the words after the command name): the words
+/// before it walk down the subcommands (`keys rotate`), then the flags, the values and the
+/// positional arguments of the command reached are offered.
 fn candidates(words: &[String]) -> Vec<String> {
     let (current, before) = match words.split_last() {
         Some((last, before)) => (last.as_str(), before),
         None => ("", &[][..]),
     };
     let root = Cli::command();
-    let sub = before.first().and_then(|w| root.find_subcommand(w));
-    // The console plugin's spellings read as their long flags (the export subcommand has none).
-    let before =
-        &if sub.is_none() { super::console::plugin_spellings(before.to_vec()) } else { before.to_vec() }[..];
-    let command = sub.unwrap_or(&root);
+    let (command, depth) = reached(&root, before);
+    // The console plugin's spellings read as their long flags (subcommands have none).
+    let before = if depth == 0 { super::console::plugin_spellings(before.to_vec()) } else { before.to_vec() };
     let previous = before.last().map(String::as_str);
+    let positionals =
+        before[depth..].iter().filter(|w| !w.starts_with('-') && !is_flag_value(command, &before, w));
     let all: Vec<String> = match previous {
         Some(flag) if PROFILE_FLAGS.contains(&flag) => profile_names(words),
         Some("--region") => REGIONS.iter().map(|r| r.to_string()).collect(),
         Some("--shell" | "--emit") => shells(),
-        Some("--console-service" | "--console-service-link" | "--console-link-service") if sub.is_none() => {
+        Some("--console-service" | "--console-service-link" | "--console-link-service") if depth == 0 => {
             console_services()
         }
         Some(flag) if takes_value(command, flag) => Vec::new(),
         _ if current.starts_with('-') => flags(command),
-        _ if sub.is_some_and(|s| s.get_name() == "init") => {
-            if before.len() == 1 {
-                shells()
-            } else {
-                Vec::new()
-            }
-        }
-        _ if sub.is_some() => Vec::new(),
-        _ if before.iter().any(|w| !w.starts_with('-') && !is_flag_value(&root, before, w)) => Vec::new(),
-        _ => {
-            let mut names = profile_names(words);
-            names.extend(["init".to_string(), "export".to_string()]);
-            names
-        }
+        _ => match positionals.count() {
+            // awsume itself takes a profile or a subcommand; a command with subcommands, one of them.
+            0 if depth == 0 => profile_names(words).into_iter().chain(subcommands(command)).collect(),
+            0 if command.has_subcommands() => subcommands(command),
+            taken => positional(command, taken, words),
+        },
     };
     let mut matching: Vec<String> = all.into_iter().filter(|c| c.starts_with(current)).collect();
     matching.sort();
     matching.dedup();
     matching
+}
+
+/// The (sub)command the words before the cursor reach, and how many of them named it.
+fn reached<'a>(root: &'a clap::Command, before: &[String]) -> (&'a clap::Command, usize) {
+    let mut command = root;
+    let mut depth = 0;
+    for (i, word) in before.iter().enumerate() {
+        // A subcommand is named right after its parent's name (or the start), never as a value.
+        if i != depth {
+            break;
+        }
+        match command.find_subcommand(word).filter(|s| !s.is_hide_set()) {
+            Some(sub) => {
+                command = sub;
+                depth += 1;
+            }
+            None => break,
+        }
+    }
+    (command, depth)
+}
+
+fn subcommands(command: &clap::Command) -> Vec<String> {
+    command.get_subcommands().filter(|s| !s.is_hide_set()).map(|s| s.get_name().to_string()).collect()
+}
+
+/// Candidates for the positional argument after `taken` others: by its name (a profile, an SSO
+/// session, a shell).
+fn positional(command: &clap::Command, taken: usize, words: &[String]) -> Vec<String> {
+    let Some(arg) = command.get_positionals().nth(taken) else { return Vec::new() };
+    match arg.get_id().as_str() {
+        "profile" => profile_names(words),
+        "session" => sso_sessions(words),
+        "shell" => shells(),
+        _ => Vec::new(),
+    }
 }
 
 fn shells() -> Vec<String> {
@@ -184,11 +214,21 @@ fn flags(command: &clap::Command) -> Vec<String> {
     out
 }
 
-/// Profile names from both files (the ones `--config-file`/`--credentials-file` name, if typed).
-fn profile_names(words: &[String]) -> Vec<String> {
+/// The AWS files (the ones `--config-file`/`--credentials-file` name, if typed), read.
+fn config(words: &[String]) -> Option<Config> {
     let flag = |name: &str| words.windows(2).find(|w| w[0] == name).map(|w| PathBuf::from(&w[1]));
     let files = Files::locate(flag("--config-file").as_deref(), flag("--credentials-file").as_deref());
-    Config::load(files).map(|c| c.profiles.into_keys().collect()).unwrap_or_default()
+    Config::load(files).ok()
+}
+
+/// Profile names from both files.
+fn profile_names(words: &[String]) -> Vec<String> {
+    config(words).map(|c| c.profiles.into_keys().collect()).unwrap_or_default()
+}
+
+/// The config file's `[sso-session NAME]` sections.
+fn sso_sessions(words: &[String]) -> Vec<String> {
+    config(words).map(|c| c.sso_sessions.into_keys().collect()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -216,5 +256,19 @@ mod tests {
         assert_eq!(candidates(&words("prod -cs cf")), ["cfn", "cfnt"], "the plugin's spellings");
         assert_eq!(candidates(&words("--console-service-link sf")), ["sfn"]);
         assert!(candidates(&words("-c")).contains(&"-csl".to_string()));
+    }
+
+    #[test]
+    fn completes_the_subcommands_and_theirs() {
+        assert_eq!(candidates(&words("k")), ["keys"]);
+        assert!(candidates(&words("s")).contains(&"sso".to_string()));
+        assert_eq!(candidates(&words("keys r")), ["remove", "rotate"]);
+        assert!(candidates(&words("keys ")).contains(&"export-plaintext".to_string()));
+        assert!(!candidates(&words("keys ")).contains(&"process".to_string()), "hidden");
+        assert_eq!(candidates(&words("sso p")), ["populate"]);
+        assert!(candidates(&words("sso populate --")).contains(&"--dry-run".to_string()));
+        assert!(candidates(&words("keys rotate --r")).contains(&"--region".to_string()));
+        assert!(candidates(&words("keys add --")).contains(&"--env".to_string()));
+        assert_eq!(candidates(&words("keys add x ")), Vec::<String>::new(), "one profile");
     }
 }

@@ -119,7 +119,7 @@ pub fn rows(config: &Config, more: bool) -> Vec<Row> {
             Some(p) => planned(profile, p, mfa_process.as_deref()),
             // What the profile says, so the user sees what to fix (`awsume NAME` says why); a
             // config-only profile (a region for `[default]`) is not broken, it only lacks credentials.
-            None if !has_credential_settings(profile) => written(profile, "no credentials"),
+            None if !profile.names_credentials() => written(profile, "no credentials"),
             None => written(profile, "invalid"),
         };
         if more {
@@ -153,25 +153,6 @@ fn planned(profile: &Profile, p: &Plan, mfa_process: Option<&str>) -> Row {
         row.role = sso.role_name.clone();
     }
     row
-}
-
-/// Whether the profile says anything about where credentials come from.
-fn has_credential_settings(profile: &Profile) -> bool {
-    const KEYS: [&str; 12] = [
-        "aws_access_key_id",
-        "aws_secret_access_key",
-        "aws_session_token",
-        "role_arn",
-        "source_profile",
-        "credential_source",
-        "credential_process",
-        "web_identity_token_file",
-        "sso_session",
-        "sso_start_url",
-        "sso_account_id",
-        "login_session",
-    ];
-    KEYS.iter().any(|k| profile.get(k).is_some())
 }
 
 /// The columns as the profile writes them.

@@ -151,14 +151,18 @@ pub fn run(args: Vec<String>) -> Result<ExitCode> {
 fn awsume_mode(args: AwsumeArgs, out: &Out) -> Result<ExitCode> {
     messages::set_level(args.common.info, args.common.debug);
     let mut mode = Mode::of(&args);
-    if mode == Mode::Switch
-        && args.profile.is_none()
-        && pick::instead_of_default(
-            &args,
-            crate::settings::Settings::user().is_ok_and(|s| s.default_profile.is_some()),
-        )
-    {
-        mode = Mode::Pick;
+    if mode == Mode::Switch && args.profile.is_none() {
+        let default_profile_set =
+            crate::settings::Settings::user().is_ok_and(|s| s.default_profile.is_some());
+        match pick::plain(&args, default_profile_set) {
+            pick::Plain::Named => {}
+            pick::Plain::Pick => mode = Mode::Pick,
+            pick::Plain::Unusable(why) => {
+                anyhow::bail!(
+                    "no profile named, and {why}: name one (awsume NAME) or pick one on a terminal (awsume --pick)"
+                )
+            }
+        }
     }
     if mode.changes_the_shell(&args) && out.emit.is_none() && !args.show_commands {
         let shell = args.shell.unwrap_or_else(Shell::from_env);

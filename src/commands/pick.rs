@@ -18,9 +18,20 @@ use crate::deliver::Out;
 use crate::deliver::text;
 use crate::files;
 
-/// Whether plain `awsume` (no profile from flags, environment or settings, no `default` profile)
-/// should offer the picker: only to a person at a terminal.
-pub fn instead_of_default(args: &AwsumeArgs, default_profile_set: bool) -> bool {
+/// What plain `awsume` does when nothing names a profile.
+pub enum Plain {
+    /// A profile is named (flags, environment, settings), or `default` has credentials: use it.
+    Named,
+    /// A person at a terminal: offer the picker.
+    Pick,
+    /// No terminal to pick on: why `default` will not do, for a line that says what to type.
+    Unusable(String),
+}
+
+/// What plain `awsume` (no profile from flags, environment or settings) does when the `default`
+/// profile is missing or names no credentials (a region-only `[default]` is common): the picker on
+/// a terminal, else a line naming `awsume NAME` and `--pick`.
+pub fn plain(args: &AwsumeArgs, default_profile_set: bool) -> Plain {
     let named = args.profile.is_some()
         || args.profile_flag.is_some()
         || args.role_arn.is_some()
@@ -28,11 +39,18 @@ pub fn instead_of_default(args: &AwsumeArgs, default_profile_set: bool) -> bool 
         || crate::environment::profile().is_some()
         || crate::environment::var("AWSUME_DEFAULT_PROFILE").is_some()
         || default_profile_set;
-    if named || !terminal() {
-        return false;
-    }
-    let config = Config::load(crate::request::files(args));
-    config.is_ok_and(|c| !c.profiles.contains_key("default"))
+    let Ok(config) = Config::load(crate::request::files(args))
+        .map_err(|_| ())
+        .and_then(|c| (!named).then_some(c).ok_or(()))
+    else {
+        return Plain::Named;
+    };
+    let why = match config.profiles.get("default") {
+        Some(default) if default.names_credentials() => return Plain::Named,
+        Some(default) => format!("{} has no credentials", default.at()),
+        None => format!("there is no default profile in {}", files::display(&config.files.config)),
+    };
+    if terminal() { Plain::Pick } else { Plain::Unusable(why) }
 }
 
 fn terminal() -> bool {
@@ -65,12 +83,17 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
     lines.sort_by(|a, b| picks.score(&b.0, now).total_cmp(&picks.score(&a.0, now)));
     let labels: Vec<Label> = lines.into_iter().map(|(name, line)| Label { name, line }).collect();
     let header = table.lines().next().unwrap_or("").to_string();
-    let answer = inquire::Select::new(&format!("profile  ({header})"), labels)
+    let message = format!("profile  ({header})");
+    let answer = inquire::Select::new(&message, labels)
         .with_page_size(page_size())
         .with_help_message("type to filter, ↑↓ or Ctrl-N/Ctrl-P to move, Enter to switch, Esc to leave")
+        .with_formatter(&|option| option.value.name.clone())
         .prompt_skippable();
     let picked = match answer {
-        Ok(Some(label)) => label.name,
+        Ok(Some(label)) => {
+            erase_answer(&format!("> {message} {}", label.name));
+            label.name
+        }
         Ok(None) | Err(inquire::InquireError::OperationInterrupted) => {
             bail!("nothing picked: nothing changed")
         }
@@ -79,6 +102,16 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
     Picks::load().record(&picked, now);
     let args = AwsumeArgs { profile: Some(picked), pick: false, ..args.clone() };
     super::awsume::run(&args, out)
+}
+
+/// inquire leaves its answer on the screen (`> profile (…) NAME`): the rows it took are cleared, so
+/// nothing of the picker stays, as if `awsume NAME` had been typed.
+fn erase_answer(line: &str) {
+    use std::io::Write;
+    let columns = list::terminal_size(2).map(|(c, _)| c).filter(|&c| c > 0).unwrap_or(80);
+    let rows = unicode_width::UnicodeWidthStr::width(line).div_ceil(columns).max(1);
+    let mut stderr = std::io::stderr();
+    let _ = write!(stderr, "\x1b[{rows}A\r\x1b[J").and_then(|()| stderr.flush());
 }
 
 /// Rows the list may show: the terminal's height, less the prompt and help lines.

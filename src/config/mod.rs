@@ -61,6 +61,26 @@ impl Profile {
         }
     }
 
+    /// Whether it says anything about where credentials come from (a `[default]` with only a
+    /// region says nothing).
+    pub fn names_credentials(&self) -> bool {
+        const KEYS: [&str; 12] = [
+            "aws_access_key_id",
+            "aws_secret_access_key",
+            "aws_session_token",
+            "role_arn",
+            "source_profile",
+            "credential_source",
+            "credential_process",
+            "web_identity_token_file",
+            "sso_session",
+            "sso_start_url",
+            "sso_account_id",
+            "login_session",
+        ];
+        KEYS.iter().any(|k| self.get(k).is_some())
+    }
+
     /// How messages name it: `profile "NAME" in FILE`.
     pub fn at(&self) -> String {
         format!("profile \"{}\" in {}", self.name, display(&self.file))

@@ -23,6 +23,11 @@ use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_awsume");
 
+/// "At once", for a run that must not wait on something (a sign-in nobody answers, a retry
+/// loop): far more than any run takes on a loaded machine, far less than the waits it guards
+/// against (minutes). Tests assert conditions, not speed; this only catches a hang.
+pub const PROMPTLY: Duration = Duration::from_secs(30);
+
 struct Server {
     port: u16,
     /// The same STS over TLS, with a certificate from a throw-away CA (`TestEnv::test_ca`).
