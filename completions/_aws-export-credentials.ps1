@@ -36,7 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'aws-export-credentials' -Script
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Indent the JSON')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Print NAME=value lines')
             [CompletionResult]::new('--env-export', '--env-export', [CompletionResultType]::ParameterName, 'Print `export NAME=value` lines')
-            [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD ARGS… with the credentials in its environment (takes every following argument)')
+            [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run COMMAND ARGS… with the credentials in its environment: every argument after it is the command''s')
             [CompletionResult]::new('--allow-remote', '--allow-remote', [CompletionResultType]::ParameterName, 'With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With -c: overwrite long-term keys you wrote in that section')
             [CompletionResult]::new('--ensure-temporary', '--ensure-temporary', [CompletionResultType]::ParameterName, 'Exchange long-term keys for a session token before output')

@@ -28,8 +28,8 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External id for the role [default: the profile''s external_id]')
             [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]')
             [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: $AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials]')
-            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'List profiles (name, type, role, source, MFA, region); `more` adds account and cached-session expiry')
-            [CompletionResult]::new('--list-profiles', '--list-profiles', [CompletionResultType]::ParameterName, 'List profiles (name, type, role, source, MFA, region); `more` adds account and cached-session expiry')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'List profiles (profile, type, account, source, MFA, region, role); `more` adds when each profile''s cached session expires')
+            [CompletionResult]::new('--list-profiles', '--list-profiles', [CompletionResultType]::ParameterName, 'List profiles (profile, type, account, source, MFA, region, role); `more` adds when each profile''s cached session expires')
             [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'Assume this role: an ARN or awsume''s short form [PARTITION:]ACCOUNT:ROLE')
             [CompletionResult]::new('--source-profile', '--source-profile', [CompletionResultType]::ParameterName, 'With --role-arn: the profile whose credentials assume it [default: the shell''s credentials]')
             [CompletionResult]::new('--session-policy', '--session-policy', [CompletionResultType]::ParameterName, 'Session policy for the role: JSON, or file://PATH')
@@ -82,7 +82,7 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell function and completion for SHELL (load it from your rc file)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print credentials, run a command with them or write them to a file (aws-export-credentials)')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'IAM Identity Center: `sso populate SESSION` writes a profile per account and role')
-            [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Long-term access keys in the OS keychain: add, import, list, remove, export-plaintext')
+            [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Long-term access keys in the OS keychain: add, import, list, remove, rotate, export-plaintext')
             break
         }
         'awsume;init' {
@@ -107,7 +107,7 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Indent the JSON')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Print NAME=value lines')
             [CompletionResult]::new('--env-export', '--env-export', [CompletionResultType]::ParameterName, 'Print `export NAME=value` lines')
-            [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD ARGS… with the credentials in its environment (takes every following argument)')
+            [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run COMMAND ARGS… with the credentials in its environment: every argument after it is the command''s')
             [CompletionResult]::new('--allow-remote', '--allow-remote', [CompletionResultType]::ParameterName, 'With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With -c: overwrite long-term keys you wrote in that section')
             [CompletionResult]::new('--ensure-temporary', '--ensure-temporary', [CompletionResultType]::ParameterName, 'Exchange long-term keys for a session token before output')

@@ -33,7 +33,7 @@ set edit:completion:arg-completer[aws-export-credentials] = {|@words|
             cand --pretty 'Indent the JSON'
             cand --env 'Print NAME=value lines'
             cand --env-export 'Print `export NAME=value` lines'
-            cand --exec 'Run CMD ARGS… with the credentials in its environment (takes every following argument)'
+            cand --exec 'Run COMMAND ARGS… with the credentials in its environment: every argument after it is the command''s'
             cand --allow-remote 'With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)'
             cand --force 'With -c: overwrite long-term keys you wrote in that section'
             cand --ensure-temporary 'Exchange long-term keys for a session token before output'

@@ -17,7 +17,7 @@ complete -c aws-export-credentials -l json -d 'Print credential_process JSON (th
 complete -c aws-export-credentials -l pretty -d 'Indent the JSON'
 complete -c aws-export-credentials -l env -d 'Print NAME=value lines'
 complete -c aws-export-credentials -l env-export -d 'Print `export NAME=value` lines'
-complete -c aws-export-credentials -l exec -d 'Run CMD ARGS… with the credentials in its environment (takes every following argument)'
+complete -c aws-export-credentials -l exec -d 'Run COMMAND ARGS… with the credentials in its environment: every argument after it is the command\'s'
 complete -c aws-export-credentials -l allow-remote -d 'With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)'
 complete -c aws-export-credentials -l force -d 'With -c: overwrite long-term keys you wrote in that section'
 complete -c aws-export-credentials -l ensure-temporary -d 'Exchange long-term keys for a session token before output'

@@ -25,8 +25,8 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand --external-id 'External id for the role [default: the profile''s external_id]'
             cand --config-file 'AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]'
             cand --credentials-file 'AWS credentials file [default: $AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials]'
-            cand -l 'List profiles (name, type, role, source, MFA, region); `more` adds account and cached-session expiry'
-            cand --list-profiles 'List profiles (name, type, role, source, MFA, region); `more` adds account and cached-session expiry'
+            cand -l 'List profiles (profile, type, account, source, MFA, region, role); `more` adds when each profile''s cached session expires'
+            cand --list-profiles 'List profiles (profile, type, account, source, MFA, region, role); `more` adds when each profile''s cached session expires'
             cand --role-arn 'Assume this role: an ARN or awsume''s short form [PARTITION:]ACCOUNT:ROLE'
             cand --source-profile 'With --role-arn: the profile whose credentials assume it [default: the shell''s credentials]'
             cand --session-policy 'Session policy for the role: JSON, or file://PATH'
@@ -79,7 +79,7 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand init 'Print the shell function and completion for SHELL (load it from your rc file)'
             cand export 'Print credentials, run a command with them or write them to a file (aws-export-credentials)'
             cand sso 'IAM Identity Center: `sso populate SESSION` writes a profile per account and role'
-            cand keys 'Long-term access keys in the OS keychain: add, import, list, remove, export-plaintext'
+            cand keys 'Long-term access keys in the OS keychain: add, import, list, remove, rotate, export-plaintext'
         }
         &'awsume;init'= {
             cand --cmd 'Name of the shell function'
@@ -102,7 +102,7 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand --pretty 'Indent the JSON'
             cand --env 'Print NAME=value lines'
             cand --env-export 'Print `export NAME=value` lines'
-            cand --exec 'Run CMD ARGS… with the credentials in its environment (takes every following argument)'
+            cand --exec 'Run COMMAND ARGS… with the credentials in its environment: every argument after it is the command''s'
             cand --allow-remote 'With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)'
             cand --force 'With -c: overwrite long-term keys you wrote in that section'
             cand --ensure-temporary 'Exchange long-term keys for a session token before output'

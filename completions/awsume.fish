@@ -35,7 +35,7 @@ complete -c awsume -n "__fish_awsume_needs_command" -l role-duration -d 'Role se
 complete -c awsume -n "__fish_awsume_needs_command" -l external-id -d 'External id for the role [default: the profile\'s external_id]' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l config-file -d 'AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]' -r -F
 complete -c awsume -n "__fish_awsume_needs_command" -l credentials-file -d 'AWS credentials file [default: $AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials]' -r -F
-complete -c awsume -n "__fish_awsume_needs_command" -s l -l list-profiles -d 'List profiles (name, type, role, source, MFA, region); `more` adds account and cached-session expiry' -r -f -a "list\t''
+complete -c awsume -n "__fish_awsume_needs_command" -s l -l list-profiles -d 'List profiles (profile, type, account, source, MFA, region, role); `more` adds when each profile\'s cached session expires' -r -f -a "list\t''
 more\t''"
 complete -c awsume -n "__fish_awsume_needs_command" -l role-arn -d 'Assume this role: an ARN or awsume\'s short form [PARTITION:]ACCOUNT:ROLE' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l source-profile -d 'With --role-arn: the profile whose credentials assume it [default: the shell\'s credentials]' -r
@@ -80,7 +80,7 @@ complete -c awsume -n "__fish_awsume_needs_command" -s h -l help -d 'Print help'
 complete -c awsume -n "__fish_awsume_needs_command" -a "init" -d 'Print the shell function and completion for SHELL (load it from your rc file)'
 complete -c awsume -n "__fish_awsume_needs_command" -a "export" -d 'Print credentials, run a command with them or write them to a file (aws-export-credentials)'
 complete -c awsume -n "__fish_awsume_needs_command" -a "sso" -d 'IAM Identity Center: `sso populate SESSION` writes a profile per account and role'
-complete -c awsume -n "__fish_awsume_needs_command" -a "keys" -d 'Long-term access keys in the OS keychain: add, import, list, remove, export-plaintext'
+complete -c awsume -n "__fish_awsume_needs_command" -a "keys" -d 'Long-term access keys in the OS keychain: add, import, list, remove, rotate, export-plaintext'
 complete -c awsume -n "__fish_awsume_using_subcommand init" -l cmd -d 'Name of the shell function' -r
 complete -c awsume -n "__fish_awsume_using_subcommand init" -s h -l help -d 'Print help'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l profile -d 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE; with neither, botocore\'s default chain: environment keys, the default profile, web identity, container, instance metadata]' -r
@@ -102,7 +102,7 @@ complete -c awsume -n "__fish_awsume_using_subcommand export" -l json -d 'Print 
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l pretty -d 'Indent the JSON'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l env -d 'Print NAME=value lines'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l env-export -d 'Print `export NAME=value` lines'
-complete -c awsume -n "__fish_awsume_using_subcommand export" -l exec -d 'Run CMD ARGS… with the credentials in its environment (takes every following argument)'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l exec -d 'Run COMMAND ARGS… with the credentials in its environment: every argument after it is the command\'s'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l allow-remote -d 'With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l force -d 'With -c: overwrite long-term keys you wrote in that section'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l ensure-temporary -d 'Exchange long-term keys for a session token before output'

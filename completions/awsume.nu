@@ -24,7 +24,7 @@ module completions {
     --config-file: path       # AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]
     --credentials-file: path  # AWS credentials file [default: $AWS_SHARED_CREDENTIALS_FILE, then ~/.aws/credentials]
     --pick                    # Pick the profile from a list by typing (fuzzy; the ones you use most come first); also what `awsume` alone does on a terminal when no profile is named and there is no default
-    --list-profiles(-l): string@"nu-complete awsume list_profiles" # List profiles (name, type, role, source, MFA, region); `more` adds account and cached-session expiry
+    --list-profiles(-l): string@"nu-complete awsume list_profiles" # List profiles (profile, type, account, source, MFA, region, role); `more` adds when each profile's cached session expires
     --role-arn: string        # Assume this role: an ARN or awsume's short form [PARTITION:]ACCOUNT:ROLE
     --source-profile: string  # With --role-arn: the profile whose credentials assume it [default: the shell's credentials]
     --session-policy: string  # Session policy for the role: JSON, or file://PATH
@@ -61,7 +61,7 @@ module completions {
     --version(-v)             # Print the version
     --emit: string@"nu-complete awsume emit" # Machine-readable output for the shell function of SHELL
     --help(-h)                # Print help
-    profile?: string          # Profile to use [default: --profile, $AWS_PROFILE, $AWS_DEFAULT_PROFILE, $AWSUME_DEFAULT_PROFILE, the default-profile setting, then "default"]
+    profile?: string          # Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, $AWSUME_DEFAULT_PROFILE, the default-profile setting, then "default"; with none that has credentials, the picker]
   ]
 
   def "nu-complete awsume init shell" [] {
@@ -87,7 +87,7 @@ module completions {
     --env                     # Print NAME=value lines
     --env-export              # Print `export NAME=value` lines
     --format: string@"nu-complete awsume export format" # Print as `aws configure export-credentials --format` does: process (JSON), env, env-no-export, powershell, windows-cmd, or fish
-    --exec                    # Run CMD ARGS… with the credentials in its environment (takes every following argument)
+    --exec                    # Run COMMAND ARGS… with the credentials in its environment: every argument after it is the command's
     --credentials-file-profile(-c): string # Write the credentials into this profile of the credentials file
     --imds: string            # Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)
     --container: string       # Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)
@@ -135,7 +135,7 @@ module completions {
     session: string           # The [sso-session NAME] to sign in with
   ]
 
-  # Long-term access keys in the OS keychain: add, import, list, remove, export-plaintext
+  # Long-term access keys in the OS keychain: add, import, list, remove, rotate, export-plaintext
   export extern "awsume keys" [
     --help(-h)                # Print help
   ]

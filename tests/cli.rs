@@ -538,3 +538,56 @@ fn help_tells_the_truth() {
     let export = env.run(&["export", "--help"]).stdout.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(export.contains("with neither, botocore's default chain"), "{export}");
 }
+
+/// The README's examples use only flags `--help` lists for the command they run (the console
+/// plugin's spellings among them), and its rc lines are the ones `--help` and `init --help` give.
+#[test]
+fn the_readme_and_help_agree() {
+    let env = TestEnv::new();
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let mut examples = 0;
+    let mut in_code = false;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("awsume ").filter(|_| in_code) else { continue };
+        let words: Vec<&str> = rest.split('#').next().unwrap().split_whitespace().collect();
+        // The (sub)command the example runs: `awsume keys import …` asks `keys import --help`.
+        let mut command: Vec<&str> = Vec::new();
+        for word in &words {
+            match (command.as_slice(), *word) {
+                ([], "export" | "init" | "sso" | "keys") => command.push(word),
+                (["sso"], "populate")
+                | (["keys"], "add" | "import" | "list" | "remove" | "rotate" | "export-plaintext") => {
+                    command.push(word)
+                }
+                _ => break,
+            }
+        }
+        let help = env.run(&[&command[..], &["--help"]].concat()).ok().stdout.clone();
+        for flag in words.iter().filter(|w| w.starts_with('-') && **w != "-" && **w != "--") {
+            let flag = flag.split('=').next().unwrap();
+            let listed = help.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).any(|w| w == flag);
+            assert!(
+                listed,
+                "README: `awsume {rest}`: {flag} is not in `awsume {} --help`",
+                command.join(" ")
+            );
+        }
+        examples += 1;
+    }
+    assert!(examples > 20, "the README's examples were read ({examples})");
+    let help = env.run(&["--help"]).stdout;
+    assert!(help.contains("eval \"$(command awsume init bash)\""), "{help}");
+    let init = env.run(&["init", "--help"]).stdout;
+    for rc in [
+        "eval \"$(command awsume init bash)\"",
+        "eval \"$(command awsume init zsh)\"",
+        "command awsume init fish | source",
+    ] {
+        assert!(readme.contains(&rc.replace('|', "\\|")) && init.contains(rc), "{rc}");
+    }
+}

@@ -20,7 +20,7 @@ use crate::deliver::shell::Shell;
     about = "Get AWS credentials for any profile and set them in your shell",
     disable_version_flag = true,
     disable_help_subcommand = true,
-    after_help = "Set up your shell first, e.g. add to ~/.bashrc:  eval \"$(awsume init bash)\""
+    after_help = "Set up your shell first: add to ~/.bashrc  eval \"$(command awsume init bash)\"  (awsume init --help: the other shells)"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -32,12 +32,19 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Print the shell function and completion for SHELL (load it from your rc file)
+    #[command(after_help = "Load it once, in your rc file:
+  bash        ~/.bashrc                  eval \"$(command awsume init bash)\"
+  zsh         ~/.zshrc (after compinit)  eval \"$(command awsume init zsh)\"
+  fish        config.fish                command awsume init fish | source
+  nushell     config.nu                  ^awsume init nu | save -f ~/.awsume.nu  (once), then: source ~/.awsume.nu
+  PowerShell  $PROFILE                   Invoke-Expression (& (Get-Command -CommandType Application awsume)[0] init powershell | Out-String)")]
     Init(InitArgs),
     /// Print credentials, run a command with them or write them to a file (aws-export-credentials)
+    #[command(override_usage = "awsume export [OPTIONS] [--exec COMMAND [ARGS]...]")]
     Export(ExportArgs),
     /// IAM Identity Center: `sso populate SESSION` writes a profile per account and role
     Sso(SsoArgs),
-    /// Long-term access keys in the OS keychain: add, import, list, remove, export-plaintext
+    /// Long-term access keys in the OS keychain: add, import, list, remove, rotate, export-plaintext
     Keys(KeysArgs),
 }
 
@@ -119,8 +126,8 @@ pub struct PopulateArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct AwsumeArgs {
-    /// Profile to use [default: --profile, $AWS_PROFILE, $AWS_DEFAULT_PROFILE,
-    /// $AWSUME_DEFAULT_PROFILE, the default-profile setting, then "default"]
+    /// Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE, $AWSUME_DEFAULT_PROFILE, the
+    /// default-profile setting, then "default"; with none that has credentials, the picker]
     pub profile: Option<String>,
     /// Profile to use when none is given as the first argument
     #[arg(long = "profile", value_name = "NAME", hide = true)]
@@ -153,7 +160,8 @@ pub struct AwsumeArgs {
     /// `awsume` alone does on a terminal when no profile is named and there is no default
     #[arg(long, conflicts_with_all = ["profile", "role_arn"])]
     pub pick: bool,
-    /// List profiles (name, type, role, source, MFA, region); `more` adds account and cached-session expiry
+    /// List profiles (profile, type, account, source, MFA, region, role); `more` adds when each
+    /// profile's cached session expires
     #[arg(short = 'l', long, value_name = "more", num_args = 0..=1, default_missing_value = "list",
           value_parser = ["list", "more"])]
     pub list_profiles: Option<String>,
@@ -248,7 +256,8 @@ pub struct InitArgs {
 #[command(
     name = "aws-export-credentials",
     version,
-    about = "Print AWS credentials, run a command with them, or write them to a file"
+    about = "Print AWS credentials, run a command with them, or write them to a file",
+    override_usage = "aws-export-credentials [OPTIONS] [--exec COMMAND [ARGS]...]"
 )]
 pub struct ExportCli {
     #[command(flatten)]
@@ -278,8 +287,9 @@ pub struct ExportArgs {
     /// env-no-export, powershell, windows-cmd, or fish
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<crate::deliver::env::Format>,
-    /// Run CMD ARGS… with the credentials in its environment (takes every following argument)
-    #[arg(long, value_name = "CMD")]
+    /// Run COMMAND ARGS… with the credentials in its environment: every argument after it is the
+    /// command's
+    #[arg(long)]
     pub exec: bool,
     /// Write the credentials into this profile of the credentials file
     #[arg(short = 'c', long, value_name = "NAME")]
