@@ -63,11 +63,12 @@ install_cargo_deb() {
     cargo install --quiet --locked --root .tools/cargo "cargo-deb@${CARGO_DEB_VERSION}"
 }
 
-# Builds the Debian package, checks it with lintian (no errors) and prints its path.
+# Packs the release build (target/release/awsume, built before) as a Debian package, checks it with
+# lintian (no errors) and prints its path.
 build_deb() {
     local deb
     # cargo deb prints the package's path last.
-    deb=$(PATH="${PWD}/.tools/cargo/bin:${PATH}" cargo deb --locked 2>/dev/null)
+    deb=$(PATH="${PWD}/.tools/cargo/bin:${PATH}" cargo deb --locked --no-build 2>/dev/null)
     deb=${deb##*$'\n'}
     # lintian's scratch files stay in target/, not /tmp.
     mkdir -p target/lintian
