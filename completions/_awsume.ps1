@@ -108,6 +108,7 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Print NAME=value lines')
             [CompletionResult]::new('--env-export', '--env-export', [CompletionResultType]::ParameterName, 'Print `export NAME=value` lines')
             [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run COMMAND ARGS… with the credentials in its environment: every argument after it is the command''s')
+            [CompletionResult]::new('--serve', '--serve', [CompletionResultType]::ParameterName, 'With --exec: give the command a credentials endpoint of its own (loopback, its own token) that renews the session while it runs, instead of keys that end; for anything that may outlive the session (a deploy, a long terraform apply). A few old SDKs read only keys from the environment: those need plain --exec [default: the exec-serve setting]')
             [CompletionResult]::new('--allow-remote', '--allow-remote', [CompletionResultType]::ParameterName, 'With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With -c: overwrite long-term keys you wrote in that section')
             [CompletionResult]::new('--ensure-temporary', '--ensure-temporary', [CompletionResultType]::ParameterName, 'Exchange long-term keys for a session token before output')

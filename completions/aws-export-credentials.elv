@@ -34,6 +34,7 @@ set edit:completion:arg-completer[aws-export-credentials] = {|@words|
             cand --env 'Print NAME=value lines'
             cand --env-export 'Print `export NAME=value` lines'
             cand --exec 'Run COMMAND ARGS… with the credentials in its environment: every argument after it is the command''s'
+            cand --serve 'With --exec: give the command a credentials endpoint of its own (loopback, its own token) that renews the session while it runs, instead of keys that end; for anything that may outlive the session (a deploy, a long terraform apply). A few old SDKs read only keys from the environment: those need plain --exec [default: the exec-serve setting]'
             cand --allow-remote 'With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)'
             cand --force 'With -c: overwrite long-term keys you wrote in that section'
             cand --ensure-temporary 'Exchange long-term keys for a session token before output'

@@ -103,6 +103,7 @@ complete -c awsume -n "__fish_awsume_using_subcommand export" -l pretty -d 'Inde
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l env -d 'Print NAME=value lines'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l env-export -d 'Print `export NAME=value` lines'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l exec -d 'Run COMMAND ARGS… with the credentials in its environment: every argument after it is the command\'s'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l serve -d 'With --exec: give the command a credentials endpoint of its own (loopback, its own token) that renews the session while it runs, instead of keys that end; for anything that may outlive the session (a deploy, a long terraform apply). A few old SDKs read only keys from the environment: those need plain --exec [default: the exec-serve setting]'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l allow-remote -d 'With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l force -d 'With -c: overwrite long-term keys you wrote in that section'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l ensure-temporary -d 'Exchange long-term keys for a session token before output'

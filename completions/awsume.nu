@@ -88,6 +88,7 @@ module completions {
     --env-export              # Print `export NAME=value` lines
     --format: string@"nu-complete awsume export format" # Print as `aws configure export-credentials --format` does: process (JSON), env, env-no-export, powershell, windows-cmd, or fish
     --exec                    # Run COMMAND ARGS… with the credentials in its environment: every argument after it is the command's
+    --serve                   # With --exec: give the command a credentials endpoint of its own (loopback, its own token) that renews the session while it runs, instead of keys that end; for anything that may outlive the session (a deploy, a long terraform apply). A few old SDKs read only keys from the environment: those need plain --exec [default: the exec-serve setting]
     --credentials-file-profile(-c): string # Write the credentials into this profile of the credentials file
     --imds: string            # Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)
     --container: string       # Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)

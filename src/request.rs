@@ -155,6 +155,7 @@ pub fn resolve_options(common: &CommonArgs, settings: &Settings, renewal: bool) 
         browser: (!common.no_browser).then(|| settings.browser()),
         renewal,
         mfa_process: settings.mfa_process.clone(),
+        mfa_prompt: settings.mfa_prompt.clone(),
         profile_chain: None,
         keychain: settings.keychain.clone(),
         auto_remote: settings.auto_remote,

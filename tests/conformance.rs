@@ -77,9 +77,14 @@ fn account_id_from_a_role_from_aws_account_id_and_from_a_process() {
     let role = env.run(&["export", "--profile", "r", "--json"]).json();
     assert_eq!(role["AccountId"], "111111111111");
     // The role cache entry carries it, as botocore 1.37+ writes it.
-    let cached: Vec<_> = std::fs::read_dir(env.path(".aws/cli/cache")).unwrap().collect();
+    // The entry, beside the lock file that one AssumeRole at a time needs.
+    let cached: Vec<_> = std::fs::read_dir(env.path(".aws/cli/cache"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
     let entry: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(cached[0].as_ref().unwrap().path()).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(&cached[0]).unwrap()).unwrap();
     assert_eq!(entry["Credentials"]["AccountId"], "111111111111");
     assert_eq!(
         env.run(&["export", "--profile", "r", "--json"]).json()["AccountId"],

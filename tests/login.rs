@@ -51,7 +51,7 @@ pub fn with_expiry(path: &std::path::Path, minutes: i64) {
 }
 
 /// `awsume NAME --login` with a browser that follows the redirect; the entry it wrote.
-fn signed_in(env: &TestEnv, profile: &str) -> std::path::PathBuf {
+pub fn signed_in(env: &TestEnv, profile: &str) -> std::path::PathBuf {
     let browser = following_browser(env);
     let out = awsume(env, &["export", "--profile", profile, "--json"], &[]);
     assert_ne!(out.status, 0, "not signed in yet");

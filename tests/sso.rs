@@ -41,7 +41,7 @@ fn sha1(text: &str) -> String {
     String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_string()
 }
 
-fn future(hours: i64) -> String {
+pub fn future(hours: i64) -> String {
     let out = std::process::Command::new("date")
         .args(["-u", "-d", &format!("{hours} hours"), "+%Y-%m-%dT%H:%M:%SZ"])
         .output()
@@ -49,18 +49,18 @@ fn future(hours: i64) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
-fn sso_env() -> TestEnv {
+pub fn sso_env() -> TestEnv {
     let env = TestEnv::new();
     env.config(CONFIG);
     env
 }
 
-fn token_path(env: &TestEnv, key: &str) -> std::path::PathBuf {
+pub fn token_path(env: &TestEnv, key: &str) -> std::path::PathBuf {
     env.path(&format!(".aws/sso/cache/{}.json", sha1(key)))
 }
 
 /// A token file exactly as `aws sso login` writes it.
-fn cli_token(env: &TestEnv, key: &str, body: serde_json::Value) {
+pub fn cli_token(env: &TestEnv, key: &str, body: serde_json::Value) {
     let path = token_path(env, key);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, body.to_string()).unwrap();
@@ -377,7 +377,7 @@ fn botocore_key(env: &TestEnv, profile: &str) -> String {
 }
 
 /// A browser that follows the authorize page's redirect back to awsume's loopback listener.
-fn following_browser(env: &TestEnv) -> std::path::PathBuf {
+pub fn following_browser(env: &TestEnv) -> std::path::PathBuf {
     let browser = env.write("follow", "#!/bin/sh\nexec curl -s -o /dev/null -L --max-time 10 \"$1\"\n");
     std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     browser

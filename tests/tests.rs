@@ -4,6 +4,7 @@ mod testenv;
 
 mod chain;
 mod cli;
+mod concurrent;
 mod conformance;
 mod errors;
 mod export;
@@ -18,6 +19,7 @@ mod plugins;
 mod reliability;
 mod resolve;
 mod rolecache;
+mod serve;
 mod shells;
 mod sso;
 mod switching;

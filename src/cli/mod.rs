@@ -291,6 +291,12 @@ pub struct ExportArgs {
     /// command's
     #[arg(long)]
     pub exec: bool,
+    /// With --exec: give the command a credentials endpoint of its own (loopback, its own token)
+    /// that renews the session while it runs, instead of keys that end; for anything that may
+    /// outlive the session (a deploy, a long terraform apply). A few old SDKs read only keys from
+    /// the environment: those need plain --exec [default: the exec-serve setting]
+    #[arg(long, requires = "exec")]
+    pub serve: bool,
     /// Write the credentials into this profile of the credentials file
     #[arg(short = 'c', long, value_name = "NAME")]
     pub credentials_file_profile: Option<String>,

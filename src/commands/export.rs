@@ -2,6 +2,7 @@
 //! lines, `--exec`, a credentials-file profile, or a credentials server, as aws-export-credentials.
 
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result};
 
@@ -49,6 +50,16 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         return serve(kind, at, args.allow_remote, creds, refresh);
     }
     if args.exec {
+        let serve = args.serve || crate::settings::Settings::user().is_ok_and(|s| s.exec_serve);
+        if serve && creds.expiration.is_some() {
+            let refresh = || resolve::resolve(&plan, &options);
+            return serve_exec(&exec, creds, region, refresh);
+        }
+        if serve {
+            messages::note(
+                "long-term keys do not end: the command gets them as --exec gives them, no endpoint",
+            );
+        }
         return deliver::exec::exec(&exec, &creds, region);
     }
     if let Some(section) = &args.credentials_file_profile {
@@ -113,8 +124,34 @@ fn serve(
         }
     };
     messages::note(&format!("serving {how} (Ctrl-C to stop)"));
-    server::serve(kind, listener, token.as_ref(), creds, refresh)?;
+    server::serve(kind, listener, token.as_ref(), creds, refresh, &AtomicBool::new(false))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--exec` with `--serve`: the command gets a container credentials endpoint of its own (loopback,
+/// a free port, a fresh token) that renews the session inside the AWS CLI's 15-minute window, and
+/// no keys; the endpoint closes when the command ends.
+fn serve_exec(
+    argv: &[String],
+    creds: Credentials,
+    region: Option<&str>,
+    refresh: impl FnMut() -> Result<Credentials> + Send,
+) -> Result<ExitCode> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).context("cannot listen on 127.0.0.1")?;
+    let bound = listener.local_addr()?;
+    let token = crate::credentials::Secret::new(crate::encoding::random_hex(24)?);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let server = scope
+            .spawn(|| server::serve(server::Kind::Container, listener, Some(&token), creds, refresh, &stop));
+        let endpoint = deliver::exec::Endpoint { url: format!("http://{bound}/"), token: &token };
+        let status = deliver::exec::run_served(argv, &endpoint, region);
+        server::wake(bound, &stop);
+        if let Ok(Err(e)) = server.join() {
+            debug!("the endpoint ended with: {e:#}");
+        }
+        status
+    })
 }
 
 /// `--cache-file`: a valid entry for this identity, else resolve and store the result.

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow};
@@ -119,13 +119,15 @@ struct Shared<F> {
     imds_tokens: Vec<(String, Instant)>,
 }
 
-/// Serves until killed. `refresh` resolves the credentials again when they near their expiry.
+/// Serves until killed, or until `stop` is set (and one more connection wakes the loop: `wake`).
+/// `refresh` resolves the credentials again when they near their expiry.
 pub fn serve<F>(
     kind: Kind,
     listener: TcpListener,
     container_token: Option<&Secret>,
     creds: Credentials,
     refresh: F,
+    stop: &AtomicBool,
 ) -> Result<()>
 where
     F: FnMut() -> Result<Credentials> + Send,
@@ -138,6 +140,9 @@ where
     let owner = 0;
     std::thread::scope(|scope| {
         for stream in listener.incoming() {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
             let Ok(stream) = stream else { continue };
             if busy.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
                 busy.fetch_sub(1, Ordering::SeqCst);
@@ -191,6 +196,12 @@ where
         Kind::Imds => imds(stream, &request, creds, imds_tokens),
         Kind::Container => respond(stream, "200 OK", "application/json", &body(creds, false)),
     }
+}
+
+/// Ends a `serve` on `address`: sets `stop`, then connects once so that the waiting accept returns.
+pub fn wake(address: SocketAddr, stop: &AtomicBool) {
+    stop.store(true, Ordering::SeqCst);
+    let _ = TcpStream::connect_timeout(&address, Duration::from_secs(1));
 }
 
 /// Byte strings compared in time that depends on their lengths only, not on where they differ.

@@ -88,6 +88,7 @@ pub fn default_chain(
         exports_profile: false,
         link: Some(link),
         mfa_process: None,
+        mfa_prompt: None,
     };
     if env.keys {
         return Ok(plan(Link::Environment, Source::Environment));

@@ -175,6 +175,8 @@ pub struct Plan {
     pub link: Option<Link>,
     /// `mfa_process` of the chain's profiles (the target's first): the command that prints the code.
     pub mfa_process: Option<String>,
+    /// `mfa_prompt` of the chain's profiles: how a person is asked for the code.
+    pub mfa_prompt: Option<String>,
 }
 
 impl Plan {
@@ -304,6 +306,7 @@ pub fn environment(region: Option<String>) -> Plan {
         exports_profile: false,
         link: None,
         mfa_process: None,
+        mfa_prompt: None,
     }
 }
 

@@ -33,6 +33,7 @@ pub(super) fn plan(config: &Config, target: &str, opts: &Options) -> Result<Plan
         metadata: super::Metadata::of(Some(target_profile)),
         link: None,
         mfa_process: chain.iter().find_map(|p| p.get("mfa_process")).map(str::to_string),
+        mfa_prompt: chain.iter().find_map(|p| p.get("mfa_prompt")).map(str::to_string),
     })
 }
 

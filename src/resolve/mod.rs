@@ -63,6 +63,9 @@ pub struct Options {
     pub profile_chain: Option<String>,
     /// The setting `mfa-process`: the command that prints an MFA code, where the profiles name none.
     pub mfa_process: Option<String>,
+    /// The setting `mfa-prompt`: how a person is asked for an MFA code (`AWSUME_MFA_PROMPT` and the
+    /// profile's `mfa_prompt` rank first).
+    pub mfa_prompt: Option<String>,
     /// The setting `auto-remote`: where no browser can be opened (SSH without a display), a person
     /// at a terminal signs in from another device.
     pub auto_remote: bool,
@@ -156,9 +159,18 @@ impl Resolver<'_> {
             }
         };
         for hop in &plan.hops[first_hop..] {
-            creds = self
-                .assume(&creds, hop)
-                .with_context(|| format!("profile \"{}\": AssumeRole {}", hop.profile, hop.role_arn))?;
+            // One AssumeRole for runs that need the same session at once: who waited reads it.
+            let sharing = !self.opts.refresh && !self.opts.renewal;
+            let _assuming = if sharing { self.opts.role_sessions.lock(hop)? } else { None };
+            creds = match self.opts.role_sessions.read(hop, Utc::now()).filter(|_| sharing) {
+                Some(cached) => {
+                    info!("role {} assumed by another run meanwhile", hop.role_arn);
+                    cached
+                }
+                None => self
+                    .assume(&creds, hop)
+                    .with_context(|| format!("profile \"{}\": AssumeRole {}", hop.profile, hop.role_arn))?,
+            };
             confirm_role(&hop.profile, &creds);
         }
         if self.opts.ensure_temporary && creds.session_token.is_none() {
@@ -355,7 +367,10 @@ impl Resolver<'_> {
             info!("MFA code for {serial} from mfa_process");
             return process::run_mfa_process(command).with_context(here);
         }
-        mfa::ask(serial, self.opts.mfa_token.as_ref()).with_context(here)
+        let prompt = crate::environment::var("AWSUME_MFA_PROMPT")
+            .or_else(|| self.plan.mfa_prompt.clone())
+            .or_else(|| self.opts.mfa_prompt.clone());
+        mfa::ask(serial, self.opts.mfa_token.as_ref(), prompt.as_deref()).with_context(here)
     }
 
     /// The last hop whose role session is cached and fresh, and its index (not with `--refresh`,

@@ -12,6 +12,8 @@
   RoleArn containing "badkey"        -> InvalidClientTokenId
   RoleArn containing "slow"          -> answers after 30 s
   RoleArn containing "proxied"       -> HTTP 503 with an HTML page, as a proxy in the way answers
+- Refresh tokens (SSO-OIDC's and the sign-in service's) are single use, as the real ones: a second use
+  is refused (invalid_grant, TOKEN_EXPIRED).
 - moto has no IAM Identity Center: a small stub of the SSO portal (GetRoleCredentials) and SSO-OIDC
   (RegisterClient, StartDeviceAuthorization, CreateToken) answers on the same port, per test:
   bearer token "expired-token" -> UnauthorizedException; a device code is "authorization_pending"
@@ -77,6 +79,9 @@ CODES: dict[str, tuple] = {}
 CLIENTS: dict[str, dict] = {}
 LOCK = threading.Lock()
 CALLS: dict[str, list] = {}
+# Refresh tokens used once (SSO-OIDC's and the sign-in service's), per test.
+SPENT: set = set()
+SSO_REFRESHES: dict[str, int] = {}
 THROTTLED: set = set()
 
 
@@ -173,10 +178,17 @@ def sso(test, route, environ, raw, start_response):
         return send_json(start_response, "200 OK", {"accessToken": "code-token", "tokenType": "Bearer",
                                                     "expiresIn": 28800, "refreshToken": "code-refresh"})
     if grant == "refresh_token":
-        if body.get("refreshToken") == "bad-refresh":
+        # Refresh tokens rotate and are single use, as IAM Identity Center's: a second use fails.
+        spent = (test, body.get("refreshToken"))
+        with LOCK:
+            reused = spent in SPENT
+            SPENT.add(spent)
+            n = SSO_REFRESHES[test] = SSO_REFRESHES.get(test, -1) + 1
+        if body.get("refreshToken") == "bad-refresh" or reused:
             return send_json(start_response, "400 Bad Request", {"error": "invalid_grant"}, "InvalidGrantException")
         return send_json(start_response, "200 OK", {"accessToken": "refreshed-token", "tokenType": "Bearer",
-                                                    "expiresIn": 3600, "refreshToken": "next-refresh"})
+                                                    "expiresIn": 3600,
+                                                    "refreshToken": "next-refresh" if n == 0 else f"next-refresh-{n}"})
     device = body.get("deviceCode", "")
     with LOCK:
         tries = PENDING[test + device] = PENDING.get(test + device, 0) + 1
@@ -284,6 +296,12 @@ def signin(test, route, environ, raw, start_response):
         if token == "denied-refresh":
             return denied("INSUFFICIENT_PERMISSIONS")
         if LOGIN_REFRESH.get(token, key) != key:
+            return denied("TOKEN_EXPIRED")
+        # Single use: the sign-in service refuses a refresh token it has seen.
+        with LOCK:
+            reused = (test, token) in SPENT
+            SPENT.add((test, token))
+        if reused:
             return denied("TOKEN_EXPIRED")
     else:
         return send_json(start_response, "400 Bad Request", {"error": "unsupported_grant_type"}, "ValidationException")
