@@ -70,11 +70,28 @@ build_deb() {
     # cargo deb prints the package's path last.
     deb=$(PATH="${PWD}/.tools/cargo/bin:${PATH}" cargo deb --locked --no-build 2>/dev/null)
     deb=${deb##*$'\n'}
+    with_md5sums "${deb}"
     # lintian's scratch files stay in target/, not /tmp.
     mkdir -p target/lintian
     TMPDIR="${PWD}/target/lintian" lintian --fail-on error --suppress-tags initial-upload-closes-no-bugs "${deb}" >&2
     rm -rf target/lintian
     echo "${deb}"
+}
+
+# cargo-deb 3.8 writes no md5sums control file (dpkg --verify and debsums read it): the package is
+# unpacked, the sums of its files added, and it is packed again as dpkg-deb packs.
+with_md5sums() {
+    local deb=$1 root
+    root=$(mktemp -d "${PWD}/target/deb-root.XXXXXX")
+    dpkg-deb -R "${deb}" "${root}"
+    local files=()
+    find "${root}" -path "${root}/DEBIAN" -prune -o -type f -printf '%P\0' >"${root}.files"
+    mapfile -d '' -t files <"${root}.files"
+    rm -f "${root}.files"
+    (cd "${root}" && md5sum "${files[@]}" >DEBIAN/md5sums)
+    chmod 644 "${root}/DEBIAN/md5sums"
+    dpkg-deb --build --root-owner-group "${root}" "${deb}" >/dev/null
+    rm -rf "${root}"
 }
 
 # Runs each cargo-fuzz target for $1 seconds (stable Rust: no sanitizer); fails on any crash.

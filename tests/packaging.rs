@@ -98,6 +98,11 @@ fn the_debian_package_installs_both_names_the_man_pages_and_completions() {
         assert!(control.contains(field), "{field} in {control}");
     }
     assert!(control.contains("replaces the Python tools awsume"), "{control}");
+    // The control archive lists every file's md5 sum (dpkg --verify, debsums).
+    let control_dir = tempfile::Builder::new().prefix("awsume-deb-control.").tempdir().unwrap();
+    assert!(Command::new("dpkg-deb").arg("-e").arg(&deb).arg(control_dir.path()).status().unwrap().success());
+    let sums = std::fs::read_to_string(control_dir.path().join("md5sums")).unwrap();
+    assert!(sums.lines().any(|l| l.ends_with("  usr/bin/awsume")), "{sums}");
 }
 
 /// The Homebrew formula names the files the package installs, and tests both names.
