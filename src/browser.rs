@@ -1,8 +1,10 @@
 //! The one way awsume opens a URL in the user's browser, for the console, SSO and sign-ins:
 //! `console.browser_command` (with `{url}` and `{profile}`), else `$BROWSER`, else the desktop's
-//! opener (`open`, `xdg-open`). Never through a shell: the URL is one argument of the browser's own
-//! process. A URL that is a credential (a console sign-in link) is not put in any argv, where `ps`
-//! would show it: the browser gets a private redirect file, removed once the browser has it.
+//! opener (`open`, `xdg-open`). Never through a shell, and never with the URL in an argv, where `ps`
+//! shows it to every local user: a console link is a credential, and a sign-in page's `state`,
+//! PKCE challenge and callback port (or a device code) would let another user complete the
+//! sign-in with their own identity. The browser gets a private redirect page (0600, under
+//! `~/.awsume/run`), removed once the browser has it.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -19,66 +21,50 @@ pub struct Browser {
     pub command: Option<String>,
 }
 
-/// What the URL is.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Url<'a> {
-    /// Shown to nobody but the browser: it signs in by itself (a console link).
-    Secret(&'a str),
-    /// A page the person signs in on (SSO, `aws login`): safe in argv.
-    Public(&'a str),
-}
-
 impl Browser {
-    /// Opens `url` for `profile`; the browser runs detached, its output discarded.
-    pub fn open(&self, url: Url<'_>, profile: &str) -> Result<()> {
-        let redirect = match url {
-            Url::Secret(link) => Some(Redirect::write(link)?),
-            Url::Public(_) => None,
-        };
-        let shown = match (&redirect, url) {
-            (Some(file), _) => format!("file://{}", file.path.display()),
-            (None, Url::Public(u) | Url::Secret(u)) => u.to_string(),
-        };
-        let argv = self.argv(&shown, profile)?;
+    /// Opens `url` for `profile` through a private redirect page; the browser runs detached, its
+    /// output discarded. The page lives as long as what this returns: a sign-in keeps it until the
+    /// person is back; `handed_over` waits for the launcher instead.
+    pub fn open(&self, url: &str, profile: &str) -> Result<Opened> {
+        let redirect = Redirect::write(url)?;
+        let argv = self.argv(&format!("file://{}", redirect.path.display()), profile)?;
         let (program, args) = argv.split_first().expect("argv has a program");
         crate::messages::debug!("opening a browser with {program} ({} arguments)", args.len());
-        let mut child = Command::new(program)
+        let launcher = Command::new(program)
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .with_context(|| format!("cannot open a browser ({program})"))?;
-        if let Some(file) = redirect {
-            // The launcher hands the file to the browser and ends; then nobody needs it.
-            let started = Instant::now();
-            while started.elapsed() < REDIRECT_WAIT && matches!(child.try_wait(), Ok(None)) {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            drop(file);
-        }
-        Ok(())
+        Ok(Opened { launcher, _page: redirect })
     }
 
     /// A sign-in page for the person: opened here and printed too (a browser that does not open
     /// costs nothing), or only printed (`--no-browser`). `what` says what the page does ("sign in to
     /// …"); `elsewhere` is the way to sign in on another device, named when this one cannot.
-    pub fn offer(browser: Option<&Self>, url: &str, profile: &str, what: &str, elsewhere: &str) {
-        match browser {
-            Some(browser) => {
-                crate::messages::say(&format!(
-                    "{what}: opening your browser; if it does not open, open {url}"
-                ));
-                if let Err(e) = browser.open(Url::Public(url), profile) {
-                    crate::messages::note(&format!(
-                        "{e:#}; open the page yourself, or sign in from another device: {elsewhere}"
-                    ));
-                }
-            }
-            None => crate::messages::say(&format!(
+    pub fn offer(
+        browser: Option<&Self>,
+        url: &str,
+        profile: &str,
+        what: &str,
+        elsewhere: &str,
+    ) -> Option<Opened> {
+        let Some(browser) = browser else {
+            crate::messages::say(&format!(
                 "{what}: open {url} in a browser on this machine (none here? {elsewhere})"
-            )),
-        }
+            ));
+            return None;
+        };
+        crate::messages::say(&format!("{what}: opening your browser; if it does not open, open {url}"));
+        browser
+            .open(url, profile)
+            .map_err(|e| {
+                crate::messages::note(&format!(
+                    "{e:#}; open the page yourself, or sign in from another device: {elsewhere}"
+                ))
+            })
+            .ok()
     }
 
     /// Why no browser can be opened for the person at this machine, or `None` when one can: an SSH
@@ -122,6 +108,23 @@ impl Browser {
             argv.push(url.to_string());
         }
         Ok(argv)
+    }
+}
+
+/// A browser started on a private page: the page goes when this is dropped.
+pub struct Opened {
+    launcher: std::process::Child,
+    _page: Redirect,
+}
+
+impl Opened {
+    /// Waits (a bounded time) for the launcher to hand the page to the browser and end, then the
+    /// page goes: for a URL nothing comes back from (a console link).
+    pub fn handed_over(mut self) {
+        let started = Instant::now();
+        while started.elapsed() < REDIRECT_WAIT && matches!(self.launcher.try_wait(), Ok(None)) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 

@@ -5,8 +5,8 @@
 
 use std::process::{Child, Command, Stdio};
 
-use crate::sso::{cli_token, following_browser, future, sso_env, token_path};
-use crate::testenv::{BIN, Output, PROMPTLY, TestEnv, static_keys};
+use crate::sso::{cli_token, future, sso_env, token_path};
+use crate::testenv::{BIN, Output, PROMPTLY, TestEnv, following_browser, static_keys};
 
 /// `awsume ARGS` as a process with no terminal: a new session, stdin closed.
 fn detached(env: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> Command {

@@ -2,16 +2,9 @@
 //! DPoP proof against the sign-in stub (which verifies every proof and the PKCE pair), shared with
 //! botocore (with awscrt) both ways, and signed in with `awsume NAME --login`.
 
-use crate::testenv::{Output, Sh, TestEnv, mode, run};
+use crate::testenv::{Output, Sh, TestEnv, following_browser, mode, run};
 
 const ARN: &str = "arn:aws:iam::123456789012:user/alice";
-
-/// A browser that follows the authorize page's redirect back to awsume's loopback listener.
-fn following_browser(env: &TestEnv) -> std::path::PathBuf {
-    let browser = env.write("follow", "#!/bin/sh\nexec curl -s -o /dev/null -L --max-time 10 \"$1\"\n");
-    std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    browser
-}
 
 fn awsume(env: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> Output {
     let mut cmd = env.awsume(args);
@@ -77,6 +70,9 @@ fn login_signs_in_writes_the_profile_and_botocore_uses_the_session() {
     let out = Sh::Bash.run(&env, &script, &[]);
     assert_eq!(out.stdout.lines().collect::<Vec<_>>(), ["ASIALOGIN0", "console-user"], "{}", out.stderr);
     assert_eq!(env.actions(), ["Authorize", "CreateOAuth2Token"]);
+    let argv = std::fs::read_to_string(env.path("browser.argv")).unwrap();
+    assert!(argv.starts_with("file://") && !argv.contains("state") && !argv.contains("challenge"), "{argv}");
+    assert!(std::fs::read_dir(env.path(".awsume/run")).unwrap().next().is_none(), "the private page is gone");
     assert_eq!(env.calls()[1]["params"]["grantType"], "authorization_code");
     let config = std::fs::read_to_string(env.path(".aws/config")).unwrap();
     assert!(config.starts_with("# mine\n[default]\nregion = eu-west-1\n"), "{config}");

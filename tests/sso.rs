@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::testenv::{Sh, TestEnv, managed, run};
+use crate::testenv::{Sh, TestEnv, following_browser, managed, run};
 
 const CONFIG: &str = "\
 [profile legacy]
@@ -159,8 +159,11 @@ fn device_sign_in_completes_and_caches_the_token() {
 #[test]
 fn device_sign_in_opens_the_page_with_browser() {
     let env = sso_env();
-    let browser =
-        env.write("fake-browser", "#!/bin/sh\nprintf '%s\\n' \"$#\" \"$@\" > \"$HOME/browser.args\"\n");
+    // Keeps what it was given: its argv, and the page that argv names.
+    let browser = env.write(
+        "fake-browser",
+        "#!/bin/sh\ncat \"${1#file://}\" > \"$HOME/browser.page\"\nprintf '%s\\n' \"$#\" \"$@\" > \"$HOME/browser.args\"\n",
+    );
     std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let mut cmd = env.awsume(&["export", "--profile", "modern", "--sso-login", "--use-device-code"]);
     cmd.env("BROWSER", &browser);
@@ -174,7 +177,10 @@ fn device_sign_in_opens_the_page_with_browser() {
             _ => std::thread::sleep(Duration::from_millis(50)),
         }
     };
-    assert_eq!(args, "1\nhttps://device.sso.example/?user_code=WDJB-MJHT\n");
+    // The page, not the code, is in its argv: a private file that sends it on.
+    assert!(args.starts_with("1\nfile://") && !args.contains("WDJB-MJHT"), "{args}");
+    let page = std::fs::read_to_string(env.path("browser.page")).unwrap();
+    assert!(page.contains("url=https://device.sso.example/?user_code=WDJB-MJHT"), "{page}");
 }
 
 #[test]
@@ -376,13 +382,6 @@ fn botocore_key(env: &TestEnv, profile: &str) -> String {
     run(cmd, None).stdout.trim().to_string()
 }
 
-/// A browser that follows the authorize page's redirect back to awsume's loopback listener.
-pub fn following_browser(env: &TestEnv) -> std::path::PathBuf {
-    let browser = env.write("follow", "#!/bin/sh\nexec curl -s -o /dev/null -L --max-time 10 \"$1\"\n");
-    std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    browser
-}
-
 /// `sso_session` profiles sign in as the AWS CLI 2.22+ does: authorization code and PKCE on a
 /// loopback callback; botocore then uses (and refreshes) that token, and awsume uses botocore's.
 #[test]
@@ -395,6 +394,10 @@ fn sso_session_profiles_sign_in_with_the_authorization_code_and_pkce() {
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert_eq!(out.json()["AccessKeyId"], "ASIASSO222222222222");
     assert_eq!(env.actions(), ["RegisterClient", "Authorize", "CreateToken", "GetRoleCredentials"]);
+    // The authorize page reached the browser in a private file: its state, challenge and callback
+    // port were in no argv another local user could read.
+    let argv = std::fs::read_to_string(env.path("browser.argv")).unwrap();
+    assert!(argv.starts_with("file://") && !argv.contains("state") && !argv.contains("challenge"), "{argv}");
     let calls = env.calls();
     let register = &calls[0]["params"];
     assert_eq!(register["grantTypes"], serde_json::json!(["authorization_code", "refresh_token"]));

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::browser::Url;
 use crate::cli::AwsumeArgs;
 use crate::credentials::Credentials;
 use crate::deliver::Out;
@@ -99,7 +98,8 @@ fn request(args: &AwsumeArgs, settings: &Settings, name: &str) -> Console {
 fn open(settings: &Settings, url: &str, profile: &str) -> Result<()> {
     settings
         .browser()
-        .open(Url::Secret(url), profile)
+        .open(url, profile)
+        .map(crate::browser::Opened::handed_over)
         .map_err(|e| anyhow::anyhow!("{e:#}; print the link instead with -cl"))
 }
 

@@ -269,6 +269,21 @@ pub fn mode(path: &Path) -> u32 {
 }
 
 /// A static profile's files: `[NAME]` with these keys in the credentials file.
+/// A browser that opens the private page awsume hands it (`file://…`), follows its redirect to the
+/// sign-in page and that page's redirect back to awsume's loopback listener; every argv it was
+/// given is kept in `$HOME/browser.argv`.
+pub fn following_browser(env: &TestEnv) -> PathBuf {
+    const SCRIPT: &str = r#"#!/bin/sh
+printf '%s\n' "$@" >> "$HOME/browser.argv"
+page=${1#file://}
+url=$(sed -n 's/.*content="0;url=\([^"]*\)".*/\1/p' "$page" | sed 's/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g')
+exec curl -s -o /dev/null -L --max-time 10 "$url"
+"#;
+    let browser = env.write("follow", SCRIPT);
+    std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    browser
+}
+
 pub fn static_keys(name: &str, key: &str, secret: &str) -> String {
     format!("[{name}]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n")
 }

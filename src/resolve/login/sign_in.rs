@@ -57,7 +57,7 @@ pub async fn sign_in(
             let redirect_uri = callback.redirect_uri.clone();
             let url = authorize(SAME_DEVICE, &redirect_uri);
             let what = format!("sign in to AWS for profile \"{profile}\"");
-            Browser::offer(browser, &url, profile, &what, "--remote");
+            let _page = Browser::offer(browser, &url, profile, &what, "--remote");
             (SAME_DEVICE, redirect_uri, callback.code(&state, SIGN_IN_WAIT).await?)
         }
         Device::Other => {

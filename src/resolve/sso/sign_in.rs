@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
 use super::{Login, Token, format_time, parse_time, valid_for};
-use crate::browser::{Browser, Url};
+use crate::browser::Browser;
 use crate::encoding::percent_encode;
 use crate::files;
 use crate::messages::{self, debug};
@@ -213,7 +213,7 @@ impl Attempt<'_> {
             pkce.challenge
         );
         let what = format!("sign in to {}", sso.start_url);
-        Browser::offer(browser, &url, self.profile, &what, "--remote signs in with a code");
+        let _page = Browser::offer(browser, &url, self.profile, &what, "--remote signs in with a code");
         let code = callback.code(&state, CODE_WAIT).await?;
         let out = self
             .oidc
@@ -250,9 +250,14 @@ impl Attempt<'_> {
             auth.user_code().unwrap_or_default()
         ));
         // The code is on the terminal too: a browser that will not open costs nothing.
-        if let Some(Err(e)) = browser.map(|b| b.open(Url::Public(url), self.profile)) {
-            debug!("{e:#}");
-        }
+        let _page = match browser.map(|b| b.open(url, self.profile)) {
+            Some(Ok(page)) => Some(page),
+            Some(Err(e)) => {
+                debug!("{e:#}");
+                None
+            }
+            None => None,
+        };
         let waiting = std::io::stderr().is_terminal();
         let limit = Duration::from_secs(u64::try_from(auth.expires_in()).unwrap_or(600).clamp(1, 900));
         let started = std::time::Instant::now();
