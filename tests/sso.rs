@@ -558,3 +558,44 @@ fn sso_populate_writes_one_profile_per_account_and_role() {
     assert!(!pruned.contains("[profile shared-services.readonly]"), "{pruned}");
     assert!(pruned.starts_with(&mine) && pruned.contains("[profile dev-sandbox.developer]"), "{pruned}");
 }
+
+/// The sign-in's listener, meanwhile visited by an idle connection, a forged callback with another
+/// state and a request line split in two: each gets its answer, none ends the sign-in, and the
+/// real redirect completes it.
+#[test]
+fn a_forged_callback_does_not_end_the_real_sign_in() {
+    let env = sso_env();
+    let script = format!(
+        r#"#!{python}
+import html, re, socket, sys, time, urllib.error, urllib.parse, urllib.request
+page = open(sys.argv[1][len("file://"):]).read()
+url = html.unescape(re.search(r'url=([^"]*)"', page).group(1))
+callback = urllib.parse.urlparse(urllib.parse.parse_qs(urllib.parse.urlparse(url).query)["redirect_uri"][0])
+address = (callback.hostname, callback.port)
+idle = socket.create_connection(address)
+seen = []
+try:
+    urllib.request.urlopen(f"http://{{address[0]}}:{{address[1]}}/oauth/callback?code=evil&state=forged", timeout=10)
+    seen.append("forged: 200")
+except urllib.error.HTTPError as e:
+    seen.append(f"forged: {{e.code}}")
+split = socket.create_connection(address)
+split.sendall(b"GET /oauth/callback?code=x&st")
+time.sleep(0.3)
+split.sendall(b"ate=wrong HTTP/1.1\r\nHost: x\r\n\r\n")
+seen.append("split: " + split.recv(64).decode().split("\r\n")[0])
+open(sys.argv[0] + ".seen", "w").write("\n".join(seen))
+urllib.request.urlopen(url, timeout=10).read()
+"#,
+        python = crate::testenv::python().display()
+    );
+    let browser = env.write("visitor", &script);
+    std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut cmd = env.awsume(&["export", "--profile", "modern", "--sso-login"]);
+    cmd.env("BROWSER", &browser);
+    let out = run(cmd, None);
+    out.ok();
+    assert_eq!(out.json()["AccessKeyId"], "ASIASSO222222222222");
+    let seen = std::fs::read_to_string(env.path("visitor.seen")).unwrap();
+    assert_eq!(seen, "forged: 400\nsplit: HTTP/1.1 400 Bad Request", "{seen}");
+}

@@ -1,15 +1,16 @@
 //! What a browser sign-in needs on this side (IAM Identity Center's authorization code flow, `aws
 //! login`): a PKCE pair (RFC 7636), a `state` value, and a one-shot listener on loopback that takes
 //! the redirect `/oauth/callback?code=…&state=…`. The listener binds 127.0.0.1 only, waits a bounded
-//! time, checks `state`, answers with a short page, and serves nothing else: any other request is a
-//! 404 and the wait goes on; a wrong `state` ends the sign-in.
+//! time, serves connections side by side with a short budget each, checks `state`, answers with a
+//! short page, and serves nothing else: another path is a 404, a wrong or missing `state` an error
+//! page, and the wait goes on for the real redirect.
 
 use std::time::Duration;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, anyhow};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 
 use crate::credentials::Secret;
 use crate::encoding::{base64url, percent_decode, random_bytes};
@@ -63,47 +64,82 @@ impl Callback {
         })?
     }
 
+    /// Connections are served side by side, each with `REQUEST_BUDGET` to send its request line: an
+    /// idle or dripping one holds up nobody. Anything but this sign-in's redirect (another path, a
+    /// wrong or missing `state`) gets its page and the wait goes on; the redirect ends it.
     async fn serve(self, state: &str) -> Result<Secret> {
-        loop {
-            let (mut stream, _) = self.listener.accept().await?;
-            // A client that sends nothing in time is dropped, and the wait goes on.
-            let mut buf = vec![0u8; 8192];
-            let Ok(Ok(n)) = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf)).await else {
-                continue;
-            };
-            let request = String::from_utf8_lossy(&buf[..n]);
-            let target = request.lines().next().and_then(|l| l.split_whitespace().nth(1)).unwrap_or("");
-            let (path, query) = target.split_once('?').unwrap_or((target, ""));
-            if path != CALLBACK_PATH {
-                let _ = stream.write_all(&page("404 Not Found", "Not here.")).await;
-                continue;
+        let (outcomes, mut decided) = tokio::sync::mpsc::channel(8);
+        let state = state.to_string();
+        let accepting = tokio::spawn(async move {
+            while let Ok((stream, _)) = self.listener.accept().await {
+                let (outcomes, state) = (outcomes.clone(), state.clone());
+                tokio::spawn(async move {
+                    if let Some(outcome) = answer(stream, &state).await {
+                        let _ = outcomes.send(outcome).await;
+                    }
+                });
             }
-            let get = |name: &str| {
-                query.split('&').find_map(|p| p.strip_prefix(name)?.strip_prefix('=')).map(percent_decode)
-            };
-            if get("state").as_deref() != Some(state) {
-                let _ = stream
-                    .write_all(&page("400 Bad Request", "This sign-in is not the one awsume started."))
-                    .await;
-                bail!(
-                    "the sign-in came back with another state: not the one awsume started, so it was refused"
-                );
-            }
-            if let Some(error) = get("error") {
-                let _ = stream.write_all(&page("200 OK", "The sign-in was not completed.")).await;
-                let why = get("error_description").unwrap_or_default();
-                bail!("the sign-in was refused: {error} {why}");
-            }
-            let Some(code) = get("code").filter(|c| !c.is_empty()) else {
-                let _ = stream.write_all(&page("400 Bad Request", "No code.")).await;
-                bail!("the sign-in came back without a code");
-            };
-            let _ = stream
-                .write_all(&page("200 OK", "Signed in. You can close this tab and go back to the terminal."))
-                .await;
-            return Ok(Secret::new(code));
-        }
+        });
+        let outcome = decided.recv().await;
+        accepting.abort();
+        outcome.unwrap_or_else(|| Err(anyhow!("the sign-in's listener stopped")))
     }
+}
+
+/// How long one connection may take to send its request line.
+const REQUEST_BUDGET: Duration = Duration::from_secs(2);
+
+/// The request line, read to its CRLF however it is split (at most 8 KiB, within the budget).
+async fn request_line(stream: &mut TcpStream) -> Option<String> {
+    let read = async {
+        let mut line = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !line.windows(2).any(|w| w == b"\r\n") {
+            let n = stream.read(&mut buf).await.ok().filter(|&n| n > 0)?;
+            line.extend_from_slice(&buf[..n]);
+            if line.len() > 8192 {
+                return None;
+            }
+        }
+        let end = line.windows(2).position(|w| w == b"\r\n")?;
+        Some(String::from_utf8_lossy(&line[..end]).into_owned())
+    };
+    tokio::time::timeout(REQUEST_BUDGET, read).await.ok().flatten()
+}
+
+/// One connection's answer, and what it decides: the code, a refusal, or nothing (`None`).
+async fn answer(mut stream: TcpStream, state: &str) -> Option<Result<Secret>> {
+    let line = request_line(&mut stream).await?;
+    let target = line.split_whitespace().nth(1).unwrap_or("");
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let get = |name: &str| {
+        query.split('&').find_map(|p| p.strip_prefix(name)?.strip_prefix('=')).map(percent_decode)
+    };
+    let (status, text, outcome) = if path != CALLBACK_PATH {
+        ("404 Not Found", "Not here.", None)
+    } else if get("state").as_deref() != Some(state) {
+        ("400 Bad Request", "This sign-in is not the one awsume started.", None)
+    } else if let Some(error) = get("error") {
+        let why = get("error_description").unwrap_or_default();
+        (
+            "200 OK",
+            "The sign-in was not completed.",
+            Some(Err(anyhow!("the sign-in was refused: {error} {why}"))),
+        )
+    } else {
+        match get("code").filter(|c| !c.is_empty()) {
+            Some(code) => (
+                "200 OK",
+                "Signed in. You can close this tab and go back to the terminal.",
+                Some(Ok(Secret::new(code))),
+            ),
+            None => {
+                ("400 Bad Request", "No code.", Some(Err(anyhow!("the sign-in came back without a code"))))
+            }
+        }
+    };
+    let _ = stream.write_all(&page(status, text)).await;
+    outcome
 }
 
 fn page(status: &str, text: &str) -> Vec<u8> {
