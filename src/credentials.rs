@@ -97,9 +97,11 @@ impl Credentials {
         self.expiration.map(|t| t.format("%Y-%m-%dT%H:%M:%S+00:00").to_string())
     }
 
-    /// The first field that holds a NUL byte, which no environment (and no credentials file) can
-    /// carry: such credentials are refused, never cut short or passed on.
-    pub fn uncarriable(&self) -> Option<&'static str> {
+    /// The first field, and what it holds, that no environment (and no credentials file) can carry
+    /// safely: a NUL byte, or a control character (an escape sequence would reach every terminal
+    /// that prints it, through `-s` and `--format env`). Such credentials are refused, never cut
+    /// short or passed on.
+    pub fn uncarriable(&self) -> Option<(&'static str, &'static str)> {
         let token = self.session_token.as_ref().map(Secret::expose).unwrap_or_default();
         [
             ("AccessKeyId", self.access_key_id.as_str()),
@@ -107,7 +109,11 @@ impl Credentials {
             ("SessionToken", token),
         ]
         .into_iter()
-        .find_map(|(name, value)| value.contains('\0').then_some(name))
+        .find_map(|(name, value)| match value.chars().find(|c| c.is_control()) {
+            Some('\0') => Some((name, "a NUL byte")),
+            Some(_) => Some((name, "a control character")),
+            None => None,
+        })
     }
 
     /// Valid for at least `margin` from `now` (credentials without expiry always are).

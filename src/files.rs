@@ -94,7 +94,13 @@ pub fn parent_dir(path: &Path) -> &Path {
 pub fn read_cache(path: &Path) -> anyhow::Result<Option<String>> {
     let dir = parent_dir(path);
     if let Some(why) = untrusted(dir).or_else(|| untrusted(path)) {
-        crate::messages::note(&format!("not using a cached session: {why}"));
+        // Once a run: a cache read twice (a fresh check, then the refresh) is one finding.
+        static SAID: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+        let mut said = SAID.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !said.iter().any(|p| p == path) {
+            said.push(path.to_path_buf());
+            crate::messages::note(&format!("not using a cached session: {why}"));
+        }
         return Ok(None);
     }
     read_optional(path)

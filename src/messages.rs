@@ -129,17 +129,26 @@ pub fn error(err: &anyhow::Error) {
 }
 
 /// Line breaks become spaces (every message is one line), and other control characters are shown
-/// escaped (`\x1b`): a profile name or value must not colour, clear or retitle the terminal.
+/// escaped (`\x1b`): a profile name or value must not colour, clear or retitle the terminal. So are
+/// the invisible characters that reorder or hide text (bidi overrides and isolates, zero-width
+/// marks, line and paragraph separators): a name must show as what it is.
 pub fn flat(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '\n' | '\r' => out.push(' '),
             c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c if reorders_or_hides(c) => out.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Bidi marks, embeddings, overrides and isolates, zero-width spaces and marks, the byte-order
+/// mark, and the line and paragraph separators.
+fn reorders_or_hides(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
 }
 
 /// A line of a sign-in in progress (`awsume: …`), uncoloured; `flat` like every message.
@@ -220,5 +229,7 @@ mod tests {
     fn control_characters_are_shown_escaped() {
         assert_eq!(flat("a\x1b[2Jb\x07\u{9b}c\td"), "a\\x1b[2Jb\\x07\\x9bc\\x09d");
         assert_eq!(flat("ünï 名前"), "ünï 名前");
+        assert_eq!(flat("admin\u{202e}nimda"), "admin\\u{202e}nimda");
+        assert_eq!(flat("a\u{2066}b\u{2069}\u{200b}"), "a\\u{2066}b\\u{2069}\\u{200b}");
     }
 }

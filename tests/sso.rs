@@ -599,3 +599,53 @@ urllib.request.urlopen(url, timeout=10).read()
     let seen = std::fs::read_to_string(env.path("visitor.seen")).unwrap();
     assert_eq!(seen, "forged: 400\nsplit: HTTP/1.1 400 Bad Request", "{seen}");
 }
+
+/// What a portal may hold: an account name with no ASCII letters (`本番`), an account called
+/// "Default", roles that clean to one name, a role name with a line break. The file stays one that
+/// botocore's configparser and awsume read, the hand-written `[default]` untouched, every role its
+/// own profile, the broken one skipped with a note.
+#[test]
+fn populate_keeps_the_config_readable_whatever_the_portal_says() {
+    let env = sso_env();
+    let mine = format!("{CONFIG}\n[default]\nregion = eu-west-1\n");
+    env.config(&mine);
+    let token = serde_json::json!({"accessToken": "hostile-token", "expiresAt": future(8), "startUrl": "https://corp.awsapps.com/start"});
+    cli_token(&env, "corp", token);
+    for template in ["{account_name}", "{account_name}.{role_name}"] {
+        let out = env.run(&["sso", "populate", "corp", "--template", template]);
+        out.ok();
+        assert!(out.stderr.contains("skipped role \"Bad\\n[victim]\""), "{}", out.stderr);
+    }
+    let written = std::fs::read_to_string(env.path(".aws/config")).unwrap();
+    assert!(written.starts_with(&mine), "every byte that was there stays");
+    assert!(!written.contains("[profile default]") && !written.contains("[victim]"), "{written}");
+    for name in ["444444444444", "default-555555555555", "444444444444.admin", "default.admin"] {
+        assert!(written.contains(&format!("[profile {name}]\n")), "{name}: {written}");
+    }
+    let dev_ops: Vec<&str> =
+        written.lines().filter(|l| l.starts_with("[profile ops.dev-ops-666666666666-")).collect();
+    assert_eq!(dev_ops.len(), 3, "{written}");
+    let sections = env.command(crate::testenv::python()).args([
+        "-c",
+        "import configparser, sys; c = configparser.ConfigParser(); c.read(sys.argv[1]); print(len(c.sections()))",
+        env.path(".aws/config").to_str().unwrap(),
+    ]).output().unwrap();
+    assert!(sections.status.success(), "configparser: {}", String::from_utf8_lossy(&sections.stderr));
+    env.run(&["-l"]).ok();
+}
+
+/// A portal that pages forever: stopped with one line, the file untouched.
+#[test]
+fn populate_stops_a_portal_that_pages_forever() {
+    let env = sso_env();
+    cli_token(
+        &env,
+        "corp",
+        serde_json::json!({"accessToken": "endless-token", "expiresAt": future(8), "startUrl": "https://corp.awsapps.com/start"}),
+    );
+    let started = Instant::now();
+    env.run(&["sso", "populate", "corp"])
+        .assert_clean_failure("ListAccounts: the SSO portal still had more after 500 pages");
+    assert!(started.elapsed() < crate::testenv::PROMPTLY, "{:?}", started.elapsed());
+    assert_eq!(std::fs::read_to_string(env.path(".aws/config")).unwrap(), CONFIG);
+}

@@ -78,8 +78,8 @@ fn given(args: &AwsumeArgs, json: &str, settings_region: Option<&str>, out: &Out
     };
     let (creds, region) = cache::from_json(&text)
         .context("--json takes credentials as JSON (to print a profile's instead: awsume PROFILE --json)")?;
-    if let Some(field) = creds.uncarriable() {
-        anyhow::bail!("--json: its {field} holds a NUL byte, which no environment can carry");
+    if let Some((field, what)) = creds.uncarriable() {
+        anyhow::bail!("--json: its {field} holds {what}, which no environment can carry safely");
     }
     let region = args.common.region.as_deref().or(region.as_deref()).or(settings_region);
     if let Some(section) = &args.output_profile {

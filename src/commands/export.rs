@@ -69,7 +69,7 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let text = if let Some(format) = args.format {
-        deliver::env::render_format(&creds, format)
+        deliver::env::render_format(&creds, format)?
     } else if args.env || args.env_export {
         deliver::env::render(&creds, region, args.env_export)
     } else {

@@ -133,6 +133,11 @@ impl std::fmt::Display for Label {
     }
 }
 
+/// How many picks are remembered (the most recent).
+const KEPT: usize = 1000;
+/// How much of the picks file is read (1,000 lines of long names fit many times over).
+const MAX_READ: u64 = 1 << 20;
+
 /// What was picked, how often and when last: `NAME<TAB>COUNT<TAB>EPOCH` lines.
 struct Picks {
     path: PathBuf,
@@ -148,9 +153,16 @@ impl Picks {
         }
     }
 
+    /// The picks on record: a file that is not to be trusted (another user's, or others may write
+    /// it) is none, as every cache; only its first `MAX_READ` bytes are read.
     fn load() -> Self {
         let path = Self::path();
-        let text = files::read_optional(&path).ok().flatten().unwrap_or_default();
+        let trusted =
+            files::untrusted(files::parent_dir(&path)).or_else(|| files::untrusted(&path)).is_none();
+        let mut text = String::new();
+        if trusted && let Ok(file) = std::fs::File::open(&path) {
+            let _ = std::io::Read::read_to_string(&mut std::io::Read::take(file, MAX_READ), &mut text);
+        }
         let entries = text
             .lines()
             .filter_map(|line| {
@@ -178,11 +190,14 @@ impl Picks {
     fn record(mut self, name: &str, now: i64) {
         match self.entries.iter_mut().find(|(n, _, _)| n == name) {
             Some(entry) => {
-                entry.1 += 1;
+                entry.1 = entry.1.saturating_add(1);
                 entry.2 = now;
             }
             None => self.entries.push((name.to_string(), 1, now)),
         }
+        // The newest `KEPT` only: the file stays small, the picker quick to open.
+        self.entries.sort_by_key(|entry| std::cmp::Reverse(entry.2));
+        self.entries.truncate(KEPT);
         // Names with a tab or line break cannot be stored: they are not remembered.
         let text: String = self
             .entries
@@ -214,5 +229,17 @@ mod tests {
         let now = 1_000_100;
         assert!(picks.score("fresh", now) > picks.score("old", now), "3 picks now beat 10 long ago");
         assert_eq!(picks.score("unknown", now), 0.0);
+    }
+
+    #[test]
+    fn picks_are_kept_newest_first_and_counts_saturate() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("picks");
+        let entries = (0..1500).map(|i| (format!("p{i}"), u64::MAX, i64::from(i))).collect();
+        Picks { path: path.clone(), entries }.record("p1499", 2000);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), KEPT);
+        assert!(text.starts_with(&format!("p1499\t{}\t2000\n", u64::MAX)), "saturated, newest first");
+        assert!(!text.contains("p499\t"), "the oldest went");
     }
 }

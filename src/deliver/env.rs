@@ -23,10 +23,11 @@ pub enum Format {
 }
 
 /// The AWS CLI's lines in its order: the key, the secret, then the token and the expiry (Python's
-/// `isoformat`, `+00:00`) when there are such; no region. What a shell would misread is quoted.
-pub fn render_format(creds: &Credentials, format: Format) -> String {
+/// `isoformat`, `+00:00`) when there are such; no region. What a shell would misread is quoted;
+/// what cmd cannot carry at all is refused (`cmd_carries`).
+pub fn render_format(creds: &Credentials, format: Format) -> anyhow::Result<String> {
     if format == Format::Process {
-        return super::json::render_as_aws_cli(creds);
+        return Ok(super::json::render_as_aws_cli(creds));
     }
     let expiration = creds.expiration_isoformat();
     let mut pairs: Vec<(&str, &str)> = vec![
@@ -39,7 +40,14 @@ pub fn render_format(creds: &Credentials, format: Format) -> String {
     if let Some(at) = &expiration {
         pairs.push(("AWS_CREDENTIAL_EXPIRATION", at));
     }
-    pairs
+    if format == Format::WindowsCmd
+        && let Some((name, _)) = pairs.iter().find(|(_, value)| !cmd_carries(value))
+    {
+        anyhow::bail!(
+            "{name} holds a line break, % or \" that cmd would run, expand or drop: use --format powershell"
+        );
+    }
+    Ok(pairs
         .iter()
         .map(|(name, value)| {
             let plain = is_plain(value);
@@ -49,13 +57,20 @@ pub fn render_format(creds: &Credentials, format: Format) -> String {
                 Format::Powershell if plain => format!("$Env:{name}=\"{value}\"\n"),
                 Format::Powershell => format!("$Env:{name}={}\n", powershell_quote(value)),
                 Format::WindowsCmd if plain => format!("set {name}={value}\n"),
-                // Inside `set "…"`, cmd takes & | < > ^ literally.
-                Format::WindowsCmd => format!("set \"{name}={}\"\n", value.replace('"', "")),
+                // Inside `set "…"`, cmd takes & | < > ^ literally (`cmd_carries` refused the rest).
+                Format::WindowsCmd => format!("set \"{name}={value}\"\n"),
                 Format::Fish if plain => format!("set -gx {name} {value}\n"),
                 Format::Fish => format!("set -gx {name} {}\n", fish_quote(value)),
             }
         })
-        .collect()
+        .collect())
+}
+
+/// Whether `set "NAME=value"` gives cmd exactly `value`: a line break would end the statement and
+/// run the next line, `%…%` is expanded even in quotes, and a `"` ends the quoting (no escape
+/// exists for any of them inside `set "…"`).
+fn cmd_carries(value: &str) -> bool {
+    !value.contains(['\r', '\n', '%', '"'])
 }
 
 pub fn render(creds: &Credentials, region: Option<&str>, export: bool) -> String {
@@ -98,7 +113,7 @@ mod tests {
         let at = chrono::DateTime::<chrono::Utc>::from_timestamp(1_900_000_000, 0).unwrap();
         let creds = Credentials::new("ASIA1", "sec/ret+", Some("tok".into()), Some(at));
         let exp = "2030-03-17T17:46:40+00:00";
-        let lines = |f| render_format(&creds, f);
+        let lines = |f| render_format(&creds, f).unwrap();
         assert_eq!(
             lines(Format::Env),
             format!(
@@ -116,19 +131,29 @@ mod tests {
         assert_eq!(json["Expiration"], exp);
         assert!(lines(Format::Process).starts_with("{\n  \"Version\": 1,\n  \"AccessKeyId\": \"ASIA1\""));
         let long_term = Credentials::new("AKIA1", "s", None, None);
-        assert_eq!(render_format(&long_term, Format::Env).lines().count(), 2, "no token, no expiry");
+        assert_eq!(render_format(&long_term, Format::Env).unwrap().lines().count(), 2, "no token, no expiry");
         let hostile = Credentials::new("A", "it's $(x) `y` \"z\"", None, None);
         assert_eq!(
-            render_format(&hostile, Format::Env).lines().nth(1),
+            render_format(&hostile, Format::Env).unwrap().lines().nth(1),
             Some("export AWS_SECRET_ACCESS_KEY='it'\\''s $(x) `y` \"z\"'")
         );
         assert_eq!(
-            render_format(&hostile, Format::Powershell).lines().nth(1),
+            render_format(&hostile, Format::Powershell).unwrap().lines().nth(1),
             Some("$Env:AWS_SECRET_ACCESS_KEY='it''s $(x) `y` \"z\"'")
         );
         assert_eq!(
-            render_format(&hostile, Format::Fish).lines().nth(1),
+            render_format(&hostile, Format::Fish).unwrap().lines().nth(1),
             Some("set -gx AWS_SECRET_ACCESS_KEY 'it\\'s $(x) `y` \"z\"'")
+        );
+        for cmd_cannot in ["a\r\nset X=1", "%PATH%", "a\"b"] {
+            let creds = Credentials::new("A", cmd_cannot, None, None);
+            let err = render_format(&creds, Format::WindowsCmd).unwrap_err().to_string();
+            assert!(err.contains("AWS_SECRET_ACCESS_KEY") && !err.contains(cmd_cannot), "{err}");
+        }
+        let amp = Credentials::new("A", "a&b|c", None, None);
+        assert_eq!(
+            render_format(&amp, Format::WindowsCmd).unwrap().lines().nth(1),
+            Some("set \"AWS_SECRET_ACCESS_KEY=a&b|c\"")
         );
     }
 

@@ -87,9 +87,9 @@ pub use iam::Iam;
 
 pub fn resolve(plan: &Plan, opts: &Options) -> Result<Credentials> {
     let creds = Resolver { plan, opts, net: None }.run()?;
-    if let Some(field) = creds.uncarriable() {
+    if let Some((field, what)) = creds.uncarriable() {
         bail!(
-            "profile \"{}\": the {field} it resolved to holds a NUL byte, which no environment can carry",
+            "profile \"{}\": the {field} it resolved to holds {what}, which no environment can carry safely",
             plan.profile
         );
     }

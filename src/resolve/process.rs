@@ -63,7 +63,7 @@ const MAX_CHAIN: usize = 4;
 pub fn enter_chain(profile: &str) -> Result<String> {
     let mut seen = crate::environment::var(CHAIN_VAR).map(|text| csv_split(&text)).unwrap_or_default();
     if seen.len() >= MAX_CHAIN {
-        bail!("credential_process chain too deep ({MAX_CHAIN} levels): {}", seen.join(" -> "));
+        bail!("credential_process chain too deep ({MAX_CHAIN} levels): {}", shown_chain(&seen));
     }
     if seen.iter().any(|p| p == profile) {
         seen.push(profile.to_string());
@@ -71,6 +71,16 @@ pub fn enter_chain(profile: &str) -> Result<String> {
     }
     seen.push(profile.to_string());
     Ok(seen.iter().map(|p| csv_field(p)).collect::<Vec<_>>().join(","))
+}
+
+/// The first few profiles of a chain, for a message (a chain from the environment may be long).
+fn shown_chain(chain: &[String]) -> String {
+    const SHOWN: usize = 6;
+    let first: Vec<String> = chain.iter().take(SHOWN).map(|p| p.chars().take(64).collect()).collect();
+    match chain.len().saturating_sub(SHOWN) {
+        0 => first.join(" -> "),
+        more => format!("{} -> … ({more} more)", first.join(" -> ")),
+    }
 }
 
 /// A field as Python's `csv.writer` writes it: quoted when it holds `,`, `"`, or a line break.
@@ -176,6 +186,13 @@ impl ClassifyName for serde_json::Error {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_long_chain_is_shown_by_its_first_few() {
+        let chain: Vec<String> = (0..100_000).map(|i| i.to_string()).collect();
+        let shown = super::shown_chain(&chain);
+        assert_eq!(shown, "0 -> 1 -> 2 -> 3 -> 4 -> 5 -> … (99994 more)");
+    }
+
     use super::*;
 
     #[test]

@@ -72,6 +72,11 @@ SSO_ROUTES = {"/federation/credentials", "/client/register", "/device_authorizat
 ACCOUNTS = [("111111111111", "Prod Payments"), ("222222222222", "Dev Sandbox"), ("333333333333", "Shared Services")]
 ROLES = {"111111111111": ["AdministratorAccess", "ReadOnly"], "222222222222": ["Developer"],
          "333333333333": ["ReadOnly"]}
+# Bearer token "hostile-token": names no ASCII cleaning keeps, a "Default" account, roles that clean
+# to one name, and a role name with a line break. "endless-token": ListAccounts pages forever.
+HOSTILE_ACCOUNTS = [("444444444444", "本番"), ("555555555555", "Default"), ("666666666666", "Ops")]
+HOSTILE_ROLES = {"444444444444": ["Admin"], "555555555555": ["Admin"],
+                 "666666666666": ["Dev+Ops", "Dev=Ops", "Dev@Ops", "Bad\n[victim]"]}
 PENDING: dict[str, int] = {}
 # Authorization codes handed out by /authorize: code -> (client id, redirect URI, S256 challenge).
 CODES: dict[str, tuple] = {}
@@ -126,8 +131,11 @@ def sso(test, route, environ, raw, start_response):
         if token in (None, "", "expired-token"):
             return send_json(start_response, "401 Unauthorized", {"message": "Session token not found or invalid"},
                              "UnauthorizedException")
-        visible = ACCOUNTS[:2] if token == "shrunk-token" else ACCOUNTS
+        visible = ACCOUNTS[:2] if token == "shrunk-token" else HOSTILE_ACCOUNTS if token == "hostile-token" else ACCOUNTS
         start = int(query.get("next_token") or 0)
+        if action == "ListAccounts" and token == "endless-token":
+            # A portal that never stops saying "more", with a new token each time.
+            return send_json(start_response, "200 OK", {"accountList": [], "nextToken": str(start + 1)})
         if action == "ListAccounts":
             page = visible[start:start + 2]
             answer = {"accountList": [{"accountId": a, "accountName": n, "emailAddress": f"{a}@example.com"}
@@ -135,7 +143,7 @@ def sso(test, route, environ, raw, start_response):
             if start + 2 < len(visible):
                 answer["nextToken"] = str(start + 2)
             return send_json(start_response, "200 OK", answer)
-        roles = ROLES.get(query.get("account_id", ""), [])
+        roles = (HOSTILE_ROLES if token == "hostile-token" else ROLES).get(query.get("account_id", ""), [])
         answer = {"roleList": [{"roleName": r, "accountId": query.get("account_id")} for r in roles[start:start + 1]]}
         if start + 1 < len(roles):
             answer["nextToken"] = str(start + 1)
