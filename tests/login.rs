@@ -166,6 +166,8 @@ fn the_cache_directory_setting_and_refused_refreshes() {
             "profile \"console\": aws login session: the aws login session has ended (TOKEN_EXPIRED): sign in again: `awsume console --login` (or `aws login --profile console`)",
         ),
         ("denied-refresh", "SignInLocalDevelopmentAccess"),
+        // A 200 that is no answer (a numeric key id): refused before anything is written.
+        ("numeric-refresh", "the sign-in service answered without credentials it could have meant"),
     ] {
         let mut entry = read_entry(&path);
         entry["refreshToken"] = refresh.into();
@@ -175,6 +177,21 @@ fn the_cache_directory_setting_and_refused_refreshes() {
         awsume(&env, &["export", "--profile", "console"], &vars).assert_clean_failure(needle);
         assert_eq!(std::fs::read(&path).unwrap(), before, "the cache untouched");
     }
+    // A life of 2^63-1 seconds: no panic, at most 12 hours kept, the answer's own fields kept.
+    let mut entry = read_entry(&path);
+    entry["refreshToken"] = "huge-refresh".into();
+    std::fs::write(&path, entry.to_string()).unwrap();
+    with_expiry(&path, -1);
+    let out = awsume(&env, &["export", "--profile", "console", "--json"], &vars);
+    assert_eq!(out.ok().json()["AccessKeyId"], "ASIAHUGE");
+    let written = read_entry(&path);
+    let end = written["accessToken"]["expiresAt"].as_str().unwrap().to_string();
+    assert!(end <= crate::sso::future(12), "{end}");
+    assert_eq!(
+        written["accessToken"]["sessionKind"],
+        serde_json::Value::Null,
+        "only what awsume knows from the answer"
+    );
     let none = TestEnv::new();
     none.config(&format!("[profile console]\nlogin_session = {ARN}\n"));
     none.run(&["export", "--profile", "console"])

@@ -31,7 +31,8 @@
   the confirmation page shows base64 of state=…&code=… for the person to paste; POST /<test-id>/v1/token verifies the DPoP proof (ES256 over the key in its own header, htm
   POST, htu the URL asked, a fresh jti, a recent iat), the PKCE pair and redirect URI for a code, and
   for a refresh token the key it was issued to. Refresh token "expired-refresh" -> TOKEN_EXPIRED,
-  "denied-refresh" -> INSUFFICIENT_PERMISSIONS. Each call is recorded (action CreateOAuth2Token).
+  "denied-refresh" -> INSUFFICIENT_PERMISSIONS; "numeric-refresh" -> a 200 with a numeric accessKeyId,
+  "huge-refresh" -> an expiresIn of 2^63-1. Each call is recorded (action CreateOAuth2Token).
 - moto has no console federation either: GET /<test-id>/federation?Action=getSigninToken&Session=…
   records the session's key id (never its secret) and answers a SigninToken naming it.
 Prints "PORT TLS_PORT" on stdout once listening; exits when stdin closes (its parent test run ended).
@@ -303,6 +304,13 @@ def signin(test, route, environ, raw, start_response):
             return denied("TOKEN_EXPIRED")
         if token == "denied-refresh":
             return denied("INSUFFICIENT_PERMISSIONS")
+        if token == "numeric-refresh":
+            return send_json(start_response, "200 OK", {"accessToken": {"accessKeyId": 5, "secretAccessKey": "s",
+                                                                        "sessionToken": "t"}, "expiresIn": 900})
+        if token == "huge-refresh":
+            return send_json(start_response, "200 OK", {"accessToken": {"accessKeyId": "ASIAHUGE", "secretAccessKey": "s",
+                                                                        "sessionToken": "t", "sessionKind": "kept"},
+                                                        "expiresIn": 9223372036854775807})
         if LOGIN_REFRESH.get(token, key) != key:
             return denied("TOKEN_EXPIRED")
         # Single use: the sign-in service refuses a refresh token it has seen.
