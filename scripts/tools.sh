@@ -138,6 +138,51 @@ install_test_tools() {
     export AWSUME_TEST_NU="${PWD}/.tools/node_modules/.bin/nu"
 }
 
+# What the platform runs need: mingw and Wine (the Windows build, run), musl-tools (a static Linux
+# build), zig's clang from PyPI (the C parts of the macOS type-check), and the Rust targets.
+PLATFORM_TARGETS=(x86_64-pc-windows-gnu aarch64-apple-darwin x86_64-unknown-linux-musl)
+install_platform_tools() {
+    command -v x86_64-w64-mingw32-gcc >/dev/null || apt_install gcc-mingw-w64-x86-64
+    command -v wine >/dev/null || apt_install wine64 wine
+    command -v musl-gcc >/dev/null || apt_install musl-tools
+    local installed
+    installed=$(rustup target list --installed)
+    local target
+    for target in "${PLATFORM_TARGETS[@]}"; do
+        [[ "${installed}" == *"${target}"* ]] || rustup target add "${target}"
+    done
+    install_venv .tools/zig tests/platforms/requirements.txt
+}
+
+# Every platform the release builds for, on this Linux machine: Windows built (mingw) and run
+# under Wine (tests/platforms/windows.sh), macOS type-checked and linted (zig's clang compiles the C
+# parts), a static musl binary built and run. Scratch files of the C compilers stay in target/.
+run_platforms() {
+    local tmp="${PWD}/target/platform-tmp" home static
+    mkdir -p "${tmp}"
+    TMPDIR="${tmp}" cargo build --target x86_64-pc-windows-gnu --quiet
+    TMPDIR="${tmp}" cargo clippy --target x86_64-pc-windows-gnu --quiet -- -D warnings
+    bash tests/platforms/windows.sh
+    TMPDIR="${tmp}" CC_aarch64_apple_darwin="${PWD}/tests/platforms/zig-cc-darwin" \
+        AR_aarch64_apple_darwin="${PWD}/tests/platforms/zig-ar" \
+        cargo clippy --target aarch64-apple-darwin --quiet -- -D warnings
+    echo "macos: aarch64-apple-darwin type-checks and lints clean" >&2
+    TMPDIR="${tmp}" CC_x86_64_unknown_linux_musl=musl-gcc cargo build --target x86_64-unknown-linux-musl --quiet
+    static=target/x86_64-unknown-linux-musl/debug/awsume
+    local headers
+    headers=$(readelf -l "${static}")
+    [[ "${headers}" != *"program interpreter"* ]] || { echo "musl: ${static} is not static" >&2; return 1; }
+    home="${tmp}/home"
+    mkdir -p "${home}"
+    printf '[musl]\naws_access_key_id = AKIAMUSL\naws_secret_access_key = s\n' >"${home}/credentials"
+    local exported
+    exported=$(env -i HOME="${home}" AWS_SHARED_CREDENTIALS_FILE="${home}/credentials" AWS_CONFIG_FILE="${home}/config" \
+        "${static}" export --profile musl --json)
+    [[ "${exported}" == *'"AccessKeyId":"AKIAMUSL"'* ]] || { echo "musl: export gave ${exported}" >&2; return 1; }
+    echo "musl: a static binary that exports a profile" >&2
+    rm -rf "${tmp}"
+}
+
 # Starts the test STS (real moto) on a free loopback port; sets STS_SERVER_PID and AWS_ENDPOINT_URL.
 # It stops when this shell exits (its stdin is a pipe from us) or on `kill "$STS_SERVER_PID"`.
 start_sts() {

@@ -264,9 +264,21 @@ impl Keychain {
 }
 
 /// The `credential_process` line that makes a profile read its keys from the keychain, quoted as
-/// the line is read back (shell words: the AWS CLI's shlex and awsume's own reader agree on them).
+/// the line is read back: shell words (the AWS CLI's shlex and awsume's own reader agree on them);
+/// on Windows, where the AWS CLI splits as Windows does and paths hold backslashes, the program in
+/// double quotes.
 pub fn process_line(exe: &std::path::Path, profile: &str) -> String {
     let exe = exe.to_string_lossy();
+    if cfg!(windows) {
+        let quoted = |word: &str| {
+            if word.contains(char::is_whitespace) || word.contains('"') || word.is_empty() {
+                format!("\"{}\"", word.replace('"', "\\\""))
+            } else {
+                word.to_string()
+            }
+        };
+        return format!("\"{exe}\" keys process {}", quoted(profile));
+    }
     format!("{} keys process {}", shell_words::quote(&exe), shell_words::quote(profile))
 }
 
@@ -282,5 +294,6 @@ mod tests {
         assert_eq!(crate::plan::keychain_profile("awsume keys process p").as_deref(), Some("p"));
         assert_eq!(crate::plan::keychain_profile("/usr/bin/aws-vault export p"), None);
         assert_eq!(crate::plan::keychain_profile("awsume export --profile p"), None);
+        assert_eq!(crate::plan::keychain_profile("/opt/AWSUME.exe keys process p").as_deref(), Some("p"));
     }
 }

@@ -213,9 +213,14 @@ impl Metadata {
 /// The profile a `credential_process` line of awsume's reads (`… keys process NAME`), if it is one.
 pub fn keychain_profile(command: &str) -> Option<String> {
     let words = shell_words::split(command).ok()?;
-    let program = std::path::Path::new(words.first()?).file_name()?.to_str()?;
-    match (program, &words[1..]) {
-        ("awsume", [keys, process, name]) if keys == "keys" && process == "process" => Some(name.clone()),
+    // `awsume`, or `awsume.exe` on Windows.
+    let program = std::path::Path::new(words.first()?).file_stem()?.to_str()?;
+    match &words[1..] {
+        [keys, process, name]
+            if program.eq_ignore_ascii_case("awsume") && keys == "keys" && process == "process" =>
+        {
+            Some(name.clone())
+        }
         _ => None,
     }
 }
