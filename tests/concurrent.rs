@@ -5,7 +5,7 @@
 
 use std::process::{Child, Command, Stdio};
 
-use crate::sso::{cli_token, future, sso_env, token_path};
+use crate::sso::{cli_token, ended_token, sso_env, token_path};
 use crate::testenv::{BIN, Output, PROMPTLY, TestEnv, following_browser, static_keys};
 
 /// `awsume ARGS` as a process with no terminal: a new session, stdin closed.
@@ -50,15 +50,7 @@ fn twenty_callers_on_a_cold_role_make_one_assume_role() {
 #[test]
 fn thirty_callers_after_the_sso_token_ended_refresh_it_once() {
     let env = sso_env();
-    cli_token(
-        &env,
-        "corp",
-        serde_json::json!({
-            "startUrl": "https://corp.awsapps.com/start", "region": "us-east-2", "accessToken": "old-token",
-            "expiresAt": future(-1), "clientId": "cid", "clientSecret": "csecret",
-            "registrationExpiresAt": future(24 * 30), "refreshToken": "single-use"
-        }),
-    );
+    cli_token(&env, "corp", ended_token("single-use"));
     let outs = callers(&env, 30, &["export", "--profile", "modern", "--format", "process"], &[]);
     for out in &outs {
         assert_eq!(out.ok().json()["AccessKeyId"], "ASIASSO222222222222");

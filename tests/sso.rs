@@ -60,6 +60,16 @@ pub fn token_path(env: &TestEnv, key: &str) -> std::path::PathBuf {
 }
 
 /// A token file exactly as `aws sso login` writes it.
+/// The `corp` session's token as the AWS CLI leaves it an hour after it ended: its refresh token
+/// and client registration still good.
+pub fn ended_token(refresh: &str) -> serde_json::Value {
+    serde_json::json!({
+        "startUrl": "https://corp.awsapps.com/start", "region": "us-east-2", "accessToken": "old-token",
+        "expiresAt": future(-1), "clientId": "cid", "clientSecret": "csecret",
+        "registrationExpiresAt": future(24 * 30), "refreshToken": refresh
+    })
+}
+
 pub fn cli_token(env: &TestEnv, key: &str, body: serde_json::Value) {
     let path = token_path(env, key);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -88,15 +98,9 @@ fn cli_token_cache_gives_role_credentials() {
 #[test]
 fn expired_token_is_refreshed_and_written_back() {
     let env = sso_env();
-    cli_token(
-        &env,
-        "corp",
-        serde_json::json!({
-            "startUrl": "https://corp.awsapps.com/start", "region": "us-east-2", "accessToken": "old-token",
-            "expiresAt": future(-1), "clientId": "cid", "clientSecret": "csecret",
-            "registrationExpiresAt": future(24 * 30), "refreshToken": "old-refresh", "somethingTheCliAdds": 7
-        }),
-    );
+    let mut token = ended_token("old-refresh");
+    token["somethingTheCliAdds"] = 7.into();
+    cli_token(&env, "corp", token);
     let out = env.run(&["export", "--profile", "modern"]);
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert_eq!(env.actions(), ["CreateToken", "GetRoleCredentials"]);
