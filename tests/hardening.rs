@@ -267,3 +267,45 @@ fn a_credentials_file_others_can_read_is_made_private_when_secrets_go_in() {
     let again = env.run(&["export", "--profile", "p", "-c", "copy"]);
     assert!(!again.stderr.contains("readable by others"), "said once: {}", again.stderr);
 }
+
+/// Characters that reorder or hide text show escaped in `-l`; a key id holding an escape sequence
+/// is refused before anything is printed; a profile name that cannot be a section header is refused
+/// before a keychain is opened, a sign-in started or a file written; a pasted code over 64 KiB is
+/// refused without being held whole.
+#[test]
+fn reorderings_escapes_header_breaking_names_and_huge_pastes() {
+    let env = TestEnv::new();
+    env.credentials(
+        &(static_keys("admin\u{202e}nimda", "AKIA1", "s") + &static_keys("esc", "AKIA\u{1b}[31m", "s")),
+    );
+    let list = env.run(&["-l"]);
+    assert!(
+        list.ok().stdout.contains("admin\\u{202e}nimda") && !list.stdout.contains('\u{202e}'),
+        "{}",
+        list.stdout
+    );
+    env.run(&["export", "--profile", "esc", "--format", "env"])
+        .assert_clean_failure("the AccessKeyId it resolved to holds a control character");
+    let before = std::fs::read_to_string(env.path(".aws/credentials")).unwrap();
+    let mut add = env.awsume(&["keys", "add", "x]\n[victim", "--env"]);
+    add.env("AWS_ACCESS_KEY_ID", "AKIAX")
+        .env("AWS_SECRET_ACCESS_KEY", "s")
+        .env("AWSUME_KEYCHAIN", "secret-service");
+    run(add, None).assert_clean_failure("cannot be a section header");
+    env.run(&["x]\n[victim", "--login", "-s", "--no-browser"])
+        .assert_clean_failure("cannot be a section header");
+    assert!(env.calls().is_empty(), "no sign-in was started");
+    assert!(!env.path(".aws/config").exists());
+    assert_eq!(std::fs::read_to_string(env.path(".aws/credentials")).unwrap(), before);
+    // 16 MiB on stdin: awsume stops reading at 64 KiB (the rest meets a closed pipe).
+    let mut login = env.awsume(&["web", "--login", "--remote", "-s"]);
+    let mut child =
+        login.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(&vec![b'A'; 16 << 20]).is_err());
+    let out = child.wait_with_output().unwrap();
+    assert!(writer.join().unwrap(), "awsume stopped reading before the end");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("longer than 65536 bytes"), "{stderr}");
+}
