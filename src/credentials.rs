@@ -98,9 +98,9 @@ impl Credentials {
     }
 
     /// The first field, and what it holds, that no environment (and no credentials file) can carry
-    /// safely: a NUL byte, or a control character (an escape sequence would reach every terminal
-    /// that prints it, through `-s` and `--format env`). Such credentials are refused, never cut
-    /// short or passed on.
+    /// safely: a NUL byte, or ESC or a C1 control, which start escape sequences that would reach
+    /// every terminal printing them through `-s` or `--format env`. (Other control characters are
+    /// carried, quoted, byte for byte.) Such credentials are refused, never cut short or passed on.
     pub fn uncarriable(&self) -> Option<(&'static str, &'static str)> {
         let token = self.session_token.as_ref().map(Secret::expose).unwrap_or_default();
         [
@@ -109,10 +109,14 @@ impl Credentials {
             ("SessionToken", token),
         ]
         .into_iter()
-        .find_map(|(name, value)| match value.chars().find(|c| c.is_control()) {
-            Some('\0') => Some((name, "a NUL byte")),
-            Some(_) => Some((name, "a control character")),
-            None => None,
+        .find_map(|(name, value)| {
+            if value.contains('\0') {
+                Some((name, "a NUL byte"))
+            } else if value.contains(|c| c == '\u{1b}' || ('\u{80}'..='\u{9f}').contains(&c)) {
+                Some((name, "an escape character (ESC or C1)"))
+            } else {
+                None
+            }
         })
     }
 

@@ -285,7 +285,7 @@ fn reorderings_escapes_header_breaking_names_and_huge_pastes() {
         list.stdout
     );
     env.run(&["export", "--profile", "esc", "--format", "env"])
-        .assert_clean_failure("the AccessKeyId it resolved to holds a control character");
+        .assert_clean_failure("the AccessKeyId it resolved to holds an escape character (ESC or C1)");
     let before = std::fs::read_to_string(env.path(".aws/credentials")).unwrap();
     let mut add = env.awsume(&["keys", "add", "x]\n[victim", "--env"]);
     add.env("AWS_ACCESS_KEY_ID", "AKIAX")

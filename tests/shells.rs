@@ -12,7 +12,7 @@ pub const HOSTILE: &str =
     "h '\"$(touch pwned) `touch pwned` \\x ! ’‘‚‛ *?[a] ; echo PWNED -n ü 日本 $HOME %s \\";
 const REGION: &str = "r-'\"$(touch pwned)`touch pwned`;echo PWNED ’‘‚‛ \\";
 const KEY: &str = "AKIA'\"$(touch pwned)`touch pwned`";
-const SECRET: &str = "s/+= '\\'' \\\\ \\ \n\t line ; echo PWNED \u{1}\u{1b}[31m ’‘‚‛ *?[a] -n \\";
+const SECRET: &str = "s/+= '\\'' \\\\ \\ \n\t line ; echo PWNED \u{1}\u{7}[31m ’‘‚‛ *?[a] -n \\";
 const TOKEN: &str = "t\n\nnext '\"\r$(touch pwned) {x} ${HOME} %s \\n \\";
 const EXPIRATION: &str = "2099-01-02T03:04:05Z";
 

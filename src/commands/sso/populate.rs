@@ -1,108 +1,29 @@
-//! `awsume sso populate SESSION`: one profile per account and role the session's person can use,
-//! written into `~/.aws/config` with every other byte kept. Generated sections carry a marker
-//! (`awsume_generated = SESSION`): a second run changes nothing, `--prune` removes only generated
-//! profiles whose access is gone, and a section a person wrote is never touched.
+//! What `sso populate` writes, as pure functions: profile names from a template (clean, never
+//! empty, unique, never a name a person's section holds) and the config text with the generated
+//! sections set and, with `--prune`, the gone ones removed, in one pass.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use sha1::Digest;
 
-use crate::cli::{PopulateArgs, SsoArgs, SsoCommand};
-use crate::config::{Config, Files, edit};
-use crate::deliver;
-use crate::files::display;
-use crate::messages;
-use crate::plan;
-use crate::resolve::{self, AccountRole};
-use crate::settings::Settings;
+use crate::config::edit;
+use crate::resolve::AccountRole;
 
 /// The key that marks a section `sso populate` wrote, its value the session.
-const MARKER: &str = "awsume_generated";
-
-pub fn run(args: SsoArgs) -> Result<ExitCode> {
-    match args.command {
-        SsoCommand::Populate(populate) => run_populate(&populate),
-    }
-}
-
-fn run_populate(args: &PopulateArgs) -> Result<ExitCode> {
-    messages::set_level(args.common.info, args.common.debug);
-    let files = Files::locate(args.config_file.as_deref(), None);
-    let config = Config::load(files.clone())?;
-    let sso = plan::sso_session(&config, &args.session)?;
-    let settings = Settings::user()?;
-    let options = crate::request::resolve_options(&args.common, &settings, false);
-    let roles = usable(resolve::sso_account_roles(&sso, &options)?);
-    let region = args.common.region.clone().unwrap_or_else(|| sso.region.clone());
-    let session = &args.session;
-    // Names a person's sections hold (either file, and `default`) are never a generated one's.
-    let taken = |text: &str| -> BTreeSet<String> {
-        let credentials = crate::files::read_optional(&files.credentials).ok().flatten().unwrap_or_default();
-        let ours = |h: &String| edit::get(text, h, MARKER).as_deref() == Some(session.as_str());
-        let config_names = edit::headers(text).into_iter().filter(|h| !ours(h)).map(|h| profile_name(&h));
-        config_names.chain(edit::headers(&credentials)).chain(["default".to_string()]).collect()
-    };
-    let text = crate::files::read_optional(&files.config)?.unwrap_or_default();
-    let wanted = profiles(&roles, &args.template, &args.prefix, session, &taken(&text))?;
-    let (updated, report) = populate(&text, &wanted, session, &region, args.prune)?;
-    if args.dry_run {
-        deliver::stdout(&updated)?;
-    } else {
-        edit::update(&files.config, edit::Holds::Settings, |current| {
-            let wanted = profiles(&roles, &args.template, &args.prefix, session, &taken(current))?;
-            Ok(populate(current, &wanted, session, &region, args.prune)?.0)
-        })?;
-    }
-    messages::note(&format!(
-        "{} profiles for [sso-session {session}] in {}: {} new, {} pruned{}",
-        wanted.len(),
-        display(&files.config),
-        report.added,
-        report.pruned,
-        if args.dry_run { " (dry run: nothing written)" } else { "" }
-    ));
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The profile a config header names (`default`, `profile NAME`, or another kind of section).
-fn profile_name(header: &str) -> String {
-    header.strip_prefix("profile ").unwrap_or(header).trim().to_string()
-}
-
-/// The portal's roles that can be written as they are: an account id of 12 digits, a role name
-/// with no control character (IAM allows none); the others are skipped, each with a note.
-fn usable(roles: Vec<AccountRole>) -> Vec<AccountRole> {
-    roles
-        .into_iter()
-        .filter(|r| {
-            let ok = r.account_id.len() == 12
-                && r.account_id.bytes().all(|b| b.is_ascii_digit())
-                && !r.role_name.is_empty()
-                && !r.role_name.chars().any(char::is_control);
-            if !ok {
-                messages::note(&format!(
-                    "skipped role {:?} of account {:?}: not an IAM role name and account id",
-                    r.role_name, r.account_id
-                ));
-            }
-            ok
-        })
-        .collect()
-}
+pub(super) const MARKER: &str = "awsume_generated";
 
 /// A generated profile: its name and what it points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Generated {
-    name: String,
-    account_id: String,
-    role_name: String,
+pub(super) struct Generated {
+    pub(super) name: String,
+    pub(super) account_id: String,
+    pub(super) role_name: String,
 }
 
 /// Names from the template, unique and stable from run to run: sorted by account and role; a name
 /// that two roles share, or that is `taken`, gets the account id, then a digest of the role name.
-fn profiles(
+pub(super) fn profiles(
     roles: &[AccountRole],
     template: &str,
     prefix: &str,
@@ -174,15 +95,15 @@ fn clean(raw: &str) -> String {
 }
 
 #[derive(Default)]
-struct Report {
-    added: usize,
-    pruned: usize,
+pub(super) struct Report {
+    pub(super) added: usize,
+    pub(super) pruned: usize,
 }
 
 /// The config text with `wanted` written and, with `prune`, this session's other generated sections
 /// removed, in one pass over the text. Pure: the same input gives the same output, and a second
 /// pass changes nothing.
-fn populate(
+pub(super) fn populate(
     text: &str,
     wanted: &[Generated],
     session: &str,
@@ -219,6 +140,7 @@ fn populate(
 
 #[cfg(test)]
 mod tests {
+    use super::super::usable;
     use super::*;
 
     fn role(id: &str, name: &str, role: &str) -> AccountRole {
