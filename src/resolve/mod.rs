@@ -161,7 +161,15 @@ impl Resolver<'_> {
         for hop in &plan.hops[first_hop..] {
             // One AssumeRole for runs that need the same session at once: who waited reads it.
             let sharing = !self.opts.refresh && !self.opts.renewal;
-            let _assuming = if sharing { self.opts.role_sessions.lock(hop)? } else { None };
+            // A cache that cannot take a lock costs only the sharing, as one that cannot take a write.
+            let _assuming = match sharing.then(|| self.opts.role_sessions.lock(hop)) {
+                Some(Ok(lock)) => lock,
+                Some(Err(e)) => {
+                    debug!("not sharing the role session: {e:#}");
+                    None
+                }
+                None => None,
+            };
             creds = match self.opts.role_sessions.read(hop, Utc::now()).filter(|_| sharing) {
                 Some(cached) => {
                     info!("role {} assumed by another run meanwhile", hop.role_arn);
