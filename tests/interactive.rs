@@ -7,26 +7,26 @@ use std::time::{Duration, Instant};
 
 use crate::testenv::{AUTO_REFRESH, SHELLS, Sh, TestEnv, managed, nu_path, static_keys};
 
-struct Tmux<'a> {
-    env: &'a TestEnv,
-    socket: String,
+pub struct Tmux<'a> {
+    pub env: &'a TestEnv,
+    pub socket: String,
 }
 
 impl Tmux<'_> {
-    fn tmux(&self, args: &[&str]) -> String {
+    pub fn tmux(&self, args: &[&str]) -> String {
         let mut cmd: Command = self.env.command("tmux");
         cmd.args(["-L", &self.socket]).args(args);
         let out = cmd.output().expect("tmux");
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", "s"];
         args.extend_from_slice(keys);
         self.tmux(&args);
     }
 
-    fn wait_for(&self, what: impl Fn(&str) -> bool, label: &str) {
+    pub fn wait_for(&self, what: impl Fn(&str) -> bool, label: &str) {
         let start = Instant::now();
         loop {
             let screen = self.tmux(&["capture-pane", "-p", "-t", "s"]);

@@ -19,6 +19,7 @@ mod plugins;
 mod reliability;
 mod resolve;
 mod rolecache;
+mod saml;
 mod serve;
 mod shells;
 mod sso;

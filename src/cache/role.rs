@@ -157,6 +157,10 @@ pub fn key(hop: &Hop) -> String {
     if let Some(identity) = &hop.source_identity {
         args.insert("SourceIdentity".into(), identity.clone().into());
     }
+    // Ours, not botocore's (the AWS CLI caches no SAML role): never an AssumeRole's key.
+    if let Some(origin) = &hop.saml {
+        args.insert("SAML".into(), origin.clone().into());
+    }
     hex::encode(Sha1::digest(python_json(&Value::Object(args)).as_bytes()))
 }
 

@@ -36,6 +36,11 @@ impl SessionCache {
         Self { dir }
     }
 
+    /// Another file of awsume's in the same directory (a kept SAML assertion).
+    pub fn beside(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
     pub fn path(&self, long_term_key_id: &str) -> PathBuf {
         // Key ids are [A-Z0-9]; anything else must not steer the path.
         let safe: String = long_term_key_id.chars().filter(char::is_ascii_alphanumeric).collect();

@@ -64,7 +64,7 @@ impl Profile {
     /// Whether it says anything about where credentials come from (a `[default]` with only a
     /// region says nothing).
     pub fn names_credentials(&self) -> bool {
-        const KEYS: [&str; 12] = [
+        const KEYS: [&str; 14] = [
             "aws_access_key_id",
             "aws_secret_access_key",
             "aws_session_token",
@@ -77,6 +77,8 @@ impl Profile {
             "sso_start_url",
             "sso_account_id",
             "login_session",
+            "saml_url",
+            "saml_process",
         ];
         KEYS.iter().any(|k| self.get(k).is_some())
     }

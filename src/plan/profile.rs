@@ -78,6 +78,10 @@ fn walk<'a>(config: &'a Config, target: &str, opts: &Options) -> Result<Walked<'
         if !is_target && let Some(source) = static_keys(profile)? {
             break source;
         }
+        // A SAML profile's role_arn names which of the assertion's roles: no AssumeRole.
+        if super::is_saml(profile) {
+            break Source::Saml(super::saml::settings(profile, is_target, opts)?);
+        }
         let Some(role_arn) = profile.get("role_arn") else {
             break own_credentials(config, profile)?;
         };
@@ -171,7 +175,7 @@ fn own_credentials(config: &Config, profile: &Profile) -> Result<Source> {
     {
         "credential_source and web_identity_token_file need role_arn"
     } else {
-        "set aws_access_key_id and aws_secret_access_key, role_arn, credential_process, sso_account_id or login_session (awsume NAME --login)"
+        "set aws_access_key_id and aws_secret_access_key, role_arn, credential_process, sso_account_id, saml_url or login_session (awsume NAME --login)"
     };
     bail!("{} has no credentials: {hint}", profile.at())
 }

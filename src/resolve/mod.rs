@@ -11,6 +11,7 @@ mod login;
 mod mfa;
 mod place;
 mod process;
+mod saml;
 mod source;
 mod sso;
 
@@ -147,9 +148,13 @@ impl Resolver<'_> {
                     }
                     // What awsume calls a role session: credentials a process, SSO or a web
                     // identity handed out for a while.
-                    (None, Source::Process { .. } | Source::Sso(_) | Source::WebIdentity { .. }) => {
-                        confirm_role(&plan.source_profile, &creds)
-                    }
+                    (
+                        None,
+                        Source::Process { .. }
+                        | Source::Sso(_)
+                        | Source::WebIdentity { .. }
+                        | Source::Saml(_),
+                    ) => confirm_role(&plan.source_profile, &creds),
                     (None, Source::Ec2InstanceMetadata | Source::EcsContainer | Source::Login { .. }) => {
                         confirm_session(&creds)
                     }
@@ -250,6 +255,7 @@ impl Resolver<'_> {
                     .with_context(|| format!("AssumeRoleWithWebIdentity {role_arn}"))
             }
             Source::Login { session_arn } => self.login(session_arn),
+            Source::Saml(saml) => self.saml(saml),
             Source::Sso(sso) => {
                 let login = sso::Login {
                     place: place::choose(self.opts),
@@ -457,6 +463,11 @@ pub fn cached_expiry(
     }
     if let Source::Login { session_arn } = &plan.source {
         return login::cached_expiry(session_arn);
+    }
+    if let Source::Saml(saml) = &plan.source
+        && let Some(role) = &saml.role_arn
+    {
+        return roles.expiry(&saml.hop(&plan.source_profile, role));
     }
     match (&plan.source, &plan.mfa_session_serial) {
         (Source::Static { access_key_id, .. }, Some(_)) => {

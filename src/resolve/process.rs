@@ -135,6 +135,20 @@ pub fn run_mfa_process(command: &str) -> Result<Secret> {
         .ok_or_else(|| anyhow!("mfa_process {command:?} printed no 6-digit code"))
 }
 
+/// `saml_process`: run as credential_process is (stderr and stdin stay the user's: a broker may ask
+/// there); its trimmed stdout is a base64 SAMLResponse, never shown.
+pub fn run_saml_process(command: &str, chain: Option<&str>) -> Result<Secret> {
+    let (program, output) = run_setting("saml_process", command, Stdio::inherit(), chain)?;
+    if !output.status.success() {
+        bail!("saml_process {program:?} exited with {}", exit_status(&output));
+    }
+    let stdout = Secret::new(String::from_utf8_lossy(&output.stdout).trim().to_string());
+    if stdout.expose().is_empty() {
+        bail!("saml_process {program:?} printed nothing");
+    }
+    Ok(stdout)
+}
+
 /// `~` and `~/…` words as the user's home, as credential_process reads them.
 fn expand(word: &String) -> std::ffi::OsString {
     if word.starts_with("~/") || word == "~" {

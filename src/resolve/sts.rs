@@ -166,6 +166,31 @@ impl Sts {
             .map_err(|e| failed(e, &self.endpoint))?;
         from_sts(out.credentials())
     }
+
+    /// A role from an identity provider's assertion (unsigned: the assertion is the proof).
+    pub async fn assume_role_with_saml(
+        &self,
+        role_arn: &str,
+        principal_arn: &str,
+        duration_seconds: Option<i32>,
+        assertion: &Secret,
+    ) -> Result<(Credentials, Option<AssumedRole>)> {
+        let out = self
+            .client
+            .assume_role_with_saml()
+            .role_arn(role_arn)
+            .principal_arn(principal_arn)
+            .saml_assertion(assertion.expose())
+            .set_duration_seconds(duration_seconds)
+            .send()
+            .await
+            .map_err(|e| failed(e, &self.endpoint))?;
+        let assumed = out
+            .assumed_role_user()
+            .map(|u| AssumedRole { id: u.assumed_role_id().to_string(), arn: u.arn().to_string() });
+        let account = assumed.as_ref().and_then(|a| account_in(&a.arn)).or_else(|| account_in(role_arn));
+        Ok((from_sts(out.credentials())?.in_account(account), assumed))
+    }
 }
 
 /// A call that failed, said in one line (`describe`); `code` is the service's error code when it

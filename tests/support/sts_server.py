@@ -35,9 +35,17 @@
   "huge-refresh" -> an expiresIn of 2^63-1. Each call is recorded (action CreateOAuth2Token).
 - moto has no console federation either: GET /<test-id>/federation?Action=getSigninToken&Session=…
   records the session's key id (never its secret) and answers a SigninToken naming it.
+- moto's AssumeRoleWithSAML takes the first Role value only and checks no pair: this layer answers it
+  itself. The assertion's Role values must pair RoleArn with PrincipalArn (either order), else
+  AccessDenied; DurationSeconds must not exceed its SessionDuration; the call is unsigned. RoleArn
+  containing "denied" -> AccessDenied. Each call is recorded (action AssumeRoleWithSAML).
+- A stub identity provider: GET /<test-id>/idp?roles=ROLE,PROVIDER;…&duration=N&life=SECONDS answers a
+  page that posts a SAMLResponse (built here, unsigned) to /<test-id>/saml, as an IdP posts to AWS's
+  sign-in; /saml itself, reached only when nobody intercepted the POST, records a call SigninSAML.
 Prints "PORT TLS_PORT" on stdout once listening; exits when stdin closes (its parent test run ended).
 """
 
+import base64
 import datetime
 import io
 import ipaddress
@@ -177,7 +185,6 @@ def sso(test, route, environ, raw, start_response):
             "verificationUriComplete": "https://device.sso.example/?user_code=WDJB-MJHT", "expiresIn": 600, "interval": 1})
     grant = body.get("grantType", "")
     if grant == "authorization_code":
-        import base64
         import hashlib
         client, redirect, challenge = CODES.pop(body.get("code", ""), (None, None, None))
         verifier = body.get("codeVerifier", "")
@@ -213,12 +220,10 @@ def sso(test, route, environ, raw, start_response):
 
 
 def b64url_decode(text):
-    import base64
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def b64url(data):
-    import base64
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
@@ -249,7 +254,6 @@ def dpop_key(proof, url):
 
 def signin(test, route, environ, raw, start_response):
     """The AWS sign-in service's `aws login` endpoints."""
-    import base64
     import hashlib
     query = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", "")))
     confirmation = f"http://{environ.get('HTTP_HOST')}/{test}/v1/sessions/confirmation"
@@ -383,6 +387,75 @@ def federation(test, environ, start_response):
     return send_json(start_response, "200 OK", {"SigninToken": f"signin-token-for-{session['sessionId']}"})
 
 
+SAML_ROLE = "https://aws.amazon.com/SAML/Attributes/Role"
+
+
+def saml_response(roles, duration, life):
+    """An IdP's SAMLResponse (unsigned) offering `roles` (each "role,provider" as written)."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ends = (now + datetime.timedelta(seconds=life)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    values = "".join(f"<saml2:AttributeValue>{r}</saml2:AttributeValue>" for r in roles)
+    extra = (f'<saml2:Attribute Name="https://aws.amazon.com/SAML/Attributes/SessionDuration">'
+             f"<saml2:AttributeValue>{duration}</saml2:AttributeValue></saml2:Attribute>") if duration else ""
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><saml2p:Response xmlns:saml2p="urn:oasis:names:tc:SAML:2.0:protocol" '
+           'xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion"><saml2:Assertion><saml2:Subject><saml2:SubjectConfirmation>'
+           f'<saml2:SubjectConfirmationData NotOnOrAfter="{ends}" Recipient="https://signin.aws.amazon.com/saml"/>'
+           f'</saml2:SubjectConfirmation></saml2:Subject><saml2:Conditions NotOnOrAfter="{ends}"/><saml2:AttributeStatement>'
+           '<saml2:Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"><saml2:AttributeValue>'
+           f'me@example.com</saml2:AttributeValue></saml2:Attribute><saml2:Attribute Name="{SAML_ROLE}">{values}'
+           f"</saml2:Attribute>{extra}</saml2:AttributeStatement></saml2:Assertion></saml2p:Response>")
+    return base64.b64encode(xml.encode()).decode()
+
+
+def idp(test, environ, start_response):
+    query = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", "")))
+    with LOCK:
+        CALLS.setdefault(test, []).append({"action": "IdPPage", "key": None, "params": {}})
+    response = saml_response([r for r in query.get("roles", "").split(";") if r], query.get("duration"),
+                             int(query.get("life", "300")))
+    page = (f'<!doctype html><title>IdP</title><form method="post" action="saml">'
+            f'<input type="hidden" name="SAMLResponse" value="{response}">'
+            '<input type="hidden" name="RelayState" value=""></form>'
+            "<script>document.forms[0].submit()</script>").encode()
+    start_response("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(page)))])
+    return [page]
+
+
+def assume_role_with_saml(test, params, auth, start_response):
+    with LOCK:
+        CALLS.setdefault(test, []).append({"action": "AssumeRoleWithSAML", "key": None, "params": {
+            k: v for k, v in params.items() if k != "SAMLAssertion"}, "signed": bool(auth)})
+    role, provider = params.get("RoleArn", ""), params.get("PrincipalArn", "")
+    try:
+        xml = base64.b64decode(params.get("SAMLAssertion", "")).decode()
+    except ValueError:
+        return error(start_response, "400 Bad Request", "InvalidIdentityToken", "The SAML assertion is not base64")
+    values = re.findall(r"<saml2:AttributeValue>([^<]*)</saml2:AttributeValue>", xml.split(f'Name="{SAML_ROLE}"', 1)[-1].split("</saml2:Attribute>")[0])
+    pairs = {frozenset(p.strip() for p in v.split(",")) for v in values}
+    if "denied" in role or frozenset((role, provider)) not in pairs:
+        return error(start_response, "403 Forbidden", "AccessDenied",
+                     f"Not authorized to perform sts:AssumeRoleWithSAML on {role} with {provider}")
+    limit = re.search(r"SessionDuration\"><saml2:AttributeValue>(\d+)<", xml)
+    duration = int(params.get("DurationSeconds") or (limit.group(1) if limit else 3600))
+    if limit and duration > int(limit.group(1)):
+        return error(start_response, "400 Bad Request", "ValidationError",
+                     "The requested DurationSeconds exceeds the SessionDuration of the SAML assertion")
+    with LOCK:
+        n = len(CALLS[test])
+    ends = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=duration)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    account, name = role.split(":")[4], role.rsplit("/", 1)[-1]
+    body = (f'<AssumeRoleWithSAMLResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithSAMLResult>'
+            f"<AssumedRoleUser><Arn>arn:aws:sts::{account}:assumed-role/{name}/me@example.com</Arn>"
+            f"<AssumedRoleId>AROASAML:me@example.com</AssumedRoleId></AssumedRoleUser><Credentials>"
+            f"<AccessKeyId>ASIASAML{n:04d}</AccessKeyId><SecretAccessKey>saml-secret-{n}</SecretAccessKey>"
+            f"<SessionToken>saml-token-{n}</SessionToken><Expiration>{ends}</Expiration></Credentials>"
+            f"<Issuer>https://idp.example.com</Issuer><Audience>https://signin.aws.amazon.com/saml</Audience>"
+            f"</AssumeRoleWithSAMLResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>"
+            f"</AssumeRoleWithSAMLResponse>").encode()
+    start_response("200 OK", [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
 def wrap(moto_app, ca_pem):
     def app(environ, start_response):
         path = environ.get("PATH_INFO", "/")
@@ -407,8 +480,17 @@ def wrap(moto_app, ca_pem):
             return sso(test, environ["PATH_INFO"], environ, raw, start_response)
         if environ["PATH_INFO"] == "/federation":
             return federation(test, environ, start_response)
+        if environ["PATH_INFO"] == "/idp":
+            return idp(test, environ, start_response)
+        if environ["PATH_INFO"] == "/saml":
+            with LOCK:
+                CALLS.setdefault(test, []).append({"action": "SigninSAML", "key": None, "params": {}})
+            start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "3")])
+            return [b"AWS"]
         params = dict(urllib.parse.parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         auth = environ.get("HTTP_AUTHORIZATION", "")
+        if params.get("Action") == "AssumeRoleWithSAML":
+            return assume_role_with_saml(test, params, auth, start_response)
         key = re.search(r"Credential=([^/]+)/", auth)
         call = {"action": params.get("Action"), "key": key.group(1) if key else None, "params": params}
         with LOCK:

@@ -1,0 +1,110 @@
+//! SAML profiles: an identity provider's assertion, from the person's own browser (`saml_url`) or a
+//! command (`saml_process`), exchanged for a role with AssumeRoleWithSAML.
+
+use anyhow::{Result, anyhow, bail};
+
+use super::{Options, Saml};
+use crate::config::Profile;
+
+/// The keys that make a profile a SAML one.
+pub const KEYS: [&str; 2] = ["saml_url", "saml_process"];
+
+pub fn is_saml(profile: &Profile) -> bool {
+    KEYS.iter().any(|key| profile.get(key).is_some())
+}
+
+/// The SAML settings of `profile`; the flags (`--role-duration`) reach the target's only.
+pub(super) fn settings(profile: &Profile, is_target: bool, opts: &Options) -> Result<Saml> {
+    let (url, process) = (profile.get("saml_url"), profile.get("saml_process"));
+    let sign_in = match (url, process) {
+        (Some(_), Some(_)) => bail!("{}: set saml_url or saml_process, not both", profile.at()),
+        (Some(url), None) if url.starts_with("https://") || url.starts_with("http://") => {
+            super::SamlSignIn::Url(url.to_string())
+        }
+        (Some(url), None) => bail!("{}: saml_url {url:?} is not an http(s) URL", profile.at()),
+        (None, Some(command)) => super::SamlSignIn::Process(command.to_string()),
+        (None, None) => bail!("{}: not a SAML profile", profile.at()),
+    };
+    let duration_seconds =
+        match (is_target.then_some(opts.role_duration).flatten(), profile.get("duration_seconds")) {
+            (Some(seconds), _) => Some(seconds),
+            (None, Some(text)) => Some(text.parse::<i32>().map_err(|_| {
+                anyhow!("{}: duration_seconds {text:?} is not a whole number of seconds", profile.at())
+            })?),
+            (None, None) => None,
+        };
+    let arn = |key: &str| -> Result<Option<String>> {
+        match profile.get(key) {
+            Some(value) if value.starts_with("arn:") && !value.contains(',') => Ok(Some(value.to_string())),
+            Some(value) => bail!("{}: {key} {value:?} is not an ARN", profile.at()),
+            None => Ok(None),
+        }
+    };
+    Ok(Saml {
+        sign_in,
+        role_arn: arn("role_arn")?,
+        principal_arn: arn("principal_arn")?,
+        duration_seconds,
+        browser: profile.get("saml_browser").map(str::to_string),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Options, SamlSignIn, Source, plan};
+    use crate::config::tests::config;
+
+    const FILES: &str = "\
+[profile idp]
+saml_url = https://idp.example.com/app/aws/sso/saml
+role_arn = arn:aws:iam::111111111111:role/Admin
+duration_seconds = 7200
+region = eu-west-1
+[profile broker]
+saml_process = broker --print \"a b\"
+[profile on-saml]
+role_arn = arn:aws:iam::222222222222:role/Deploy
+source_profile = idp
+[profile both]
+saml_url = https://idp
+saml_process = x
+[profile ftp]
+saml_url = ftp://idp
+[profile pair]
+saml_process = x
+role_arn = arn:aws:iam::1:role/a,arn:aws:iam::1:saml-provider/p
+";
+
+    #[test]
+    fn saml_profiles_plan_as_a_source() {
+        let c = config(FILES, "");
+        let p = plan(&c, "idp", &Options::default()).unwrap();
+        let Source::Saml(saml) = &p.source else { panic!("{:?}", p.source.kind()) };
+        assert_eq!(saml.sign_in, SamlSignIn::Url("https://idp.example.com/app/aws/sso/saml".into()));
+        assert_eq!(saml.role_arn.as_deref(), Some("arn:aws:iam::111111111111:role/Admin"));
+        assert_eq!(
+            (saml.duration_seconds, p.hops.len(), p.region.as_deref()),
+            (Some(7200), 0, Some("eu-west-1"))
+        );
+        let flag = Options { role_duration: Some(900), ..Default::default() };
+        let Source::Saml(saml) = plan(&c, "idp", &flag).unwrap().source else { panic!() };
+        assert_eq!(saml.duration_seconds, Some(900));
+        let p = plan(&c, "broker", &Options::default()).unwrap();
+        assert_eq!(p.source.kind(), "SAML");
+        let chained = plan(&c, "on-saml", &Options::default()).unwrap();
+        assert_eq!(
+            (chained.source.kind(), chained.hops.len(), chained.source_profile.as_str()),
+            ("SAML", 1, "idp")
+        );
+        let Source::Saml(saml) = chained.source else { panic!() };
+        assert_eq!(saml.duration_seconds, Some(7200), "the flag is the target's, the file the source's");
+        for (name, needle) in [
+            ("both", "not both"),
+            ("ftp", "is not an http(s) URL"),
+            ("pair", "role_arn \"arn:aws:iam::1:role/a,"),
+        ] {
+            let err = plan(&c, name, &Options::default()).unwrap_err().to_string();
+            assert!(err.contains(needle) && err.contains(&format!("profile \"{name}\"")), "{name}: {err}");
+        }
+    }
+}

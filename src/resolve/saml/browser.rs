@@ -1,0 +1,430 @@
+//! The person's own Chromium-family browser, driven over the DevTools protocol on a pipe
+//! (`--remote-debugging-pipe`: fds 3 and 4, NUL-separated JSON; no TCP port another local user could
+//! reach). It opens the identity provider's page in a profile directory of awsume's own (kept, so the
+//! IdP's cookies spare most sign-ins), intercepts the POST to AWS's `/saml` endpoint (the Fetch
+//! domain) and answers it itself: the assertion never reaches AWS's sign-in page, only STS. The
+//! client is ours, small and on tokio: the maintained crates (chromiumoxide, headless_chrome) bring
+//! their own runtimes, websockets and hundreds of generated types for five commands.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Result, anyhow, bail};
+use serde_json::{Value, json};
+
+use crate::credentials::Secret;
+use crate::messages::debug;
+
+/// How long the person has to sign in at the identity provider.
+pub const SIGN_IN_WAIT: Duration = Duration::from_secs(300);
+
+/// The browser's command line: `AWSUME_SAML_BROWSER`, else the profile's `saml_browser`, else the
+/// first Chromium-family browser found on PATH or where each OS installs them.
+pub fn command(profile_setting: Option<&str>) -> Result<Vec<String>> {
+    let chosen =
+        crate::environment::var("AWSUME_SAML_BROWSER").or_else(|| profile_setting.map(str::to_string));
+    if let Some(line) = chosen {
+        let words = shell_words::split(&line).map_err(|e| anyhow!("saml_browser {line:?}: {e}"))?;
+        if words.is_empty() {
+            bail!("saml_browser is empty");
+        }
+        return Ok(words);
+    }
+    installed().map(|path| vec![path.to_string_lossy().into_owned()]).ok_or_else(|| {
+        anyhow!(
+            "no Chrome, Chromium, Edge or Brave found for saml_url: name one with saml_browser (or AWSUME_SAML_BROWSER), or use saml_process"
+        )
+    })
+}
+
+/// The first Chromium-family browser installed.
+fn installed() -> Option<PathBuf> {
+    const ON_PATH: &[&str] = &[
+        "google-chrome",
+        "google-chrome-stable",
+        "chromium",
+        "chromium-browser",
+        "microsoft-edge",
+        "microsoft-edge-stable",
+        "brave-browser",
+        "brave",
+        "chrome",
+        "msedge",
+    ];
+    if let Some(path) = ON_PATH.iter().find_map(|name| crate::environment::on_path(name.as_ref())) {
+        return Some(path);
+    }
+    let mut places: Vec<PathBuf> = Vec::new();
+    if cfg!(target_os = "macos") {
+        for app in ["Google Chrome", "Chromium", "Microsoft Edge", "Brave Browser"] {
+            let inside = format!("{app}.app/Contents/MacOS/{app}");
+            places.push(Path::new("/Applications").join(&inside));
+            places.push(crate::files::home_dir().join("Applications").join(&inside));
+        }
+    }
+    if cfg!(windows) {
+        let roots = ["ProgramFiles", "ProgramFiles(x86)", "LOCALAPPDATA"]
+            .iter()
+            .filter_map(|var| crate::environment::path(var))
+            .collect::<Vec<_>>();
+        for root in roots {
+            for exe in [
+                "Google/Chrome/Application/chrome.exe",
+                "Microsoft/Edge/Application/msedge.exe",
+                "BraveSoftware/Brave-Browser/Application/brave.exe",
+                "Chromium/Application/chrome.exe",
+            ] {
+                places.push(root.join(exe));
+            }
+        }
+    }
+    places.into_iter().find(|p| p.is_file())
+}
+
+/// The browser profile of awsume's own: `$XDG_DATA_HOME/awsume/saml-browser`, else
+/// `~/.awsume/saml-browser` (0700).
+pub fn profile_dir() -> PathBuf {
+    match crate::environment::path("XDG_DATA_HOME") {
+        Some(dir) => dir.join("awsume").join("saml-browser"),
+        None => crate::files::home_dir().join(".awsume").join("saml-browser"),
+    }
+}
+
+/// Where the identity provider posts for AWS: the `/saml` endpoints of every partition's sign-in
+/// service, or `AWS_ENDPOINT_URL_SIGNIN`'s.
+pub fn saml_endpoints() -> Vec<String> {
+    match crate::resolve::sts::endpoint_url("AWS_ENDPOINT_URL_SIGNIN", None) {
+        Some(url) => vec![format!("{}/saml*", url.trim_end_matches('/'))],
+        None => [
+            "https://signin.aws.amazon.com/saml*",
+            "https://*.signin.aws.amazon.com/saml*",
+            "https://signin.amazonaws.cn/saml*",
+            "https://*.signin.amazonaws.cn/saml*",
+            "https://signin.amazonaws-us-gov.com/saml*",
+            "https://*.signin.amazonaws-us-gov.com/saml*",
+        ]
+        .map(String::from)
+        .to_vec(),
+    }
+}
+
+/// The page the browser shows instead of AWS's once the assertion is taken.
+const DONE_PAGE: &str = "<!doctype html><meta charset=utf-8><title>awsume</title>\
+    <p style=\"font:16px sans-serif;margin:3em\">Signed in: awsume has the role. You can close this window.</p>";
+
+/// Opens `url` in the browser `command` and waits (at most `wait`) for the assertion it posts to AWS.
+#[cfg(unix)]
+pub async fn assertion(command: &[String], url: &str, wait: Duration) -> Result<Secret> {
+    let dir = profile_dir();
+    crate::files::private_dir(&dir)
+        .map_err(|e| anyhow!("cannot make the browser profile {}: {e}", crate::files::display(&dir)))?;
+    // One browser per profile directory: Chromium hands a second one over to the first.
+    let _profile = crate::files::lock_beside(&dir, wait, "signing in at the identity provider")?;
+    let mut browser = Launched::start(command, &dir)?;
+    let found = tokio::time::timeout(wait, browser.session(url)).await;
+    let result = match found {
+        Ok(result) => result,
+        Err(_) => {
+            Err(anyhow!("the identity provider's page posted no SAML assertion in {} s", wait.as_secs()))
+        }
+    };
+    browser.close().await;
+    result
+}
+
+#[cfg(not(unix))]
+pub async fn assertion(_command: &[String], _url: &str, _wait: Duration) -> Result<Secret> {
+    bail!(
+        "saml_url needs the browser's DevTools pipe, which awsume cannot hand to a browser on this OS yet: use saml_process"
+    )
+}
+
+/// A browser awsume started: killed when dropped, so it never outlives the run.
+#[cfg(unix)]
+struct Launched {
+    child: std::process::Child,
+    pipe: Pipe,
+    next_id: u64,
+}
+
+#[cfg(unix)]
+impl Launched {
+    fn start(command: &[String], dir: &Path) -> Result<Self> {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::process::CommandExt;
+        let (program, args) = command.split_first().expect("a command has a program");
+        // awsume writes to the browser's fd 3 and reads its fd 4.
+        let (to_browser, browser_reads) = pipe()?;
+        let (browser_writes, from_browser) = pipe()?;
+        let (reads, writes) = (browser_reads.as_raw_fd(), browser_writes.as_raw_fd());
+        let mut cmd = std::process::Command::new(program);
+        cmd.args(args)
+            .arg(format!("--user-data-dir={}", dir.display()))
+            .args(["--remote-debugging-pipe", "--no-first-run", "--no-default-browser-check", "about:blank"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        // SAFETY: between fork and exec the closure calls only async-signal-safe functions (fcntl,
+        // dup2, prctl) on descriptors it owns, and allocates nothing.
+        #[allow(unsafe_code)]
+        unsafe {
+            cmd.pre_exec(move || give_pipe(reads, writes));
+        }
+        let child = cmd.spawn().map_err(|e| anyhow!("cannot start the browser {program:?}: {e}"))?;
+        debug!("started {program} for the SAML sign-in (pid {})", child.id());
+        drop((browser_reads, browser_writes));
+        let pipe = Pipe::new(to_browser, from_browser)?;
+        Ok(Self { child, pipe, next_id: 0 })
+    }
+
+    /// Sends `method` (to the page `session`, or the browser) and waits for its answer, passing
+    /// over the events that come first to `events`.
+    async fn call(
+        &mut self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+        events: &mut Vec<Value>,
+    ) -> Result<Value> {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut message = json!({ "id": id, "method": method, "params": params });
+        if let Some(session) = session {
+            message["sessionId"] = session.into();
+        }
+        self.pipe.send(&message).await?;
+        loop {
+            let answer = self.pipe.receive().await?;
+            if answer.get("id").and_then(Value::as_u64) != Some(id) {
+                events.push(answer);
+                continue;
+            }
+            if let Some(error) = answer.get("error") {
+                let text = error.get("message").and_then(Value::as_str).unwrap_or("an error");
+                bail!("the browser refused {method}: {text}");
+            }
+            return Ok(answer.get("result").cloned().unwrap_or(Value::Null));
+        }
+    }
+
+    /// Attaches to the first page, intercepts the POSTs to AWS, opens `url`, waits for the assertion.
+    async fn session(&mut self, url: &str) -> Result<Secret> {
+        let mut events = Vec::new();
+        let target = self.page(&mut events).await?;
+        let attached = self
+            .call(None, "Target.attachToTarget", json!({ "targetId": target, "flatten": true }), &mut events)
+            .await?;
+        let session = attached["sessionId"]
+            .as_str()
+            .ok_or_else(|| anyhow!("the browser gave no page session"))?
+            .to_string();
+        let patterns: Vec<Value> =
+            saml_endpoints().iter().map(|p| json!({ "urlPattern": p, "requestStage": "Request" })).collect();
+        self.call(Some(&session), "Fetch.enable", json!({ "patterns": patterns }), &mut events).await?;
+        self.call(Some(&session), "Page.navigate", json!({ "url": url }), &mut events).await?;
+        crate::messages::say("signing in at the identity provider in the browser awsume opened");
+        loop {
+            let event = match events.pop() {
+                Some(event) => event,
+                None => self.pipe.receive().await?,
+            };
+            match event.get("method").and_then(Value::as_str) {
+                Some("Fetch.requestPaused") => {
+                    let params = &event["params"];
+                    let request = params["requestId"].as_str().unwrap_or_default().to_string();
+                    let from = event.get("sessionId").and_then(Value::as_str).map(str::to_string);
+                    match saml_response(&params["request"]) {
+                        Some(assertion) => {
+                            let page = crate::encoding::base64(DONE_PAGE.as_bytes());
+                            let headers =
+                                [json!({ "name": "Content-Type", "value": "text/html; charset=utf-8" })];
+                            let fulfil = json!({ "requestId": request, "responseCode": 200, "responseHeaders": headers, "body": page });
+                            self.call(from.as_deref(), "Fetch.fulfillRequest", fulfil, &mut events).await?;
+                            return Ok(assertion);
+                        }
+                        None => {
+                            let go_on = json!({ "requestId": request });
+                            self.call(from.as_deref(), "Fetch.continueRequest", go_on, &mut events).await?;
+                        }
+                    }
+                }
+                Some("Target.detachedFromTarget" | "Inspector.detached") => {
+                    bail!("the sign-in page was closed before the identity provider posted to AWS")
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The browser's first page (the `about:blank` it opens with), or a new one.
+    async fn page(&mut self, events: &mut Vec<Value>) -> Result<String> {
+        for _ in 0..50 {
+            let targets = self.call(None, "Target.getTargets", json!({}), events).await?;
+            let page = targets["targetInfos"]
+                .as_array()
+                .and_then(|all| all.iter().find(|t| t["type"] == "page"))
+                .and_then(|t| t["targetId"].as_str());
+            if let Some(page) = page {
+                return Ok(page.to_string());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let created = self.call(None, "Target.createTarget", json!({ "url": "about:blank" }), events).await?;
+        created["targetId"].as_str().map(str::to_string).ok_or_else(|| anyhow!("the browser opened no page"))
+    }
+
+    /// Closes the browser (it writes the IdP's cookies on the way out); killed if it will not.
+    async fn close(&mut self) {
+        let asked = tokio::time::timeout(
+            Duration::from_secs(2),
+            self.call(None, "Browser.close", json!({}), &mut Vec::new()),
+        )
+        .await;
+        debug!("Browser.close answered: {}", matches!(asked, Ok(Ok(_))));
+        for _ in 0..50 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Launched {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// The `SAMLResponse` of a POST's form body, if this request is one.
+fn saml_response(request: &Value) -> Option<Secret> {
+    if request["method"] != "POST" {
+        return None;
+    }
+    let body = match request["postData"].as_str() {
+        Some(text) => text.to_string(),
+        // Large bodies come as base64 pieces.
+        None => request["postDataEntries"]
+            .as_array()?
+            .iter()
+            .filter_map(|entry| entry["bytes"].as_str())
+            .map(|bytes| String::from_utf8_lossy(&crate::encoding::base64_decode(bytes)).into_owned())
+            .collect(),
+    };
+    body.split('&').find_map(|pair| {
+        let (name, value) = pair.split_once('=')?;
+        (name == "SAMLResponse").then(|| Secret::new(crate::encoding::percent_decode(value)))
+    })
+}
+
+#[cfg(unix)]
+fn pipe() -> Result<(std::io::PipeWriter, std::io::PipeReader)> {
+    let (reader, writer) = std::io::pipe().map_err(|e| anyhow!("cannot make a pipe for the browser: {e}"))?;
+    Ok((writer, reader))
+}
+
+/// In the child, before exec: the browser's ends of the pipes become fds 3 (it reads) and 4 (it
+/// writes); on Linux it is also ended when awsume ends, however awsume ends.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn give_pipe(reads: i32, writes: i32) -> std::io::Result<()> {
+    let check = |result: i32| if result < 0 { Err(std::io::Error::last_os_error()) } else { Ok(result) };
+    // SAFETY: fcntl, dup2 and prctl on plain integers; async-signal-safe, no memory is touched.
+    unsafe {
+        // Out of the way first: either end may already be fd 3 or 4.
+        let reads = check(libc::fcntl(reads, libc::F_DUPFD_CLOEXEC, 10))?;
+        let writes = check(libc::fcntl(writes, libc::F_DUPFD_CLOEXEC, 10))?;
+        check(libc::dup2(reads, 3))?;
+        check(libc::dup2(writes, 4))?;
+        #[cfg(target_os = "linux")]
+        check(libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL))?;
+    }
+    Ok(())
+}
+
+/// awsume's ends of the DevTools pipe, on tokio.
+#[cfg(unix)]
+struct Pipe {
+    sender: tokio::net::unix::pipe::Sender,
+    receiver: tokio::net::unix::pipe::Receiver,
+    buffer: Vec<u8>,
+}
+
+#[cfg(unix)]
+impl Pipe {
+    /// The most one message may hold (a page's large POST body comes in one).
+    const MAX_MESSAGE: usize = 16 << 20;
+
+    fn new(to_browser: std::io::PipeWriter, from_browser: std::io::PipeReader) -> Result<Self> {
+        use std::os::fd::OwnedFd;
+        let broken = |e: std::io::Error| anyhow!("cannot use the pipe to the browser: {e}");
+        Ok(Self {
+            sender: tokio::net::unix::pipe::Sender::from_owned_fd(OwnedFd::from(to_browser))
+                .map_err(broken)?,
+            receiver: tokio::net::unix::pipe::Receiver::from_owned_fd(OwnedFd::from(from_browser))
+                .map_err(broken)?,
+            buffer: Vec::new(),
+        })
+    }
+
+    async fn send(&mut self, message: &Value) -> Result<()> {
+        let mut bytes = message.to_string().into_bytes();
+        bytes.push(0);
+        let mut written = 0;
+        while written < bytes.len() {
+            self.sender.writable().await.map_err(|e| anyhow!("the browser's pipe: {e}"))?;
+            match self.sender.try_write(&bytes[written..]) {
+                Ok(n) => written += n,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(_) => bail!("the browser closed before the identity provider posted to AWS"),
+            }
+        }
+        Ok(())
+    }
+
+    async fn receive(&mut self) -> Result<Value> {
+        loop {
+            if let Some(end) = self.buffer.iter().position(|&b| b == 0) {
+                let mut message: Vec<u8> = self.buffer.drain(..=end).collect();
+                let value = serde_json::from_slice(&message[..end]);
+                // It may have held the assertion: wiped before it is freed.
+                zeroize::Zeroize::zeroize(&mut message);
+                return value.map_err(|_| anyhow!("the browser sent a message that is not JSON"));
+            }
+            if self.buffer.len() > Self::MAX_MESSAGE {
+                bail!("the browser sent a message over {} MiB", Self::MAX_MESSAGE >> 20);
+            }
+            self.receiver.readable().await.map_err(|e| anyhow!("the browser's pipe: {e}"))?;
+            let mut chunk = [0u8; 65536];
+            match self.receiver.try_read(&mut chunk) {
+                Ok(0) => bail!("the browser closed before the identity provider posted to AWS"),
+                Ok(n) => self.buffer.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => bail!("the browser's pipe: {e}"),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_assertion_is_taken_from_a_posted_form_only() {
+        let post = json!({ "method": "POST", "postData": "RelayState=x&SAMLResponse=PHI%2BPC9yPg%3D%3D" });
+        assert_eq!(saml_response(&post).unwrap().expose(), "PHI+PC9yPg==");
+        let pieces = json!({ "method": "POST", "postDataEntries": [
+            { "bytes": crate::encoding::base64(b"SAMLResponse=PHI") }, { "bytes": crate::encoding::base64(b"%2BPC9yPg%3D%3D") }
+        ]});
+        assert_eq!(saml_response(&pieces).unwrap().expose(), "PHI+PC9yPg==");
+        assert!(saml_response(&json!({ "method": "GET", "postData": "SAMLResponse=x" })).is_none());
+        assert!(saml_response(&json!({ "method": "POST", "postData": "RelayState=x" })).is_none());
+    }
+}

@@ -1,0 +1,194 @@
+//! SAML profiles: the identity provider's assertion (from the person's browser, `saml_url`, or a
+//! command, `saml_process`) exchanged for one of the roles it offers with AssumeRoleWithSAML. The
+//! assertion is kept (0600, beside the MFA sessions, under the trust rule) until its NotOnOrAfter, so
+//! a second role or a second run within its life signs in no more; the role session goes into the
+//! role cache, under a key of its own. One sign-in at a time per identity provider: a lock beside the
+//! kept assertion, and whoever waited reads what the first run kept.
+
+mod assertion;
+mod browser;
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+
+use self::assertion::{Assertion, Offer};
+use crate::credentials::{Credentials, Secret};
+use crate::files;
+use crate::messages::{debug, info};
+use crate::plan::{Saml, SamlSignIn};
+
+/// How long a run waits for another that is signing in at the same identity provider.
+const LOCK_WAIT: Duration = Duration::from_secs(330);
+/// A kept assertion is used while at least this much of its life is left.
+const KEPT_MARGIN_SECONDS: i64 = 30;
+
+impl super::Resolver<'_> {
+    /// The role session of a SAML profile: cached while fresh, else from the kept assertion, else
+    /// after a sign-in.
+    pub(super) fn saml(&mut self, saml: &Saml) -> Result<Credentials> {
+        let profile = self.plan.source_profile.clone();
+        let sharing = !self.opts.refresh && !self.opts.renewal;
+        let cached = |opts: &super::Options, role: &str| {
+            let hop = saml.hop(&profile, role);
+            sharing.then(|| opts.role_sessions.read(&hop, Utc::now())).flatten()
+        };
+        if let Some(role) = &saml.role_arn
+            && let Some(creds) = cached(self.opts, role)
+        {
+            info!("role {role} from the role cache");
+            return Ok(creds);
+        }
+        let kept = self.opts.mfa_sessions.beside(&kept_name(saml));
+        let _signing_in = files::lock_cache_entry(&kept, LOCK_WAIT, "signing in at the identity provider")?;
+        if let Some(role) = &saml.role_arn
+            && let Some(creds) = cached(self.opts, role)
+        {
+            info!("role {role} assumed by another run meanwhile");
+            return Ok(creds);
+        }
+        if self.opts.refresh {
+            forget(&kept);
+        }
+        let (encoded, assertion) = match self.kept(&kept) {
+            Some(found) => found,
+            None => self.sign_in(saml, &kept)?,
+        };
+        let offer = choose(saml, &assertion, &profile, self.opts.renewal)?;
+        if saml.role_arn.is_none()
+            && let Some(creds) = cached(self.opts, &offer.role_arn)
+        {
+            info!("role {} from the role cache", offer.role_arn);
+            return Ok(creds);
+        }
+        let principal = saml.principal_arn.clone().unwrap_or_else(|| offer.principal_arn.clone());
+        let duration = saml.duration_seconds.or(assertion.session_duration);
+        info!("AssumeRoleWithSAML {} with {principal}", offer.role_arn);
+        let net = self.net()?;
+        let (creds, assumed) = net
+            .runtime
+            .block_on(net.sts.assume_role_with_saml(&offer.role_arn, &principal, duration, &encoded))
+            .with_context(|| format!("AssumeRoleWithSAML {}", offer.role_arn))?;
+        let hop = saml.hop(&profile, &offer.role_arn);
+        if let Err(e) = self.opts.role_sessions.write(&hop, &creds, assumed.as_ref()) {
+            debug!("not caching the role session: {e:#}");
+        }
+        Ok(creds)
+    }
+
+    /// The kept assertion while enough of its life is left (a file that is unreadable, untrusted
+    /// or not an assertion is no assertion).
+    fn kept(&self, path: &std::path::Path) -> Option<(Secret, Assertion)> {
+        if self.opts.refresh {
+            return None;
+        }
+        let text = Secret::new(files::read_cache(path).ok()??);
+        let assertion = assertion::read(text.expose()).ok()?;
+        let ends = assertion.not_on_or_after?;
+        if ends - Utc::now() < chrono::Duration::seconds(KEPT_MARGIN_SECONDS) {
+            debug!("the kept SAML assertion has ended");
+            return None;
+        }
+        info!("SAML assertion from {}, until {}", files::display(path), crate::cache::format_local(ends));
+        Some((text, assertion))
+    }
+
+    /// A new assertion from the browser or the command, kept for the next run while it lasts.
+    fn sign_in(&mut self, saml: &Saml, kept: &std::path::Path) -> Result<(Secret, Assertion)> {
+        let encoded = match &saml.sign_in {
+            SamlSignIn::Process(command) => {
+                info!("running saml_process of profile \"{}\"", self.plan.source_profile);
+                super::process::run_saml_process(command, self.opts.profile_chain.as_deref())?
+            }
+            SamlSignIn::Url(_) if self.opts.renewal => {
+                bail!("the SAML sign-in has ended and a new one needs the browser (auto-refresh asks nobody)")
+            }
+            SamlSignIn::Url(url) => {
+                let command = browser::command(saml.browser.as_deref())?;
+                if saml.browser.is_none()
+                    && crate::environment::var("AWSUME_SAML_BROWSER").is_none()
+                    && let Some(why) = crate::browser::Browser::default().unavailable()
+                {
+                    bail!(
+                        "{why}, so no browser can sign in here: use saml_process, or name a headless one with saml_browser"
+                    );
+                }
+                let runtime = crate::runtime::get()?;
+                runtime.block_on(browser::assertion(&command, url, browser::SIGN_IN_WAIT))?
+            }
+        };
+        let assertion = assertion::read(encoded.expose())?;
+        match assertion.not_on_or_after {
+            Some(ends) if ends > Utc::now() => {
+                if let Err(e) = files::write_cache(kept, encoded.expose().as_bytes()) {
+                    debug!("not keeping the SAML assertion: {e:#}");
+                }
+            }
+            _ => debug!("the SAML assertion says no NotOnOrAfter ahead: not kept"),
+        }
+        Ok((encoded, assertion))
+    }
+}
+
+/// The kept assertion's file name: a digest of where it came from.
+fn kept_name(saml: &Saml) -> String {
+    let digest = hex::encode(Sha256::digest(saml.origin().as_bytes()));
+    format!("saml-{}", &digest[..32])
+}
+
+/// `-r`: the kept assertion is forgotten.
+fn forget(path: &std::path::Path) {
+    match std::fs::remove_file(path) {
+        Ok(()) => info!("forgot the kept SAML assertion"),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => debug!("cannot remove {}: {e}", files::display(path)),
+    }
+}
+
+/// The role to assume: `role_arn`; else the only one offered; else the person's choice at a
+/// terminal; else an error naming them.
+fn choose(saml: &Saml, assertion: &Assertion, profile: &str, renewal: bool) -> Result<Offer> {
+    let offers = &assertion.offers;
+    let listed = || offers.iter().map(|o| o.role_arn.as_str()).collect::<Vec<_>>().join(", ");
+    if let Some(role) = &saml.role_arn {
+        return offers.iter().find(|o| &o.role_arn == role).cloned().ok_or_else(|| {
+            anyhow!("role_arn {role} is not among the roles the SAML assertion offers: {}", listed())
+        });
+    }
+    if let [only] = offers.as_slice() {
+        return Ok(only.clone());
+    }
+    if renewal || !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        bail!(
+            "the SAML assertion offers {} roles; name one with role_arn in profile \"{profile}\": {}",
+            offers.len(),
+            listed()
+        );
+    }
+    pick(offers)
+}
+
+/// One of `offers`, picked at the terminal (drawn on stderr).
+fn pick(offers: &[Offer]) -> Result<Offer> {
+    let labels: Vec<String> = offers
+        .iter()
+        .map(|o| {
+            let account = crate::credentials::account_in(&o.role_arn).unwrap_or_default();
+            let name = o.role_arn.rsplit_once(":role/").map_or(o.role_arn.as_str(), |(_, n)| n);
+            format!("{account}  {name}")
+        })
+        .collect();
+    let answer = inquire::Select::new("role", labels.clone())
+        .with_help_message("type to filter, ↑↓ to move, Enter to assume, Esc to leave")
+        .raw_prompt_skippable();
+    match answer {
+        Ok(Some(picked)) => Ok(offers[picked.index].clone()),
+        Ok(None) | Err(inquire::InquireError::OperationInterrupted) => {
+            bail!("no role picked: nothing changed")
+        }
+        Err(e) => bail!("the role picker failed: {e}"),
+    }
+}

@@ -1,0 +1,199 @@
+//! SAML profiles against the test STS's AssumeRoleWithSAML (which checks the role and provider pair
+//! against the assertion) and its stub identity provider: `saml_process`, the kept assertion, the
+//! role choice (one line, or the picker through tmux), chaining, and `saml_url` through Debian's
+//! Chromium, headless, driven over the DevTools pipe.
+
+use std::process::Stdio;
+
+use crate::interactive::Tmux;
+use crate::testenv::{Output, TestEnv, mode};
+
+const ADMIN: &str = "arn:aws:iam::111111111111:role/Admin";
+const READ: &str = "arn:aws:iam::222222222222:role/ReadOnly";
+const OKTA_1: &str = "arn:aws:iam::111111111111:saml-provider/Okta";
+const OKTA_2: &str = "arn:aws:iam::222222222222:saml-provider/Okta";
+
+/// The stub IdP's page offering Admin (role first) and ReadOnly (provider first), for 12 h at most.
+fn idp_url(env: &TestEnv) -> String {
+    format!("{}idp?roles={ADMIN},{OKTA_1};{OKTA_2},{READ}&duration=7200", env.endpoint)
+}
+
+/// A `saml_process` that prints what the stub IdP's page posts and counts its runs in `$HOME/runs`.
+fn saml_process(env: &TestEnv) -> String {
+    let script = format!(
+        "#!/bin/sh\necho run >> \"$HOME/runs\"\ncurl -s --max-time 10 '{}' | sed -n 's/.*name=\"SAMLResponse\" value=\"\\([^\"]*\\)\".*/\\1/p'\n",
+        idp_url(env)
+    );
+    let path = env.write("broker", &script);
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    path.display().to_string()
+}
+
+fn runs(env: &TestEnv) -> usize {
+    std::fs::read_to_string(env.path("runs")).map(|t| t.lines().count()).unwrap_or(0)
+}
+
+fn saml_env() -> TestEnv {
+    let env = TestEnv::new();
+    let broker = saml_process(&env);
+    env.config(&format!(
+        "[profile admin]\nsaml_process = {broker}\nrole_arn = {ADMIN}\nregion = eu-west-1\n\
+         [profile read]\nsaml_process = {broker}\nrole_arn = {READ}\nduration_seconds = 900\n\
+         [profile any]\nsaml_process = {broker}\n\
+         [profile missing]\nsaml_process = {broker}\nrole_arn = arn:aws:iam::333333333333:role/Nope\n\
+         [profile deploy]\nrole_arn = arn:aws:iam::111111111111:role/Deploy\nsource_profile = admin\n"
+    ));
+    env
+}
+
+fn process_json(env: &TestEnv, profile: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["export", "--profile", profile, "--format", "process"];
+    args.extend_from_slice(extra);
+    env.run(&args)
+}
+
+fn saml_calls(env: &TestEnv) -> Vec<serde_json::Value> {
+    env.calls().into_iter().filter(|c| c["action"] == "AssumeRoleWithSAML").collect()
+}
+
+#[test]
+fn saml_process_assumes_the_profiles_role_with_its_paired_provider_and_the_assertions_duration() {
+    let env = saml_env();
+    let out = process_json(&env, "admin", &["--debug"]);
+    let json = out.ok().json();
+    assert!(json["AccessKeyId"].as_str().unwrap().starts_with("ASIASAML"), "{json}");
+    let calls = saml_calls(&env);
+    assert_eq!(calls.len(), 1);
+    let params = &calls[0]["params"];
+    assert_eq!((params["RoleArn"].as_str(), params["PrincipalArn"].as_str()), (Some(ADMIN), Some(OKTA_1)));
+    assert_eq!(params["DurationSeconds"], "7200", "the assertion's SessionDuration");
+    assert_eq!(calls[0]["signed"], false, "AssumeRoleWithSAML is unsigned");
+    // The assertion is a credential: in no message, not even --debug's.
+    let kept = std::fs::read_dir(env.path(".awsume/cache"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("saml-") && p.extension().is_none())
+        .expect("the assertion is kept");
+    let assertion = std::fs::read_to_string(&kept).unwrap();
+    assert!(assertion.len() > 100 && !out.stderr.contains(&assertion[..40]), "{}", out.stderr);
+    assert_eq!((mode(&kept), mode(&env.path(".awsume/cache"))), (0o600, 0o700));
+
+    // Another role of the same assertion: no second sign-in; its own duration.
+    let read = process_json(&env, "read", &[]);
+    read.ok();
+    assert_eq!(runs(&env), 1, "saml_process ran once for both roles");
+    let calls = saml_calls(&env);
+    assert_eq!(calls.len(), 2);
+    assert_eq!(
+        (calls[1]["params"]["RoleArn"].as_str(), calls[1]["params"]["PrincipalArn"].as_str()),
+        (Some(READ), Some(OKTA_2)),
+        "the provider paired with the role, written the other way round"
+    );
+    assert_eq!(calls[1]["params"]["DurationSeconds"], "900");
+
+    // Again: the role cache, no call; -r forgets the assertion and signs in again.
+    process_json(&env, "admin", &[]).ok();
+    assert_eq!((runs(&env), saml_calls(&env).len()), (1, 2));
+    process_json(&env, "admin", &["-r"]).ok();
+    assert_eq!((runs(&env), saml_calls(&env).len()), (2, 3));
+}
+
+#[test]
+fn the_role_choice_without_a_terminal_is_one_line_and_no_call() {
+    let env = saml_env();
+    let out = process_json(&env, "any", &[]);
+    out.assert_clean_failure("the SAML assertion offers 2 roles; name one with role_arn in profile \"any\"");
+    assert!(out.stderr.contains(ADMIN) && out.stderr.contains(READ), "{}", out.stderr);
+    assert!(saml_calls(&env).is_empty(), "no STS call");
+    let out = process_json(&env, "missing", &[]);
+    out.assert_clean_failure(
+        "role_arn arn:aws:iam::333333333333:role/Nope is not among the roles the SAML assertion offers",
+    );
+    assert!(out.stderr.contains("profile \"missing\""), "{}", out.stderr);
+    assert_eq!(runs(&env), 1, "the kept assertion served the second run");
+    assert!(saml_calls(&env).is_empty());
+}
+
+#[test]
+fn a_saml_role_is_a_source_for_a_chain_and_listed_as_saml() {
+    let env = saml_env();
+    let json = process_json(&env, "deploy", &[]).ok().json();
+    let actions = env.actions();
+    assert_eq!(actions.iter().filter(|a| *a == "AssumeRoleWithSAML").count(), 1, "{actions:?}");
+    let assume =
+        env.calls().into_iter().find(|c| c["action"] == "AssumeRole").expect("the chained AssumeRole");
+    assert!(assume["key"].as_str().unwrap().starts_with("ASIASAML"), "signed by the SAML role: {assume}");
+    assert!(json["AccessKeyId"].as_str().is_some());
+    let list = env.run(&["-l"]);
+    let line = list.ok().stdout.lines().find(|l| l.starts_with("admin ")).unwrap().to_string();
+    assert!(line.contains("SAML") && line.contains("111111111111"), "{line}");
+}
+
+#[test]
+fn concurrent_callers_share_one_sign_in_and_one_call() {
+    let env = saml_env();
+    let children: Vec<_> = (0..10)
+        .map(|_| {
+            let mut cmd = env.command("setsid");
+            cmd.arg(crate::testenv::BIN).args(["export", "--profile", "admin", "--format", "process"]);
+            cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!((runs(&env), saml_calls(&env).len()), (1, 1));
+}
+
+#[test]
+fn the_picker_offers_the_assertions_roles_on_a_terminal() {
+    let env = saml_env();
+    let tmux = Tmux { env: &env, socket: format!("awsume-{}-saml", env.id) };
+    let home = env.home.path().display().to_string();
+    let command = format!(
+        "{} export --profile any --format env > '{home}/picked'; echo exit=$? > '{home}/done'; sleep 60",
+        crate::testenv::BIN
+    );
+    tmux.tmux(&["new-session", "-d", "-s", "s", "-x", "120", "-y", "30", "-c", &home, "sh", "-c", &command]);
+    tmux.wait_for(|s| s.contains("222222222222  ReadOnly") && s.contains("111111111111  Admin"), "the roles");
+    tmux.keys(&["Down"]);
+    tmux.keys(&["Enter"]);
+    let done = env.path("done");
+    tmux.wait_for(|_| done.exists(), "awsume to finish");
+    assert_eq!(std::fs::read_to_string(&done).unwrap().trim(), "exit=0");
+    let picked = std::fs::read_to_string(env.path("picked")).unwrap();
+    assert!(picked.contains("ASIASAML"), "{picked}");
+    let calls = saml_calls(&env);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["params"]["RoleArn"], READ);
+}
+
+#[test]
+fn saml_url_takes_the_assertion_from_chromiums_post_and_the_browser_is_gone_after() {
+    let env = TestEnv::new();
+    env.config(&format!("[profile web]\nsaml_url = {}\nrole_arn = {READ}\n", idp_url(&env)));
+    let home = env.home.path().display().to_string();
+    let browser = [
+        ("AWSUME_SAML_BROWSER", "chromium --headless=new --no-sandbox --disable-gpu".to_string()),
+        ("AWS_ENDPOINT_URL_SIGNIN", env.endpoint.clone()),
+        // Chromium's own scratch files (its singleton socket) stay in this HOME, not in /tmp.
+        ("TMPDIR", format!("{home}/.run")),
+    ];
+    let mut cmd = env.awsume(&["export", "--profile", "web", "--format", "process"]);
+    cmd.envs(browser.iter().map(|(k, v)| (*k, v.as_str())));
+    let out = crate::testenv::run(cmd, None);
+    let json = out.ok().json();
+    assert!(json["AccessKeyId"].as_str().unwrap().starts_with("ASIASAML"), "{json}");
+    let actions = env.actions();
+    assert_eq!(actions.iter().filter(|a| *a == "IdPPage").count(), 1, "{actions:?}");
+    assert!(!actions.contains(&"SigninSAML".to_string()), "the POST never reached the sign-in: {actions:?}");
+    let calls = saml_calls(&env);
+    assert_eq!((calls.len(), calls[0]["params"]["PrincipalArn"].as_str()), (1, Some(OKTA_2)));
+    assert!(env.path(".awsume/saml-browser").is_dir(), "the browser profile is awsume's own");
+    assert_eq!(mode(&env.path(".awsume/saml-browser")), 0o700);
+    // No browser outlives the run: nothing holds the profile directory.
+    let profile = env.path(".awsume/saml-browser").display().to_string();
+    let left = std::process::Command::new("pgrep").args(["-f", &profile]).output().unwrap();
+    assert!(left.stdout.is_empty(), "a browser is still running: {}", String::from_utf8_lossy(&left.stdout));
+}
