@@ -173,15 +173,8 @@ fn the_picker_offers_the_assertions_roles_on_a_terminal() {
 fn saml_url_takes_the_assertion_from_chromiums_post_and_the_browser_is_gone_after() {
     let env = TestEnv::new();
     env.config(&format!("[profile web]\nsaml_url = {}\nrole_arn = {READ}\n", idp_url(&env)));
-    let home = env.home.path().display().to_string();
-    let browser = [
-        ("AWSUME_SAML_BROWSER", "chromium --headless=new --no-sandbox --disable-gpu".to_string()),
-        ("AWS_ENDPOINT_URL_SIGNIN", env.endpoint.clone()),
-        // Chromium's own scratch files (its singleton socket) stay in this HOME, not in /tmp.
-        ("TMPDIR", format!("{home}/.run")),
-    ];
     let mut cmd = env.awsume(&["export", "--profile", "web", "--format", "process"]);
-    cmd.envs(browser.iter().map(|(k, v)| (*k, v.as_str())));
+    cmd.envs(chromium(&env));
     let out = crate::testenv::run(cmd, None);
     let json = out.ok().json();
     assert!(json["AccessKeyId"].as_str().unwrap().starts_with("ASIASAML"), "{json}");
@@ -193,7 +186,72 @@ fn saml_url_takes_the_assertion_from_chromiums_post_and_the_browser_is_gone_afte
     assert!(env.path(".awsume/saml-browser").is_dir(), "the browser profile is awsume's own");
     assert_eq!(mode(&env.path(".awsume/saml-browser")), 0o700);
     // No browser outlives the run: nothing holds the profile directory.
+    assert_eq!(browsers(&env), "", "a browser is still running");
+}
+
+/// The variables that make `saml_url` use Debian's Chromium, headless, against this test's stubs.
+fn chromium(env: &TestEnv) -> Vec<(&'static str, String)> {
+    let home = env.home.path().display().to_string();
+    vec![
+        ("AWSUME_SAML_BROWSER", "chromium --headless=new --no-sandbox --disable-gpu".to_string()),
+        ("AWS_ENDPOINT_URL_SIGNIN", env.endpoint.clone()),
+        // Chromium's own scratch files (its singleton socket) stay in this HOME, not in /tmp.
+        ("TMPDIR", format!("{home}/.run")),
+    ]
+}
+
+/// The processes whose command line names this test's browser profile.
+fn browsers(env: &TestEnv) -> String {
     let profile = env.path(".awsume/saml-browser").display().to_string();
-    let left = std::process::Command::new("pgrep").args(["-f", &profile]).output().unwrap();
-    assert!(left.stdout.is_empty(), "a browser is still running: {}", String::from_utf8_lossy(&left.stdout));
+    let out = std::process::Command::new("pgrep").args(["-f", &profile]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn wait_until(what: impl Fn() -> bool, label: &str) {
+    let start = std::time::Instant::now();
+    while !what() {
+        assert!(start.elapsed() < crate::testenv::PROMPTLY, "waited for {label}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn the_browser_never_outlives_awsume_even_when_awsume_is_killed() {
+    let env = TestEnv::new();
+    env.config(&format!("[profile web]\nsaml_url = {}&post=no\nrole_arn = {READ}\n", idp_url(&env)));
+    let mut cmd = env.awsume(&["export", "--profile", "web", "--format", "process"]);
+    cmd.envs(chromium(&env)).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    let mut awsume = cmd.spawn().unwrap();
+    // The page is open and waits for a person who never signs in.
+    wait_until(|| env.actions().contains(&"IdPPage".to_string()), "the IdP's page to open");
+    assert!(!browsers(&env).is_empty(), "the browser runs while awsume waits");
+    awsume.kill().unwrap();
+    awsume.wait().unwrap();
+    wait_until(|| browsers(&env).is_empty(), "the browser to end with awsume");
+    assert!(saml_calls(&env).is_empty());
+}
+
+#[test]
+fn a_browser_that_is_missing_or_ends_early_is_one_line() {
+    let env = TestEnv::new();
+    env.config(&format!("[profile web]\nsaml_url = {}\nrole_arn = {READ}\n", idp_url(&env)));
+    let bin_dir = std::path::Path::new(crate::testenv::BIN).parent().unwrap().display().to_string();
+    // No Chromium-family browser on PATH, a display to open one on.
+    let mut cmd = env.awsume(&["export", "--profile", "web", "--format", "process"]);
+    cmd.env("PATH", &bin_dir).env("DISPLAY", ":9");
+    crate::testenv::run(cmd, None).assert_clean_failure(
+        "no Chrome, Chromium, Edge or Brave found for saml_url: name one with saml_browser",
+    );
+    // A browser that exits at once.
+    let mut cmd = env.awsume(&["export", "--profile", "web", "--format", "process"]);
+    cmd.envs(chromium(&env)).env("AWSUME_SAML_BROWSER", "false");
+    crate::testenv::run(cmd, None).assert_clean_failure(
+        "profile \"web\": SAML: the browser closed before the identity provider posted to AWS",
+    );
+    // No display and no browser named: said, nothing started.
+    let mut cmd = env.awsume(&["export", "--profile", "web", "--format", "process"]);
+    cmd.env("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 22");
+    crate::testenv::run(cmd, None)
+        .assert_clean_failure("this is an SSH session without a display, so no browser can sign in here");
+    assert!(env.actions().is_empty(), "{:?}", env.actions());
 }

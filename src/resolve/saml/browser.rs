@@ -10,9 +10,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
+#[cfg(unix)]
 use serde_json::{Value, json};
 
 use crate::credentials::Secret;
+#[cfg(unix)]
 use crate::messages::debug;
 
 /// How long the person has to sign in at the identity provider.
@@ -83,6 +85,7 @@ fn installed() -> Option<PathBuf> {
 
 /// The browser profile of awsume's own: `$XDG_DATA_HOME/awsume/saml-browser`, else
 /// `~/.awsume/saml-browser` (0700).
+#[cfg(unix)]
 pub fn profile_dir() -> PathBuf {
     match crate::environment::path("XDG_DATA_HOME") {
         Some(dir) => dir.join("awsume").join("saml-browser"),
@@ -92,6 +95,7 @@ pub fn profile_dir() -> PathBuf {
 
 /// Where the identity provider posts for AWS: the `/saml` endpoints of every partition's sign-in
 /// service, or `AWS_ENDPOINT_URL_SIGNIN`'s.
+#[cfg(unix)]
 pub fn saml_endpoints() -> Vec<String> {
     match crate::resolve::sts::endpoint_url("AWS_ENDPOINT_URL_SIGNIN", None) {
         Some(url) => vec![format!("{}/saml*", url.trim_end_matches('/'))],
@@ -109,6 +113,7 @@ pub fn saml_endpoints() -> Vec<String> {
 }
 
 /// The page the browser shows instead of AWS's once the assertion is taken.
+#[cfg(unix)]
 const DONE_PAGE: &str = "<!doctype html><meta charset=utf-8><title>awsume</title>\
     <p style=\"font:16px sans-serif;margin:3em\">Signed in: awsume has the role. You can close this window.</p>";
 
@@ -303,6 +308,7 @@ impl Drop for Launched {
 }
 
 /// The `SAMLResponse` of a POST's form body, if this request is one.
+#[cfg(unix)]
 fn saml_response(request: &Value) -> Option<Secret> {
     if request["method"] != "POST" {
         return None;
