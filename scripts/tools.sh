@@ -129,6 +129,9 @@ install_test_tools() {
     command -v secret-tool >/dev/null || apt_install libsecret-tools
     # `ip`, for the network namespace that serves the container endpoint at 169.254.170.2.
     command -v ip >/dev/null || apt_install iproute2
+    # Debian's Chromium (headless) for SAML sign-ins through a real browser; pgrep to see it gone.
+    command -v chromium >/dev/null || apt_install chromium
+    command -v pgrep >/dev/null || apt_install procps
     install_venv .venv tests/support/requirements.txt
     install_nu
     install_cargo_fuzz

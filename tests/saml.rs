@@ -255,3 +255,22 @@ fn a_browser_that_is_missing_or_ends_early_is_one_line() {
         .assert_clean_failure("this is an SSH session without a display, so no browser can sign in here");
     assert!(env.actions().is_empty(), "{:?}", env.actions());
 }
+
+#[test]
+fn a_popup_the_identity_provider_opens_is_intercepted_too() {
+    let env = TestEnv::new();
+    env.config(&format!("[profile web]\nsaml_url = {}&popup=yes\nrole_arn = {ADMIN}\n", idp_url(&env)));
+    let mut cmd = env.awsume(&["export", "--profile", "web", "--format", "process"]);
+    cmd.envs(chromium(&env));
+    // Real IdPs open popups on a click; the stub opens one at once, which the blocker would stop.
+    cmd.env(
+        "AWSUME_SAML_BROWSER",
+        "chromium --headless=new --no-sandbox --disable-gpu --disable-popup-blocking",
+    );
+    crate::testenv::run(cmd, None).ok();
+    let actions = env.actions();
+    assert_eq!(actions.iter().filter(|a| *a == "IdPPage").count(), 2, "the page and its popup: {actions:?}");
+    assert!(!actions.contains(&"SigninSAML".to_string()), "{actions:?}");
+    assert_eq!(saml_calls(&env).len(), 1);
+    assert_eq!(browsers(&env), "");
+}

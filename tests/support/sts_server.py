@@ -40,7 +40,7 @@
   AccessDenied; DurationSeconds must not exceed its SessionDuration; the call is unsigned. RoleArn
   containing "denied" -> AccessDenied. Each call is recorded (action AssumeRoleWithSAML).
 - A stub identity provider: GET /<test-id>/idp?roles=ROLE,PROVIDER;…&duration=N&life=SECONDS answers a
-  page that posts a SAMLResponse (built here, unsigned) to /<test-id>/saml (post=no: a page that never does), as an IdP posts to AWS's
+  page that posts a SAMLResponse (built here, unsigned) to /<test-id>/saml (post=no: a page that never does; popup=yes: a page that opens the posting one in a popup), as an IdP posts to AWS's
   sign-in; /saml itself, reached only when nobody intercepted the POST, records a call SigninSAML.
 Prints "PORT TLS_PORT" on stdout once listening; exits when stdin closes (its parent test run ended).
 """
@@ -417,6 +417,9 @@ def idp(test, environ, start_response):
             f'<input type="hidden" name="SAMLResponse" value="{response}">'
             '<input type="hidden" name="RelayState" value=""></form>'
             + ("" if query.get("post") == "no" else "<script>document.forms[0].submit()</script>")).encode()
+    if query.get("popup") == "yes":
+        rest = urllib.parse.urlencode({k: v for k, v in query.items() if k != "popup"})
+        page = f'<!doctype html><title>IdP</title><script>window.open("idp?{rest}")</script>'.encode()
     start_response("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(page)))])
     return [page]
 

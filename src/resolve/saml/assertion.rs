@@ -272,3 +272,38 @@ pub(crate) mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod random {
+    use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+        /// Any assertion text, and a valid one with bytes changed: an answer or one line, never a
+        /// panic; every role read back is a role ARN paired with a provider, free of control characters.
+        #[test]
+        fn any_assertion_reads_or_fails_in_one_line(
+            junk in "(<|>|/|=|\"|&|;|#|x|[a-zA-Z:,]|\\PC|\u{1b}|\n){0,200}",
+            edits in proptest::collection::vec((0usize..4000, proptest::prelude::any::<u8>()), 0..8),
+        ) {
+            let valid = tests::response(
+                &["arn:aws:iam::1:role/a,arn:aws:iam::1:saml-provider/p"], Some("3600"), "2030-01-01T00:00:00Z");
+            let mut bytes = valid.into_bytes();
+            for (at, byte) in edits {
+                let len = bytes.len();
+                bytes[at % len] = byte;
+            }
+            for text in [crate::encoding::base64(&bytes), crate::encoding::base64(junk.as_bytes()), junk.clone()] {
+                match read(&text) {
+                    Ok(assertion) => {
+                        for offer in &assertion.offers {
+                            proptest::prop_assert!(offer.role_arn.contains(":role/") && offer.principal_arn.contains(":saml-provider/"));
+                            proptest::prop_assert!(!offer.role_arn.chars().chain(offer.principal_arn.chars()).any(char::is_control));
+                        }
+                    }
+                    Err(e) => proptest::prop_assert!(!crate::messages::one_line(&e).contains('\n')),
+                }
+            }
+        }
+    }
+}

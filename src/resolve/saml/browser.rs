@@ -6,6 +6,8 @@
 //! client is ours, small and on tokio: the maintained crates (chromiumoxide, headless_chrome) bring
 //! their own runtimes, websockets and hundreds of generated types for five commands.
 
+#[cfg(unix)]
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -189,7 +191,7 @@ impl Launched {
         session: Option<&str>,
         method: &str,
         params: Value,
-        events: &mut Vec<Value>,
+        events: &mut VecDeque<Value>,
     ) -> Result<Value> {
         self.next_id += 1;
         let id = self.next_id;
@@ -201,7 +203,7 @@ impl Launched {
         loop {
             let answer = self.pipe.receive().await?;
             if answer.get("id").and_then(Value::as_u64) != Some(id) {
-                events.push(answer);
+                events.push_back(answer);
                 continue;
             }
             if let Some(error) = answer.get("error") {
@@ -212,48 +214,76 @@ impl Launched {
         }
     }
 
-    /// Attaches to the first page, intercepts the POSTs to AWS, opens `url`, waits for the assertion.
+    /// Attaches to every page the browser opens (the first, and any popup the identity provider
+    /// opens), intercepts their POSTs to AWS, opens `url` in the first, waits for the assertion.
     async fn session(&mut self, url: &str) -> Result<Secret> {
-        let mut events = Vec::new();
-        let target = self.page(&mut events).await?;
-        let attached = self
-            .call(None, "Target.attachToTarget", json!({ "targetId": target, "flatten": true }), &mut events)
-            .await?;
-        let session = attached["sessionId"]
-            .as_str()
-            .ok_or_else(|| anyhow!("the browser gave no page session"))?
-            .to_string();
+        let mut events = VecDeque::new();
         let patterns: Vec<Value> =
             saml_endpoints().iter().map(|p| json!({ "urlPattern": p, "requestStage": "Request" })).collect();
-        self.call(Some(&session), "Fetch.enable", json!({ "patterns": patterns }), &mut events).await?;
-        self.call(Some(&session), "Page.navigate", json!({ "url": url }), &mut events).await?;
-        crate::messages::say("signing in at the identity provider in the browser awsume opened");
+        // Every target, present and to come, attached paused: Fetch is on before its first request.
+        let attach = json!({ "autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true });
+        self.call(None, "Target.setAutoAttach", attach, &mut events).await?;
+        let mut pages: Vec<String> = Vec::new();
+        let mut opened = false;
+        let mut asked_for_page = false;
         loop {
-            let event = match events.pop() {
+            let event = match events.pop_front() {
                 Some(event) => event,
-                None => self.pipe.receive().await?,
+                None if opened || asked_for_page => self.pipe.receive().await?,
+                // A browser that opens with no page (some do, headless): one is asked for.
+                None => match tokio::time::timeout(Duration::from_secs(5), self.pipe.receive()).await {
+                    Ok(event) => event?,
+                    Err(_) => {
+                        asked_for_page = true;
+                        let blank = json!({ "url": "about:blank" });
+                        self.call(None, "Target.createTarget", blank, &mut events).await?;
+                        continue;
+                    }
+                },
             };
+            let params = &event["params"];
             match event.get("method").and_then(Value::as_str) {
-                Some("Fetch.requestPaused") => {
-                    let params = &event["params"];
-                    let request = params["requestId"].as_str().unwrap_or_default().to_string();
-                    let from = event.get("sessionId").and_then(Value::as_str).map(str::to_string);
-                    match saml_response(&params["request"]) {
-                        Some(assertion) => {
-                            let page = crate::encoding::base64(DONE_PAGE.as_bytes());
-                            let headers =
-                                [json!({ "name": "Content-Type", "value": "text/html; charset=utf-8" })];
-                            let fulfil = json!({ "requestId": request, "responseCode": 200, "responseHeaders": headers, "body": page });
-                            self.call(from.as_deref(), "Fetch.fulfillRequest", fulfil, &mut events).await?;
-                            return Ok(assertion);
-                        }
-                        None => {
-                            let go_on = json!({ "requestId": request });
-                            self.call(from.as_deref(), "Fetch.continueRequest", go_on, &mut events).await?;
+                Some("Target.attachedToTarget") => {
+                    let session = params["sessionId"].as_str().unwrap_or_default().to_string();
+                    let kind = params["targetInfo"]["type"].as_str().unwrap_or_default();
+                    if matches!(kind, "page" | "iframe") {
+                        self.lenient(&session, "Fetch.enable", json!({ "patterns": patterns }), &mut events)
+                            .await;
+                    }
+                    self.lenient(&session, "Runtime.runIfWaitingForDebugger", json!({}), &mut events).await;
+                    if kind == "page" {
+                        pages.push(session.clone());
+                        if !opened {
+                            opened = true;
+                            self.call(Some(&session), "Page.navigate", json!({ "url": url }), &mut events)
+                                .await?;
+                            crate::messages::say(
+                                "signing in at the identity provider in the browser awsume opened",
+                            );
                         }
                     }
                 }
-                Some("Target.detachedFromTarget" | "Inspector.detached") => {
+                Some("Fetch.requestPaused") => {
+                    let request = params["requestId"].as_str().unwrap_or_default().to_string();
+                    let from = event.get("sessionId").and_then(Value::as_str).map(str::to_string);
+                    let Some(assertion) = saml_response(&params["request"]) else {
+                        let go_on = json!({ "requestId": request });
+                        self.call(from.as_deref(), "Fetch.continueRequest", go_on, &mut events).await?;
+                        continue;
+                    };
+                    let page = crate::encoding::base64(DONE_PAGE.as_bytes());
+                    let headers = [json!({ "name": "Content-Type", "value": "text/html; charset=utf-8" })];
+                    let fulfil = json!({ "requestId": request, "responseCode": 200, "responseHeaders": headers, "body": page });
+                    self.call(from.as_deref(), "Fetch.fulfillRequest", fulfil, &mut events).await?;
+                    return Ok(assertion);
+                }
+                Some("Target.detachedFromTarget") => {
+                    pages.retain(|p| params["sessionId"].as_str() != Some(p.as_str()));
+                    if opened && pages.is_empty() {
+                        bail!("the sign-in page was closed before the identity provider posted to AWS")
+                    }
+                }
+                Some("Inspector.detached") => {
                     bail!("the sign-in page was closed before the identity provider posted to AWS")
                 }
                 _ => {}
@@ -261,28 +291,18 @@ impl Launched {
         }
     }
 
-    /// The browser's first page (the `about:blank` it opens with), or a new one.
-    async fn page(&mut self, events: &mut Vec<Value>) -> Result<String> {
-        for _ in 0..50 {
-            let targets = self.call(None, "Target.getTargets", json!({}), events).await?;
-            let page = targets["targetInfos"]
-                .as_array()
-                .and_then(|all| all.iter().find(|t| t["type"] == "page"))
-                .and_then(|t| t["targetId"].as_str());
-            if let Some(page) = page {
-                return Ok(page.to_string());
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+    /// A call whose failure changes nothing (a target that does not know the domain, or has gone).
+    async fn lenient(&mut self, session: &str, method: &str, params: Value, events: &mut VecDeque<Value>) {
+        if let Err(e) = self.call(Some(session), method, params, events).await {
+            debug!("{method} on a browser target: {e:#}");
         }
-        let created = self.call(None, "Target.createTarget", json!({ "url": "about:blank" }), events).await?;
-        created["targetId"].as_str().map(str::to_string).ok_or_else(|| anyhow!("the browser opened no page"))
     }
 
     /// Closes the browser (it writes the IdP's cookies on the way out); killed if it will not.
     async fn close(&mut self) {
         let asked = tokio::time::timeout(
             Duration::from_secs(2),
-            self.call(None, "Browser.close", json!({}), &mut Vec::new()),
+            self.call(None, "Browser.close", json!({}), &mut VecDeque::new()),
         )
         .await;
         debug!("Browser.close answered: {}", matches!(asked, Ok(Ok(_))));
