@@ -20,11 +20,15 @@ fn idp_url(env: &TestEnv) -> String {
 
 /// A `saml_process` that prints what the stub IdP's page posts and counts its runs in `$HOME/runs`.
 fn saml_process(env: &TestEnv) -> String {
+    broker(env, "broker", &idp_url(env))
+}
+
+/// A `saml_process` named `name` that prints what the IdP page at `url` posts.
+fn broker(env: &TestEnv, name: &str, url: &str) -> String {
     let script = format!(
-        "#!/bin/sh\necho run >> \"$HOME/runs\"\ncurl -s --max-time 10 '{}' | sed -n 's/.*name=\"SAMLResponse\" value=\"\\([^\"]*\\)\".*/\\1/p'\n",
-        idp_url(env)
+        "#!/bin/sh\necho run >> \"$HOME/runs\"\ncurl -s --max-time 10 '{url}' | sed -n 's/.*name=\"SAMLResponse\" value=\"\\([^\"]*\\)\".*/\\1/p'\n"
     );
-    let path = env.write("broker", &script);
+    let path = env.write(name, &script);
     std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     path.display().to_string()
 }
@@ -112,6 +116,20 @@ fn the_role_choice_without_a_terminal_is_one_line_and_no_call() {
     assert!(out.stderr.contains("profile \"missing\""), "{}", out.stderr);
     assert_eq!(runs(&env), 1, "the kept assertion served the second run");
     assert!(saml_calls(&env).is_empty());
+    // STS's refusal, in its words; an assertion with no role at all.
+    let denied = "arn:aws:iam::333333333333:role/denied";
+    let refused = broker(&env, "refused", &format!("{}idp?roles={denied},{OKTA_1}", env.endpoint));
+    let empty = broker(&env, "empty", &format!("{}idp?roles=", env.endpoint));
+    env.config(&format!(
+        "[profile refused]\nsaml_process = {refused}\n[profile empty]\nsaml_process = {empty}\n"
+    ));
+    let out = process_json(&env, "refused", &[]);
+    out.assert_clean_failure(&format!(
+        "profile \"refused\": SAML: AssumeRoleWithSAML {denied}: AccessDenied: Not authorized"
+    ));
+    process_json(&env, "empty", &[]).assert_clean_failure(
+        "profile \"empty\": SAML: the SAML assertion offers no role: it has no https://aws.amazon.com/SAML/Attributes/Role attribute",
+    );
 }
 
 #[test]

@@ -189,6 +189,15 @@ enum SectionKind {
     Services,
 }
 
+/// The profile a config-file header names (`default`, `profile NAME`, quoted or not), as botocore
+/// reads it; `None` for any other section.
+pub fn profile_named(header: &str) -> Option<String> {
+    match config_section_name(header)? {
+        (SectionKind::Profile, name) => Some(name),
+        _ => None,
+    }
+}
+
 /// How botocore names a config-file section: `[default]`, `[profile NAME]` (NAME may be quoted),
 /// `[sso-session NAME]`, `[services NAME]`; anything else is not a profile.
 fn config_section_name(header: &str) -> Option<(SectionKind, String)> {

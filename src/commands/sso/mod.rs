@@ -42,7 +42,7 @@ fn run_populate(args: &PopulateArgs) -> Result<ExitCode> {
     let taken = |text: &str| -> BTreeSet<String> {
         let credentials = crate::files::read_optional(&files.credentials).ok().flatten().unwrap_or_default();
         let ours = |h: &String| edit::get(text, h, MARKER).as_deref() == Some(session.as_str());
-        let config_names = edit::headers(text).into_iter().filter(|h| !ours(h)).map(|h| profile_name(&h));
+        let config_names = edit::headers(text).into_iter().filter(|h| !ours(h)).filter_map(|h| crate::config::profile_named(&h));
         config_names.chain(edit::headers(&credentials)).chain(["default".to_string()]).collect()
     };
     let text = crate::files::read_optional(&files.config)?.unwrap_or_default();
@@ -65,11 +65,6 @@ fn run_populate(args: &PopulateArgs) -> Result<ExitCode> {
         if args.dry_run { " (dry run: nothing written)" } else { "" }
     ));
     Ok(ExitCode::SUCCESS)
-}
-
-/// The profile a config header names (`default`, `profile NAME`, or another kind of section).
-fn profile_name(header: &str) -> String {
-    header.strip_prefix("profile ").unwrap_or(header).trim().to_string()
 }
 
 /// The portal's roles that can be written as they are: an account id of 12 digits, a role name
