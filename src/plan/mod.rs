@@ -9,7 +9,7 @@ mod profile;
 mod saml;
 mod sso;
 
-pub use saml::is_saml;
+pub use saml::{Saml, SamlSignIn, is_saml};
 
 pub use sso::session as sso_session;
 
@@ -84,47 +84,6 @@ pub enum Source {
     },
     /// `saml_url` or `saml_process`: an identity provider's assertion, exchanged for a role.
     Saml(Saml),
-}
-
-/// A SAML profile: where the assertion comes from and which of its roles to assume.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Saml {
-    pub sign_in: SamlSignIn,
-    /// The role to assume; `None`: the assertion's only one, else a choice.
-    pub role_arn: Option<String>,
-    /// The identity provider; `None`: the one the assertion pairs with the role.
-    pub principal_arn: Option<String>,
-    /// `duration_seconds` (the target's `--role-duration`); `None`: the assertion's SessionDuration.
-    pub duration_seconds: Option<i32>,
-    /// `saml_browser`: the command line of the browser to sign in with.
-    pub browser: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SamlSignIn {
-    /// `saml_url`: the identity provider's IdP-initiated sign-in URL for its AWS app.
-    Url(String),
-    /// `saml_process`: a command that prints a base64 SAMLResponse.
-    Process(String),
-}
-
-impl Saml {
-    /// What identifies the sign-in (the URL or the command): the key of its kept assertion.
-    pub fn origin(&self) -> &str {
-        match &self.sign_in {
-            SamlSignIn::Url(url) => url,
-            SamlSignIn::Process(command) => command,
-        }
-    }
-
-    /// The role cache entry of `role_arn` assumed through this sign-in.
-    pub fn hop(&self, profile: &str, role_arn: &str) -> Hop {
-        Hop {
-            duration_seconds: self.duration_seconds,
-            saml: Some(self.origin().to_string()),
-            ..Hop::new(profile, role_arn)
-        }
-    }
 }
 
 /// An IAM Identity Center role, with its sign-in settings resolved from either config form.

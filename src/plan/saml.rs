@@ -3,8 +3,49 @@
 
 use anyhow::{Result, anyhow, bail};
 
-use super::{Options, Saml};
+use super::{Hop, Options};
 use crate::config::Profile;
+
+/// A SAML profile: where the assertion comes from and which of its roles to assume.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saml {
+    pub sign_in: SamlSignIn,
+    /// The role to assume; `None`: the assertion's only one, else a choice.
+    pub role_arn: Option<String>,
+    /// The identity provider; `None`: the one the assertion pairs with the role.
+    pub principal_arn: Option<String>,
+    /// `duration_seconds` (the target's `--role-duration`); `None`: the assertion's SessionDuration.
+    pub duration_seconds: Option<i32>,
+    /// `saml_browser`: the command line of the browser to sign in with.
+    pub browser: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SamlSignIn {
+    /// `saml_url`: the identity provider's IdP-initiated sign-in URL for its AWS app.
+    Url(String),
+    /// `saml_process`: a command that prints a base64 SAMLResponse.
+    Process(String),
+}
+
+impl Saml {
+    /// What identifies the sign-in (the URL or the command): the key of its kept assertion.
+    pub fn origin(&self) -> &str {
+        match &self.sign_in {
+            SamlSignIn::Url(url) => url,
+            SamlSignIn::Process(command) => command,
+        }
+    }
+
+    /// The role cache entry of `role_arn` assumed through this sign-in.
+    pub fn hop(&self, profile: &str, role_arn: &str) -> Hop {
+        Hop {
+            duration_seconds: self.duration_seconds,
+            saml: Some(self.origin().to_string()),
+            ..Hop::new(profile, role_arn)
+        }
+    }
+}
 
 /// The keys that make a profile a SAML one.
 pub const KEYS: [&str; 2] = ["saml_url", "saml_process"];
@@ -19,10 +60,10 @@ pub(super) fn settings(profile: &Profile, is_target: bool, opts: &Options) -> Re
     let sign_in = match (url, process) {
         (Some(_), Some(_)) => bail!("{}: set saml_url or saml_process, not both", profile.at()),
         (Some(url), None) if url.starts_with("https://") || url.starts_with("http://") => {
-            super::SamlSignIn::Url(url.to_string())
+            SamlSignIn::Url(url.to_string())
         }
         (Some(url), None) => bail!("{}: saml_url {url:?} is not an http(s) URL", profile.at()),
-        (None, Some(command)) => super::SamlSignIn::Process(command.to_string()),
+        (None, Some(command)) => SamlSignIn::Process(command.to_string()),
         (None, None) => bail!("{}: not a SAML profile", profile.at()),
     };
     let duration_seconds =

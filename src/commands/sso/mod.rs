@@ -42,7 +42,10 @@ fn run_populate(args: &PopulateArgs) -> Result<ExitCode> {
     let taken = |text: &str| -> BTreeSet<String> {
         let credentials = crate::files::read_optional(&files.credentials).ok().flatten().unwrap_or_default();
         let ours = |h: &String| edit::get(text, h, MARKER).as_deref() == Some(session.as_str());
-        let config_names = edit::headers(text).into_iter().filter(|h| !ours(h)).filter_map(|h| crate::config::profile_named(&h));
+        let config_names = edit::headers(text)
+            .into_iter()
+            .filter(|h| !ours(h))
+            .filter_map(|h| crate::config::profile_named(&h));
         config_names.chain(edit::headers(&credentials)).chain(["default".to_string()]).collect()
     };
     let text = crate::files::read_optional(&files.config)?.unwrap_or_default();
