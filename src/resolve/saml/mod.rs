@@ -53,11 +53,21 @@ impl super::Resolver<'_> {
         if self.opts.refresh {
             forget(&kept);
         }
-        let (encoded, assertion) = match self.kept(&kept) {
-            Some(found) => found,
-            None => self.sign_in(saml, &kept)?,
+        let (encoded, assertion, was_kept) = match self.kept(&kept) {
+            Some((encoded, assertion)) => (encoded, assertion, true),
+            None => {
+                let (encoded, assertion) = self.sign_in(saml, &kept)?;
+                (encoded, assertion, false)
+            }
         };
-        let offer = choose(saml, &assertion, &profile, self.opts.renewal)?;
+        let offer = choose(saml, &assertion, &profile, self.opts.renewal).map_err(|e| {
+            // The IdP may offer other roles now than when the kept assertion was made.
+            if was_kept && saml.role_arn.is_some() {
+                anyhow!("{e:#} (in the kept assertion; -r signs in again)")
+            } else {
+                e
+            }
+        })?;
         if saml.role_arn.is_none()
             && let Some(creds) = cached(self.opts, &offer.role_arn)
         {
