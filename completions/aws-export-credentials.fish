@@ -22,7 +22,7 @@ complete -c aws-export-credentials -l serve -d 'With --exec: give the command a 
 complete -c aws-export-credentials -l allow-remote -d 'With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)'
 complete -c aws-export-credentials -l force -d 'With -c: overwrite long-term keys you wrote in that section'
 complete -c aws-export-credentials -l ensure-temporary -d 'Exchange long-term keys for a session token before output'
-complete -c aws-export-credentials -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'
+complete -c aws-export-credentials -s r -l refresh -d 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
 complete -c aws-export-credentials -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c aws-export-credentials -l no-browser -d 'Print sign-in pages without opening a browser'
 complete -c aws-export-credentials -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'

@@ -69,7 +69,7 @@ complete -c awsume -n "__fish_awsume_needs_command" -l who -l whoami -d 'Show th
 complete -c awsume -n "__fish_awsume_needs_command" -s a -l auto-refresh -d 'Keep this shell\'s credentials fresh: renewed at a prompt once within `auto-refresh-margin` seconds (setting, default 600) of expiry, without asking again while the MFA session lasts. With -o NAME, profile NAME gets a credential_process that renews for long-running programs'
 complete -c awsume -n "__fish_awsume_needs_command" -s k -l kill-refresher -d 'Stop auto-refresh in this shell (the credentials stay as they are)'
 complete -c awsume -n "__fish_awsume_needs_command" -l refresh-hook -d 'The prompt hook\'s call: renew the profile in $AWSUME_AUTO_REFRESH, never asking'
-complete -c awsume -n "__fish_awsume_needs_command" -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'
+complete -c awsume -n "__fish_awsume_needs_command" -s r -l refresh -d 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
 complete -c awsume -n "__fish_awsume_needs_command" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_needs_command" -l no-browser -d 'Print sign-in pages without opening a browser'
 complete -c awsume -n "__fish_awsume_needs_command" -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
@@ -107,7 +107,7 @@ complete -c awsume -n "__fish_awsume_using_subcommand export" -l serve -d 'With 
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l allow-remote -d 'With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l force -d 'With -c: overwrite long-term keys you wrote in that section'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l ensure-temporary -d 'Exchange long-term keys for a session token before output'
-complete -c awsume -n "__fish_awsume_using_subcommand export" -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -s r -l refresh -d 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l no-browser -d 'Print sign-in pages without opening a browser'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
@@ -124,7 +124,7 @@ complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subco
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l timeout -d 'Seconds one STS call may take, retries included' -r
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l dry-run -d 'Print what would be written; write nothing'
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l prune -d 'Remove profiles this command generated for the session whose access is gone'
-complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -s r -l refresh -d 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l no-browser -d 'Print sign-in pages without opening a browser'
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
@@ -149,7 +149,7 @@ complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subc
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l region -d 'Region to set and to call STS in' -r
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l timeout -d 'Seconds one STS call may take, retries included' -r
-complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s r -l refresh -d 'Ignore cached sessions (and --cache-file) and ask STS again'
+complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s r -l refresh -d 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l no-browser -d 'Print sign-in pages without opening a browser'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'

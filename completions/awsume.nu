@@ -50,7 +50,7 @@ module completions {
     --refresh-hook            # The prompt hook's call: renew the profile in $AWSUME_AUTO_REFRESH, never asking
     --region: string          # Region to set and to call STS in
     --mfa-token: string       # MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
-    --refresh(-r)             # Ignore cached sessions (and --cache-file) and ask STS again
+    --refresh(-r)             # Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again
     --sso-login               # Sign in to IAM Identity Center (SSO) again now, even without a terminal
     --no-browser              # Print sign-in pages without opening a browser
     --remote                  # Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows
@@ -99,7 +99,7 @@ module completions {
     --ensure-temporary        # Exchange long-term keys for a session token before output
     --region: string          # Region to set and to call STS in
     --mfa-token: string       # MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
-    --refresh(-r)             # Ignore cached sessions (and --cache-file) and ask STS again
+    --refresh(-r)             # Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again
     --sso-login               # Sign in to IAM Identity Center (SSO) again now, even without a terminal
     --no-browser              # Print sign-in pages without opening a browser
     --remote                  # Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows
@@ -124,7 +124,7 @@ module completions {
     --config-file: path       # AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]
     --region: string          # Region to set and to call STS in
     --mfa-token: string       # MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
-    --refresh(-r)             # Ignore cached sessions (and --cache-file) and ask STS again
+    --refresh(-r)             # Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again
     --sso-login               # Sign in to IAM Identity Center (SSO) again now, even without a terminal
     --no-browser              # Print sign-in pages without opening a browser
     --remote                  # Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows
@@ -176,7 +176,7 @@ module completions {
   export extern "awsume keys rotate" [
     --region: string          # Region to set and to call STS in
     --mfa-token: string       # MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
-    --refresh(-r)             # Ignore cached sessions (and --cache-file) and ask STS again
+    --refresh(-r)             # Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again
     --sso-login               # Sign in to IAM Identity Center (SSO) again now, even without a terminal
     --no-browser              # Print sign-in pages without opening a browser
     --remote                  # Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows

@@ -266,6 +266,12 @@ fn a_browser_that_is_missing_or_ends_early_is_one_line() {
     crate::testenv::run(cmd, None).assert_clean_failure(
         "profile \"web\": SAML: the browser closed before the identity provider posted to AWS",
     );
+    // Flags that rule out a browser here.
+    for flag in ["--no-browser", "--remote"] {
+        env.run(&["export", "--profile", "web", "--format", "process", flag]).assert_clean_failure(&format!(
+            "saml_url signs in through a browser awsume starts on this machine, which {flag} rules out"
+        ));
+    }
     // No display and no browser named: said, nothing started.
     let mut cmd = env.awsume(&["export", "--profile", "web", "--format", "process"]);
     cmd.env("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 22");

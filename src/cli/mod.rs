@@ -336,7 +336,7 @@ pub struct CommonArgs {
     /// MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
     #[arg(long, value_name = "CODE", env = "AWSUME_MFA_TOKEN", hide_env_values = true)]
     pub mfa_token: Option<Secret>,
-    /// Ignore cached sessions (and --cache-file) and ask STS again
+    /// Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again
     #[arg(short, long)]
     pub refresh: bool,
     /// Sign in to IAM Identity Center (SSO) again now, even without a terminal

@@ -116,6 +116,12 @@ impl super::Resolver<'_> {
             SamlSignIn::Url(_) if self.opts.renewal => {
                 bail!("the SAML sign-in has ended and a new one needs the browser (auto-refresh asks nobody)")
             }
+            SamlSignIn::Url(_) if self.opts.browser.is_none() || self.opts.remote => {
+                let flag = if self.opts.remote { "--remote" } else { "--no-browser" };
+                bail!(
+                    "saml_url signs in through a browser awsume starts on this machine, which {flag} rules out: use saml_process"
+                )
+            }
             SamlSignIn::Url(url) => {
                 let command = browser::command(saml.browser.as_deref())?;
                 if saml.browser.is_none()
