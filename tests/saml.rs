@@ -298,3 +298,26 @@ fn a_popup_the_identity_provider_opens_is_intercepted_too() {
     assert_eq!(saml_calls(&env).len(), 1);
     assert_eq!(browsers(&env), "");
 }
+
+#[test]
+fn an_assertion_too_short_lived_to_serve_another_run_is_not_kept() {
+    let env = TestEnv::new();
+    let short = broker(
+        &env,
+        "broker",
+        &format!("{}idp?roles={ADMIN},{OKTA_1};{OKTA_2},{READ}&life=10", env.endpoint),
+    );
+    env.config(&format!("[profile admin]\nsaml_process = {short}\nrole_arn = {ADMIN}\n[profile read]\nsaml_process = {short}\nrole_arn = {READ}\n"));
+    process_json(&env, "admin", &[]).ok();
+    process_json(&env, "read", &[]).ok();
+    assert_eq!((runs(&env), saml_calls(&env).len()), (2, 2), "each role signed in");
+    let kept = std::fs::read_dir(env.path(".awsume/cache")).map_or(0, |dir| {
+        dir.filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("saml-") && !name.ends_with(".lock")
+        })
+        .count()
+    });
+    assert_eq!(kept, 0, "nothing kept");
+}

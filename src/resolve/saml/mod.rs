@@ -100,6 +100,8 @@ impl super::Resolver<'_> {
         let ends = assertion.not_on_or_after?;
         if ends - Utc::now() < chrono::Duration::seconds(KEPT_MARGIN_SECONDS) {
             debug!("the kept SAML assertion has ended");
+            // Of no use to anyone now: not left lying about.
+            forget(path);
             return None;
         }
         info!("SAML assertion from {}, until {}", files::display(path), crate::cache::format_local(ends));
@@ -138,12 +140,12 @@ impl super::Resolver<'_> {
         };
         let assertion = assertion::read(encoded.expose())?;
         match assertion.not_on_or_after {
-            Some(ends) if ends > Utc::now() => {
+            Some(ends) if ends - Utc::now() >= chrono::Duration::seconds(KEPT_MARGIN_SECONDS) => {
                 if let Err(e) = files::write_cache(kept, encoded.expose().as_bytes()) {
                     debug!("not keeping the SAML assertion: {e:#}");
                 }
             }
-            _ => debug!("the SAML assertion says no NotOnOrAfter ahead: not kept"),
+            _ => debug!("the SAML assertion ends too soon to serve another run: not kept"),
         }
         Ok((encoded, assertion))
     }
