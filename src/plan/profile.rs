@@ -194,15 +194,11 @@ fn credential_source(profile: &Profile, kind: &str) -> Result<Source> {
 
 fn hop(profile: &Profile, role_arn: &str, is_target: bool, opts: &Options) -> Result<Hop> {
     let flag = |value: &Option<String>| if is_target { value.clone() } else { None };
-    let duration_seconds =
-        match (is_target.then_some(opts.role_duration).flatten(), profile.get("duration_seconds")) {
-            (Some(d), _) => Some(d),
-            (None, Some(text)) => Some(text.parse::<i32>().map_err(|_| {
-                anyhow!("{}: duration_seconds {text:?} is not a whole number of seconds", profile.at())
-            })?),
-            (None, None) => None,
-        };
-    let duration_seconds = duration_seconds.or(if is_target { opts.settings.role_duration } else { None });
+    let duration_seconds = duration_seconds(profile, is_target, opts)?.or(if is_target {
+        opts.settings.role_duration
+    } else {
+        None
+    });
     let (session_name, session_name_chosen) = hop_session_name(profile, is_target, opts);
     Ok(Hop {
         session_name,
@@ -214,6 +210,17 @@ fn hop(profile: &Profile, role_arn: &str, is_target: bool, opts: &Options) -> Re
         source_identity: profile.get("source_identity").map(str::to_string),
         ..Hop::new(&profile.name, role_arn)
     })
+}
+
+/// `--role-duration` for the target, else the profile's `duration_seconds`.
+pub(super) fn duration_seconds(profile: &Profile, is_target: bool, opts: &Options) -> Result<Option<i32>> {
+    match (is_target.then_some(opts.role_duration).flatten(), profile.get("duration_seconds")) {
+        (Some(seconds), _) => Ok(Some(seconds)),
+        (None, Some(text)) => text.parse::<i32>().map(Some).map_err(|_| {
+            anyhow!("{}: duration_seconds {text:?} is not a whole number of seconds", profile.at())
+        }),
+        (None, None) => Ok(None),
+    }
 }
 
 /// The session name, and whether it was chosen (flag, profile, setting) rather than defaulted to

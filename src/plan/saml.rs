@@ -1,7 +1,7 @@
 //! SAML profiles: an identity provider's assertion, from the person's own browser (`saml_url`) or a
 //! command (`saml_process`), exchanged for a role with AssumeRoleWithSAML.
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, bail};
 
 use super::{Hop, Options};
 use crate::config::Profile;
@@ -66,14 +66,7 @@ pub(super) fn settings(profile: &Profile, is_target: bool, opts: &Options) -> Re
         (None, Some(command)) => SamlSignIn::Process(command.to_string()),
         (None, None) => bail!("{}: not a SAML profile", profile.at()),
     };
-    let duration_seconds =
-        match (is_target.then_some(opts.role_duration).flatten(), profile.get("duration_seconds")) {
-            (Some(seconds), _) => Some(seconds),
-            (None, Some(text)) => Some(text.parse::<i32>().map_err(|_| {
-                anyhow!("{}: duration_seconds {text:?} is not a whole number of seconds", profile.at())
-            })?),
-            (None, None) => None,
-        };
+    let duration_seconds = super::profile::duration_seconds(profile, is_target, opts)?;
     let arn = |key: &str| -> Result<Option<String>> {
         match profile.get(key) {
             Some(value) if value.starts_with("arn:") && !value.contains(',') => Ok(Some(value.to_string())),

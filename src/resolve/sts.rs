@@ -102,11 +102,7 @@ impl Sts {
                 .set_token_code(mfa_code.map(|c| c.expose().to_string())),
             creds
         )?;
-        let assumed = out
-            .assumed_role_user()
-            .map(|u| AssumedRole { id: u.assumed_role_id().to_string(), arn: u.arn().to_string() });
-        let account = assumed.as_ref().and_then(|a| account_in(&a.arn)).or_else(|| account_in(&hop.role_arn));
-        Ok((from_sts(out.credentials())?.in_account(account), assumed))
+        role_session(out.credentials(), out.assumed_role_user(), &hop.role_arn)
     }
 
     /// A session for long-term keys, with an MFA `(serial, code)` where one is given.
@@ -185,12 +181,20 @@ impl Sts {
             .send()
             .await
             .map_err(|e| failed(e, &self.endpoint))?;
-        let assumed = out
-            .assumed_role_user()
-            .map(|u| AssumedRole { id: u.assumed_role_id().to_string(), arn: u.arn().to_string() });
-        let account = assumed.as_ref().and_then(|a| account_in(&a.arn)).or_else(|| account_in(role_arn));
-        Ok((from_sts(out.credentials())?.in_account(account), assumed))
+        role_session(out.credentials(), out.assumed_role_user(), role_arn)
     }
+}
+
+/// A role session and who STS says it is, in the account of the assumed role's ARN (else of the
+/// role asked for).
+fn role_session(
+    credentials: Option<&aws_sdk_sts::types::Credentials>,
+    user: Option<&aws_sdk_sts::types::AssumedRoleUser>,
+    role_arn: &str,
+) -> Result<(Credentials, Option<AssumedRole>)> {
+    let assumed = user.map(|u| AssumedRole { id: u.assumed_role_id().to_string(), arn: u.arn().to_string() });
+    let account = assumed.as_ref().and_then(|a| account_in(&a.arn)).or_else(|| account_in(role_arn));
+    Ok((from_sts(credentials)?.in_account(account), assumed))
 }
 
 /// A call that failed, said in one line (`describe`); `code` is the service's error code when it
