@@ -173,7 +173,7 @@ fn remote_login_asks_on_the_terminal_and_the_pasted_code_signs_the_shell_in() {
     }
 }
 
-fn start(tmux: &Tmux, env: &TestEnv, shell: Sh) {
+pub fn start(tmux: &Tmux, env: &TestEnv, shell: Sh) {
     start_sized(tmux, env, shell, 160);
 }
 

@@ -321,3 +321,28 @@ fn an_assertion_too_short_lived_to_serve_another_run_is_not_kept() {
     });
     assert_eq!(kept, 0, "nothing kept");
 }
+
+#[test]
+fn ctrl_c_while_the_idp_page_waits_changes_nothing_and_ends_the_browser() {
+    let env = TestEnv::new();
+    env.config(&format!("[profile web]\nsaml_url = {}&post=no\nrole_arn = {READ}\n", idp_url(&env)));
+    let tmux = Tmux { env: &env, socket: format!("awsume-{}-saml-ctrl-c", env.id) };
+    crate::interactive::start(&tmux, &env, crate::testenv::Sh::Bash);
+    tmux.wait_for(|s| !s.trim().is_empty(), "the prompt");
+    let exports: Vec<String> = chromium(&env).iter().map(|(k, v)| format!("export {k}='{v}'")).collect();
+    tmux.keys(&["-l", &format!("{}; awsume web", exports.join("; "))]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(|s| s.contains("signing in at the identity provider"), "the sign-in to start");
+    wait_until(|| !browsers(&env).is_empty(), "the browser");
+    tmux.keys(&["C-c"]);
+    let result = env.path("after");
+    tmux.keys(&[
+        "-l",
+        &format!("echo \"status=$? key=${{AWS_ACCESS_KEY_ID:-none}}\" > '{}'", result.display()),
+    ]);
+    tmux.keys(&["Enter"]);
+    wait_until(|| std::fs::read_to_string(&result).is_ok_and(|t| t.ends_with('\n')), "the shell's answer");
+    assert_eq!(std::fs::read_to_string(&result).unwrap().trim(), "status=130 key=none");
+    wait_until(|| browsers(&env).is_empty(), "the browser to end");
+    assert!(saml_calls(&env).is_empty());
+}
