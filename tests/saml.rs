@@ -346,3 +346,17 @@ fn ctrl_c_while_the_idp_page_waits_changes_nothing_and_ends_the_browser() {
     wait_until(|| browsers(&env).is_empty(), "the browser to end");
     assert!(saml_calls(&env).is_empty());
 }
+
+#[test]
+fn without_role_arn_the_role_session_outlives_the_assertion() {
+    let env = TestEnv::new();
+    // One role, an assertion too short-lived to keep: the role session (an hour) serves the next run.
+    let short = broker(&env, "broker", &format!("{}idp?roles={ADMIN},{OKTA_1}&life=10", env.endpoint));
+    env.config(&format!("[profile only]\nsaml_process = {short}\n"));
+    let first = process_json(&env, "only", &[]).ok().json();
+    let second = process_json(&env, "only", &[]).ok().json();
+    assert_eq!(first["AccessKeyId"], second["AccessKeyId"]);
+    assert_eq!((runs(&env), saml_calls(&env).len()), (1, 1), "no second sign-in, no second call");
+    process_json(&env, "only", &["-r"]).ok();
+    assert_eq!((runs(&env), saml_calls(&env).len()), (2, 2), "-r signs in again");
+}

@@ -42,10 +42,21 @@ impl super::Resolver<'_> {
             info!("role {role} from the role cache");
             return Ok(creds);
         }
+        // Without role_arn: the role this sign-in gave last, while its session lasts (the
+        // assertion itself lives minutes, the role session hours).
+        let last = self.opts.mfa_sessions.beside(&format!("{}.role", kept_name(saml)));
+        let remembered = || files::read_cache(&last).ok().flatten().map(|text| text.trim().to_string());
+        if saml.role_arn.is_none()
+            && let Some(role) = remembered()
+            && let Some(creds) = cached(self.opts, &role)
+        {
+            info!("role {role} (the last this sign-in gave) from the role cache");
+            return Ok(creds);
+        }
         let kept = self.opts.mfa_sessions.beside(&kept_name(saml));
         let _signing_in = files::lock_cache_entry(&kept, LOCK_WAIT, "signing in at the identity provider")?;
-        if let Some(role) = &saml.role_arn
-            && let Some(creds) = cached(self.opts, role)
+        if let Some(role) = saml.role_arn.clone().or_else(remembered)
+            && let Some(creds) = cached(self.opts, &role)
         {
             info!("role {role} assumed by another run meanwhile");
             return Ok(creds);
@@ -68,11 +79,16 @@ impl super::Resolver<'_> {
                 e
             }
         })?;
-        if saml.role_arn.is_none()
-            && let Some(creds) = cached(self.opts, &offer.role_arn)
-        {
-            info!("role {} from the role cache", offer.role_arn);
-            return Ok(creds);
+        if saml.role_arn.is_none() {
+            // A role cache entry is no secret, nor is which role: a file that cannot be written costs
+            // only the next run a look at the assertion.
+            if let Err(e) = files::write_cache(&last, offer.role_arn.as_bytes()) {
+                debug!("not remembering the role: {e:#}");
+            }
+            if let Some(creds) = cached(self.opts, &offer.role_arn) {
+                info!("role {} from the role cache", offer.role_arn);
+                return Ok(creds);
+            }
         }
         let principal = saml.principal_arn.clone().unwrap_or_else(|| offer.principal_arn.clone());
         let duration = saml.duration_seconds.or(assertion.session_duration);
