@@ -357,6 +357,9 @@ fn without_role_arn_the_role_session_outlives_the_assertion() {
     let second = process_json(&env, "only", &[]).ok().json();
     assert_eq!(first["AccessKeyId"], second["AccessKeyId"]);
     assert_eq!((runs(&env), saml_calls(&env).len()), (1, 1), "no second sign-in, no second call");
+    let list = env.run(&["-l", "more"]);
+    let line = list.ok().stdout.lines().find(|l| l.starts_with("only ")).unwrap().to_string();
+    assert!(line.trim_end().ends_with(|c: char| c.is_ascii_digit()), "-l more shows when it ends: {line}");
     process_json(&env, "only", &["-r"]).ok();
     assert_eq!((runs(&env), saml_calls(&env).len()), (2, 2), "-r signs in again");
 }

@@ -465,9 +465,9 @@ pub fn cached_expiry(
         return login::cached_expiry(session_arn);
     }
     if let Source::Saml(saml) = &plan.source
-        && let Some(role) = &saml.role_arn
+        && let Some(role) = saml::role_of(sessions, saml)
     {
-        return roles.expiry(&saml.hop(&plan.source_profile, role));
+        return roles.expiry(&saml.hop(&plan.source_profile, &role));
     }
     match (&plan.source, &plan.mfa_session_serial) {
         (Source::Static { access_key_id, .. }, Some(_)) => {

@@ -44,8 +44,8 @@ impl super::Resolver<'_> {
         }
         // Without role_arn: the role this sign-in gave last, while its session lasts (the
         // assertion itself lives minutes, the role session hours).
-        let last = self.opts.mfa_sessions.beside(&format!("{}.role", kept_name(saml)));
-        let remembered = || files::read_cache(&last).ok().flatten().map(|text| text.trim().to_string());
+        let last = last_role_path(&self.opts.mfa_sessions, saml);
+        let remembered = || last_role(&self.opts.mfa_sessions, saml);
         if saml.role_arn.is_none()
             && let Some(role) = remembered()
             && let Some(creds) = cached(self.opts, &role)
@@ -171,6 +171,21 @@ impl super::Resolver<'_> {
 fn kept_name(saml: &Saml) -> String {
     let digest = hex::encode(Sha256::digest(saml.origin().as_bytes()));
     format!("saml-{}", &digest[..32])
+}
+
+/// Where the role a sign-in gave last is remembered (profiles without `role_arn`).
+fn last_role_path(sessions: &crate::cache::SessionCache, saml: &Saml) -> std::path::PathBuf {
+    sessions.beside(&format!("{}.role", kept_name(saml)))
+}
+
+/// The role `saml` names, else the one its sign-in gave last: whose session `-l more` shows.
+pub fn role_of(sessions: &crate::cache::SessionCache, saml: &Saml) -> Option<String> {
+    saml.role_arn.clone().or_else(|| last_role(sessions, saml))
+}
+
+fn last_role(sessions: &crate::cache::SessionCache, saml: &Saml) -> Option<String> {
+    let text = files::read_cache(&last_role_path(sessions, saml)).ok()??;
+    Some(text.trim().to_string()).filter(|role| role.starts_with("arn:"))
 }
 
 /// `-r`: the kept assertion is forgotten.
