@@ -42,7 +42,7 @@ lines = [
     "keys read from the Secret Service (ours) with the same export from the credentials file (theirs column).",
     "`serve-exec` compares `export --serve --exec true` (a renewing endpoint for the command) with plain `--exec true`",
     "(theirs column). `saml-cached-role` (a SAML profile naming its role, the role session cached) and",
-    "`saml-kept-assertion` (no role named: the kept assertion read for its only role) compare with a cached role's",
+    "`saml-no-role-named` (no role named: the role its sign-in gave last) compare with a cached role's",
     "export (theirs column). `concurrent-30-cold-role`: 30 processes at once, no terminal, a role nobody assumed yet (the",
     "role cache emptied each round): `awsume export --format process` against the AWS CLI v1's `aws sts",
     "get-caller-identity`; wall time of the whole round, and STS calls of one round.",
