@@ -89,11 +89,16 @@ pub fn parent_dir(path: &Path) -> &Path {
     path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }
 
+/// Why a file of awsume's state is not to be trusted, judging its directory first, then the file
+/// (`untrusted`); `None` when both are.
+pub fn untrusted_entry(path: &Path) -> Option<String> {
+    untrusted(parent_dir(path)).or_else(|| untrusted(path))
+}
+
 /// A cache file's text: `None` when it is missing, or when it or its directory is not to be
 /// trusted (`untrusted`), which is said once as a note: a planted file is a miss, never an identity.
 pub fn read_cache(path: &Path) -> anyhow::Result<Option<String>> {
-    let dir = parent_dir(path);
-    if let Some(why) = untrusted(dir).or_else(|| untrusted(path)) {
+    if let Some(why) = untrusted_entry(path) {
         // Once a run: a cache read twice (a fresh check, then the refresh) is one finding.
         static SAID: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
         let mut said = SAID.lock().unwrap_or_else(std::sync::PoisonError::into_inner);

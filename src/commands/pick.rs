@@ -157,8 +157,7 @@ impl Picks {
     /// it) is none, as every cache; only its first `MAX_READ` bytes are read.
     fn load() -> Self {
         let path = Self::path();
-        let trusted =
-            files::untrusted(files::parent_dir(&path)).or_else(|| files::untrusted(&path)).is_none();
+        let trusted = files::untrusted_entry(&path).is_none();
         let mut text = String::new();
         if trusted && let Ok(file) = std::fs::File::open(&path) {
             let _ = std::io::Read::read_to_string(&mut std::io::Read::take(file, MAX_READ), &mut text);
