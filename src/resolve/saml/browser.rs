@@ -8,10 +8,13 @@
 
 #[cfg(unix)]
 use std::collections::VecDeque;
+#[cfg(unix)]
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Result, anyhow, bail};
+#[cfg(unix)]
+use anyhow::anyhow;
+use anyhow::{Result, bail};
 #[cfg(unix)]
 use serde_json::{Value, json};
 
@@ -23,8 +26,9 @@ use crate::messages::debug;
 pub const SIGN_IN_WAIT: Duration = Duration::from_secs(300);
 
 /// The browser's command line: `AWSUME_SAML_BROWSER`, else the profile's `saml_browser`, else the
-/// first Chromium-family browser found on PATH or where each OS installs them.
-pub fn command(profile_setting: Option<&str>) -> Result<Vec<String>> {
+/// first Chromium-family browser found on PATH or where macOS installs them.
+#[cfg(unix)]
+fn command(profile_setting: Option<&str>) -> Result<Vec<String>> {
     let chosen =
         crate::environment::var("AWSUME_SAML_BROWSER").or_else(|| profile_setting.map(str::to_string));
     if let Some(line) = chosen {
@@ -42,6 +46,7 @@ pub fn command(profile_setting: Option<&str>) -> Result<Vec<String>> {
 }
 
 /// The first Chromium-family browser installed.
+#[cfg(unix)]
 fn installed() -> Option<PathBuf> {
     const ON_PATH: &[&str] = &[
         "google-chrome",
@@ -66,29 +71,13 @@ fn installed() -> Option<PathBuf> {
             places.push(crate::files::home_dir().join("Applications").join(&inside));
         }
     }
-    if cfg!(windows) {
-        let roots = ["ProgramFiles", "ProgramFiles(x86)", "LOCALAPPDATA"]
-            .iter()
-            .filter_map(|var| crate::environment::path(var))
-            .collect::<Vec<_>>();
-        for root in roots {
-            for exe in [
-                "Google/Chrome/Application/chrome.exe",
-                "Microsoft/Edge/Application/msedge.exe",
-                "BraveSoftware/Brave-Browser/Application/brave.exe",
-                "Chromium/Application/chrome.exe",
-            ] {
-                places.push(root.join(exe));
-            }
-        }
-    }
     places.into_iter().find(|p| p.is_file())
 }
 
 /// The browser profile of awsume's own: `$XDG_DATA_HOME/awsume/saml-browser`, else
 /// `~/.awsume/saml-browser` (0700).
 #[cfg(unix)]
-pub fn profile_dir() -> PathBuf {
+fn profile_dir() -> PathBuf {
     match crate::environment::path("XDG_DATA_HOME") {
         Some(dir) => dir.join("awsume").join("saml-browser"),
         None => crate::files::home_dir().join(".awsume").join("saml-browser"),
@@ -98,7 +87,7 @@ pub fn profile_dir() -> PathBuf {
 /// Where the identity provider posts for AWS: the `/saml` endpoints of every partition's sign-in
 /// service, or `AWS_ENDPOINT_URL_SIGNIN`'s.
 #[cfg(unix)]
-pub fn saml_endpoints() -> Vec<String> {
+fn saml_endpoints() -> Vec<String> {
     match crate::resolve::sts::endpoint_url("AWS_ENDPOINT_URL_SIGNIN", None) {
         Some(url) => vec![format!("{}/saml*", url.trim_end_matches('/'))],
         None => [
@@ -119,15 +108,17 @@ pub fn saml_endpoints() -> Vec<String> {
 const DONE_PAGE: &str = "<!doctype html><meta charset=utf-8><title>awsume</title>\
     <p style=\"font:16px sans-serif;margin:3em\">Signed in: awsume has the role. You can close this window.</p>";
 
-/// Opens `url` in the browser `command` and waits (at most `wait`) for the assertion it posts to AWS.
+/// Opens `url` in the browser (`saml_browser`, or one found) and waits (at most `wait`) for the
+/// assertion it posts to AWS.
 #[cfg(unix)]
-pub async fn assertion(command: &[String], url: &str, wait: Duration) -> Result<Secret> {
+pub async fn assertion(saml_browser: Option<&str>, url: &str, wait: Duration) -> Result<Secret> {
+    let command = command(saml_browser)?;
     let dir = profile_dir();
     crate::files::private_dir(&dir)
         .map_err(|e| anyhow!("cannot make the browser profile {}: {e}", crate::files::display(&dir)))?;
     // One browser per profile directory: Chromium hands a second one over to the first.
     let _profile = crate::files::lock_beside(&dir, wait, "signing in at the identity provider")?;
-    let mut browser = Launched::start(command, &dir)?;
+    let mut browser = Launched::start(&command, &dir)?;
     let found = tokio::time::timeout(wait, browser.session(url)).await;
     let result = match found {
         Ok(result) => result,
@@ -140,7 +131,7 @@ pub async fn assertion(command: &[String], url: &str, wait: Duration) -> Result<
 }
 
 #[cfg(not(unix))]
-pub async fn assertion(_command: &[String], _url: &str, _wait: Duration) -> Result<Secret> {
+pub async fn assertion(_saml_browser: Option<&str>, _url: &str, _wait: Duration) -> Result<Secret> {
     bail!(
         "saml_url needs the browser's DevTools pipe, which awsume cannot hand to a browser on this OS yet: use saml_process"
     )

@@ -141,7 +141,6 @@ impl super::Resolver<'_> {
                 )
             }
             SamlSignIn::Url(url) => {
-                let command = browser::command(saml.browser.as_deref())?;
                 if saml.browser.is_none()
                     && crate::environment::var("AWSUME_SAML_BROWSER").is_none()
                     && let Some(why) = crate::browser::Browser::default().unavailable()
@@ -151,7 +150,7 @@ impl super::Resolver<'_> {
                     );
                 }
                 let runtime = crate::runtime::get()?;
-                runtime.block_on(browser::assertion(&command, url, browser::SIGN_IN_WAIT))?
+                runtime.block_on(browser::assertion(saml.browser.as_deref(), url, browser::SIGN_IN_WAIT))?
             }
         };
         let assertion = assertion::read(encoded.expose())?;
