@@ -191,9 +191,7 @@ fn the_picker_offers_the_assertions_roles_on_a_terminal() {
 fn saml_url_takes_the_assertion_from_chromiums_post_and_the_browser_is_gone_after() {
     let env = TestEnv::new();
     env.config(&format!("[profile web]\nsaml_url = {}\nrole_arn = {READ}\n", idp_url(&env)));
-    let mut cmd = env.awsume(&["export", "--profile", "web", "--format", "process"]);
-    cmd.envs(chromium(&env));
-    let out = crate::testenv::run(cmd, None);
+    let out = crate::testenv::run(export_web(&env), None);
     let json = out.ok().json();
     assert!(json["AccessKeyId"].as_str().unwrap().starts_with("ASIASAML"), "{json}");
     let actions = env.actions();
@@ -218,6 +216,13 @@ fn chromium(env: &TestEnv) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// `export --profile web --format process` with Debian's Chromium against this test's stubs.
+fn export_web(env: &TestEnv) -> std::process::Command {
+    let mut cmd = env.awsume(&["export", "--profile", "web", "--format", "process"]);
+    cmd.envs(chromium(env));
+    cmd
+}
+
 /// The processes whose command line names this test's browser profile.
 fn browsers(env: &TestEnv) -> String {
     let profile = env.path(".awsume/saml-browser").display().to_string();
@@ -237,8 +242,8 @@ fn wait_until(what: impl Fn() -> bool, label: &str) {
 fn the_browser_never_outlives_awsume_even_when_awsume_is_killed() {
     let env = TestEnv::new();
     env.config(&format!("[profile web]\nsaml_url = {}&post=no\nrole_arn = {READ}\n", idp_url(&env)));
-    let mut cmd = env.awsume(&["export", "--profile", "web", "--format", "process"]);
-    cmd.envs(chromium(&env)).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    let mut cmd = export_web(&env);
+    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
     let mut awsume = cmd.spawn().unwrap();
     // The page is open and waits for a person who never signs in.
     wait_until(|| env.actions().contains(&"IdPPage".to_string()), "the IdP's page to open");
@@ -261,8 +266,8 @@ fn a_browser_that_is_missing_or_ends_early_is_one_line() {
         "no Chrome, Chromium, Edge or Brave found for saml_url: name one with saml_browser",
     );
     // A browser that exits at once.
-    let mut cmd = env.awsume(&["export", "--profile", "web", "--format", "process"]);
-    cmd.envs(chromium(&env)).env("AWSUME_SAML_BROWSER", "false");
+    let mut cmd = export_web(&env);
+    cmd.env("AWSUME_SAML_BROWSER", "false");
     crate::testenv::run(cmd, None).assert_clean_failure(
         "profile \"web\": SAML: the browser closed before the identity provider posted to AWS",
     );
@@ -284,8 +289,7 @@ fn a_browser_that_is_missing_or_ends_early_is_one_line() {
 fn a_popup_the_identity_provider_opens_is_intercepted_too() {
     let env = TestEnv::new();
     env.config(&format!("[profile web]\nsaml_url = {}&popup=yes\nrole_arn = {ADMIN}\n", idp_url(&env)));
-    let mut cmd = env.awsume(&["export", "--profile", "web", "--format", "process"]);
-    cmd.envs(chromium(&env));
+    let mut cmd = export_web(&env);
     // Real IdPs open popups on a click; the stub opens one at once, which the blocker would stop.
     cmd.env(
         "AWSUME_SAML_BROWSER",
