@@ -1,10 +1,12 @@
-//! The one way awsume opens a URL in the user's browser, for the console, SSO and sign-ins:
+//! The one way awsume opens a URL in the user's browser, for the console, IAM Identity Center and
+//! `aws login` (a SAML sign-in starts a browser of its own: `signin/saml/devtools.rs`):
 //! `console.browser_command` (with `{url}` and `{profile}`), else `$BROWSER`, else the desktop's
 //! opener (`open`, `xdg-open`). Never through a shell, and never with the URL in an argv, where `ps`
 //! shows it to every local user: a console link is a credential, and a sign-in page's `state`,
 //! PKCE challenge and callback port (or a device code) would let another user complete the
 //! sign-in with their own identity. The browser gets a private redirect page (0600, under
-//! `~/.awsume/run`), removed once the browser has it.
+//! `~/.awsume/run`), removed when the sign-in is over, or for the console once the launcher has
+//! exited (at most 10 s).
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};

@@ -1,6 +1,8 @@
 //! Private files on disk: the one atomic writer (temp file in the same directory, fsync, rename), the
-//! one way to make a private directory and the one way to read a file that may be missing. It knows
-//! nothing of what the bytes mean.
+//! one way to make a private directory, the one way to read a file that may be missing, the cache
+//! reader and writer under the one trust rule (`untrusted_entry`), the locks beside a file, and how
+//! a path is shown to people (`display`: `~` for the home directory). It knows nothing of what the
+//! bytes mean.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};

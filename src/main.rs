@@ -1,6 +1,7 @@
 //! awsume: one binary that gets AWS credentials for any profile and delivers them to a shell, a
 //! command, a file or a credential_process consumer. `main` runs a command and prints its error, once.
 
+mod aws;
 mod browser;
 mod cache;
 mod cli;
@@ -18,6 +19,8 @@ mod request;
 mod resolve;
 mod runtime;
 mod settings;
+mod signin;
+mod waits;
 
 use std::process::ExitCode;
 

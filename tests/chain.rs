@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
-use crate::testenv::{Output, TestEnv, python, run, static_keys};
+use crate::testenv::{Output, TestEnv, botocore, python, run, static_keys};
 
 fn stub_script() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/metadata_stub.py").display().to_string()
@@ -259,7 +259,6 @@ fn awsume_and_botocore_agree_on_each_layout() {
         ),
         ("nothing at all", "", "", &[]),
     ];
-    let helper = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/botocore_creds.py");
     for (name, config, credentials, vars) in layouts {
         let env = TestEnv::new();
         env.config(config);
@@ -270,11 +269,8 @@ fn awsume_and_botocore_agree_on_each_layout() {
         } else {
             "ERROR".into()
         };
-        let mut boto = env.command(python());
-        boto.arg(&helper).envs(vars.iter().copied()).env("AWS_DEFAULT_REGION", "us-east-1");
-        let theirs = run(boto, None);
-        let theirs = theirs.stdout.trim();
-        let theirs = if theirs.starts_with("ERROR") { "ERROR" } else { theirs };
+        let theirs = botocore(&env, None, vars);
+        let theirs = if theirs.starts_with("ERROR") { "ERROR" } else { &theirs };
         assert_eq!(ours, theirs, "{name}: awsume and botocore disagree");
     }
 }

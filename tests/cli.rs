@@ -4,16 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::testenv::{SHELLS, Sh, TestEnv, managed, run, static_keys};
+use crate::testenv::{ALICE_WITH_MFA, SHELLS, Sh, TestEnv, managed, run, static_keys};
 
-const MFA: &str = "arn:aws:iam::123456789012:mfa/alice";
 const ADHOC: &str = "arn:aws:iam::111111111111:role/adhoc";
 
 fn env_with_alice() -> TestEnv {
     let env = TestEnv::new();
     env.config(&format!(
-        "[profile alice]\nmfa_serial = {MFA}\nregion = eu-west-1\n\
-         [profile admin]\nrole_arn = arn:aws:iam::111111111111:role/admin\nsource_profile = alice\n\
+        "{ALICE_WITH_MFA}\
          [profile plain]\nregion = us-west-2\n\
          [profile staging]\nrole_arn = arn:aws:iam::222222222222:role/staging\nsource_profile = plain\n"
     ));

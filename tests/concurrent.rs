@@ -5,8 +5,10 @@
 
 use std::process::{Child, Command, Stdio};
 
-use crate::sso::{cli_token, ended_token, sso_env, token_path};
-use crate::testenv::{BIN, Output, PROMPTLY, TestEnv, following_browser, static_keys};
+use crate::testenv::{
+    BIN, Output, PROMPTLY, TestEnv, cli_token, ended_token, following_browser, sso_env, static_keys,
+    token_path,
+};
 
 /// `awsume ARGS` as a process with no terminal: a new session, stdin closed.
 fn detached(env: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> Command {
@@ -63,8 +65,8 @@ fn thirty_callers_after_the_sso_token_ended_refresh_it_once() {
 #[test]
 fn twenty_callers_on_an_ended_login_session_refresh_it_once() {
     let env = TestEnv::new();
-    let path = crate::login::signed_in(&env, "console");
-    crate::login::with_expiry(&path, -1);
+    let path = crate::testenv::signed_in(&env, "console");
+    crate::testenv::with_expiry(&path, -1);
     let before = env.actions().len();
     let outs = callers(&env, 20, &["export", "--profile", "console", "--json"], &[]);
     for out in &outs {

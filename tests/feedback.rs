@@ -1,9 +1,7 @@
 //! What a long-time awsume user sees: awsume's confirmation lines after each switch (green on a
 //! terminal only), `--json` both ways, and flags their scripts still pass.
 
-use crate::testenv::{SHELLS, Sh, TestEnv, managed, static_keys};
-
-const MFA: &str = "arn:aws:iam::123456789012:mfa/alice";
+use crate::testenv::{ALICE_WITH_MFA, SHELLS, Sh, TestEnv, managed, static_keys};
 
 fn env_with_alice() -> TestEnv {
     let env = TestEnv::new();
@@ -12,8 +10,7 @@ fn env_with_alice() -> TestEnv {
         r#"{"Version": 1, "AccessKeyId": "ASIAPROC", "SecretAccessKey": "s", "SessionToken": "t", "Expiration": "2099-01-02T03:04:05Z"}"#,
     );
     env.config(&format!(
-        "[profile alice]\nmfa_serial = {MFA}\nregion = eu-west-1\n\
-         [profile admin]\nrole_arn = arn:aws:iam::111111111111:role/admin\nsource_profile = alice\n\
+        "{ALICE_WITH_MFA}\
          [profile auditor]\nrole_arn = arn:aws:iam::222222222222:role/auditor\nsource_profile = admin\n\
          [profile proc]\ncredential_process = cat {}\n",
         creds.display()

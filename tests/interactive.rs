@@ -2,80 +2,11 @@
 //! captures stdout, and Ctrl-C at the prompt leaves the environment untouched.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::testenv::{AUTO_REFRESH, SHELLS, Sh, TestEnv, managed, nu_path, static_keys};
-
-pub struct Tmux<'a> {
-    pub env: &'a TestEnv,
-    pub socket: String,
-}
-
-impl Tmux<'_> {
-    pub fn tmux(&self, args: &[&str]) -> String {
-        let mut cmd: Command = self.env.command("tmux");
-        cmd.args(["-L", &self.socket]).args(args);
-        let out = cmd.output().expect("tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    pub fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "s"];
-        args.extend_from_slice(keys);
-        self.tmux(&args);
-    }
-
-    pub fn wait_for(&self, what: impl Fn(&str) -> bool, label: &str) {
-        let start = Instant::now();
-        loop {
-            let screen = self.tmux(&["capture-pane", "-p", "-t", "s"]);
-            if what(&screen) {
-                return;
-            }
-            assert!(start.elapsed() < Duration::from_secs(20), "waited for {label}; screen:\n{screen}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux<'_> {
-    // Waits for the server (and so its shells) to be gone: nothing may write into the HOME while
-    // it is being removed.
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(5) {
-            let mut alive: Command = self.env.command("tmux");
-            alive.args(["-L", &self.socket, "has-session"]).stdout(Stdio::null()).stderr(Stdio::null());
-            if !alive.status().is_ok_and(|s| s.success()) {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-fn interactive_command(env: &TestEnv, shell: Sh) -> String {
-    let init = env.write(&format!("init.{}", shell.name()), &env.run(&["init", shell.name()]).stdout);
-    let init = init.display();
-    match shell {
-        Sh::Bash => {
-            let rc = env.write("bashrc", &format!("PS1='$ '\nsource '{init}'\n"));
-            format!("bash --noprofile --rcfile '{}' -i", rc.display())
-        }
-        Sh::Zsh => {
-            // As a user's ~/.zshrc: completion on (compinit), then awsume's line.
-            env.write(
-                "zdot/.zshrc",
-                &format!("autoload -Uz compinit && compinit -u -D\nPS1='$ '\nsource '{init}'\n"),
-            );
-            format!("env ZDOTDIR='{}' zsh -i", env.path("zdot").display())
-        }
-        Sh::Fish => format!("fish --no-config --init-command \"source '{init}'\""),
-        Sh::Nu => format!("'{}' -n --execute \"source '{init}'\"", nu_path().display()),
-    }
-}
+use crate::testenv::{
+    AUTO_REFRESH, SHELLS, Sh, TestEnv, Tmux, interactive_command, managed, start, start_sized, static_keys,
+};
 
 fn dump_and_wait(tmux: &Tmux, env: &TestEnv, shell: Sh, file: &str) {
     let line = shell.dump(file);
@@ -137,8 +68,8 @@ fn remote_login_asks_on_the_terminal_and_the_pasted_code_signs_the_shell_in() {
         );
         // Wrapped lines joined: the page's address is one word on the screen.
         let screen = tmux.tmux(&["capture-pane", "-p", "-J", "-t", "s"]);
-        let url = screen.lines().find_map(crate::login::authorize_url).expect("the sign-in page");
-        tmux.keys(&["-l", &crate::login::code_shown_for(&url)]);
+        let url = screen.lines().find_map(crate::testenv::authorize_url).expect("the sign-in page");
+        tmux.keys(&["-l", &crate::testenv::code_shown_for(&url)]);
         tmux.keys(&["Enter"]);
         dump_and_wait(&tmux, &env, shell, "d1");
         let after = managed(&env, "d1");
@@ -150,11 +81,11 @@ fn remote_login_asks_on_the_terminal_and_the_pasted_code_signs_the_shell_in() {
         }
         // The session ended (its refresh refused): on the terminal, `--remote` signs in again the
         // same way, and the shell gets the new session.
-        let entry = crate::login::entry_path(&env, ".aws/login/cache");
-        let mut ended = crate::login::read_entry(&entry);
+        let entry = crate::testenv::entry_path(&env, ".aws/login/cache");
+        let mut ended = crate::testenv::read_entry(&entry);
         ended["refreshToken"] = "expired-refresh".into();
         std::fs::write(&entry, ended.to_string()).unwrap();
-        crate::login::with_expiry(&entry, -1);
+        crate::testenv::with_expiry(&entry, -1);
         tmux.keys(&["-l", "clear; awsume remote --remote"]);
         tmux.keys(&["Enter"]);
         tmux.wait_for(
@@ -162,26 +93,15 @@ fn remote_login_asks_on_the_terminal_and_the_pasted_code_signs_the_shell_in() {
             "a new sign-in",
         );
         let screen = tmux.tmux(&["capture-pane", "-p", "-J", "-t", "s"]);
-        let url = screen.lines().find_map(crate::login::authorize_url).expect("the sign-in page");
-        tmux.keys(&["-l", &crate::login::code_shown_for(&url)]);
+        let url = screen.lines().find_map(crate::testenv::authorize_url).expect("the sign-in page");
+        tmux.keys(&["-l", &crate::testenv::code_shown_for(&url)]);
         tmux.keys(&["Enter"]);
         dump_and_wait(&tmux, &env, shell, "d2");
         assert_eq!(managed(&env, "d2").get("AWS_ACCESS_KEY_ID").map(String::as_str), Some("ASIALOGIN1"));
         let refused_then_signed_in = ["CreateOAuth2Token", "Authorize", "CreateOAuth2Token"];
         assert_eq!(env.actions()[2..], refused_then_signed_in);
-        assert_eq!(crate::login::read_entry(&entry)["clientId"], "arn:aws:signin:::devtools/cross-device");
+        assert_eq!(crate::testenv::read_entry(&entry)["clientId"], "arn:aws:signin:::devtools/cross-device");
     }
-}
-
-pub fn start(tmux: &Tmux, env: &TestEnv, shell: Sh) {
-    start_sized(tmux, env, shell, 160);
-}
-
-fn start_sized(tmux: &Tmux, env: &TestEnv, shell: Sh, columns: u16) {
-    let command = interactive_command(env, shell);
-    let home = env.home.path().display().to_string();
-    let columns = columns.to_string();
-    tmux.tmux(&["new-session", "-d", "-s", "s", "-x", &columns, "-y", "40", "-c", &home, &command]);
 }
 
 fn key_in(env: &TestEnv, file: &str) -> String {

@@ -2,59 +2,15 @@
 //! DPoP proof against the sign-in stub (which verifies every proof and the PKCE pair), shared with
 //! botocore (with awscrt) both ways, and signed in with `awsume NAME --login`.
 
-use crate::testenv::{Output, Sh, TestEnv, following_browser, mode, run};
-
-const ARN: &str = "arn:aws:iam::123456789012:user/alice";
+use crate::testenv::{
+    LOGIN_ARN, Output, Sh, TestEnv, authorize_url, botocore_key, code_shown_for, entry_path,
+    following_browser, future, mode, read_entry, run, signed_in, with_expiry,
+};
 
 fn awsume(env: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> Output {
     let mut cmd = env.awsume(args);
     cmd.envs(vars.iter().copied());
     run(cmd, None)
-}
-
-/// What botocore resolves for `profile` on this HOME (its access key), with the same cache.
-fn botocore_key(env: &TestEnv, profile: &str, vars: &[(&str, &str)]) -> String {
-    let helper = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/botocore_creds.py");
-    let mut cmd = env.command(crate::testenv::python());
-    cmd.arg(helper).arg(profile).env("AWS_DEFAULT_REGION", "us-east-1").envs(vars.iter().copied());
-    run(cmd, None).stdout.trim().to_string()
-}
-
-pub fn entry_path(env: &TestEnv, dir: &str) -> std::path::PathBuf {
-    let out = std::process::Command::new("sh")
-        .args(["-c", "printf %s \"$1\" | sha256sum", "sh", ARN])
-        .output()
-        .unwrap();
-    let digest = String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_string();
-    env.path(&format!("{dir}/{digest}.json"))
-}
-
-pub fn read_entry(path: &std::path::Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-pub fn with_expiry(path: &std::path::Path, minutes: i64) {
-    let mut entry = read_entry(path);
-    let out = std::process::Command::new("date")
-        .args(["-u", "-d", &format!("{minutes} minutes"), "+%Y-%m-%dT%H:%M:%SZ"])
-        .output()
-        .unwrap();
-    entry["accessToken"]["expiresAt"] = String::from_utf8(out.stdout).unwrap().trim().into();
-    std::fs::write(path, entry.to_string()).unwrap();
-}
-
-/// `awsume NAME --login` with a browser that follows the redirect; the entry it wrote.
-pub fn signed_in(env: &TestEnv, profile: &str) -> std::path::PathBuf {
-    let browser = following_browser(env);
-    let out = awsume(env, &["export", "--profile", profile, "--json"], &[]);
-    assert_ne!(out.status, 0, "not signed in yet");
-    let login = awsume(
-        env,
-        &[profile, "--login", "-s", "--shell", "bash"],
-        &[("BROWSER", browser.to_str().unwrap())],
-    );
-    assert_eq!(login.status, 0, "{}", login.stderr);
-    entry_path(env, ".aws/login/cache")
 }
 
 #[test]
@@ -76,7 +32,7 @@ fn login_signs_in_writes_the_profile_and_botocore_uses_the_session() {
     assert_eq!(env.calls()[1]["params"]["grantType"], "authorization_code");
     let config = std::fs::read_to_string(env.path(".aws/config")).unwrap();
     assert!(config.starts_with("# mine\n[default]\nregion = eu-west-1\n"), "{config}");
-    assert!(config.contains(&format!("[profile console-user]\nlogin_session = {ARN}\n")), "{config}");
+    assert!(config.contains(&format!("[profile console-user]\nlogin_session = {LOGIN_ARN}\n")), "{config}");
     let entry_path = entry_path(&env, ".aws/login/cache");
     assert_eq!(mode(&entry_path), 0o600);
     assert_eq!(mode(entry_path.parent().unwrap()), 0o700);
@@ -186,33 +142,16 @@ fn the_cache_directory_setting_and_refused_refreshes() {
     assert_eq!(out.ok().json()["AccessKeyId"], "ASIAHUGE");
     let written = read_entry(&path);
     let end = written["accessToken"]["expiresAt"].as_str().unwrap().to_string();
-    assert!(end <= crate::sso::future(12), "{end}");
+    assert!(end <= future(12), "{end}");
     assert_eq!(
         written["accessToken"]["sessionKind"],
         serde_json::Value::Null,
         "only what awsume knows from the answer"
     );
     let none = TestEnv::new();
-    none.config(&format!("[profile console]\nlogin_session = {ARN}\n"));
+    none.config(&format!("[profile console]\nlogin_session = {LOGIN_ARN}\n"));
     none.run(&["export", "--profile", "console"])
         .assert_clean_failure("no aws login session for arn:aws:iam::123456789012:user/alice");
-}
-
-/// What a person on another device does with the page `url`: opens it (following the sign-in's
-/// redirect to the service's confirmation page) and copies the code shown there.
-pub fn code_shown_for(url: &str) -> String {
-    let out =
-        std::process::Command::new("curl").args(["-s", "-L", "--max-time", "10", url]).output().unwrap();
-    let page = String::from_utf8(out.stdout).unwrap();
-    let code = page.split("<pre id=code>").nth(1).and_then(|rest| rest.split("</pre>").next());
-    code.unwrap_or_else(|| panic!("no code on the page: {page}")).to_string()
-}
-
-/// The sign-in page in a line awsume wrote on stderr.
-pub fn authorize_url(line: &str) -> Option<String> {
-    let start = line.find("http://")?;
-    let url = line[start..].split_whitespace().next()?;
-    url.contains("/v1/authorize?").then(|| url.to_string())
 }
 
 /// `awsume NAME --login --remote` with stdin a pipe: `paste` turns the page's code into what the
@@ -267,7 +206,7 @@ fn remote_login_takes_the_pasted_code_and_botocore_uses_the_session() {
     let entry = read_entry(&entry_path(&env, ".aws/login/cache"));
     assert_eq!(entry["clientId"], "arn:aws:signin:::devtools/cross-device");
     let config = std::fs::read_to_string(env.path(".aws/config")).unwrap();
-    assert_eq!(config, format!("[profile remote]\nregion = eu-west-1\nlogin_session = {ARN}\n"));
+    assert_eq!(config, format!("[profile remote]\nregion = eu-west-1\nlogin_session = {LOGIN_ARN}\n"));
     // botocore uses the session with no call; a refresh goes out as the cross-device client.
     assert_eq!(botocore_key(&env, "remote", &[]), "ASIALOGIN0");
     with_expiry(&entry_path(&env, ".aws/login/cache"), -1);

@@ -5,8 +5,7 @@
 
 use std::process::Stdio;
 
-use crate::interactive::Tmux;
-use crate::testenv::{Output, TestEnv, mode};
+use crate::testenv::{Output, TestEnv, Tmux, mode};
 
 const ADMIN: &str = "arn:aws:iam::111111111111:role/Admin";
 const READ: &str = "arn:aws:iam::222222222222:role/ReadOnly";
@@ -331,7 +330,7 @@ fn ctrl_c_while_the_idp_page_waits_changes_nothing_and_ends_the_browser() {
     let env = TestEnv::new();
     env.config(&format!("[profile web]\nsaml_url = {}&post=no\nrole_arn = {READ}\n", idp_url(&env)));
     let tmux = Tmux { env: &env, socket: format!("awsume-{}-saml-ctrl-c", env.id) };
-    crate::interactive::start(&tmux, &env, crate::testenv::Sh::Bash);
+    crate::testenv::start(&tmux, &env, crate::testenv::Sh::Bash);
     tmux.wait_for(|s| !s.trim().is_empty(), "the prompt");
     let exports: Vec<String> = chromium(&env).iter().map(|(k, v)| format!("export {k}='{v}'")).collect();
     tmux.keys(&["-l", &format!("{}; awsume web", exports.join("; "))]);

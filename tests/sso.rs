@@ -3,78 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::testenv::{Sh, TestEnv, following_browser, managed, run};
-
-const CONFIG: &str = "\
-[profile legacy]
-sso_start_url = https://legacy.awsapps.com/start
-sso_region = eu-west-1
-sso_account_id = 111111111111
-sso_role_name = ReadOnly
-
-[profile modern]
-sso_session = corp
-sso_account_id = 222222222222
-sso_role_name = Admin
-region = eu-central-1
-
-[sso-session corp]
-sso_start_url = https://corp.awsapps.com/start
-sso_region = us-east-2
-sso_registration_scopes = sso:account:access
-
-[profile on-sso]
-role_arn = arn:aws:iam::333333333333:role/deploy
-source_profile = modern
-
-[profile ghost]
-sso_session = nowhere
-sso_account_id = 1
-sso_role_name = R
-";
-
-fn sha1(text: &str) -> String {
-    let out = std::process::Command::new("sh")
-        .args(["-c", "printf %s \"$1\" | sha1sum", "sh", text])
-        .output()
-        .unwrap();
-    String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_string()
-}
-
-pub fn future(hours: i64) -> String {
-    let out = std::process::Command::new("date")
-        .args(["-u", "-d", &format!("{hours} hours"), "+%Y-%m-%dT%H:%M:%SZ"])
-        .output()
-        .unwrap();
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
-pub fn sso_env() -> TestEnv {
-    let env = TestEnv::new();
-    env.config(CONFIG);
-    env
-}
-
-pub fn token_path(env: &TestEnv, key: &str) -> std::path::PathBuf {
-    env.path(&format!(".aws/sso/cache/{}.json", sha1(key)))
-}
-
-/// A token file exactly as `aws sso login` writes it.
-/// The `corp` session's token as the AWS CLI leaves it an hour after it ended: its refresh token
-/// and client registration still good.
-pub fn ended_token(refresh: &str) -> serde_json::Value {
-    serde_json::json!({
-        "startUrl": "https://corp.awsapps.com/start", "region": "us-east-2", "accessToken": "old-token",
-        "expiresAt": future(-1), "clientId": "cid", "clientSecret": "csecret",
-        "registrationExpiresAt": future(24 * 30), "refreshToken": refresh
-    })
-}
-
-pub fn cli_token(env: &TestEnv, key: &str, body: serde_json::Value) {
-    let path = token_path(env, key);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, body.to_string()).unwrap();
-}
+use crate::testenv::{
+    SSO_CONFIG, Sh, botocore_key, cli_token, ended_token, following_browser, future, managed, run, sha1,
+    sso_env, token_path,
+};
 
 #[test]
 fn cli_token_cache_gives_role_credentials() {
@@ -303,7 +235,7 @@ fn list_shows_sso_account_role_and_sign_in_state() {
 #[test]
 fn mfa_on_a_role_over_sso_passes_the_code_once_and_caches_the_role() {
     let env = sso_env();
-    env.config(&format!("{CONFIG}\n[profile guarded]\nrole_arn = arn:aws:iam::4:role/guarded\nsource_profile = modern\nmfa_serial = arn:aws:iam::4:mfa/me\n"));
+    env.config(&format!("{SSO_CONFIG}\n[profile guarded]\nrole_arn = arn:aws:iam::4:role/guarded\nsource_profile = modern\nmfa_serial = arn:aws:iam::4:mfa/me\n"));
     cli_token(
         &env,
         "corp",
@@ -377,15 +309,6 @@ fn token_caches_from_other_tools_are_used_and_sign_in_states_are_told_apart() {
         .assert_clean_failure("the SSO sign-in for https://corp.awsapps.com/start expired at 2020-01-0");
 }
 
-/// The AWS CLI's Python peer on this HOME: the access key botocore resolves for `profile`, and the
-/// calls it made.
-fn botocore_key(env: &TestEnv, profile: &str) -> String {
-    let helper = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/botocore_creds.py");
-    let mut cmd = env.command(crate::testenv::python());
-    cmd.arg(helper).arg(profile).env("AWS_DEFAULT_REGION", "us-east-1");
-    run(cmd, None).stdout.trim().to_string()
-}
-
 /// `sso_session` profiles sign in as the AWS CLI 2.22+ does: authorization code and PKCE on a
 /// loopback callback; botocore then uses (and refreshes) that token, and awsume uses botocore's.
 #[test]
@@ -428,13 +351,13 @@ fn sso_session_profiles_sign_in_with_the_authorization_code_and_pkce() {
         assert_eq!(crate::testenv::mode(&file.unwrap().path()), 0o600);
     }
     // botocore uses the token as it is: no sign-in, no token call.
-    assert_eq!(botocore_key(&env, "modern"), "ASIASSO222222222222");
+    assert_eq!(botocore_key(&env, "modern", &[]), "ASIASSO222222222222");
     assert_eq!(env.actions()[4..], ["GetRoleCredentials"]);
     // Near its end, botocore refreshes it with the stored client; awsume then uses botocore's.
     let mut near = token.clone();
     near["expiresAt"] = serde_json::Value::String(future_minutes(3));
     std::fs::write(&path, near.to_string()).unwrap();
-    assert_eq!(botocore_key(&env, "modern"), "ASIASSO222222222222");
+    assert_eq!(botocore_key(&env, "modern", &[]), "ASIASSO222222222222");
     assert_eq!(env.actions()[5..], ["CreateToken", "GetRoleCredentials"], "botocore refreshed");
     let refreshed: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -490,7 +413,7 @@ fn future_minutes(minutes: i64) -> String {
 fn sso_populate_writes_one_profile_per_account_and_role() {
     let env = sso_env();
     let mine = format!(
-        "{CONFIG}\n# hand-written, never touched\n[profile prod-payments.readonly]\nregion = us-west-2\n"
+        "{SSO_CONFIG}\n# hand-written, never touched\n[profile prod-payments.readonly]\nregion = us-west-2\n"
     );
     env.config(&mine);
     cli_token(
@@ -546,10 +469,7 @@ fn sso_populate_writes_one_profile_per_account_and_role() {
         "{}",
         list.stdout
     );
-    let helper = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/botocore_creds.py");
-    let mut cmd = env.command(crate::testenv::python());
-    cmd.arg(helper).arg("dev-sandbox.developer").env("AWS_DEFAULT_REGION", "us-east-1");
-    assert_eq!(run(cmd, None).stdout.trim(), "ASIASSO222222222222");
+    assert_eq!(botocore_key(&env, "dev-sandbox.developer", &[]), "ASIASSO222222222222");
     // An account whose access is gone: --prune removes its generated profile, nothing else.
     cli_token(
         &env,
@@ -611,7 +531,7 @@ urllib.request.urlopen(url, timeout=10).read()
 #[test]
 fn populate_keeps_the_config_readable_whatever_the_portal_says() {
     let env = sso_env();
-    let mine = format!("{CONFIG}\n[default]\nregion = eu-west-1\n");
+    let mine = format!("{SSO_CONFIG}\n[default]\nregion = eu-west-1\n");
     env.config(&mine);
     let token = serde_json::json!({"accessToken": "hostile-token", "expiresAt": future(8), "startUrl": "https://corp.awsapps.com/start"});
     cli_token(&env, "corp", token);
@@ -651,5 +571,5 @@ fn populate_stops_a_portal_that_pages_forever() {
     env.run(&["sso", "populate", "corp"])
         .assert_clean_failure("ListAccounts: the SSO portal still had more after 500 pages");
     assert!(started.elapsed() < crate::testenv::PROMPTLY, "{:?}", started.elapsed());
-    assert_eq!(std::fs::read_to_string(env.path(".aws/config")).unwrap(), CONFIG);
+    assert_eq!(std::fs::read_to_string(env.path(".aws/config")).unwrap(), SSO_CONFIG);
 }

@@ -15,9 +15,6 @@ use crate::files;
 use crate::messages::debug;
 use crate::plan::Hop;
 
-/// How long a run waits for another assuming the same role (an MFA code may be asked on the way).
-const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(330);
-
 pub struct RoleCache {
     dir: PathBuf,
     margin: chrono::Duration,
@@ -52,7 +49,7 @@ impl RoleCache {
     /// read the session it cached (`None` where the cache directory is not to be trusted).
     pub fn lock(&self, hop: &Hop) -> Result<Option<files::Lock>> {
         let what = format!("assuming {}", hop.role_arn);
-        files::lock_cache_entry(&self.path(hop), LOCK_WAIT, &what)
+        files::lock_cache_entry(&self.path(hop), crate::waits::OTHER_RUN, &what)
     }
 
     /// When the cached session for `hop` ends, whatever is left of it (`-l more`).

@@ -66,9 +66,9 @@ impl SessionCache {
     /// Waits (at most `wait`) until no other run is making a session for this user, and holds
     /// that place until the lock is dropped: concurrent cold runs ask for one MFA code, and the
     /// others read the session it made. The lock is a file beside the session.
-    pub fn lock(&self, long_term_key_id: &str, wait: std::time::Duration) -> Result<Option<files::Lock>> {
+    pub fn lock(&self, long_term_key_id: &str) -> Result<Option<files::Lock>> {
         let what = format!("making the MFA session for {long_term_key_id}");
-        files::lock_cache_entry(&self.path(long_term_key_id), wait, &what)
+        files::lock_cache_entry(&self.path(long_term_key_id), crate::waits::OTHER_RUN, &what)
     }
 
     pub fn write(&self, long_term_key_id: &str, session: &Credentials, region: Option<&str>) -> Result<()> {

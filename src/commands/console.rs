@@ -12,8 +12,9 @@ use crate::deliver::Out;
 use crate::deliver::shell::State;
 use crate::environment;
 use crate::plan::{self, Plan};
-use crate::resolve::{self, Console};
+use crate::resolve;
 use crate::settings::Settings;
+use crate::signin::console::Console;
 
 /// The console plugin's service aliases (name → console path), before `console.services` from
 /// config.yaml; any other name is a console path as it is, and a whole URL is taken as the place.

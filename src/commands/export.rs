@@ -1,5 +1,7 @@
 //! `awsume export` (and the binary named `aws-export-credentials`): credential_process JSON, env
-//! lines, `--exec`, a credentials-file profile, or a credentials server, as aws-export-credentials.
+//! lines, the AWS CLI's `--format`s, `--exec` (with `--serve`: through an endpoint of its own), a
+//! credentials-file profile, or a credentials server (`--imds`, `--container`), as
+//! aws-export-credentials and `aws configure export-credentials` do.
 
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;

@@ -2,7 +2,7 @@
 //! hold no logic beyond names and this binary's path; everything they apply comes from the binary's
 //! `--emit` output.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -31,25 +31,8 @@ shell_template!(Nu, "nu.txt");
 shell_template!(Powershell, "powershell.txt");
 
 pub fn run(args: &InitArgs) -> Result<ExitCode> {
-    deliver::stdout(&render(args.shell, &args.cmd, &this_program()))?;
+    deliver::stdout(&render(args.shell, &args.cmd, &crate::environment::this_program()))?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The path this program was run by, absolute, symlinks kept: the function calls exactly this
-/// binary whatever else is on PATH, and a reinstall at the same path (`cargo install` again, a
-/// package manager's link to its new version) is what the next call runs.
-pub fn this_program() -> PathBuf {
-    let invoked = std::env::args_os().next().map(PathBuf::from).unwrap_or_default();
-    let found = if invoked.components().count() > 1 {
-        Some(invoked)
-    } else {
-        // Run by name: the first executable of that name on PATH, as the shell found it.
-        crate::environment::on_path(&invoked)
-    };
-    found
-        .and_then(|p| std::path::absolute(p).ok())
-        .or_else(|| std::env::current_exe().ok())
-        .unwrap_or_else(|| PathBuf::from("awsume"))
 }
 
 /// The whole script, rendered once; `cmd` is validated by the CLI.

@@ -10,8 +10,8 @@ use crate::config::{Config, edit};
 use crate::deliver::Out;
 use crate::files::display;
 use crate::messages;
-use crate::resolve;
 use crate::settings::Settings;
+use crate::{resolve, signin};
 
 /// The profile named on the command line, else by the environment: sign-in needs a name.
 fn profile_name(args: &AwsumeArgs) -> Result<String> {
@@ -39,7 +39,9 @@ pub fn login(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
         .unwrap_or_else(|| "us-east-1".into());
     let browser = (!args.common.no_browser).then(|| settings.browser());
     let timeout = crate::request::timeout(&args.common);
-    let arn = resolve::login_sign_in(&name, &region, args.common.remote, browser.as_ref(), timeout)?;
+    let signed = signin::login::sign_in_now(&name, &region, args.common.remote, browser.as_ref(), timeout)?;
+    resolve::confirm_session(&signed.credentials);
+    let arn = signed.arn;
     let mut keys = vec![("login_session", arn.as_str())];
     if own_region.is_none() {
         keys.push(("region", region.as_str()));
@@ -56,7 +58,7 @@ pub fn logout(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
     let Some(arn) = profile.get("login_session") else {
         bail!("{}: no login_session to sign out of", profile.at());
     };
-    if resolve::login_sign_out(arn)? {
+    if signin::login::sign_out(arn)? {
         messages::note(&format!("signed out of {arn}: its cached session is gone"));
     } else {
         messages::note(&format!("no cached session for {arn}"));

@@ -108,7 +108,7 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
 /// nothing of the picker stays, as if `awsume NAME` had been typed.
 fn erase_answer(line: &str) {
     use std::io::Write;
-    let columns = list::terminal_size(2).map(|(c, _)| c).filter(|&c| c > 0).unwrap_or(80);
+    let columns = crate::environment::terminal_size(2).map(|(c, _)| c).filter(|&c| c > 0).unwrap_or(80);
     let rows = unicode_width::UnicodeWidthStr::width(line).div_ceil(columns).max(1);
     let mut stderr = std::io::stderr();
     let _ = write!(stderr, "\x1b[{rows}A\r\x1b[J").and_then(|()| stderr.flush());
@@ -117,7 +117,7 @@ fn erase_answer(line: &str) {
 /// Rows the list may show: the terminal's height, less the prompt and help lines.
 fn page_size() -> usize {
     // stderr: where the picker draws.
-    let rows = list::terminal_size(2).map(|(_, rows)| rows).filter(|&r| r > 0).unwrap_or(24);
+    let rows = crate::environment::terminal_size(2).map(|(_, rows)| rows).filter(|&r| r > 0).unwrap_or(24);
     rows.saturating_sub(4).clamp(3, 30)
 }
 

@@ -113,7 +113,7 @@ pub fn hook(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
 /// programs that outlive the shell's credentials: SDKs run it again when what it gave expires, and
 /// it renews from awsume's caches (an MFA code only when the MFA session has ended).
 pub fn refreshing_profile(profile: &str, region: Option<&str>) -> Result<Vec<(&'static str, String)>> {
-    let exe = super::init::this_program();
+    let exe = crate::environment::this_program();
     let exe = exe.to_str().context("this program's path is not UTF-8")?;
     let mut body = vec![(
         "credential_process",

@@ -8,8 +8,10 @@ mod default_chain;
 mod profile;
 mod saml;
 mod sso;
+mod values;
 
 pub use saml::{Saml, SamlSignIn, is_saml};
+pub use values::session_name;
 
 pub use sso::session as sso_session;
 
@@ -233,19 +235,6 @@ pub fn keychain_profile(command: &str) -> Option<String> {
         }
         _ => None,
     }
-}
-
-/// STS takes session names of 2–64 characters from `[\w+=,.@-]`.
-pub fn session_name(raw: &str) -> String {
-    let mut name: String = raw
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) { c } else { '-' })
-        .take(64)
-        .collect();
-    if name.len() < 2 {
-        name = format!("awsume-{name}");
-    }
-    name
 }
 
 pub fn plan(config: &Config, target: &str, opts: &Options) -> Result<Plan> {

@@ -3,6 +3,7 @@
 
 use anyhow::{Result, anyhow, bail};
 
+use super::values::duration_seconds;
 use super::{Hop, Options, Plan, Source, session_name};
 use crate::config::{Config, Profile};
 use crate::credentials::Secret;
@@ -210,17 +211,6 @@ fn hop(profile: &Profile, role_arn: &str, is_target: bool, opts: &Options) -> Re
         source_identity: profile.get("source_identity").map(str::to_string),
         ..Hop::new(&profile.name, role_arn)
     })
-}
-
-/// `--role-duration` for the target, else the profile's `duration_seconds`.
-pub(super) fn duration_seconds(profile: &Profile, is_target: bool, opts: &Options) -> Result<Option<i32>> {
-    match (is_target.then_some(opts.role_duration).flatten(), profile.get("duration_seconds")) {
-        (Some(seconds), _) => Ok(Some(seconds)),
-        (None, Some(text)) => text.parse::<i32>().map(Some).map_err(|_| {
-            anyhow!("{}: duration_seconds {text:?} is not a whole number of seconds", profile.at())
-        }),
-        (None, None) => Ok(None),
-    }
 }
 
 /// The session name, and whether it was chosen (flag, profile, setting) rather than defaulted to

@@ -66,7 +66,7 @@ pub(super) fn settings(profile: &Profile, is_target: bool, opts: &Options) -> Re
         (None, Some(command)) => SamlSignIn::Process(command.to_string()),
         (None, None) => bail!("{}: not a SAML profile", profile.at()),
     };
-    let duration_seconds = super::profile::duration_seconds(profile, is_target, opts)?;
+    let duration_seconds = super::values::duration_seconds(profile, is_target, opts)?;
     let arn = |key: &str| -> Result<Option<String>> {
         match profile.get(key) {
             Some(value) if value.starts_with("arn:") && !value.contains(',') => Ok(Some(value.to_string())),

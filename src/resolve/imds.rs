@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Result, anyhow, bail};
 use chrono::{DateTime, Utc};
 
-use super::http::Http;
+use crate::aws::http::Http;
 use crate::credentials::Credentials;
 use crate::plan::Metadata;
 

@@ -13,9 +13,6 @@ use anyhow::{Context, Result, anyhow, bail};
 use crate::credentials::Secret;
 use crate::messages;
 
-/// How long a person may take to answer a dialog.
-const DIALOG_WAIT: Duration = Duration::from_secs(300);
-
 /// How a person is asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Prompt {
@@ -130,7 +127,7 @@ fn on_terminal(serial: &str) -> Result<Secret> {
 }
 
 /// The code typed into the desktop's dialog, read from its stdout; a dialog nobody answers ends
-/// after `DIALOG_WAIT`, one dismissed ends the run.
+/// after `waits::PERSON`, one dismissed ends the run.
 fn in_dialog(dialog: Prompt, serial: &str) -> Result<Secret> {
     let argv = dialog.argv(&format!("MFA code for {serial}"));
     let (program, args) = argv.split_first().expect("a dialog has a program");
@@ -147,10 +144,10 @@ fn in_dialog(dialog: Prompt, serial: &str) -> Result<Secret> {
         if let Some(status) = child.try_wait()? {
             break status;
         }
-        if started.elapsed() > DIALOG_WAIT {
+        if started.elapsed() > crate::waits::PERSON {
             let _ = child.kill();
             let _ = child.wait();
-            bail!("nobody answered the MFA dialog for {serial} within {} s", DIALOG_WAIT.as_secs());
+            bail!("nobody answered the MFA dialog for {serial} within {} s", crate::waits::PERSON.as_secs());
         }
         std::thread::sleep(Duration::from_millis(50));
     };

@@ -1,40 +1,28 @@
-//! Resolution: runs a plan's steps and returns credentials. The only module that talks to AWS, runs
-//! processes or prompts. The async runtime and the STS client are built on first need, never for a
-//! plan that needs no network.
+//! The credential chain: runs a plan's steps (its source, an MFA session, each role) and returns
+//! credentials. Sources that are a sign-in (IAM Identity Center, `aws login`, SAML) are handed to
+//! `signin`, with what each needs; the AWS clients come from `aws`. The runtime and the STS client
+//! are built on first need, never for a plan that needs no network.
 
-mod callback;
-mod console;
-mod http;
-mod iam;
 mod imds;
-mod login;
 mod mfa;
-mod place;
 mod process;
-mod saml;
 mod source;
-mod sso;
 
 pub use process::enter_chain as enter_profile_chain;
 pub use source::environment as environment_credentials;
-pub use sso::{AccountRole, signed_in as sso_signed_in};
-mod sts;
-
-use std::io::IsTerminal;
 
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::Utc;
 
-use self::http::Http;
+use crate::aws::{LazyNet, Net, Where, sts};
 use crate::cache::{RoleCache, SessionCache};
 use crate::credentials::{Credentials, Secret};
 use crate::messages::{self, debug, info};
 use crate::plan::{Hop, Plan, Source};
+use crate::signin::{self, place};
 
 /// How a session cache entry counts as expired: this long before its real end.
 const MFA_MARGIN_SECONDS: i64 = 300;
-/// How long a run waits for another that is asking for the same MFA code (a person typing it).
-const MFA_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(180);
 
 pub struct Options {
     /// Reuse no cached session (`-r`); what is resolved is cached again.
@@ -72,22 +60,31 @@ pub struct Options {
     pub auto_remote: bool,
 }
 
+impl Options {
+    /// What a sign-in that has become due may do in this run.
+    pub fn ask(&self) -> place::Ask<'_> {
+        place::Ask {
+            browser: self.browser.as_ref(),
+            remote: self.remote,
+            renewal: self.renewal,
+            asked: self.sso_login,
+            auto_remote: self.auto_remote,
+        }
+    }
+}
+
 /// GetCallerIdentity for `creds`, for `--who`: (account, ARN, user id).
 pub fn caller_identity(
     creds: &Credentials,
     region: &str,
     timeout: std::time::Duration,
 ) -> Result<(String, String, String)> {
-    let http = Http::new(http::ca_bundle(None).as_deref())?;
-    let net = Net::new(region, sts::endpoint_url("AWS_ENDPOINT_URL_STS", None), http, timeout)?;
+    let net = Net::new(&Where::region(region, timeout))?;
     net.runtime.block_on(net.sts.get_caller_identity(creds)).context("GetCallerIdentity")
 }
 
-pub use console::Console;
-pub use iam::Iam;
-
 pub fn resolve(plan: &Plan, opts: &Options) -> Result<Credentials> {
-    let creds = Resolver { plan, opts, net: None }.run()?;
+    let creds = Resolver::new(plan, opts).run()?;
     if let Some((field, what)) = creds.uncarriable() {
         bail!(
             "profile \"{}\": the {field} it resolved to holds {what}, which no environment can carry safely",
@@ -97,36 +94,42 @@ pub fn resolve(plan: &Plan, opts: &Options) -> Result<Credentials> {
     Ok(creds)
 }
 
-/// The console sign-in link for what `plan` resolved to (`creds`).
-pub fn console_url(plan: &Plan, opts: &Options, creds: &Credentials, console: &Console) -> Result<String> {
-    Resolver { plan, opts, net: None }.console_url(creds, console)
-}
-
-/// The network side, built only when a step needs it: the one runtime and the one STS client (one
-/// connection pool for every hop).
-struct Net {
-    runtime: &'static tokio::runtime::Runtime,
-    http: Http,
-    sts: sts::Sts,
-}
-
-impl Net {
-    fn new(region: &str, endpoint: Option<String>, http: Http, timeout: std::time::Duration) -> Result<Self> {
-        let runtime = crate::runtime::get()?;
-        let sts = sts::Sts::new(region, endpoint, &http, timeout);
-        debug!("STS endpoint {} (region {region})", sts.endpoint);
-        Ok(Self { runtime, http, sts })
-    }
+/// The console sign-in link for what `plan` resolved to (`creds`). Long-term keys (a user's, or
+/// the environment's) sign in through a federation token made with them.
+pub fn console_url(
+    plan: &Plan,
+    opts: &Options,
+    creds: &Credentials,
+    console: &signin::console::Console,
+) -> Result<String> {
+    let resolver = Resolver::new(plan, opts);
+    let long_term = match &plan.source {
+        Source::Static { session_token: None, .. } if plan.hops.is_empty() => Some(resolver.source()?),
+        Source::Environment if creds.session_token.is_none() => Some(creds.clone()),
+        _ => None,
+    };
+    signin::console::url(plan, creds, long_term.as_ref(), console, &resolver.net)
 }
 
 struct Resolver<'a> {
     plan: &'a Plan,
     opts: &'a Options,
-    net: Option<Net>,
+    /// The network side, built only when a step needs it.
+    net: LazyNet,
 }
 
-impl Resolver<'_> {
-    fn run(&mut self) -> Result<Credentials> {
+impl<'a> Resolver<'a> {
+    fn new(plan: &'a Plan, opts: &'a Options) -> Self {
+        let net = LazyNet::new(Where {
+            region: plan.sts_region().to_string(),
+            endpoint_url: plan.endpoint_url.clone(),
+            ca_bundle: plan.ca_bundle.clone(),
+            timeout: opts.timeout,
+        });
+        Self { plan, opts, net }
+    }
+
+    fn run(&self) -> Result<Credentials> {
         let plan = self.plan;
         // The last hop with a fresh cached session is where the calls start: nothing before it
         // needs resolving (no source, no MFA code, no call).
@@ -197,17 +200,11 @@ impl Resolver<'_> {
         Ok(creds)
     }
 
-    fn net(&mut self) -> Result<&Net> {
-        if self.net.is_none() {
-            let endpoint = sts::endpoint_url("AWS_ENDPOINT_URL_STS", self.plan.endpoint_url.as_deref());
-            let http = Http::new(http::ca_bundle(self.plan.ca_bundle.as_deref()).as_deref())
-                .with_context(|| format!("profile \"{}\"", self.plan.profile))?;
-            self.net = Some(Net::new(self.plan.sts_region(), endpoint, http, self.opts.timeout)?);
-        }
-        Ok(self.net.as_ref().expect("just built"))
+    fn net(&self) -> Result<&Net> {
+        self.net.get().with_context(|| format!("profile \"{}\"", self.plan.profile))
     }
 
-    fn source(&mut self) -> Result<Credentials> {
+    fn source(&self) -> Result<Credentials> {
         match &self.plan.source {
             Source::Static { access_key_id, secret_access_key, session_token, account_id } => {
                 Ok(Credentials {
@@ -256,50 +253,48 @@ impl Resolver<'_> {
             }
             Source::Login { session_arn } => self.login(session_arn),
             Source::Saml(saml) => self.saml(saml),
-            Source::Sso(sso) => {
-                let login = sso::Login {
-                    place: place::choose(self.opts),
-                    force: self.opts.sso_login,
-                    timeout: self.opts.timeout,
-                };
-                let profile = self.plan.source_profile.clone();
-                let net = self.net()?;
-                net.runtime.block_on(sso::credentials(sso, &profile, &login, &net.http))
-            }
+            Source::Sso(sso) => self.sso(sso),
         }
     }
 
-    /// An `aws login` session: cached while fresh, else refreshed (or signed in anew where a person
-    /// can), one run at a time: whoever waited for the lock reads what the first one wrote.
-    fn login(&mut self, arn: &str) -> Result<Credentials> {
-        if let Some(creds) = login::fresh(arn) {
-            debug!("console session from the aws login cache");
-            return Ok(creds);
-        }
-        let _refreshing = login::lock(arn)?;
-        if let Some(creds) = login::fresh(arn) {
-            info!("console session refreshed by another run");
-            return Ok(creds);
-        }
-        let sign_in = match place::choose(self.opts) {
-            place::Place::Here(browser) => Some(login::Device::This(browser)),
-            place::Place::Elsewhere(_) if std::io::stdin().is_terminal() => Some(login::Device::Other),
-            place::Place::Elsewhere(_) | place::Place::Nowhere(_) => None,
-        };
-        let session = login::Session {
+    /// An `aws login` session, from `signin::login`.
+    fn login(&self, session_arn: &str) -> Result<Credentials> {
+        let session = signin::login::Session {
             profile: &self.plan.source_profile,
-            arn,
+            arn: session_arn,
             region: self.plan.region.as_deref(),
-            sign_in,
         };
-        let timeout = self.opts.timeout;
+        signin::login::credentials(&session, &self.opts.ask(), &self.net)
+    }
+
+    /// A SAML profile's role session, from `signin::saml`; its `saml_process` runs here.
+    fn saml(&self, saml: &crate::plan::Saml) -> Result<Credentials> {
+        let run = signin::saml::Run {
+            profile: &self.plan.source_profile,
+            ask: self.opts.ask(),
+            refresh: self.opts.refresh,
+            sessions: &self.opts.mfa_sessions,
+            roles: &self.opts.role_sessions,
+            net: &self.net,
+        };
+        let chain = self.opts.profile_chain.as_deref();
+        signin::saml::credentials(saml, &run, &|command| process::run_saml_process(command, chain))
+    }
+
+    /// An IAM Identity Center role's credentials, from `signin::sso`.
+    fn sso(&self, sso: &crate::plan::Sso) -> Result<Credentials> {
+        let login = signin::sso::Login {
+            place: place::choose(&self.opts.ask()),
+            force: self.opts.sso_login,
+            timeout: self.opts.timeout,
+        };
         let net = self.net()?;
-        net.runtime.block_on(login::credentials(&session, &net.http, timeout))
+        net.runtime.block_on(signin::sso::credentials(sso, &self.plan.source_profile, &login, &net.http))
     }
 
     /// The MFA session for long-term keys: from awsume's cache when still valid, else
     /// GetSessionToken with a code, written back to the cache.
-    fn mfa_session(&mut self, long_term: &Credentials, serial: &str) -> Result<Credentials> {
+    fn mfa_session(&self, long_term: &Credentials, serial: &str) -> Result<Credentials> {
         let cache = &self.opts.mfa_sessions;
         let key_id = &long_term.access_key_id;
         if !self.opts.refresh {
@@ -319,7 +314,7 @@ impl Resolver<'_> {
             }
         }
         // One code for concurrent runs: whoever waited reads the session the first one made.
-        let _making = cache.lock(key_id, MFA_LOCK_WAIT)?;
+        let _making = cache.lock(key_id)?;
         if !self.opts.refresh
             && let Ok(Some(session)) = cache.read(key_id)
             && session.valid_for(Utc::now(), chrono::Duration::seconds(MFA_MARGIN_SECONDS))
@@ -341,7 +336,7 @@ impl Resolver<'_> {
         Ok(session)
     }
 
-    fn assume(&mut self, creds: &Credentials, hop: &Hop) -> Result<Credentials> {
+    fn assume(&self, creds: &Credentials, hop: &Hop) -> Result<Credentials> {
         let code = match &hop.mfa_serial {
             Some(serial) => Some(self.mfa_code(serial)?),
             None => None,
@@ -408,7 +403,7 @@ impl Resolver<'_> {
 }
 
 /// awsume's line for an MFA (or other) session, in local time.
-fn confirm_session(creds: &Credentials) {
+pub fn confirm_session(creds: &Credentials) {
     if let Some(at) = creds.expiration {
         messages::confirm(&format!("Session token will expire at {}", crate::cache::format_local(at)));
     }
@@ -424,34 +419,6 @@ fn confirm_role(profile: &str, creds: &Credentials) {
     }
 }
 
-/// `aws login` for `profile` in `region` (`remote`: from another device's browser): the session's
-/// ARN (its credentials are cached).
-pub fn login_sign_in(
-    profile: &str,
-    region: &str,
-    remote: bool,
-    browser: Option<&crate::browser::Browser>,
-    timeout: std::time::Duration,
-) -> Result<String> {
-    let http = Http::new(http::ca_bundle(None).as_deref())?;
-    let net = Net::new(region, None, http, timeout)?;
-    let device = if remote { login::Device::Other } else { login::Device::This(browser) };
-    let signed = net.runtime.block_on(login::sign_in(profile, region, device, &net.http, timeout))?;
-    confirm_session(&signed.credentials);
-    Ok(signed.arn)
-}
-
-pub use login::sign_out as login_sign_out;
-
-/// Every (account id, account name, role) IAM Identity Center session `sso` reaches, signing in as
-/// for any SSO profile when there is no valid token.
-pub fn sso_account_roles(sso: &crate::plan::Sso, opts: &Options) -> Result<Vec<AccountRole>> {
-    let http = Http::new(http::ca_bundle(None).as_deref())?;
-    let net = Net::new(&sso.region, None, http, opts.timeout)?;
-    let login = sso::Login { place: place::choose(opts), force: opts.sso_login, timeout: opts.timeout };
-    net.runtime.block_on(sso::account_roles(sso, &login, &net.http))
-}
-
 /// When the cached session a plan would reuse (MFA role, else MFA session) ends; no network.
 pub fn cached_expiry(
     plan: &Plan,
@@ -462,10 +429,10 @@ pub fn cached_expiry(
         return roles.expiry(hop);
     }
     if let Source::Login { session_arn } = &plan.source {
-        return login::cached_expiry(session_arn);
+        return signin::login::cached_expiry(session_arn);
     }
     if let Source::Saml(saml) = &plan.source
-        && let Some(role) = saml::role_of(sessions, saml)
+        && let Some(role) = signin::saml::role_of(sessions, saml)
     {
         return roles.expiry(&saml.hop(&plan.source_profile, &role));
     }

@@ -5,7 +5,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use aws_credential_types::provider::ProvideCredentials;
 use chrono::{DateTime, Utc};
 
-use super::http::Http;
+use crate::aws::http::Http;
 use crate::credentials::{Credentials, Secret};
 
 /// `credential_source = Environment`: the key variables at call time, never `[default]`.
@@ -39,7 +39,7 @@ pub fn web_identity_token(path: &str) -> Result<Secret> {
 }
 
 fn from_provider(result: aws_credential_types::provider::Result) -> Result<Credentials> {
-    let c = result.map_err(|e| anyhow!("{}", super::http::chain(&e)))?;
+    let c = result.map_err(|e| anyhow!("{}", crate::aws::http::chain(&e)))?;
     Ok(Credentials {
         access_key_id: c.access_key_id().to_string(),
         secret_access_key: Secret::new(c.secret_access_key()),

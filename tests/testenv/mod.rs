@@ -1,15 +1,20 @@
 //! The one test fixture: a temp HOME with its own AWS files, the built binary run with a clean
 //! environment, and one real moto STS server per test binary (tests/support/sts_server.py). Each
 //! TestEnv has its own endpoint path on that server, so its recorded STS calls are its own. Every
-//! helper the tests share lives here (and in `shells.rs`), nowhere else.
+//! helper the tests share lives here (and in `shells.rs`, `tmux.rs`, `fixtures.rs`), nowhere else:
+//! topic modules import only from `testenv`.
 
 // The binary's own list, compiled as it is: tests and code cannot disagree on it.
+mod fixtures;
 #[path = "../../src/deliver/managed.rs"]
 mod managed_list;
 mod shells;
+mod tmux;
 
+pub use fixtures::*;
 pub use managed_list::{AUTO_REFRESH, MANAGED};
 pub use shells::{SHELLS, Sh, init_script, managed, nu_path};
+pub use tmux::{Tmux, interactive_command, start, start_sized};
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

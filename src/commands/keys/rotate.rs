@@ -40,7 +40,7 @@ pub fn rotate(files: &Files, profile: &str, choice: Choice, common: &CommonArgs)
     } else {
         old.clone()
     };
-    let iam = crate::resolve::Iam::new(timeout)?;
+    let iam = crate::aws::iam::Iam::new(timeout)?;
     let user = iam.user_of(&old).with_context(|| format!("profile \"{profile}\""))?;
     let new = iam
         .create(&signer, &user)

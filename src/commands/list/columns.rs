@@ -128,23 +128,7 @@ pub fn terminal_columns(through_function: bool) -> Option<usize> {
     } else {
         return None;
     };
-    terminal_size(fd).map(|(columns, _)| columns).filter(|&c| c > 0)
-}
-
-/// The terminal's (columns, rows) on `fd`, when it answers (0 where it does not know).
-#[cfg(unix)]
-#[allow(unsafe_code)]
-pub fn terminal_size(fd: i32) -> Option<(usize, usize)> {
-    // SAFETY: TIOCGWINSZ fills a winsize and reads nothing else; fd is a terminal.
-    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
-    let ok = unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut size) } == 0;
-    ok.then_some((usize::from(size.ws_col), usize::from(size.ws_row)))
-}
-
-/// Windows: the console's size is not asked; `-l` prints whole rows.
-#[cfg(not(unix))]
-pub fn terminal_size(_fd: i32) -> Option<(usize, usize)> {
-    None
+    crate::environment::terminal_size(fd).map(|(columns, _)| columns).filter(|&c| c > 0)
 }
 
 #[cfg(test)]

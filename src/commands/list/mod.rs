@@ -5,7 +5,7 @@
 
 mod columns;
 
-pub use columns::{Column, Row, fit, table, terminal_columns, terminal_size};
+pub use columns::{Column, Row, fit, table, terminal_columns};
 
 use std::process::ExitCode;
 
@@ -65,7 +65,7 @@ pub fn rows(config: &Config, more: bool) -> Vec<Row> {
 fn planned(profile: &Profile, p: &Plan, mfa_process: Option<&str>) -> Row {
     let kind = match &p.source {
         _ if !p.hops.is_empty() => "role".to_string(),
-        Source::Sso(sso) if resolve::sso_signed_in(sso) => "SSO (signed in)".to_string(),
+        Source::Sso(sso) if crate::signin::sso::signed_in(sso) => "SSO (signed in)".to_string(),
         Source::Sso(_) => "SSO (sign-in needed)".to_string(),
         source => source.kind().to_string(),
     };

@@ -19,8 +19,8 @@ use crate::deliver;
 use crate::files::display;
 use crate::messages;
 use crate::plan;
-use crate::resolve::{self, AccountRole};
 use crate::settings::Settings;
+use crate::signin::sso::AccountRole;
 
 pub fn run(args: SsoArgs) -> Result<ExitCode> {
     match args.command {
@@ -35,7 +35,8 @@ fn run_populate(args: &PopulateArgs) -> Result<ExitCode> {
     let sso = plan::sso_session(&config, &args.session)?;
     let settings = Settings::user()?;
     let options = crate::request::resolve_options(&args.common, &settings, false);
-    let roles = usable(resolve::sso_account_roles(&sso, &options)?);
+    let roles =
+        usable(crate::signin::sso::account_roles(&sso, &options.ask(), options.sso_login, options.timeout)?);
     let region = args.common.region.clone().unwrap_or_else(|| sso.region.clone());
     let session = &args.session;
     // Names a person's sections hold (either file, and `default`) are never a generated one's.

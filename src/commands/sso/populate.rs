@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use sha1::Digest;
 
 use crate::config::edit;
-use crate::resolve::AccountRole;
+use crate::signin::sso::AccountRole;
 
 /// The key that marks a section `sso populate` wrote, its value the session.
 pub(super) const MARKER: &str = "awsume_generated";

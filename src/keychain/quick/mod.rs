@@ -1,5 +1,6 @@
 //! The one read every keychain profile costs, on the wire: a plain D-Bus client that sends the
-//! authentication, `Hello`, `OpenSession` and `SearchItems` in one write, then `GetSecret`: two
+//! authentication, `Hello`, `GetNameOwner`, `OpenSession` and `SearchItems` in one write, then
+//! `GetSecret`: two
 //! round trips to the Secret Service where a general client (zbus, with its runtime and handshake)
 //! takes four and about twice the time (bench/run's `keychain-export` row). It handles the case a
 //! run meets: a `unix:path=` bus and one unlocked entry, or none. Anything else (a locked keyring

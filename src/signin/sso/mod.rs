@@ -16,9 +16,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
-use super::http::Http;
-use super::place::Place;
-use super::sts::{client_config, describe, endpoint_url, failed};
+use super::place::{Ask, Place};
+use crate::aws::http::Http;
+use crate::aws::sts::{client_config, describe, endpoint_url, failed};
 use crate::credentials::{Credentials, Secret};
 use crate::files;
 use crate::messages::{debug, info};
@@ -32,10 +32,6 @@ pub struct Login<'a> {
     pub force: bool,
     pub timeout: Duration,
 }
-
-/// How long a run waits for another one refreshing or signing in to the same session (a sign-in
-/// in the browser may take five minutes).
-const LOCK_WAIT: Duration = Duration::from_secs(330);
 
 /// The CLI's token file; fields awsume does not know are kept as they are. Only `accessToken` and
 /// `expiresAt` are required, as botocore requires them: other tools write no more.
@@ -167,7 +163,8 @@ pub async fn access_token(sso: &Sso, profile: &str, login: &Login<'_>, http: &Ht
         debug!("SSO token from {}", files::display(&path));
         return Ok(Secret::new(token.access_token));
     }
-    let _lock = files::lock_cache_entry(&path, LOCK_WAIT, &format!("signing in to {}", sso.start_url))?;
+    let _lock =
+        files::lock_cache_entry(&path, crate::waits::OTHER_RUN, &format!("signing in to {}", sso.start_url))?;
     let cached = cached_token(&path, sso);
     if let Some(token) = cached.as_ref().filter(|t| fresh(t)) {
         debug!("SSO token from {}, refreshed by another run", files::display(&path));
@@ -230,9 +227,17 @@ pub struct AccountRole {
 /// (tens of thousands of accounts fit in it).
 const MAX_PAGES: usize = 500;
 
+/// Every (account id, account name, role) the session `sso` reaches, signing in as for any SSO
+/// profile when there is no valid token (`force`: `--sso-login`).
+pub fn account_roles(sso: &Sso, ask: &Ask<'_>, force: bool, timeout: Duration) -> Result<Vec<AccountRole>> {
+    let net = crate::aws::Net::new(&crate::aws::Where::region(&sso.region, timeout))?;
+    let login = Login { place: super::place::choose(ask), force, timeout };
+    net.runtime.block_on(list_account_roles(sso, &login, &net.http))
+}
+
 /// Every account and role the session's person may use (ListAccounts, ListAccountRoles, every page,
 /// through the SDK's paginators), in the portal's order.
-pub async fn account_roles(sso: &Sso, login: &Login<'_>, http: &Http) -> Result<Vec<AccountRole>> {
+async fn list_account_roles(sso: &Sso, login: &Login<'_>, http: &Http) -> Result<Vec<AccountRole>> {
     let token = access_token(sso, sso.session.as_deref().unwrap_or(&sso.start_url), login, http).await?;
     let (portal, shown) = portal(sso, http, login.timeout);
     let mut accounts = Vec::new();

@@ -15,17 +15,14 @@ use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
 use super::{Login, Token, format_time, parse_time, valid_for};
+use crate::aws::sts::failed;
 use crate::browser::Browser;
 use crate::encoding::percent_encode;
 use crate::files;
 use crate::messages::{self, debug};
 use crate::plan::Sso;
-use crate::resolve::callback::{Callback, Pkce, state};
-use crate::resolve::place::Place;
-use crate::resolve::sts::failed;
-
-/// How long the code flow waits for the browser to come back.
-const CODE_WAIT: Duration = Duration::from_secs(300);
+use crate::signin::callback::{Callback, Pkce, state};
+use crate::signin::place::Place;
 
 /// Which OAuth grant a sign-in uses.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -173,7 +170,7 @@ async fn registration(
             .grant_types()
             .iter()
             .fold(request, |r, g| r.grant_types(*g))
-            .redirect_uris(format!("http://127.0.0.1{}", crate::resolve::callback::CALLBACK_PATH))
+            .redirect_uris(format!("http://127.0.0.1{}", crate::signin::callback::CALLBACK_PATH))
             .issuer_url(&sso.start_url),
         Flow::Device => request,
     };
@@ -214,7 +211,7 @@ impl Attempt<'_> {
         );
         let what = format!("sign in to {}", sso.start_url);
         let _page = Browser::offer(browser, &url, self.profile, &what, "--remote signs in with a code");
-        let code = callback.code(&state, CODE_WAIT).await?;
+        let code = callback.code(&state, crate::waits::PERSON).await?;
         let out = self
             .oidc
             .create_token()

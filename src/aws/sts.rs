@@ -50,7 +50,7 @@ macro_rules! client_config {
             .http_client($http.client())
             .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
             .retry_config(aws_sdk_sts::config::retry::RetryConfig::standard().with_max_attempts(3))
-            .timeout_config($crate::resolve::sts::timeouts($timeout))
+            .timeout_config($crate::aws::sts::timeouts($timeout))
     };
 }
 pub(crate) use client_config;

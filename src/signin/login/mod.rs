@@ -12,8 +12,9 @@
 mod dpop;
 mod sign_in;
 
-pub use sign_in::sign_in;
+pub use sign_in::{SignedIn, sign_in};
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -22,7 +23,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::http::Http;
+use super::place::{Ask, Place};
+use crate::aws::LazyNet;
+use crate::aws::http::Http;
 use crate::browser::Browser;
 use crate::credentials::{Credentials, Secret};
 use crate::files;
@@ -32,8 +35,6 @@ use crate::messages::{self, debug, info};
 const REFRESH_MARGIN: chrono::Duration = chrono::Duration::minutes(5);
 /// The longest life a token answer may give credentials (`expiresIn` is clamped to it).
 const LONGEST: i64 = 12 * 3600;
-/// How long a run waits for another one refreshing or signing in to the same session.
-pub const LOCK_WAIT: Duration = Duration::from_secs(330);
 
 /// A `login_session` profile as resolution needs it.
 pub struct Session<'a> {
@@ -41,9 +42,6 @@ pub struct Session<'a> {
     pub arn: &'a str,
     /// The profile's region: where the sign-in service is asked when the entry names none.
     pub region: Option<&'a str>,
-    /// Where a new sign-in happens when the session is missing or has ended; `None`: say how to
-    /// sign in instead.
-    pub sign_in: Option<Device<'a>>,
 }
 
 /// Where the person signs in.
@@ -93,7 +91,11 @@ pub fn cache_path(arn: &str) -> PathBuf {
 
 /// Held while a run refreshes or signs in to a session: the others wait, then read what it wrote.
 pub fn lock(arn: &str) -> Result<Option<files::Lock>> {
-    files::lock_cache_entry(&cache_path(arn), LOCK_WAIT, &format!("refreshing the aws login session {arn}"))
+    files::lock_cache_entry(
+        &cache_path(arn),
+        crate::waits::OTHER_RUN,
+        &format!("refreshing the aws login session {arn}"),
+    )
 }
 
 /// The session's cached credentials while more than the refresh margin of them is left: no network,
@@ -124,7 +126,7 @@ pub fn endpoint(region: &str) -> String {
     } else {
         format!("https://{region}.signin.aws.amazon.com")
     };
-    super::sts::endpoint_url("AWS_ENDPOINT_URL_SIGNIN", None)
+    crate::aws::sts::endpoint_url("AWS_ENDPOINT_URL_SIGNIN", None)
         .unwrap_or(host)
         .trim_end_matches('/')
         .to_string()
@@ -139,10 +141,51 @@ fn credentials_of(entry: &Value) -> Result<Credentials> {
         .in_account(field("accountId").map(str::to_string)))
 }
 
-/// The session's credentials: cached, refreshed, or (where `session.sign_in` allows) signed in anew.
-pub async fn credentials(session: &Session<'_>, http: &Http, timeout: Duration) -> Result<Credentials> {
+/// An `aws login` session's credentials: cached while fresh, else refreshed (or signed in anew
+/// where `ask` lets a person), one run at a time: whoever waited for the lock reads what the first
+/// one wrote.
+pub fn credentials(session: &Session<'_>, ask: &Ask<'_>, net: &LazyNet) -> Result<Credentials> {
+    if let Some(creds) = fresh(session.arn) {
+        debug!("console session from the aws login cache");
+        return Ok(creds);
+    }
+    let _refreshing = lock(session.arn)?;
+    if let Some(creds) = fresh(session.arn) {
+        info!("console session refreshed by another run");
+        return Ok(creds);
+    }
+    let device = match super::place::choose(ask) {
+        Place::Here(browser) => Some(Device::This(browser)),
+        Place::Elsewhere(_) if std::io::stdin().is_terminal() => Some(Device::Other),
+        Place::Elsewhere(_) | Place::Nowhere(_) => None,
+    };
+    let timeout = net.timeout();
+    let net = net.get()?;
+    net.runtime.block_on(refreshed(session, device, &net.http, timeout))
+}
+
+/// `aws login` for `profile` in `region` (`remote`: from another device's browser), now.
+pub fn sign_in_now(
+    profile: &str,
+    region: &str,
+    remote: bool,
+    browser: Option<&Browser>,
+    timeout: Duration,
+) -> Result<SignedIn> {
+    let net = crate::aws::Net::new(&crate::aws::Where::region(region, timeout))?;
+    let device = if remote { Device::Other } else { Device::This(browser) };
+    net.runtime.block_on(sign_in(profile, region, device, &net.http, timeout))
+}
+
+/// The session's credentials: cached, refreshed, or (where `device` allows) signed in anew.
+async fn refreshed(
+    session: &Session<'_>,
+    device: Option<Device<'_>>,
+    http: &Http,
+    timeout: Duration,
+) -> Result<Credentials> {
     match cached(session, http, timeout).await {
-        Err(e) if e.downcast_ref::<SignInAgain>().is_some() => match session.sign_in {
+        Err(e) if e.downcast_ref::<SignInAgain>().is_some() => match device {
             Some(device) => {
                 messages::note(&format!("{e:#}; signing in now"));
                 let region = session.region.unwrap_or("us-east-1");

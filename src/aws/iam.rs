@@ -8,8 +8,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 
-use super::http::{self, Http};
-use super::{Net, sts};
+use super::Net;
+use super::http::Http;
 use crate::credentials::{Credentials, Secret};
 use crate::encoding::percent_encode;
 
@@ -113,9 +113,7 @@ pub struct Iam {
 
 impl Iam {
     pub fn new(timeout: std::time::Duration) -> Result<Self> {
-        let http = Http::new(http::ca_bundle(None).as_deref())?;
-        let endpoint = sts::endpoint_url("AWS_ENDPOINT_URL_STS", None);
-        Ok(Self { net: Net::new("us-east-1", endpoint, http, timeout)?, timeout })
+        Ok(Self { net: Net::new(&super::Where::region("us-east-1", timeout))?, timeout })
     }
 
     /// The IAM user `creds` belong to (the last part of the caller's `user/…` ARN).

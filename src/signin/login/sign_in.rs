@@ -9,18 +9,16 @@ use anyhow::{Context, Result, anyhow, bail};
 use serde_json::{Value, json};
 
 use super::{Device, access_token, cache_path, create_token, credentials_of, dpop, endpoint};
+use crate::aws::http::Http;
 use crate::browser::Browser;
 use crate::credentials::{Credentials, Secret, account_in};
 use crate::encoding::{base64_decode, percent_decode, percent_encode};
 use crate::files;
 use crate::messages;
-use crate::resolve::callback::{Callback, Pkce, state};
-use crate::resolve::http::Http;
+use crate::signin::callback::{Callback, Pkce, state};
 
 const SAME_DEVICE: &str = "arn:aws:signin:::devtools/same-device";
 const CROSS_DEVICE: &str = "arn:aws:signin:::devtools/cross-device";
-/// How long a sign-in in the browser may take.
-const SIGN_IN_WAIT: Duration = Duration::from_secs(300);
 /// The longest pasted code read (a real one is a few hundred bytes).
 const PASTE_LIMIT: usize = 64 * 1024;
 
@@ -58,7 +56,7 @@ pub async fn sign_in(
             let url = authorize(SAME_DEVICE, &redirect_uri);
             let what = format!("sign in to AWS for profile \"{profile}\"");
             let _page = Browser::offer(browser, &url, profile, &what, "--remote");
-            (SAME_DEVICE, redirect_uri, callback.code(&state, SIGN_IN_WAIT).await?)
+            (SAME_DEVICE, redirect_uri, callback.code(&state, crate::waits::PERSON).await?)
         }
         Device::Other => {
             let redirect_uri = format!("{endpoint}/v1/sessions/confirmation");

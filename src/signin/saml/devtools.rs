@@ -22,9 +22,6 @@ use crate::credentials::Secret;
 #[cfg(unix)]
 use crate::messages::debug;
 
-/// How long the person has to sign in at the identity provider.
-pub const SIGN_IN_WAIT: Duration = Duration::from_secs(300);
-
 /// The browser's command line: `AWSUME_SAML_BROWSER`, else the profile's `saml_browser`, else the
 /// first Chromium-family browser found on PATH or where macOS installs them.
 #[cfg(unix)]
@@ -88,7 +85,7 @@ fn profile_dir() -> PathBuf {
 /// service, or `AWS_ENDPOINT_URL_SIGNIN`'s.
 #[cfg(unix)]
 fn saml_endpoints() -> Vec<String> {
-    match crate::resolve::sts::endpoint_url("AWS_ENDPOINT_URL_SIGNIN", None) {
+    match crate::aws::sts::endpoint_url("AWS_ENDPOINT_URL_SIGNIN", None) {
         Some(url) => vec![format!("{}/saml*", url.trim_end_matches('/'))],
         None => [
             "https://signin.aws.amazon.com/saml*",

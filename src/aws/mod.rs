@@ -1,0 +1,80 @@
+//! The AWS clients, the floor under every sign-in and the credential chain: the one HTTP/TLS stack
+//! (`http`), STS (`sts`), IAM (`iam`), and `Net`, the one way to get "an STS client for this region",
+//! with the runtime and the HTTP stack it runs on. Knows nothing of profiles' chains or sign-ins:
+//! it must not import `resolve` or `signin`.
+
+pub mod http;
+pub mod iam;
+pub mod sts;
+
+use std::cell::OnceCell;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use self::http::Http;
+use crate::messages::debug;
+
+/// The network side of a run: the one runtime, the HTTP stack (one set of trust roots) and the one
+/// STS client (one connection pool for every call; each call carries its own credentials).
+pub struct Net {
+    pub runtime: &'static tokio::runtime::Runtime,
+    pub http: Http,
+    pub sts: sts::Sts,
+}
+
+/// What a `Net` is built from.
+#[derive(Clone, Default)]
+pub struct Where {
+    /// STS's region (`us-east-1` where none is known).
+    pub region: String,
+    /// The profile's `endpoint_url`: `AWS_ENDPOINT_URL_STS` and `AWS_ENDPOINT_URL` rank first.
+    pub endpoint_url: Option<String>,
+    /// The profile's `ca_bundle`: `AWS_CA_BUNDLE` ranks first.
+    pub ca_bundle: Option<String>,
+    /// The most one call may take, retries included.
+    pub timeout: Duration,
+}
+
+impl Where {
+    /// `region` with no profile settings: the environment's overrides only.
+    pub fn region(region: &str, timeout: Duration) -> Self {
+        Self { region: region.to_string(), timeout, ..Self::default() }
+    }
+}
+
+impl Net {
+    /// The one constructor: the endpoint and trust roots as the SDKs rank them.
+    pub fn new(at: &Where) -> Result<Self> {
+        let runtime = crate::runtime::get()?;
+        let http = Http::new(http::ca_bundle(at.ca_bundle.as_deref()).as_deref())?;
+        let endpoint = sts::endpoint_url("AWS_ENDPOINT_URL_STS", at.endpoint_url.as_deref());
+        let sts = sts::Sts::new(&at.region, endpoint, &http, at.timeout);
+        debug!("STS endpoint {} (region {})", sts.endpoint, at.region);
+        Ok(Self { runtime, http, sts })
+    }
+}
+
+/// A `Net` built on first use: a run that needs no network (a cached session) builds none.
+pub struct LazyNet {
+    at: Where,
+    net: OnceCell<Net>,
+}
+
+impl LazyNet {
+    pub fn new(at: Where) -> Self {
+        Self { at, net: OnceCell::new() }
+    }
+
+    pub fn get(&self) -> Result<&Net> {
+        if let Some(net) = self.net.get() {
+            return Ok(net);
+        }
+        let net = Net::new(&self.at)?;
+        Ok(self.net.get_or_init(|| net))
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.at.timeout
+    }
+}

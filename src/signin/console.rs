@@ -1,0 +1,135 @@
+//! Console sign-in by federation: temporary credentials go to `getSigninToken` as they are;
+//! long-term keys first become a federation token (`GetFederationToken`, as aws-vault does). The
+//! sign-in endpoint is the partition's (`AWS_ENDPOINT_URL_SIGNIN` overrides it). The link it
+//! returns signs anyone in for 15 minutes: it is never logged, and errors never show it.
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use crate::aws::LazyNet;
+use crate::credentials::Credentials;
+use crate::encoding::percent_encode as encode;
+use crate::messages::info;
+use crate::plan::Plan;
+
+/// Where the console should open and how the session is named.
+pub struct Console {
+    /// A console path (`ec2`, `cloudformation`, `codesuite/codebuild`…) or a whole URL.
+    pub destination: String,
+    /// The federated user's name when long-term keys sign in (the profile's).
+    pub name: String,
+    /// `--role-duration`: how long a federation token lasts (12 hours otherwise).
+    pub duration: Option<i32>,
+}
+
+/// A policy that allows what the IAM user may do: a federation token's rights are the
+/// intersection of this and the user's own.
+const EVERYTHING_THE_USER_MAY: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+/// The sign-in and console hosts of a partition.
+fn hosts(partition: &str) -> (&'static str, &'static str) {
+    match partition {
+        "aws-us-gov" => ("https://signin.amazonaws-us-gov.com", "console.amazonaws-us-gov.com"),
+        "aws-cn" => ("https://signin.amazonaws.cn", "console.amazonaws.cn"),
+        _ => ("https://signin.aws.amazon.com", "console.aws.amazon.com"),
+    }
+}
+
+/// The partition: the region's (`cn-…`, `us-gov-…`), else the role ARN's, else `aws`.
+fn partition(plan: &Plan) -> String {
+    match plan.region.as_deref() {
+        Some(r) if r.starts_with("cn-") => return "aws-cn".into(),
+        Some(r) if r.starts_with("us-gov-") => return "aws-us-gov".into(),
+        _ => {}
+    }
+    plan.hops.last().and_then(|h| h.role_arn.split(':').nth(1)).unwrap_or("aws").to_string()
+}
+
+/// STS takes federated user names of 2–32 characters from `[\w+=,.@-]`.
+fn federated_name(profile: &str) -> String {
+    let name: String = profile
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) { c } else { '-' })
+        .take(32)
+        .collect();
+    if name.len() < 2 { format!("awsume-{name}") } else { name }
+}
+
+/// The console sign-in link for `creds` (what `plan` resolved to); `long_term`: the long-term keys
+/// that make a federation token first (getSigninToken takes role or federation sessions only).
+pub fn url(
+    plan: &Plan,
+    creds: &Credentials,
+    long_term: Option<&Credentials>,
+    console: &Console,
+    net: &LazyNet,
+) -> Result<String> {
+    let session = match long_term {
+        Some(keys) => {
+            let name = federated_name(&console.name);
+            let duration = console.duration.unwrap_or(43_200);
+            info!("GetFederationToken as {name} for {duration} s, signed by {}", keys.access_key_id);
+            let net = net.get()?;
+            net.runtime
+                .block_on(net.sts.get_federation_token(keys, &name, duration, EVERYTHING_THE_USER_MAY))
+                .with_context(|| format!("profile \"{}\": GetFederationToken", plan.profile))?
+        }
+        None => creds.clone(),
+    };
+    let partition = partition(plan);
+    let (signin, console_host) = hosts(&partition);
+    let signin =
+        crate::aws::sts::endpoint_url("AWS_ENDPOINT_URL_SIGNIN", None).unwrap_or_else(|| signin.to_string());
+    let federation = format!("{}/federation", signin.trim_end_matches('/'));
+    let json = serde_json::json!({
+        "sessionId": session.access_key_id,
+        "sessionKey": session.secret_access_key.expose(),
+        "sessionToken": session.session_token.as_ref().map(|t| t.expose()).unwrap_or_default(),
+    });
+    info!("getSigninToken at {federation} for {}", session.access_key_id);
+    let request = format!("{federation}?Action=getSigninToken&Session={}", encode(&json.to_string()));
+    let timeout = net.timeout().min(std::time::Duration::from_secs(10));
+    let net = net.get()?;
+    let (status, body) = net
+        .runtime
+        .block_on(net.http.get(&request, &[], timeout))
+        .with_context(|| format!("getSigninToken at {federation}"))?;
+    if status != 200 {
+        bail!("getSigninToken at {federation}: HTTP {status}");
+    }
+    let token = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v.get("SigninToken").and_then(|t| t.as_str()).map(str::to_string))
+        .ok_or_else(|| anyhow!("getSigninToken at {federation}: no SigninToken in the answer"))?;
+    let destination = if console.destination.contains("://") {
+        console.destination.clone()
+    } else {
+        let path = console.destination.trim_matches('/');
+        match plan.region.as_deref() {
+            Some(region) => format!("https://{region}.{console_host}/{path}/home?region={region}"),
+            None => format!("https://{console_host}/{path}/home"),
+        }
+    };
+    Ok(format!(
+        "{federation}?Action=login&Issuer=awsume&Destination={}&SigninToken={}",
+        encode(&destination),
+        encode(&token)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_hosts_and_encoding() {
+        assert_eq!(
+            federated_name("prod admin/with a very long name indeed"),
+            "prod-admin-with-a-very-long-name"
+        );
+        assert_eq!(federated_name("x"), "awsume-x");
+        assert_eq!(hosts("aws-us-gov").0, "https://signin.amazonaws-us-gov.com");
+        assert_eq!(hosts("aws-cn").1, "console.amazonaws.cn");
+        assert_eq!(encode("a b/c?d=é"), "a%20b%2Fc%3Fd%3D%C3%A9");
+    }
+}
