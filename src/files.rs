@@ -41,12 +41,21 @@ pub fn open_private(path: &Path) -> io::Result<fs::File> {
 pub fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
     use anyhow::Context;
     match fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes)
-            .map(Some)
-            .map_err(|_| anyhow::anyhow!("{}: not valid UTF-8 text", display(path))),
-        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => Ok(None),
+        Ok(bytes) => text_of(bytes, path).map(Some),
+        Err(e) if is_missing(&e) => Ok(None),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", display(path))),
     }
+}
+
+/// Whether an error opening a file means there is no such file (a file standing where a directory
+/// should is that too).
+pub fn is_missing(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory)
+}
+
+/// The bytes of the file at `path` as text; an error names the file.
+pub fn text_of(bytes: Vec<u8>, path: &Path) -> anyhow::Result<String> {
+    String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{}: not valid UTF-8 text", display(path)))
 }
 
 /// The user this process runs as (its effective uid).
@@ -259,6 +268,15 @@ fn remove_orphans(path: &Path) {
 
 /// The user's home: `$HOME`, else (unset or empty) their passwd entry, as `std::env::home_dir`
 /// reads it; `/` only for a user who has neither.
+/// awsume's cache directory, where Python awsume keeps its own: `$XDG_CACHE_HOME/awsume`, else
+/// `~/.awsume/cache`.
+pub fn cache_home() -> PathBuf {
+    match crate::environment::var("XDG_CACHE_HOME") {
+        Some(xdg) => PathBuf::from(xdg).join("awsume"),
+        None => home_dir().join(".awsume").join("cache"),
+    }
+}
+
 pub fn home_dir() -> PathBuf {
     std::env::home_dir().filter(|h| !h.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from("/"))
 }

@@ -133,6 +133,9 @@ pub fn error(err: &anyhow::Error) {
 /// the invisible characters that reorder or hide text (bidi overrides and isolates, zero-width
 /// marks, line and paragraph separators): a name must show as what it is.
 pub fn flat(text: &str) -> String {
+    if printable_ascii(text) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -143,6 +146,12 @@ pub fn flat(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `text` is printable ASCII only: shown as it is, one column a byte (most of what is
+/// printed: the fast way for `-l`'s thousands of cells).
+pub fn printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (b' '..=b'~').contains(&b))
 }
 
 /// Bidi marks, embeddings, overrides and isolates, zero-width spaces and marks, the byte-order

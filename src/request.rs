@@ -81,28 +81,37 @@ pub struct Prepared {
 pub fn prepare(req: Request<'_>) -> Result<Prepared> {
     let from_env = environment::profile();
     let files = Files::locate(req.config_file, req.credentials_file);
-    let config = Config::load(files.clone())?;
     let mut plan_opts = req.plan;
+    // The profile named: awsume's order (the flag, AWS_PROFILE, AWS_DEFAULT_PROFILE, then its own
+    // default: AWSUME_DEFAULT_PROFILE, setting default-profile), then `default`; botocore's chain
+    // for `export` looks around AWS_PROFILE (else `default`) only.
+    let target = match req.profile {
+        None if req.default_chain => from_env.clone().unwrap_or_else(|| "default".to_string()),
+        named => named
+            .map(str::to_string)
+            .or_else(|| from_env.clone())
+            .or_else(|| environment::var("AWSUME_DEFAULT_PROFILE"))
+            .or_else(|| plan_opts.settings.default_profile.clone())
+            .unwrap_or_else(|| "default".to_string()),
+    };
+    // Only the sections these reach are parsed: the target's chain, the previous awsume's profile
+    // (whose region the environment may still hold) and `--source-profile`'s.
+    let previous = environment::var("AWSUME_PROFILE");
+    let also: Vec<&str> =
+        previous.iter().chain(plan_opts.source_profile.iter()).map(String::as_str).collect();
+    let config = Config::load_reaching(files.clone(), &target, &also)?;
     plan_opts.env_region = environment::region().filter(|region| !set_by_previous_awsume(&config, region));
     let plan = match req.profile {
-        // botocore's chain around AWS_PROFILE (else `default`): its environment keys come first.
         None if req.default_chain => {
-            let profile = from_env.as_deref().unwrap_or("default");
-            let plan = plan::default_chain(&config, profile, from_env.is_some(), &plan_opts, &chain_env())?;
+            let plan = plan::default_chain(&config, &target, from_env.is_some(), &plan_opts, &chain_env())?;
             if let Some(link) = plan.link {
                 info!("no --profile: the default chain answered with {} ({})", link.describe(), plan.profile);
             }
             plan
         }
-        named => {
-            // awsume's order: the profile named, AWS_PROFILE, AWS_DEFAULT_PROFILE, then its own
-            // default (AWSUME_DEFAULT_PROFILE, setting default-profile), then `default`.
-            let mut target = named
-                .map(str::to_string)
-                .or(from_env)
-                .or_else(|| environment::var("AWSUME_DEFAULT_PROFILE"))
-                .or_else(|| plan_opts.settings.default_profile.clone())
-                .unwrap_or_else(|| "default".to_string());
+        _ => {
+            let mut target = target;
+            // A target in neither file: `config` holds every profile (`load_reaching`).
             if plan_opts.settings.fuzzy_match
                 && plan_opts.role_arn.is_none()
                 && !config.profiles.contains_key(&target)

@@ -5,6 +5,7 @@ mod testenv;
 mod chain;
 mod cli;
 mod concurrent;
+mod config;
 mod conformance;
 mod errors;
 mod export;

@@ -4,7 +4,7 @@
 //!
 //! Hand-written, not rust-ini or configparser: those accept what botocore refuses (or the reverse)
 //! and give no line numbers, and the credentials-file writer must keep every byte it does not own.
-//! Dependency-free and without `crate::` paths, so the fuzz target in `fuzz/` compiles this file as
+//! Dependency-free and without `crate::` paths, so the fuzz targets in `fuzz/` compile this file as
 //! it is (`#[path]`).
 
 use std::fmt;
@@ -14,8 +14,6 @@ use std::fmt;
 pub struct Section {
     /// Everything between `[` and the last `]`, as written.
     pub header: String,
-    /// 1-based line of the header.
-    pub line: usize,
     pub entries: Vec<(String, String)>,
 }
 
@@ -31,7 +29,6 @@ impl fmt::Debug for Section {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Section")
             .field("header", &self.header)
-            .field("line", &self.line)
             .field("keys", &self.entries.iter().map(|(k, _)| k).collect::<Vec<_>>())
             .finish()
     }
@@ -49,74 +46,264 @@ impl fmt::Display for ParseError {
     }
 }
 
+impl std::error::Error for ParseError {}
+
 /// Parses a whole file. Values are trimmed; a continuation line (indented deeper than its key) is
 /// appended to the value after a newline, as ConfigParser does for nested settings like `s3 =`.
 pub fn parse(text: &str) -> Result<Vec<Section>, ParseError> {
-    let mut sections: Vec<Section> = Vec::new();
-    // Header → its line, so duplicate detection stays linear in big files.
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    // The current section's keys, likewise: a section of 100,000 keys reads in linear time.
-    let mut keys: std::collections::HashSet<String> = std::collections::HashSet::new();
-    // (indent of the key line, index of the entry, its value began empty: a nested block like
-    // `s3 =`) of the key a continuation would extend.
-    let mut open_key: Option<(usize, usize, bool)> = None;
+    Ok(index(text)?.iter().map(Span::section).collect())
+}
+
+/// Where one section's lines are, found by `index`: nothing copied until `section` is asked.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Span<'a> {
+    /// Everything between `[` and the last `]`, as written.
+    pub header: &'a str,
+    /// The lines after the header, up to the next header.
+    body: &'a str,
+    /// Where the section is in the file: from its header line's first byte to the next header's
+    /// (after a byte-order mark, which is not counted).
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The section in `text`, which is one section as `Span` found it (the header line first, then its
+/// lines): for a reader that kept where a sound file's sections are, and reads just one back.
+pub fn section_at(text: &str) -> Option<Section> {
+    let (line, body) = text.split_once('\n').unwrap_or((text, ""));
+    let header = header_of(line.trim())?;
+    Some(Span { header, body, start: 0, end: text.len() }.section())
+}
+
+impl Span<'_> {
+    /// The section with its keys, as `parse` gives it.
+    pub fn section(&self) -> Section {
+        let mut entries: Vec<(String, String)> = Vec::new();
+        // `index` read these lines by the same rules and found nothing wrong: no error can come.
+        let _ = walk(self.body, 1, Some(self.header), |event| {
+            match event {
+                Event::Entry(key, value) => entries.push((key.into_owned(), value.to_string())),
+                Event::More(line) => {
+                    if let Some((_, value)) = entries.last_mut() {
+                        value.push('\n');
+                        value.push_str(line);
+                    }
+                }
+                Event::Header(..) => {}
+            }
+            Ok(())
+        });
+        Section { header: self.header.to_string(), entries }
+    }
+}
+
+/// Reads a whole file by `parse`'s rules, every line checked, and says where each section is,
+/// copying nothing: a reader that wants a few sections of a large file parses only those. Linear:
+/// no per-line allocation, one hash per header.
+pub fn index(text: &str) -> Result<Vec<Span<'_>>, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    for (index, raw) in text.lines().enumerate() {
-        let line_no = index + 1;
+    // (header, where its line starts, where the next line starts).
+    let mut headers: Vec<(&str, usize, usize)> = Vec::new();
+    // Header → its line, so duplicate detection stays linear in big files.
+    let mut seen: std::collections::HashMap<&str, usize, Fx> = std::collections::HashMap::default();
+    walk(text, 1, None, |event| {
+        if let Event::Header(header, line, at, next) = event {
+            if let Some(first) = seen.insert(header, line) {
+                return Err(error(line, format!("section [{header}] already defined on line {first}")));
+            }
+            headers.push((header, at, next));
+        }
+        Ok(())
+    })?;
+    Ok(spans(text, &headers))
+}
+
+/// What is between `[` and the last `]` of a trimmed header line, if it is one.
+fn header_of(trimmed: &str) -> Option<&str> {
+    let rest = trimmed.strip_prefix('[')?;
+    rest.rfind(']').map(|end| &rest[..end])
+}
+
+/// Each header's section, from (header, where its line starts, where the next line starts): its
+/// lines run from the line after the header to the next header's line.
+fn spans<'a>(text: &'a str, headers: &[(&'a str, usize, usize)]) -> Vec<Span<'a>> {
+    let ends = headers.iter().skip(1).map(|&(_, at, _)| at).chain([text.len()]);
+    headers
+        .iter()
+        .zip(ends)
+        .map(|(&(header, start, body), end)| Span { header, body: &text[body..end], start, end })
+        .collect()
+}
+
+/// What `walk` found on a line.
+enum Event<'a> {
+    /// A `[header]`, its line, the byte where its line starts and the byte where the next starts.
+    Header(&'a str, usize, usize, usize),
+    /// A key (lower-cased where it had capitals) and its value.
+    Entry(std::borrow::Cow<'a, str>, &'a str),
+    /// A continuation line of the last value.
+    More(&'a str),
+}
+
+/// The one reader of lines: checks each as botocore does and hands on what it is. `section`: the
+/// header the text is the body of (`None`: a whole file, which starts outside any section).
+fn walk<'a>(
+    text: &'a str,
+    first_line: usize,
+    mut section: Option<&'a str>,
+    mut on: impl FnMut(Event<'a>) -> Result<(), ParseError>,
+) -> Result<(), ParseError> {
+    // The current section's keys, to refuse one set twice.
+    let mut keys = Keys::default();
+    // (indent of the key line, its value began empty: a nested block like `s3 =`) of the key a
+    // continuation would extend.
+    let mut open_key: Option<(usize, bool)> = None;
+    let mut at = 0;
+    let mut line_no = first_line - 1;
+    while at < text.len() {
+        let (raw, next) = match memchr_newline(&text.as_bytes()[at..]) {
+            // `str::lines` drops `\n` or `\r\n`; a lone `\r` before either goes too.
+            Some(end) => {
+                let line = &text[at..at + end];
+                (line.strip_suffix('\r').unwrap_or(line), at + end + 1)
+            }
+            None => (&text[at..], text.len()),
+        };
+        let start = at;
+        at = next;
+        line_no += 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
             continue;
         }
         let indent = line.len() - line.trim_start().len();
-        if let (Some((key_indent, entry, nested)), Some(section)) = (open_key, sections.last_mut())
+        if let Some((key_indent, nested)) = open_key
             && indent > key_indent
         {
             // botocore reads a nested block's lines as `name = value`: anything else it refuses.
             if nested && !trimmed.contains('=') {
                 return Err(error(line_no, "expected `name = value` in the nested settings above"));
             }
-            let value = &mut section.entries[entry].1;
-            value.push('\n');
-            value.push_str(trimmed);
+            on(Event::More(trimmed))?;
             continue;
         }
-        if let Some(rest) = trimmed.strip_prefix('[') {
-            let Some(end) = rest.rfind(']') else {
+        if trimmed.starts_with('[') {
+            let Some(header) = header_of(trimmed) else {
                 return Err(error(line_no, "section header has no closing `]`"));
             };
-            let header = &rest[..end];
             if header.is_empty() {
                 return Err(error(line_no, "empty section name `[]`"));
             }
-            if let Some(first) = seen.insert(header, line_no) {
-                return Err(error(line_no, format!("section [{header}] already defined on line {first}")));
-            }
-            sections.push(Section { header: header.to_string(), line: line_no, entries: Vec::new() });
+            section = Some(header);
             keys.clear();
             open_key = None;
+            on(Event::Header(header, line_no, start, at))?;
             continue;
         }
-        let Some(section) = sections.last_mut() else {
+        let Some(header) = section else {
             return Err(error(line_no, "a setting before any [section] header"));
         };
         let Some(split) = trimmed.find(['=', ':']) else {
             return Err(error(line_no, "expected `key = value`, a [section] header or a comment"));
         };
         let key = trimmed[..split].trim();
-        let key = if key.chars().any(char::is_uppercase) { key.to_lowercase() } else { key.to_string() };
+        let key = if key.chars().any(char::is_uppercase) {
+            std::borrow::Cow::Owned(key.to_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(key)
+        };
         if key.is_empty() {
             return Err(error(line_no, "a setting with no name before `=`"));
         }
         if !keys.insert(key.clone()) {
-            return Err(error(line_no, format!("`{key}` set twice in section [{}]", section.header)));
+            return Err(error(line_no, format!("`{key}` set twice in section [{header}]")));
         }
-        let value = trimmed[split + 1..].trim().to_string();
-        let nested = value.is_empty();
-        section.entries.push((key, value));
-        open_key = Some((indent, section.entries.len() - 1, nested));
+        let value = trimmed[split + 1..].trim();
+        open_key = Some((indent, value.is_empty()));
+        on(Event::Entry(key, value))?;
     }
-    Ok(sections)
+    Ok(())
+}
+
+/// The first `\n` in `bytes`, a word at a time (the files are mostly short lines; no crate for one
+/// loop).
+fn memchr_newline(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const NEWLINES: u64 = u64::from_ne_bytes([b'\n'; 8]);
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[i..i + 8]);
+        let x = u64::from_ne_bytes(word) ^ NEWLINES;
+        if (x.wrapping_sub(ONES) & !x & HIGHS) != 0 {
+            break;
+        }
+        i += 8;
+    }
+    bytes[i..].iter().position(|&b| b == b'\n').map(|p| i + p)
+}
+
+/// A section's key names, to find one set twice: a list while the section is short (sections have
+/// a few keys), a set once it is long, so 100,000 keys still read in linear time.
+#[derive(Default)]
+struct Keys<'a> {
+    few: Vec<std::borrow::Cow<'a, str>>,
+    many: std::collections::HashSet<std::borrow::Cow<'a, str>, Fx>,
+}
+
+impl<'a> Keys<'a> {
+    const FEW: usize = 16;
+
+    fn clear(&mut self) {
+        self.few.clear();
+        self.many.clear();
+    }
+
+    /// Whether `key` is new in the section (and now known).
+    fn insert(&mut self, key: std::borrow::Cow<'a, str>) -> bool {
+        if self.few.len() < Self::FEW {
+            if self.few.contains(&key) {
+                return false;
+            }
+            self.few.push(key);
+            return true;
+        }
+        if self.many.is_empty() {
+            self.many.extend(self.few.iter().cloned());
+        }
+        self.many.insert(key)
+    }
+}
+
+/// A small, fast hash for the few hashes a read needs (header names, long sections' keys): not for
+/// untrusted keys an attacker can choose to collide (the files are the user's own).
+#[derive(Default, Clone, Copy)]
+struct Fx;
+
+impl std::hash::BuildHasher for Fx {
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 =
+                (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 fn error(line: usize, message: impl Into<String>) -> ParseError {

@@ -3,6 +3,11 @@
 
 pub mod edit;
 pub mod ini;
+mod map;
+mod names;
+mod source;
+
+pub use names::profile_named;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,6 +15,8 @@ use std::rc::Rc;
 
 use anyhow::{Result, anyhow};
 
+use self::names::{SectionKind, config_section_name, references};
+use self::source::{Role, Source};
 use crate::files::{display, expand_tilde, home_dir};
 
 /// Where the two files are: environment, then flags, then `~/.aws`.
@@ -115,6 +122,92 @@ impl Config {
         Ok(Self::from_sections(files, config, credentials))
     }
 
+    /// Both files, but only the sections a run for `target` can reach: its own, `default`'s, those
+    /// of `also`, and, from each of them on, the profiles, `[sso-session]` and `[services]` sections
+    /// they name (`source_profile`, `sso_session`, `services`). What it holds of those is what
+    /// `load` would hold. A file awsume has read whole before, unchanged since, is not read again:
+    /// its map says where those sections are (`map`), so a call costs the same with 10 profiles or
+    /// 10,000; any other is read whole, every line checked as `load` checks it, and mapped. Where
+    /// `target` is in neither file, both are read whole: the message then names close profiles.
+    pub fn load_reaching(files: Files, target: &str, also: &[&str]) -> Result<Self> {
+        let mut config = Source::open(Role::Config, &files.config)?;
+        let mut credentials = Source::open(Role::Credentials, &files.credentials)?;
+        match Self::reaching(files.clone(), &mut config, &mut credentials, target, also)? {
+            Some(reached) => Ok(reached),
+            None => Self::load(files),
+        }
+    }
+
+    /// `load_reaching` over two sources; `None` when `target` is in neither.
+    fn reaching(
+        files: Files,
+        config: &mut Source,
+        credentials: &mut Source,
+        target: &str,
+        also: &[&str],
+    ) -> Result<Option<Self>> {
+        let mut wanted: Vec<(SectionKind, String)> = Vec::new();
+        for name in [target, "default"].iter().chain(also) {
+            if !wanted.contains(&(SectionKind::Profile, name.to_string())) {
+                wanted.push((SectionKind::Profile, name.to_string()));
+            }
+        }
+        let mut config_taken: BTreeMap<usize, ini::Section> = BTreeMap::new();
+        let mut credentials_taken: BTreeMap<usize, ini::Section> = BTreeMap::new();
+        let mut next = 0;
+        while let Some((kind, name)) = wanted.get(next).cloned() {
+            next += 1;
+            let in_config = config.sections(&kind.key(&name))?;
+            let in_credentials = match kind {
+                SectionKind::Profile => credentials.sections(&kind.key(&name))?,
+                _ => Vec::new(),
+            };
+            if next == 1 && in_config.is_empty() && in_credentials.is_empty() {
+                return Ok(None);
+            }
+            for (taken, found) in [(&mut config_taken, in_config), (&mut credentials_taken, in_credentials)] {
+                for (order, section) in found {
+                    for reference in references(&section) {
+                        if !wanted.contains(&reference) {
+                            wanted.push(reference);
+                        }
+                    }
+                    taken.insert(order, section);
+                }
+            }
+        }
+        let config = config_taken.into_values().collect();
+        let credentials = credentials_taken.into_values().collect();
+        Ok(Some(Self::from_sections(files, config, credentials)))
+    }
+
+    /// `load_reaching` on two texts, read whole or (`mapped`) through their maps (tests).
+    #[cfg(test)]
+    pub fn reaching_texts(
+        files: Files,
+        config_text: &str,
+        credentials_text: &str,
+        target: &str,
+        mapped: bool,
+    ) -> Result<Self> {
+        let mut config = Source::of_text(Role::Config, config_text, mapped)?;
+        let mut credentials = Source::of_text(Role::Credentials, credentials_text, mapped)?;
+        match Self::reaching(files.clone(), &mut config, &mut credentials, target, &[])? {
+            Some(reached) => Ok(reached),
+            None => Ok(Self::from_sections(files, ini::parse(config_text)?, ini::parse(credentials_text)?)),
+        }
+    }
+
+    /// The names of every profile (`-l`'s and completion's list), without reading their settings.
+    pub fn profile_names(files: &Files) -> Result<Vec<String>> {
+        let config = Source::open(Role::Config, &files.config)?;
+        let credentials = Source::open(Role::Credentials, &files.credentials)?;
+        let mut names: Vec<String> = config.profile_names().chain(credentials.profile_names()).collect();
+        names.sort_unstable();
+        names.dedup();
+        Ok(names)
+    }
+
     /// Builds profiles from parsed sections; pure, so every naming rule is a unit test.
     pub fn from_sections(files: Files, config: Vec<ini::Section>, credentials: Vec<ini::Section>) -> Self {
         let mut profiles: BTreeMap<String, Profile> = BTreeMap::new();
@@ -127,6 +220,7 @@ impl Config {
                 Some(found) => found,
                 None => continue,
             };
+            let name = name.into_owned();
             let profile = Profile::new(&name, &config_file, section.entries);
             match kind {
                 SectionKind::Profile => {
@@ -183,56 +277,13 @@ impl Config {
     }
 }
 
-enum SectionKind {
-    Profile,
-    SsoSession,
-    Services,
-}
-
-/// The profile a config-file header names (`default`, `profile NAME`, quoted or not), as botocore
-/// reads it; `None` for any other section.
-pub fn profile_named(header: &str) -> Option<String> {
-    match config_section_name(header)? {
-        (SectionKind::Profile, name) => Some(name),
-        _ => None,
-    }
-}
-
-/// How botocore names a config-file section: `[default]`, `[profile NAME]` (NAME may be quoted),
-/// `[sso-session NAME]`, `[services NAME]`; anything else is not a profile.
-fn config_section_name(header: &str) -> Option<(SectionKind, String)> {
-    if header == "default" {
-        return Some((SectionKind::Profile, "default".into()));
-    }
-    for (prefix, kind) in [
-        ("profile", SectionKind::Profile),
-        ("sso-session", SectionKind::SsoSession),
-        ("services", SectionKind::Services),
-    ] {
-        if let Some(rest) = header.strip_prefix(prefix) {
-            if !rest.starts_with([' ', '\t']) {
-                continue;
-            }
-            if !rest.contains(['"', '\'', '\\']) {
-                let mut words = rest.split_whitespace();
-                return match (words.next(), words.next()) {
-                    (Some(name), None) => Some((kind, name.to_string())),
-                    _ => None,
-                };
-            }
-            let parts = shell_words::split(rest).ok()?;
-            if let [name] = parts.as_slice() {
-                return Some((kind, name.clone()));
-            }
-            return None;
-        }
-    }
-    None
-}
-
 fn read_sections(path: &Path) -> Result<Vec<ini::Section>> {
-    let Some(text) = crate::files::read_optional(path)? else { return Ok(Vec::new()) };
-    ini::parse(&text).map_err(|e| anyhow!("{} {e}", display(path)))
+    ini::parse(&read_text(path)?).map_err(|e| anyhow!("{} {e}", display(path)))
+}
+
+/// A file's text; a missing file is empty.
+fn read_text(path: &Path) -> Result<String> {
+    Ok(crate::files::read_optional(path)?.unwrap_or_default())
 }
 
 #[cfg(test)]

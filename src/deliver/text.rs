@@ -4,11 +4,11 @@
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::messages::flat;
+use crate::messages::{flat, printable_ascii};
 
 /// How many terminal columns `text` takes as printed.
 pub fn columns(text: &str) -> usize {
-    flat(text).width()
+    if printable_ascii(text) { text.len() } else { flat(text).width() }
 }
 
 fn widths(rows: &[Vec<String>]) -> Vec<usize> {
@@ -24,9 +24,8 @@ pub fn width(rows: &[Vec<String>]) -> usize {
 
 /// `text` and spaces up to `width` columns (none past it).
 fn padded(text: &str, width: usize) -> String {
-    let shown = flat(text);
-    let pad = width.saturating_sub(shown.width());
-    shown + &" ".repeat(pad)
+    let pad = width.saturating_sub(columns(text));
+    flat(text) + &" ".repeat(pad)
 }
 
 /// Columns padded to their widest cell, two spaces apart, no trailing spaces.

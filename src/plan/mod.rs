@@ -6,6 +6,8 @@
 
 mod default_chain;
 mod profile;
+#[cfg(test)]
+mod proptests;
 mod saml;
 mod sso;
 mod values;

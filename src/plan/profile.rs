@@ -244,7 +244,6 @@ fn endpoint_url(config: &Config, profile: &Profile) -> Option<String> {
 mod tests {
     use super::super::fixture::{plan_of, roles};
     use super::super::{Options, plan};
-    use crate::config::Config;
     use crate::config::tests::config;
 
     #[test]
@@ -385,105 +384,5 @@ mod tests {
         assert_eq!(plan(&no_default, "p", &opts).unwrap().region.as_deref(), Some("settings-region"));
         let flagged = Options { session_name: Some("flag".into()), ..opts };
         assert_eq!(plan_of("role", &flagged).unwrap().hops[0].session_name, "flag");
-    }
-
-    /// Generated config files: mostly well-formed, so the planner sees thousands of profiles; the
-    /// rest hostile. Secrets carry a marker no message may show.
-    fn generated_file() -> impl proptest::strategy::Strategy<Value = String> {
-        use proptest::prelude::*;
-        const NAMES: &[&str] = &["a", "b", "c", "d", "default", "x y", "ü", ""];
-        const KEYS: &[&str] = &[
-            "role_arn",
-            "source_profile",
-            "credential_source",
-            "mfa_serial",
-            "aws_access_key_id",
-            "aws_secret_access_key",
-            "aws_session_token",
-            "region",
-            "duration_seconds",
-            "external_id",
-            "credential_process",
-            "web_identity_token_file",
-            "sso_account_id",
-            "sso_role_name",
-            "sso_session",
-            "sso_start_url",
-            "sso_region",
-            "role_session_name",
-            "endpoint_url",
-            "services",
-            "Region",
-            "s3",
-        ];
-        const VALUES: &[&str] = &[
-            "a",
-            "b",
-            "c",
-            "default",
-            "arn:aws:iam::1:role/r",
-            "Environment",
-            "Ec2InstanceMetadata",
-            "EcsContainer",
-            "Bogus",
-            "AKIA1",
-            "3600",
-            "-1",
-            "99999999999",
-            "eu-west-1",
-            "/bin/true",
-            "",
-            "x y",
-        ];
-        let name = proptest::sample::select(NAMES);
-        let key = proptest::sample::select(KEYS);
-        let value = proptest::sample::select(VALUES);
-        let setting = (key.clone(), value.clone(), proptest::sample::select(&[" = ", "=", ": ", " =  "][..]))
-            .prop_map(|(k, v, sep)| {
-                let v = if k.contains("secret") || k.contains("token") { "SECRETVALUE" } else { v };
-                format!("{k}{sep}{v}")
-            });
-        let line = prop_oneof![
-            5 => name.clone().prop_map(|n| format!("[profile {n}]")),
-            3 => name.clone().prop_map(|n| format!("[{n}]")),
-            1 => proptest::sample::select(&["[sso-session s]", "[services s]", "[profile \"q a\"]",
-                "[profile a b]", "[", "[]", "[profile]"][..]).prop_map(String::from),
-            3 => proptest::sample::select(&["", " ", "# c", "; c", "  # indented"][..]).prop_map(String::from),
-            1 => "(\\PC|\t|\u{1}|\u{7f}|\u{feff}|=|:|\\[|\\]|#|;|\"|'){0,40}",
-            1 => (key.clone(), value).prop_map(|(k, v)| format!("  {k} = {v}")),
-            1 => key.prop_map(String::from),
-            24 => setting,
-        ];
-        (name, proptest::collection::vec(line, 0..16), any::<bool>()).prop_map(|(first, lines, crlf)| {
-            let mut all = vec![format!("[profile {first}]")];
-            all.extend(lines);
-            all.join(if crlf { "\r\n" } else { "\n" })
-        })
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3_000))]
-        /// Any pair of files: reading fails with one line naming a line, or every profile plans or
-        /// fails with one line that shows no secret. Never a panic.
-        #[test]
-        fn generated_files_plan_or_fail_in_one_line(config_text in generated_file(), credentials_text in generated_file()) {
-            use crate::config::{Files, ini};
-            let files = Files { config: "/h/.aws/config".into(), credentials: "/h/.aws/credentials".into() };
-            match (ini::parse(&config_text), ini::parse(&credentials_text)) {
-                (Ok(config), Ok(credentials)) => {
-                    let config = Config::from_sections(files, config, credentials);
-                    for name in config.profiles.keys() {
-                        if let Err(e) = plan(&config, name, &Options::default()) {
-                            // As printed: values may span continuation lines, the message may not.
-                            let text = crate::messages::one_line(&e);
-                            proptest::prop_assert!(!text.contains('\n') && !text.contains("SECRETVALUE"), "{}", text);
-                        }
-                    }
-                }
-                (Err(e), _) | (_, Err(e)) => {
-                    proptest::prop_assert!(e.line >= 1 && !e.to_string().contains('\n'), "{}", e);
-                }
-            }
-        }
     }
 }

@@ -178,21 +178,20 @@ fn flags(command: &clap::Command) -> Vec<String> {
     out
 }
 
-/// The AWS files (the ones `--config-file`/`--credentials-file` name, if typed), read.
-fn config(words: &[String]) -> Option<Config> {
+/// The AWS files (the ones `--config-file`/`--credentials-file` name, if typed).
+fn files(words: &[String]) -> Files {
     let flag = |name: &str| words.windows(2).find(|w| w[0] == name).map(|w| PathBuf::from(&w[1]));
-    let files = Files::locate(flag("--config-file").as_deref(), flag("--credentials-file").as_deref());
-    Config::load(files).ok()
+    Files::locate(flag("--config-file").as_deref(), flag("--credentials-file").as_deref())
 }
 
-/// Profile names from both files.
+/// Profile names from both files (their settings unread).
 fn profile_names(words: &[String]) -> Vec<String> {
-    config(words).map(|c| c.profiles.into_keys().collect()).unwrap_or_default()
+    Config::profile_names(&files(words)).unwrap_or_default()
 }
 
 /// The config file's `[sso-session NAME]` sections.
 fn sso_sessions(words: &[String]) -> Vec<String> {
-    config(words).map(|c| c.sso_sessions.into_keys().collect()).unwrap_or_default()
+    Config::load(files(words)).map(|c| c.sso_sessions.into_keys().collect()).unwrap_or_default()
 }
 
 #[cfg(test)]
