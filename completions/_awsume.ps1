@@ -83,6 +83,7 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print credentials, run a command with them or write them to a file (aws-export-credentials)')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'IAM Identity Center: `sso populate SESSION` writes a profile per account and role')
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Long-term access keys in the OS keychain: add, import, list, remove, rotate, export-plaintext')
+            [CompletionResult]::new('process', 'process', [CompletionResultType]::ParameterValue, 'Run another tool''s credential command once for every caller, its output kept until it is due')
             break
         }
         'awsume;init' {
@@ -207,6 +208,14 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             break
         }
         'awsume;keys;process' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'awsume;process' {
+            [CompletionResult]::new('--profile-key', '--profile-key', [CompletionResultType]::ParameterName, 'Keep this command''s output apart from the same command''s for other keys (a profile''s name)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Run the command again now, whatever is kept')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Run the command again now, whatever is kept')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

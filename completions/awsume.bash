@@ -25,6 +25,9 @@ _awsume() {
             awsume,keys)
                 cmd="awsume__subcmd__keys"
                 ;;
+            awsume,process)
+                cmd="awsume__subcmd__process"
+                ;;
             awsume,sso)
                 cmd="awsume__subcmd__sso"
                 ;;
@@ -59,7 +62,7 @@ _awsume() {
 
     case "${cmd}" in
         awsume)
-            opts="-s -u -l -t -o -c -a -k -r -v -h --profile --show-commands --unset --shell --session-name --role-duration --external-id --config-file --credentials-file --pick --list-profiles --role-arn --source-profile --session-policy --session-policy-arns --source-identity --tags --output-profile --clean --json --login --logout --refresh-autocomplete --console --console-link --console-service --console-link-service --console-service-link --whoami --who --config --auto-refresh --kill-refresher --refresh-hook --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --version --emit --help init export sso keys"
+            opts="-s -u -l -t -o -c -a -k -r -v -h --profile --show-commands --unset --shell --session-name --role-duration --external-id --config-file --credentials-file --pick --list-profiles --role-arn --source-profile --session-policy --session-policy-arns --source-identity --tags --output-profile --clean --json --login --logout --refresh-autocomplete --console --console-link --console-service --console-link-service --console-service-link --whoami --who --config --auto-refresh --kill-refresher --refresh-hook --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --version --emit --help init export sso keys process"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -370,6 +373,24 @@ _awsume() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        awsume__subcmd__process)
+            opts="-r -h --profile-key --refresh --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -80,6 +80,7 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand export 'Print credentials, run a command with them or write them to a file (aws-export-credentials)'
             cand sso 'IAM Identity Center: `sso populate SESSION` writes a profile per account and role'
             cand keys 'Long-term access keys in the OS keychain: add, import, list, remove, rotate, export-plaintext'
+            cand process 'Run another tool''s credential command once for every caller, its output kept until it is due'
         }
         &'awsume;init'= {
             cand --cmd 'Name of the shell function'
@@ -192,6 +193,13 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand --help 'Print help'
         }
         &'awsume;keys;process'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'awsume;process'= {
+            cand --profile-key 'Keep this command''s output apart from the same command''s for other keys (a profile''s name)'
+            cand -r 'Run the command again now, whatever is kept'
+            cand --refresh 'Run the command again now, whatever is kept'
             cand -h 'Print help'
             cand --help 'Print help'
         }

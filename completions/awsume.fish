@@ -81,6 +81,7 @@ complete -c awsume -n "__fish_awsume_needs_command" -a "init" -d 'Print the shel
 complete -c awsume -n "__fish_awsume_needs_command" -a "export" -d 'Print credentials, run a command with them or write them to a file (aws-export-credentials)'
 complete -c awsume -n "__fish_awsume_needs_command" -a "sso" -d 'IAM Identity Center: `sso populate SESSION` writes a profile per account and role'
 complete -c awsume -n "__fish_awsume_needs_command" -a "keys" -d 'Long-term access keys in the OS keychain: add, import, list, remove, rotate, export-plaintext'
+complete -c awsume -n "__fish_awsume_needs_command" -a "process" -d 'Run another tool\'s credential command once for every caller, its output kept until it is due'
 complete -c awsume -n "__fish_awsume_using_subcommand init" -l cmd -d 'Name of the shell function' -r
 complete -c awsume -n "__fish_awsume_using_subcommand init" -s h -l help -d 'Print help'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l profile -d 'Profile to use [default: $AWS_PROFILE, $AWS_DEFAULT_PROFILE; with neither, botocore\'s default chain: environment keys, the default profile, web identity, container, instance metadata]' -r
@@ -157,3 +158,6 @@ complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subc
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from process" -s h -l help -d 'Print help'
+complete -c awsume -n "__fish_awsume_using_subcommand process" -l profile-key -d 'Keep this command\'s output apart from the same command\'s for other keys (a profile\'s name)' -r
+complete -c awsume -n "__fish_awsume_using_subcommand process" -s r -l refresh -d 'Run the command again now, whatever is kept'
+complete -c awsume -n "__fish_awsume_using_subcommand process" -s h -l help -d 'Print help'

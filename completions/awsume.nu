@@ -194,6 +194,13 @@ module completions {
     profile: string
   ]
 
+  # Run another tool's credential command once for every caller, its output kept until it is due
+  export extern "awsume process" [
+    --profile-key: string     # Keep this command's output apart from the same command's for other keys (a profile's name)
+    --refresh(-r)             # Run the command again now, whatever is kept
+    --help(-h)                # Print help
+  ]
+
 }
 
 export use completions *

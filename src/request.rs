@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::cache::{RoleCache, SessionCache};
+use crate::cache::{ProcessCache, RoleCache, SessionCache};
 use crate::cli::{AwsumeArgs, CommonArgs};
 use crate::config::{Config, Files};
 use crate::environment;
@@ -157,6 +157,7 @@ pub fn resolve_options(common: &CommonArgs, settings: &Settings, renewal: bool) 
         mfa_token: common.mfa_token.clone(),
         mfa_sessions: SessionCache::new(&home_dir()),
         role_sessions: RoleCache::new(&home_dir(), settings.role_cache_margin),
+        process_outputs: ProcessCache::new(settings.role_cache_margin),
         ensure_temporary: false,
         timeout: timeout(common),
         sso_login: common.sso_login,

@@ -552,12 +552,14 @@ fn the_readme_and_help_agree() {
             continue;
         }
         let Some(rest) = line.strip_prefix("awsume ").filter(|_| in_code) else { continue };
-        let words: Vec<&str> = rest.split('#').next().unwrap().split_whitespace().collect();
+        // After `--` the words are another command's (`awsume process -- CMD …`).
+        let words: Vec<&str> =
+            rest.split('#').next().unwrap().split_whitespace().take_while(|w| *w != "--").collect();
         // The (sub)command the example runs: `awsume keys import …` asks `keys import --help`.
         let mut command: Vec<&str> = Vec::new();
         for word in &words {
             match (command.as_slice(), *word) {
-                ([], "export" | "init" | "sso" | "keys") => command.push(word),
+                ([], "export" | "init" | "sso" | "keys" | "process") => command.push(word),
                 (["sso"], "populate")
                 | (["keys"], "add" | "import" | "list" | "remove" | "rotate" | "export-plaintext") => {
                     command.push(word)

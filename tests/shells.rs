@@ -222,14 +222,14 @@ fn completion_lists_profile_names_in_every_shell() {
     let cases = [
         (
             Sh::Bash,
-            "COMP_WORDS=(awsume pro)\nCOMP_CWORD=1\n_awsume_complete\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n",
+            "COMP_WORDS=(awsume prod)\nCOMP_CWORD=1\n_awsume_complete\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n",
         ),
         (
             Sh::Zsh,
-            "compadd() { shift; printf '%s\\n' \"$@\"; }\nwords=(awsume pro)\nCURRENT=2\n_awsume_complete\n",
+            "compadd() { shift; printf '%s\\n' \"$@\"; }\nwords=(awsume prod)\nCURRENT=2\n_awsume_complete\n",
         ),
-        (Sh::Fish, "complete -C 'awsume pro' | string replace -r '\\t.*' ''\n"),
-        (Sh::Nu, "nu-complete awsume 'awsume pro' | str join \"\\n\" | print\n"),
+        (Sh::Fish, "complete -C 'awsume prod' | string replace -r '\\t.*' ''\n"),
+        (Sh::Nu, "nu-complete awsume 'awsume prod' | str join \"\\n\" | print\n"),
     ];
     for (shell, script) in cases {
         let out = shell.run(&env, script, &[]);
@@ -239,7 +239,7 @@ fn completion_lists_profile_names_in_every_shell() {
     assert_eq!(region.stdout, "eu-west-1\neu-west-2\neu-west-3\n");
     let all = env.run(&["--complete", "--", ""]);
     assert_eq!(
-        all.stdout, "dev\nexport\ninit\nkeys\nprod-admin\nprod-read\nsso\n",
+        all.stdout, "dev\nexport\ninit\nkeys\nprocess\nprod-admin\nprod-read\nsso\n",
         "deduplicated, sorted, no sso-session"
     );
     let sessions = env.run(&["--complete", "--", "sso", "populate", ""]);

@@ -17,6 +17,7 @@ mod login;
 mod network;
 mod packaging;
 mod plugins;
+mod process;
 mod reliability;
 mod resolve;
 mod rolecache;

@@ -2,13 +2,16 @@
 //! awsume's own JSON shape for credentials:
 //! - `session`: awsume's MFA session cache, byte-compatible with Python awsume's;
 //! - `role`: role sessions in the AWS CLI's own cache (`~/.aws/cli/cache`), shared both ways;
-//! - `export`: `export --cache-file`, a credential_process cache tied to one identity.
+//! - `export`: `export --cache-file`, a credential_process cache tied to one identity;
+//! - `process`: what other tools' credential and token commands printed, until it is due.
 
 mod export;
+mod process;
 mod role;
 mod session;
 
 pub use export::ExportCache;
+pub use process::{Printed, ProcessCache};
 pub use role::{AssumedRole, RoleCache};
 pub use session::SessionCache;
 

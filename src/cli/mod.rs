@@ -46,6 +46,25 @@ pub enum Command {
     Sso(SsoArgs),
     /// Long-term access keys in the OS keychain: add, import, list, remove, rotate, export-plaintext
     Keys(KeysArgs),
+    /// Run another tool's credential command once for every caller, its output kept until it is due
+    #[command(
+        override_usage = "awsume process [--profile-key NAME] [-r] -- COMMAND [ARGS]...",
+        after_help = "In ~/.aws/config, for every SDK and tool:\n  credential_process = awsume process -- okta-aws-cli web --format json"
+    )]
+    Process(ProcessArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ProcessArgs {
+    /// Keep this command's output apart from the same command's for other keys (a profile's name)
+    #[arg(long, value_name = "NAME")]
+    pub profile_key: Option<String>,
+    /// Run the command again now, whatever is kept
+    #[arg(short = 'r', long)]
+    pub refresh: bool,
+    /// The command that prints credential_process JSON, and its arguments (after --)
+    #[arg(required = true, last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
 #[derive(Args, Debug)]

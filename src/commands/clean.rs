@@ -1,4 +1,5 @@
-//! `awsume --clean`: removes expired awsume-managed profiles from the credentials file.
+//! `awsume --clean`: removes expired awsume-managed profiles from the credentials file, and the kept
+//! outputs of other tools' commands that have ended.
 
 use std::process::ExitCode;
 
@@ -14,5 +15,11 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
     let path = crate::request::files(args).credentials;
     let removed = credfile::clean(&path)?;
     messages::note(&format!("removed {removed} expired awsume-managed profile(s) from {}", display(&path)));
+    let settings = crate::settings::Settings::user()?;
+    let ended = crate::cache::ProcessCache::new(settings.role_cache_margin).clean();
+    messages::note(&format!(
+        "removed {ended} ended command output(s) from {}",
+        display(&crate::files::cache_home())
+    ));
     out.text("")
 }

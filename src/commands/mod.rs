@@ -12,6 +12,7 @@ mod keys;
 mod list;
 mod login;
 mod pick;
+mod process;
 mod refresh;
 mod settings;
 mod sso;
@@ -121,6 +122,13 @@ pub fn run(args: Vec<String>) -> Result<ExitCode> {
             _ => unreachable!("`export` always parses as the export subcommand"),
         };
     }
+    if args.get(1).is_some_and(|a| a == "process") {
+        // The command's words are its own: none of ours is rewritten (`-cl`, `--emit`).
+        return match Cli::parse_from(args).command {
+            Some(Command::Process(process)) => process::run(&process),
+            _ => unreachable!("`process` always parses as the process subcommand"),
+        };
+    }
     let mut out = Out { emit: emit_shell(&args), show_commands: false, shell: None };
     let args = console::plugin_spellings(args);
     let cli = match Cli::try_parse_from(&args) {
@@ -140,6 +148,7 @@ pub fn run(args: Vec<String>) -> Result<ExitCode> {
         Some(Command::Export(export)) => export::run(export, Vec::new()),
         Some(Command::Sso(sso)) => sso::run(sso),
         Some(Command::Keys(keys)) => keys::run(keys),
+        Some(Command::Process(process)) => process::run(&process),
         None => {
             out.show_commands = cli.args.show_commands;
             out.shell = cli.args.shell;

@@ -173,11 +173,10 @@ fn walk<'a>(
         at = next;
         line_no += 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
-        let trimmed = line.trim();
+        let (trimmed, indent) = trim(line);
         if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
             continue;
         }
-        let indent = line.len() - line.trim_start().len();
         if let Some((key_indent, nested)) = open_key
             && indent > key_indent
         {
@@ -204,11 +203,17 @@ fn walk<'a>(
         let Some(header) = section else {
             return Err(error(line_no, "a setting before any [section] header"));
         };
-        let Some(split) = trimmed.find(['=', ':']) else {
+        // ASCII `=` and `:` are never part of another character's bytes.
+        let Some(split) = trimmed.bytes().position(|b| b == b'=' || b == b':') else {
             return Err(error(line_no, "expected `key = value`, a [section] header or a comment"));
         };
-        let key = trimmed[..split].trim();
-        let key = if key.chars().any(char::is_uppercase) {
+        let key = trim(&trimmed[..split]).0;
+        let uppercase = if key.is_ascii() {
+            key.bytes().any(|b| b.is_ascii_uppercase())
+        } else {
+            key.chars().any(char::is_uppercase)
+        };
+        let key = if uppercase {
             std::borrow::Cow::Owned(key.to_lowercase())
         } else {
             std::borrow::Cow::Borrowed(key)
@@ -219,11 +224,23 @@ fn walk<'a>(
         if !keys.insert(key.clone()) {
             return Err(error(line_no, format!("`{key}` set twice in section [{header}]")));
         }
-        let value = trimmed[split + 1..].trim();
+        let value = trim(&trimmed[split + 1..]).0;
         open_key = Some((indent, value.is_empty()));
         on(Event::Entry(key, value))?;
     }
     Ok(())
+}
+
+/// `text` without the whitespace (Unicode's) at its ends, and how many bytes went from its start: what
+/// `str::trim` gives, without looking at each character where the ends are plain ASCII.
+fn trim(text: &str) -> (&str, usize) {
+    let bytes = text.as_bytes();
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !b.is_ascii_whitespace() && b != 0x0b);
+    if plain(bytes.first()) && plain(bytes.last()) {
+        return (text, 0);
+    }
+    let start = text.trim_start();
+    (start.trim_end(), text.len() - start.len())
 }
 
 /// The first `\n` in `bytes`, a word at a time (the files are mostly short lines; no crate for one

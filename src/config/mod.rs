@@ -71,7 +71,7 @@ impl Profile {
     /// Whether it says anything about where credentials come from (a `[default]` with only a
     /// region says nothing).
     pub fn names_credentials(&self) -> bool {
-        const KEYS: [&str; 14] = [
+        const KEYS: [&str; 15] = [
             "aws_access_key_id",
             "aws_secret_access_key",
             "aws_session_token",
@@ -80,6 +80,7 @@ impl Profile {
             "credential_source",
             "credential_process",
             "web_identity_token_file",
+            "web_identity_token_process",
             "sso_session",
             "sso_start_url",
             "sso_account_id",

@@ -115,7 +115,8 @@ pub fn default_chain(
         let session_name = session_name(
             env.role_session_name.as_deref().or(setting("role_session_name").as_deref()).unwrap_or("awsume"),
         );
-        return Ok(plan(Link::WebIdentity, Source::WebIdentity { token_file, role_arn, session_name }));
+        let token = super::WebToken::File(token_file);
+        return Ok(plan(Link::WebIdentity, Source::WebIdentity { token, role_arn, session_name }));
     }
     let own = [
         "aws_access_key_id",

@@ -71,9 +71,12 @@ pub enum Source {
     EcsContainer,
     Process {
         command: String,
+        /// `credential_process_cache = true`: what it prints is kept until it is due, one run
+        /// for every caller (the cache `awsume process` keeps).
+        cache: bool,
     },
     WebIdentity {
-        token_file: String,
+        token: WebToken,
         role_arn: String,
         session_name: String,
     },
@@ -88,6 +91,16 @@ pub enum Source {
     },
     /// `saml_url` or `saml_process`: an identity provider's assertion, exchanged for a role.
     Saml(Saml),
+}
+
+/// Where a web identity's OIDC token comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebToken {
+    /// `web_identity_token_file` (`AWS_WEB_IDENTITY_TOKEN_FILE`): read each time.
+    File(String),
+    /// `web_identity_token_process` (aws-vault's): a command that prints it, run once for every
+    /// caller until the token's `exp`.
+    Process(String),
 }
 
 /// An IAM Identity Center role, with its sign-in settings resolved from either config form.
@@ -141,7 +154,8 @@ pub struct Hop {
     pub policy: Option<String>,
     pub policy_arns: Vec<String>,
     /// Not an AssumeRole: AssumeRoleWithSAML through this sign-in (`saml_url` or `saml_process`),
-    /// which keys its role cache entry apart from every AssumeRole's.
+    /// or AssumeRoleWithWebIdentity with this token command's tokens, which keys its role cache
+    /// entry apart from every AssumeRole's.
     pub saml: Option<String>,
 }
 

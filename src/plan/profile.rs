@@ -86,9 +86,9 @@ fn walk<'a>(config: &'a Config, target: &str, opts: &Options) -> Result<Walked<'
         let Some(role_arn) = profile.get("role_arn") else {
             break own_credentials(config, profile)?;
         };
-        if let Some(token_file) = profile.get("web_identity_token_file") {
+        if let Some(token) = web_token(profile)? {
             break Source::WebIdentity {
-                token_file: token_file.to_string(),
+                token,
                 role_arn: role_arn.to_string(),
                 session_name: hop_session_name(profile, is_target, opts).0,
             };
@@ -153,6 +153,19 @@ fn missing(profile: &Profile, has: &str, lacks: &str) -> anyhow::Error {
     anyhow!("{}: {has} is set but {lacks} is not", profile.at())
 }
 
+/// Where the profile's web identity token comes from, if it has one.
+fn web_token(profile: &Profile) -> Result<Option<super::WebToken>> {
+    use super::WebToken;
+    match (profile.get("web_identity_token_file"), profile.get("web_identity_token_process")) {
+        (Some(_), Some(_)) => {
+            bail!("{}: set web_identity_token_file or web_identity_token_process, not both", profile.at())
+        }
+        (Some(file), None) => Ok(Some(WebToken::File(file.to_string()))),
+        (None, Some(command)) => Ok(Some(WebToken::Process(command.to_string()))),
+        (None, None) => Ok(None),
+    }
+}
+
 /// A profile without a role: its own keys, process or SSO.
 fn own_credentials(config: &Config, profile: &Profile) -> Result<Source> {
     if let Some(source) = static_keys(profile)? {
@@ -163,7 +176,13 @@ fn own_credentials(config: &Config, profile: &Profile) -> Result<Source> {
         if let Some(name) = super::keychain_profile(command) {
             return Ok(Source::Keychain { profile: name });
         }
-        return Ok(Source::Process { command: command.to_string() });
+        let cache = match profile.get("credential_process_cache") {
+            None => false,
+            Some(v) if v.eq_ignore_ascii_case("true") => true,
+            Some(v) if v.eq_ignore_ascii_case("false") => false,
+            Some(v) => bail!("{}: credential_process_cache {v:?} is neither true nor false", profile.at()),
+        };
+        return Ok(Source::Process { command: command.to_string(), cache });
     }
     if let Some(arn) = profile.get("login_session") {
         return Ok(Source::Login { session_arn: arn.to_string() });
@@ -171,10 +190,8 @@ fn own_credentials(config: &Config, profile: &Profile) -> Result<Source> {
     if ["sso_account_id", "sso_session", "sso_start_url"].iter().any(|k| profile.get(k).is_some()) {
         return Ok(Source::Sso(super::sso::settings(config, profile)?));
     }
-    let hint = if profile.get("credential_source").is_some()
-        || profile.get("web_identity_token_file").is_some()
-    {
-        "credential_source and web_identity_token_file need role_arn"
+    let hint = if profile.get("credential_source").is_some() || web_token(profile)?.is_some() {
+        "credential_source and web identity tokens need role_arn"
     } else {
         "set aws_access_key_id and aws_secret_access_key, role_arn, credential_process, sso_account_id, saml_url or login_session (awsume NAME --login)"
     };

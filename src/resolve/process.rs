@@ -1,5 +1,7 @@
 //! `credential_process`: split with shell-words rules, run without a shell, read `Version: 1` JSON.
-//! Its stdout may hold secrets: never quote it in a message; quote stderr instead.
+//! Its stdout may hold secrets: never quote it in a message; quote stderr instead. Also the other
+//! commands a profile names (`mfa_process`, `saml_process`, `web_identity_token_process`) and
+//! `awsume process`'s, whose output the process cache keeps.
 
 use std::process::{Command, Stdio};
 
@@ -7,6 +9,7 @@ use anyhow::{Result, anyhow, bail};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
+use crate::cache::Printed;
 use crate::credentials::{Credentials, Secret};
 use crate::files::expand_tilde;
 
@@ -29,8 +32,21 @@ fn run_setting(
     stderr: Stdio,
     chain: Option<&str>,
 ) -> Result<(String, std::process::Output)> {
-    let words =
-        shell_words::split(command).map_err(|e| anyhow!("{setting}: cannot split {command:?}: {e}"))?;
+    run_words(setting, &words_of(setting, command)?, stderr, chain)
+}
+
+/// A setting's command, split as the AWS CLI splits it (shell-words rules, no shell).
+pub fn words_of(setting: &str, command: &str) -> Result<Vec<String>> {
+    shell_words::split(command).map_err(|e| anyhow!("{setting}: cannot split {command:?}: {e}"))
+}
+
+/// Runs `words` (`~` expanded, no shell); stdin stays the caller's, stdout is captured.
+fn run_words(
+    setting: &str,
+    words: &[String],
+    stderr: Stdio,
+    chain: Option<&str>,
+) -> Result<(String, std::process::Output)> {
     let Some((program, args)) = words.split_first() else {
         bail!("{setting} is empty");
     };
@@ -120,6 +136,67 @@ pub fn run(command: &str, chain: Option<&str>) -> Result<Credentials> {
         bail!("credential_process {program:?} exited with {}: {}", exit_status(&output), last.trim());
     }
     parse(&output.stdout).map_err(|e| anyhow!("credential_process {program:?}: {e}"))
+}
+
+/// A credential command of another tool, as `awsume process -- WORDS` runs it (stdin and stderr the
+/// caller's, as credential_process runs it): what it printed, checked, and when that ends. A
+/// failure names the command, never its output.
+pub fn run_credential_command(words: &[String]) -> Result<Printed> {
+    let (program, output) = run_words("the command", words, Stdio::inherit(), None)?;
+    if !output.status.success() {
+        bail!("{program:?} exited with {}", exit_status(&output));
+    }
+    checked(&program, output.stdout)
+}
+
+/// A profile's `credential_process` whose output is kept (`credential_process_cache = true`).
+pub fn run_cached_setting(command: &str, chain: Option<&str>) -> Result<Printed> {
+    let (program, output) = run_setting("credential_process", command, Stdio::piped(), chain)?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message on stderr");
+        bail!("credential_process {program:?} exited with {}: {}", exit_status(&output), last.trim());
+    }
+    checked(&program, output.stdout).map_err(|e| anyhow!("credential_process {e}"))
+}
+
+/// What a credential command printed, as a cache keeps it: credential_process JSON whose
+/// Expiration (when it has one) is ahead.
+fn checked(program: &str, stdout: Vec<u8>) -> Result<Printed> {
+    let output = Secret::new(String::from_utf8(stdout).unwrap_or_default());
+    let creds = parse(output.expose().as_bytes()).map_err(|e| anyhow!("{program:?} {e}"))?;
+    if let Some(ends) = creds.expiration
+        && ends <= Utc::now()
+    {
+        bail!("{program:?} printed credentials that ended at {}", ends.to_rfc3339());
+    }
+    Ok(Printed { output, expires: creds.expiration })
+}
+
+/// `web_identity_token_process` (aws-vault's): run as credential_process is (stdin and stderr the
+/// user's); its trimmed stdout is the OIDC token, never shown, kept until its `exp` (read, not
+/// verified: STS verifies it).
+pub fn run_token_process(command: &str, chain: Option<&str>) -> Result<Printed> {
+    let (program, output) = run_setting("web_identity_token_process", command, Stdio::inherit(), chain)?;
+    if !output.status.success() {
+        bail!("web_identity_token_process {program:?} exited with {}", exit_status(&output));
+    }
+    let token = Secret::new(String::from_utf8_lossy(&output.stdout).trim().to_string());
+    if token.expose().is_empty() {
+        bail!("web_identity_token_process {program:?} printed nothing");
+    }
+    let expires = jwt_expiry(token.expose());
+    if expires.is_some_and(|ends| ends <= Utc::now()) {
+        bail!("web_identity_token_process {program:?} printed a token that has expired");
+    }
+    Ok(Printed { output: token, expires })
+}
+
+/// A JWT's `exp`, read without verifying anything.
+fn jwt_expiry(token: &str) -> Option<DateTime<Utc>> {
+    let payload = token.split('.').nth(1)?;
+    let claims: serde_json::Value = serde_json::from_slice(&crate::encoding::base64_decode(payload)).ok()?;
+    DateTime::from_timestamp(claims.get("exp")?.as_i64()?, 0)
 }
 
 /// `mfa_process` (aws-vault's): run without a shell, its trimmed stdout is the code. stdin and

@@ -233,5 +233,6 @@ mod tests {
         assert!(candidates(&words("keys rotate --r")).contains(&"--region".to_string()));
         assert!(candidates(&words("keys add --")).contains(&"--env".to_string()));
         assert_eq!(candidates(&words("keys add x ")), Vec::<String>::new(), "one profile");
+        assert_eq!(candidates(&words("process --p")), ["--profile-key"]);
     }
 }
