@@ -7,6 +7,7 @@ mod imds;
 mod mfa;
 mod process;
 mod source;
+mod web_identity;
 
 pub use process::{enter_chain as enter_profile_chain, run_credential_command};
 pub use source::environment as environment_credentials;
@@ -18,7 +19,7 @@ use crate::aws::{LazyNet, Net, Where, sts};
 use crate::cache::{ProcessCache, RoleCache, SessionCache};
 use crate::credentials::{Credentials, Secret};
 use crate::messages::{self, debug, info};
-use crate::plan::{Hop, Plan, Source, WebToken};
+use crate::plan::{Hop, Plan, Source};
 use crate::signin::{self, place};
 
 /// How a session cache entry counts as expired: this long before its real end.
@@ -258,71 +259,14 @@ impl<'a> Resolver<'a> {
                 let net = self.net()?;
                 net.runtime.block_on(source::container(&net.http))
             }
-            Source::WebIdentity { token: WebToken::Process(command), role_arn, session_name } => {
-                self.web_identity_by_process(command, role_arn, session_name)
-            }
-            Source::WebIdentity { token: WebToken::File(token_file), role_arn, session_name } => {
-                let token = source::web_identity_token(token_file)?;
-                info!("AssumeRoleWithWebIdentity {role_arn} as {session_name}");
-                let net = self.net()?;
-                net.runtime
-                    .block_on(net.sts.assume_role_with_web_identity(role_arn, session_name, &token))
-                    .map(|creds| creds.in_account(crate::credentials::account_in(role_arn)))
-                    .with_context(|| format!("AssumeRoleWithWebIdentity {role_arn}"))
+            Source::WebIdentity { token, role_arn, session_name } => {
+                let who = web_identity::Who { profile: &self.plan.source_profile, role_arn, session_name };
+                web_identity::credentials(token, &who, self.opts, &self.net)
             }
             Source::Login { session_arn } => self.login(session_arn),
             Source::Saml(saml) => self.saml(saml),
             Source::Sso(sso) => self.sso(sso),
         }
-    }
-
-    /// AssumeRoleWithWebIdentity with the token a command prints: the role session kept in the
-    /// role cache under a key of its own, the token kept until its `exp`, each made once for every
-    /// caller at once (the others wait on the locks and read what the first kept).
-    fn web_identity_by_process(
-        &self,
-        command: &str,
-        role_arn: &str,
-        session_name: &str,
-    ) -> Result<Credentials> {
-        let hop = Hop {
-            session_name: session_name.to_string(),
-            saml: Some(format!("web_identity_token_process {command}")),
-            ..Hop::new(&self.plan.source_profile, role_arn)
-        };
-        let sharing = !self.opts.refresh && !self.opts.renewal;
-        let roles = &self.opts.role_sessions;
-        if sharing && let Some(creds) = roles.read(&hop, Utc::now()) {
-            info!("role {role_arn} from the role cache");
-            return Ok(creds);
-        }
-        let _assuming = if sharing { roles.lock(&hop).unwrap_or(None) } else { None };
-        if sharing && let Some(creds) = roles.read(&hop, Utc::now()) {
-            info!("role {role_arn} assumed by another run meanwhile");
-            return Ok(creds);
-        }
-        let outputs = &self.opts.process_outputs;
-        let path = outputs.path(
-            "web_identity_token_process",
-            &process::words_of("web_identity_token_process", command)?,
-            None,
-        );
-        let chain = self.opts.profile_chain.as_deref();
-        let token = outputs.once(&path, self.opts.refresh, || {
-            info!("running web_identity_token_process of profile \"{}\"", self.plan.source_profile);
-            process::run_token_process(command, chain)
-        })?;
-        info!("AssumeRoleWithWebIdentity {role_arn} as {session_name}");
-        let net = self.net()?;
-        let creds = net
-            .runtime
-            .block_on(net.sts.assume_role_with_web_identity(role_arn, session_name, &token))
-            .map(|creds| creds.in_account(crate::credentials::account_in(role_arn)))
-            .with_context(|| format!("AssumeRoleWithWebIdentity {role_arn}"))?;
-        if let Err(e) = roles.write(&hop, &creds, None) {
-            debug!("not caching the role session: {e:#}");
-        }
-        Ok(creds)
     }
 
     /// An `aws login` session, from `signin::login`.
