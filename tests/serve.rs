@@ -134,3 +134,53 @@ fn serve_passes_signals_on_and_keys_need_no_endpoint() {
     assert_eq!(keys.stdout, "AKIABASESERVE");
     assert!(keys.stderr.contains("long-term keys do not end"), "{}", keys.stderr);
 }
+
+/// Whatever `[default]` holds (keys, a credential_process, SSO, a role), the command's SDKs reach
+/// the endpoint: botocore and the AWS CLI v1 in the child get the served session, never
+/// `[default]`'s credentials (their chains read `[default]` before a container endpoint).
+#[test]
+fn serve_exec_children_reach_the_endpoint_whatever_default_holds() {
+    let defaults = [
+        ("keys", "", "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = s\n"),
+        ("process", "[default]\ncredential_process = cat default.json\n", ""),
+        (
+            "sso",
+            "[default]\nsso_session = corp\nsso_account_id = 222222222222\nsso_role_name = Admin\n\
+             [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-2\n",
+            "",
+        ),
+        ("role", "[default]\nrole_arn = arn:aws:iam::999999999999:role/default\nsource_profile = base\n", ""),
+    ];
+    let aws = python().with_file_name("aws").display().to_string();
+    for (kind, config, credentials) in defaults {
+        let env = TestEnv::new();
+        env.credentials(&format!("{}{credentials}", static_keys("base", "AKIABASESERVE", "base-secret")));
+        env.config(&format!(
+            "{config}[profile r]\nrole_arn = arn:aws:iam::111111111111:role/r\nsource_profile = base\nregion = eu-west-1\noutput = json\n"
+        ));
+        env.write(
+            "default.json",
+            r#"{"Version": 1, "AccessKeyId": "AKIAPROCDEFAULT", "SecretAccessKey": "s"}"#,
+        );
+        crate::testenv::cli_token(
+            &env,
+            "corp",
+            serde_json::json!({"accessToken": "t", "expiresAt": crate::testenv::future(4), "startUrl": "https://corp.awsapps.com/start", "region": "us-east-2"}),
+        );
+        let served =
+            env.run(&["export", "--profile", "r"]).json()["AccessKeyId"].as_str().unwrap().to_string();
+        let helper = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/botocore_creds.py");
+        let py = python().display().to_string();
+        let boto = env.run(&["export", "--profile", "r", "--serve", "--exec", &py, helper.to_str().unwrap()]);
+        assert_eq!(boto.stdout.trim(), served, "{kind} [default]: botocore in the child: {}", boto.stderr);
+        let cli =
+            env.run(&["export", "--profile", "r", "--serve", "--exec", &aws, "sts", "get-caller-identity"]);
+        assert_eq!(cli.status, 0, "{kind}: {}", cli.stderr);
+        let last = env.calls().into_iter().rev().find(|c| c["action"] == "GetCallerIdentity").unwrap();
+        assert_eq!(last["key"], served.as_str(), "{kind} [default]: the AWS CLI v1 in the child");
+        assert!(
+            std::fs::read_dir(env.path(".awsume/run")).unwrap().next().is_none(),
+            "the child's files are gone with it"
+        );
+    }
+}

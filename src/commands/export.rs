@@ -55,7 +55,8 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         let serve = args.serve || crate::settings::Settings::user().is_ok_and(|s| s.exec_serve);
         if serve && creds.expiration.is_some() {
             let refresh = || resolve::resolve(&plan, &options);
-            return serve_exec(&exec, creds, region, refresh);
+            let settings = child_settings(&files, &plan.profile)?;
+            return serve_exec(&exec, creds, region, &settings, refresh);
         }
         if serve {
             messages::note(
@@ -133,10 +134,28 @@ fn serve(
 /// `--exec` with `--serve`: the command gets a container credentials endpoint of its own (loopback,
 /// a free port, a fresh token) that renews the session inside the AWS CLI's 15-minute window, and
 /// no keys; the endpoint closes when the command ends.
+/// The settings of `[default]` and of `profile` (which wins) that a child of `--serve --exec` keeps
+/// in the AWS files of its own (`deliver::exec::ChildFiles`): its region, output, retries, S3 and
+/// endpoint settings, never a credential or a pointer to one.
+fn child_settings(files: &crate::config::Files, profile: &str) -> Result<Vec<(String, String)>> {
+    let config = crate::config::Config::load_reaching(files.clone(), profile, &[])?;
+    let mut settings: Vec<(String, String)> = Vec::new();
+    for source in [config.profiles.get("default"), config.profiles.get(profile)].into_iter().flatten() {
+        for key in deliver::exec::CHILD_SETTINGS {
+            if let Some(value) = source.get(key) {
+                settings.retain(|(k, _)| k != key);
+                settings.push((key.to_string(), value.to_string()));
+            }
+        }
+    }
+    Ok(settings)
+}
+
 fn serve_exec(
     argv: &[String],
     creds: Credentials,
     region: Option<&str>,
+    settings: &[(String, String)],
     refresh: impl FnMut() -> Result<Credentials> + Send,
 ) -> Result<ExitCode> {
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).context("cannot listen on 127.0.0.1")?;
@@ -147,7 +166,7 @@ fn serve_exec(
         let server = scope
             .spawn(|| server::serve(server::Kind::Container, listener, Some(&token), creds, refresh, &stop));
         let endpoint = deliver::exec::Endpoint { url: format!("http://{bound}/"), token: &token };
-        let status = deliver::exec::run_served(argv, &endpoint, region);
+        let status = deliver::exec::run_served(argv, &endpoint, region, settings);
         server::wake(bound, &stop);
         if let Ok(Err(e)) = server.join() {
             debug!("the endpoint ended with: {e:#}");

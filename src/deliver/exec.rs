@@ -72,18 +72,89 @@ pub fn exec(argv: &[String], creds: &Credentials, region: Option<&str>) -> anyho
     Ok(cannot_run(program, &err))
 }
 
+/// The settings a child of `--serve --exec` keeps from the user's profile and `[default]`: none
+/// names or holds a credential.
+pub const CHILD_SETTINGS: [&str; 22] = [
+    "region",
+    "output",
+    "ca_bundle",
+    "retry_mode",
+    "max_attempts",
+    "parameter_validation",
+    "tcp_keepalive",
+    "defaults_mode",
+    "s3",
+    "sts_regional_endpoints",
+    "use_fips_endpoint",
+    "use_dualstack_endpoint",
+    "endpoint_url",
+    "ignore_configured_endpoint_urls",
+    "request_checksum_calculation",
+    "response_checksum_validation",
+    "account_id_endpoint_mode",
+    "disable_request_compression",
+    "request_min_compression_size_bytes",
+    "sdk_ua_app_id",
+    "cli_pager",
+    "cli_timestamp_format",
+];
+
+/// The AWS files of a `--serve --exec` child: a config whose `[default]` holds only `CHILD_SETTINGS`
+/// and an empty credentials file, in a private directory removed when the child is done. Every
+/// SDK's chain reads the files' `[default]` before the container endpoint: with the user's own it
+/// would take `[default]`'s keys, process, SSO or role instead of the endpoint, silently.
+pub struct ChildFiles {
+    dir: std::path::PathBuf,
+}
+
+impl ChildFiles {
+    pub fn write(settings: &[(String, String)]) -> anyhow::Result<Self> {
+        let run = crate::files::home_dir().join(".awsume").join("run");
+        let dir = run.join(format!("serve-{}", crate::encoding::random_hex(8)?));
+        crate::files::cache_dir(&run)?;
+        crate::files::cache_dir(&dir)?;
+        let files = Self { dir };
+        let mut config = String::from("[default]\n");
+        for (key, value) in settings {
+            // A nested block's lines (`s3 =`) stay indented under their key.
+            config.push_str(&format!("{key} = {}\n", value.replace('\n', "\n  ")));
+        }
+        crate::files::write_cache(&files.config(), config.as_bytes())?;
+        crate::files::write_cache(&files.credentials(), b"")?;
+        Ok(files)
+    }
+
+    fn config(&self) -> std::path::PathBuf {
+        self.dir.join("config")
+    }
+
+    fn credentials(&self) -> std::path::PathBuf {
+        self.dir.join("credentials")
+    }
+}
+
+impl Drop for ChildFiles {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// `--exec` with `--serve`: the command runs as a child with the endpoint and its token (no keys),
-/// the signals a person or a supervisor sends awsume passed on to it; its status comes back
-/// (128 + the signal that ended it).
+/// AWS files of its own (`ChildFiles`: `settings`, no credential), and the signals a person or a
+/// supervisor sends awsume passed on to it; its status comes back (128 + the signal that ended it).
 pub fn run_served(
     argv: &[String],
     endpoint: &Endpoint<'_>,
     region: Option<&str>,
+    settings: &[(String, String)],
 ) -> anyhow::Result<ExitCode> {
     let (mut command, program) = command(argv, region)?;
+    let files = ChildFiles::write(settings)?;
     command
         .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &endpoint.url)
-        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token.expose());
+        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token.expose())
+        .env("AWS_CONFIG_FILE", files.config())
+        .env("AWS_SHARED_CREDENTIALS_FILE", files.credentials());
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(err) => return Ok(cannot_run(program, &err)),
