@@ -156,7 +156,7 @@ pub fn printable_ascii(text: &str) -> bool {
 
 /// Bidi marks, embeddings, overrides and isolates, zero-width spaces and marks, the byte-order
 /// mark, and the line and paragraph separators.
-fn reorders_or_hides(c: char) -> bool {
+pub fn reorders_or_hides(c: char) -> bool {
     matches!(c, '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
 }
 

@@ -5,7 +5,7 @@
 
 use std::process::Stdio;
 
-use crate::testenv::{Output, TestEnv, Tmux, mode};
+use crate::testenv::{Output, TestEnv, Tmux, mode, python};
 
 const ADMIN: &str = "arn:aws:iam::111111111111:role/Admin";
 const READ: &str = "arn:aws:iam::222222222222:role/ReadOnly";
@@ -365,4 +365,65 @@ fn without_role_arn_the_role_session_outlives_the_assertion() {
     assert!(line.trim_end().ends_with(|c: char| c.is_ascii_digit()), "-l more shows when it ends: {line}");
     process_json(&env, "only", &["-r"]).ok();
     assert_eq!((runs(&env), saml_calls(&env).len()), (2, 2), "-r signs in again");
+}
+
+/// An assertion generator for floods: `many` (9,000 roles), `bad` (22,000 Role values that are no
+/// pair), `huge` (64 MiB of output).
+const FLOOD: &str = r#"
+import base64, datetime, sys
+kind = sys.argv[1]
+if kind == "huge":
+    try:
+        for _ in range(1024):
+            sys.stdout.write("A" * 65536)
+    except BrokenPipeError:
+        pass
+    sys.exit(0)
+if kind == "many":
+    values = [f"arn:aws:iam::1:role/R{i},arn:aws:iam::1:saml-provider/O" for i in range(9000)]
+else:
+    values = ["not a pair"] * 22000
+ends = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+attr = "".join(f"<AttributeValue>{v}</AttributeValue>" for v in values)
+xml = (f'<Response><Assertion><Conditions NotOnOrAfter="{ends}"/><AttributeStatement>'
+       f'<Attribute Name="https://aws.amazon.com/SAML/Attributes/Role">{attr}</Attribute>'
+       '</AttributeStatement></Assertion></Response>')
+print(base64.b64encode(xml.encode()).decode())
+"#;
+
+/// Floods are summed up and capped: thousands of roles are one short line, thousands of bad Role
+/// values one note, a command's endless output stops at 1 MiB; a role ARN with a character that
+/// reorders or hides text is skipped as no ARN (said once), never shown or assumed.
+#[test]
+fn floods_are_summed_up_and_role_arns_that_hide_text_are_skipped() {
+    let env = TestEnv::new();
+    let flood = env.write("flood.py", FLOOD);
+    let py = python().display().to_string();
+    let hidden = "arn:aws:iam::111111111111:role/Ad%E2%80%AEmin";
+    let bidi = broker(&env, "bidi", &format!("{}idp?roles={hidden},{OKTA_1};{OKTA_2},{READ}", env.endpoint));
+    env.config(&format!(
+        "[profile many]\nsaml_process = {py} {flood} many\n[profile bad]\nsaml_process = {py} {flood} bad\n\
+         [profile huge]\nsaml_process = {py} {flood} huge\n[profile bidi]\nsaml_process = {bidi}\n",
+        flood = flood.display()
+    ));
+    let many = process_json(&env, "many", &[]);
+    many.assert_clean_failure("the SAML assertion offers 9000 roles; name one with role_arn");
+    assert!(
+        many.stderr.contains("and 8980 more") && many.stderr.len() < 4096,
+        "{} bytes",
+        many.stderr.len()
+    );
+    let bad = process_json(&env, "bad", &[]);
+    assert_eq!(bad.status, 1);
+    let lines: Vec<&str> = bad.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "one note and the error: {} lines", lines.len());
+    assert!(lines[0].contains("skipping 22000 of the SAML assertion's Role values"), "{}", lines[0]);
+    process_json(&env, "huge", &[]).assert_clean_failure("printed more than 2048 KiB");
+    let out = process_json(&env, "bidi", &[]);
+    assert_eq!(out.status, 0, "the one clean role is taken: {}", out.stderr);
+    assert!(out.stderr.contains("skipping 1 of the SAML assertion's Role values"), "{}", out.stderr);
+    assert!(!out.stderr.contains('\u{202e}'), "never drawn raw");
+    let calls = saml_calls(&env);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["params"]["RoleArn"], READ);
 }

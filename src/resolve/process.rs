@@ -3,6 +3,7 @@
 //! commands a profile names (`mfa_process`, `saml_process`, `web_identity_token_process`) and
 //! `awsume process`'s, whose output the process cache keeps.
 
+use std::io::Read;
 use std::process::{Command, Stdio};
 
 use anyhow::{Result, anyhow, bail};
@@ -54,14 +55,41 @@ fn run_words(
     if let Some(chain) = chain {
         cmd.env(CHAIN_VAR, chain);
     }
-    let output = cmd
+    let mut child = cmd
         .args(args.iter().map(expand))
         .stdin(Stdio::inherit())
         .stdout(Stdio::piped())
         .stderr(stderr)
-        .output()
+        .spawn()
         .map_err(|e| anyhow!("{setting}: cannot run {program:?}: {e}"))?;
-    Ok((program.clone(), output))
+    // stderr, when captured, is read beside stdout (a full pipe would stall the command), its
+    // first 64 KiB kept and the rest drained.
+    let errors = child.stderr.take().map(|stderr| std::thread::spawn(move || bounded(stderr, 64 * 1024)));
+    let mut stdout = Vec::new();
+    if let Some(out) = child.stdout.take() {
+        out.take(MAX_OUTPUT as u64 + 1).read_to_end(&mut stdout).ok();
+    }
+    if stdout.len() > MAX_OUTPUT {
+        // Not read to its end: a command that floods stdout is stopped, not waited for.
+        let _ = child.kill();
+        let _ = child.wait();
+        bail!("{setting} {program:?} printed more than {} KiB", MAX_OUTPUT / 1024);
+    }
+    let status = child.wait().map_err(|e| anyhow!("{setting}: {program:?}: {e}"))?;
+    let stderr = errors.and_then(|t| t.join().ok()).unwrap_or_default();
+    Ok((program.clone(), std::process::Output { status, stdout, stderr }))
+}
+
+/// The most a command's stdout is read: a SAML assertion's base64 (at most 1 MiB of XML) fits, as
+/// do credentials and tokens.
+const MAX_OUTPUT: usize = 2 << 20;
+
+/// The first `limit` bytes of `reader`, the rest read and dropped.
+fn bounded(mut reader: impl Read, limit: u64) -> Vec<u8> {
+    let mut kept = Vec::new();
+    (&mut reader).take(limit).read_to_end(&mut kept).ok();
+    std::io::copy(&mut reader, &mut std::io::sink()).ok();
+    kept
 }
 
 fn exit_status(output: &std::process::Output) -> String {

@@ -22,6 +22,8 @@ pub struct Offer {
 #[derive(Debug, PartialEq, Eq)]
 pub struct Assertion {
     pub offers: Vec<Offer>,
+    /// Role values that were no (role, provider) pair of ARNs: skipped, said once.
+    pub skipped: usize,
     pub session_duration: Option<i32>,
     /// The earliest NotOnOrAfter of its conditions and subject confirmations.
     pub not_on_or_after: Option<DateTime<Utc>>,
@@ -41,7 +43,8 @@ pub fn read(encoded: &str) -> Result<Assertion> {
 }
 
 fn parse(xml: &str) -> Result<Assertion> {
-    let mut assertion = Assertion { offers: Vec::new(), session_duration: None, not_on_or_after: None };
+    let mut assertion =
+        Assertion { offers: Vec::new(), skipped: 0, session_duration: None, not_on_or_after: None };
     // The element whose attributes are being read, the Attribute's Name, a value being read.
     let (mut element, mut attribute, mut value): (&str, Option<String>, Option<String>) = ("", None, None);
     let mut encrypted = false;
@@ -84,6 +87,12 @@ fn parse(xml: &str) -> Result<Assertion> {
             _ => {}
         }
     }
+    if assertion.skipped > 0 {
+        crate::messages::note(&format!(
+            "skipping {} of the SAML assertion's Role values: not a role ARN and a saml-provider ARN, or with characters no ARN has",
+            assertion.skipped
+        ));
+    }
     if assertion.offers.is_empty() {
         let why = if encrypted { " (it is encrypted: awsume needs to read it)" } else { "" };
         bail!("the SAML assertion offers no role: it has no {ROLE} attribute{why}");
@@ -96,9 +105,7 @@ fn take_value(assertion: &mut Assertion, name: &str, text: &str) -> Result<()> {
         ROLE => match offer(text) {
             Some(offer) if !assertion.offers.contains(&offer) => assertion.offers.push(offer),
             Some(_) => {}
-            None => crate::messages::note(&format!(
-                "skipping the SAML assertion's Role value {text:?}: not a role ARN and a saml-provider ARN"
-            )),
+            None => assertion.skipped += 1,
         },
         SESSION_DURATION => {
             let seconds = text.parse::<i32>().ok().filter(|s| *s > 0).ok_or_else(|| {
@@ -117,7 +124,11 @@ fn offer(text: &str) -> Option<Offer> {
     let (a, b) = (a.trim(), b.trim());
     let is_provider = |arn: &str| arn.starts_with("arn:") && arn.contains(":saml-provider/");
     let is_role = |arn: &str| arn.starts_with("arn:") && arn.contains(":role/");
-    let clean = |arn: &str| !arn.chars().any(|c| c.is_control() || c.is_whitespace() || c == ',');
+    // Control characters, and the ones that reorder or hide text (a role must show as what it is).
+    let clean = |arn: &str| {
+        !arn.chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == ',' || crate::messages::reorders_or_hides(c))
+    };
     let (role, provider) = match (is_role(a), is_provider(b), is_role(b), is_provider(a)) {
         (true, true, _, _) => (a, b),
         (_, _, true, true) => (b, a),

@@ -216,7 +216,7 @@ fn forget(path: &std::path::Path) {
 /// terminal; else an error naming them.
 fn choose(saml: &Saml, assertion: &Assertion, profile: &str, renewal: bool) -> Result<Offer> {
     let offers = &assertion.offers;
-    let listed = || offers.iter().map(|o| o.role_arn.as_str()).collect::<Vec<_>>().join(", ");
+    let listed = || listed(offers);
     if let Some(role) = &saml.role_arn {
         return offers.iter().find(|o| &o.role_arn == role).cloned().ok_or_else(|| {
             anyhow!("role_arn {role} is not among the roles the SAML assertion offers: {}", listed())
@@ -233,6 +233,17 @@ fn choose(saml: &Saml, assertion: &Assertion, profile: &str, renewal: bool) -> R
         );
     }
     pick(offers)
+}
+
+/// The roles offered, for a message: the first 20, then how many more (an identity provider may
+/// offer thousands).
+fn listed(offers: &[Offer]) -> String {
+    const SHOWN: usize = 20;
+    let first: Vec<&str> = offers.iter().take(SHOWN).map(|o| o.role_arn.as_str()).collect();
+    match offers.len().saturating_sub(SHOWN) {
+        0 => first.join(", "),
+        more => format!("{} and {more} more", first.join(", ")),
+    }
 }
 
 /// One of `offers`, picked at the terminal (drawn on stderr).
