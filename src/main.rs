@@ -4,6 +4,7 @@
 mod aws;
 mod browser;
 mod cache;
+mod child;
 mod cli;
 mod commands;
 mod config;

@@ -211,3 +211,89 @@ fn a_killed_lock_holder_holds_nobody_up() {
     assert!(started.elapsed() < PROMPTLY, "{:?}", started.elapsed());
     assert_eq!(env.actions(), ["GetSessionToken"]);
 }
+
+/// A fake dialog program `name` in `bin/` running `body` (sh).
+fn fake_dialog(env: &TestEnv, name: &str, body: &str) -> String {
+    let path = env.write(&format!("bin/{name}"), &format!("#!/bin/sh\n{body}\n"));
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    format!("{}:{}", env.path("bin").display(), TestEnv::path_var())
+}
+
+/// A serial with every quote PowerShell ends a string at reaches the PowerShell dialog as data
+/// (its environment), never in its script: the command line is the same whatever the serial.
+#[test]
+fn the_powershell_dialog_gets_the_question_as_data_never_as_script() {
+    let env = TestEnv::new();
+    env.credentials(&static_keys("base", "AKIAPWSH", "s"));
+    let serial = "arn:aws:iam::123456789012:mfa/a'’‘‚‛\"`$(touch PWNED);#";
+    env.config(&format!(
+        "[profile base]\nmfa_serial = {serial}\nmfa_prompt = powershell\n\
+         [profile r]\nrole_arn = arn:aws:iam::111111111111:role/r\nsource_profile = base\n"
+    ));
+    let seen = env.path("seen");
+    let path = fake_dialog(
+        &env,
+        "powershell",
+        &format!(
+            "printf '%s\\n' \"$@\" > '{}'\nprintf '%s' \"$AWSUME_MFA_QUESTION\" > '{}.question'\necho 135790",
+            seen.display(),
+            seen.display()
+        ),
+    );
+    finished(detached(&env, &["export", "--profile", "r"], &[("PATH", path.as_str())]).spawn().unwrap()).ok();
+    let argv = std::fs::read_to_string(&seen).unwrap();
+    assert!(argv.contains("InputBox($env:AWSUME_MFA_QUESTION, 'awsume')"), "{argv}");
+    for quote in ["'’", "‘", "‚", "‛", "PWNED", "mfa/a"] {
+        assert!(!argv.contains(quote), "the serial is not in the script: {argv}");
+    }
+    let question = std::fs::read_to_string(env.path("seen.question")).unwrap();
+    assert_eq!(question, format!("MFA code for {serial}"));
+    assert_eq!(env.calls()[0]["params"]["TokenCode"], "135790");
+}
+
+/// A dialog that writes a lot before its answer is read while it runs (no stall on a full pipe),
+/// and a dialog awsume is killed in front of does not stay on the desktop.
+#[test]
+fn a_chatty_dialog_is_read_as_it_runs_and_a_dialog_ends_with_awsume() {
+    let env = TestEnv::new();
+    env.credentials(&static_keys("base", "AKIACHATTY", "s"));
+    env.config(
+        "[profile base]\nmfa_serial = arn:aws:iam::123456789012:mfa/base\nmfa_prompt = zenity\n\
+         [profile r]\nrole_arn = arn:aws:iam::111111111111:role/r\nsource_profile = base\n",
+    );
+    // 128 KiB of noise, then the code (the first 1 KiB is what awsume keeps: the noise is no code).
+    let path = fake_dialog(&env, "zenity", "head -c 131072 /dev/zero | tr '\\0' ' '; echo 246810");
+    let out =
+        finished(detached(&env, &["export", "--profile", "r"], &[("PATH", path.as_str())]).spawn().unwrap());
+    out.assert_clean_failure("no valid MFA code");
+    let path = fake_dialog(&env, "zenity", "printf ' %.0s' $(seq 100); echo 246810");
+    finished(detached(&env, &["export", "--profile", "r"], &[("PATH", path.as_str())]).spawn().unwrap()).ok();
+    // A dialog nobody answers, awsume killed meanwhile: the dialog goes too.
+    let pid_file = env.path("dialog.pid");
+    let path = fake_dialog(&env, "zenity", &format!("echo $$ > '{}'\nexec sleep 300", pid_file.display()));
+    env.config(&format!(
+        "{}[profile r2]\nrole_arn = arn:aws:iam::111111111111:role/r2\nsource_profile = base\n",
+        std::fs::read_to_string(env.path(".aws/config")).unwrap()
+    ));
+    let mut child =
+        detached(&env, &["export", "--profile", "r2", "-r"], &[("PATH", path.as_str())]).spawn().unwrap();
+    let started = std::time::Instant::now();
+    while !pid_file.exists() {
+        assert!(started.elapsed() < PROMPTLY, "the dialog never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let pid = std::fs::read_to_string(&pid_file).unwrap().trim().to_string();
+    // setsid forks (no terminal, but a new session): its child is awsume; kill that.
+    let awsume = Command::new("pgrep").args(["-P", &child.id().to_string()]).output().unwrap();
+    let awsume = String::from_utf8_lossy(&awsume.stdout).trim().to_string();
+    let target = if awsume.is_empty() { child.id().to_string() } else { awsume };
+    Command::new("kill").args(["-KILL", &target]).status().unwrap();
+    let _ = child.wait();
+    let proc = std::path::PathBuf::from(format!("/proc/{pid}"));
+    let started = std::time::Instant::now();
+    while proc.exists() && !std::fs::read_to_string(proc.join("stat")).unwrap_or_default().contains(") Z ") {
+        assert!(started.elapsed() < PROMPTLY, "the dialog outlived awsume");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

@@ -408,11 +408,7 @@ fn floods_are_summed_up_and_role_arns_that_hide_text_are_skipped() {
     ));
     let many = process_json(&env, "many", &[]);
     many.assert_clean_failure("the SAML assertion offers 9000 roles; name one with role_arn");
-    assert!(
-        many.stderr.contains("and 8980 more") && many.stderr.len() < 4096,
-        "{} bytes",
-        many.stderr.len()
-    );
+    assert!(many.stderr.contains("and 8980 more") && many.stderr.len() < 4096, "{} bytes", many.stderr.len());
     let bad = process_json(&env, "bad", &[]);
     assert_eq!(bad.status, 1);
     let lines: Vec<&str> = bad.stderr.lines().collect();

@@ -207,7 +207,7 @@ fn forward_signals(child: u32) -> anyhow::Result<Forwarding> {
     let pid = i32::try_from(child).unwrap_or(i32::MAX);
     let thread = std::thread::spawn(move || {
         for signal in signals.forever() {
-            send(pid, signal);
+            crate::child::send(pid, signal);
         }
     });
     Ok(Forwarding { handle, thread })
@@ -217,15 +217,4 @@ fn forward_signals(child: u32) -> anyhow::Result<Forwarding> {
 #[cfg(not(unix))]
 fn forward_signals(_child: u32) -> anyhow::Result<Forwarding> {
     Ok(Forwarding {})
-}
-
-/// `signal` to process `pid` (the child awsume started and waits for, so the pid is still its).
-#[cfg(unix)]
-#[allow(unsafe_code)]
-fn send(pid: i32, signal: i32) {
-    // SAFETY: kill(2) takes plain integers and has no memory effects; an error (the child just
-    // ended) is of no consequence.
-    unsafe {
-        libc::kill(pid, signal);
-    }
 }

@@ -13,6 +13,9 @@ use anyhow::{Context, Result, anyhow, bail};
 use crate::credentials::Secret;
 use crate::messages;
 
+/// The variable a scripted dialog reads its question from.
+const QUESTION_VAR: &str = "AWSUME_MFA_QUESTION";
+
 /// How a person is asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Prompt {
@@ -59,25 +62,28 @@ impl Prompt {
             .map(|(prompt, _)| prompt)
     }
 
-    /// The dialog's command line: the question only, never a code.
+    /// The dialog's command line: never a code. The question reaches the scripted dialogs
+    /// (osascript, PowerShell) as data in `QUESTION_VAR`, never as script text: a serial is the
+    /// user's to write, and PowerShell ends a string at any of five quote characters. zenity and
+    /// kdialog take it as one argument (no script reads it).
     fn argv(self, question: &str) -> Vec<String> {
-        // The question is the serial (an ARN): kept to characters no quoting can trip on.
-        let plain: String = question.chars().filter(|c| !matches!(c, '"' | '\'' | '\\' | '`')).collect();
         let words: Vec<String> = match self {
             Self::Terminal => Vec::new(),
             Self::Zenity => {
-                ["zenity", "--entry", "--hide-text", "--title=awsume", &format!("--text={plain}")]
+                // zenity reads its text as Pango markup.
+                let text = question.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+                ["zenity", "--entry", "--hide-text", "--title=awsume", &format!("--text={text}")]
                     .map(String::from)
                     .to_vec()
             }
             Self::Kdialog => {
-                ["kdialog", "--title", "awsume", "--password", &plain].map(String::from).to_vec()
+                ["kdialog", "--title", "awsume", "--password", question].map(String::from).to_vec()
             }
             Self::Osascript => vec![
                 "osascript".into(),
                 "-e".into(),
                 format!(
-                    "text returned of (display dialog \"{plain}\" default answer \"\" with hidden answer with title \"awsume\")"
+                    "text returned of (display dialog (system attribute \"{QUESTION_VAR}\") default answer \"\" with hidden answer with title \"awsume\")"
                 ),
             ],
             Self::Powershell => vec![
@@ -85,7 +91,7 @@ impl Prompt {
                 "-NoProfile".into(),
                 "-Command".into(),
                 format!(
-                    "Add-Type -AssemblyName Microsoft.VisualBasic; [Microsoft.VisualBasic.Interaction]::InputBox('{plain}', 'awsume')"
+                    "Add-Type -AssemblyName Microsoft.VisualBasic; [Microsoft.VisualBasic.Interaction]::InputBox($env:{QUESTION_VAR}, 'awsume')"
                 ),
             ],
         };
@@ -126,36 +132,43 @@ fn on_terminal(serial: &str) -> Result<Secret> {
     bail!("no valid MFA code for {serial}: an MFA code is 6 digits")
 }
 
-/// The code typed into the desktop's dialog, read from its stdout; a dialog nobody answers ends
-/// after `waits::PERSON`, one dismissed ends the run.
+/// The code typed into the desktop's dialog, read from its stdout while it runs (a chatty dialog
+/// never stalls on a full pipe); a dialog nobody answers ends after `waits::PERSON`, one dismissed
+/// ends the run, and the dialog ends with awsume (`child::ends_with_us`).
 fn in_dialog(dialog: Prompt, serial: &str) -> Result<Secret> {
-    let argv = dialog.argv(&format!("MFA code for {serial}"));
+    let question = format!("MFA code for {serial}");
+    let argv = dialog.argv(&question);
     let (program, args) = argv.split_first().expect("a dialog has a program");
     messages::debug!("asking for the MFA code in a dialog ({program})");
-    let mut child = Command::new(program)
-        .args(args)
+    let mut cmd = Command::new(program);
+    cmd.args(args)
+        .env(QUESTION_VAR, &question)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .with_context(|| format!("cannot ask for the MFA code with {program}"))?;
+        .stderr(Stdio::null());
+    crate::child::ends_with_us(&mut cmd);
+    let mut child = cmd.spawn().with_context(|| format!("cannot ask for the MFA code with {program}"))?;
+    let reader = child.stdout.take().map(|stdout| {
+        std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            let mut stdout = stdout;
+            (&mut stdout).take(1024).read_to_end(&mut kept).ok();
+            std::io::copy(&mut stdout, &mut std::io::sink()).ok();
+            Secret::new(String::from_utf8_lossy(&kept).into_owned())
+        })
+    });
     let started = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break status;
         }
         if started.elapsed() > crate::waits::PERSON {
-            let _ = child.kill();
-            let _ = child.wait();
+            crate::child::end_group(&mut child);
             bail!("nobody answered the MFA dialog for {serial} within {} s", crate::waits::PERSON.as_secs());
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    let mut out = String::new();
-    if let Some(stdout) = child.stdout.take() {
-        stdout.take(1024).read_to_string(&mut out)?;
-    }
-    let out = Secret::new(out);
+    let out = reader.and_then(|r| r.join().ok()).unwrap_or_else(|| Secret::new(String::new()));
     if !status.success() {
         bail!("the MFA dialog for {serial} was closed without a code");
     }
@@ -175,8 +188,12 @@ mod tests {
     fn dialogs_carry_the_question_never_a_code() {
         let argv = Prompt::Zenity.argv("MFA code for arn:aws:iam::1:mfa/a\"b");
         assert_eq!(argv[..3], ["zenity", "--entry", "--hide-text"]);
-        assert_eq!(argv.last().unwrap(), "--text=MFA code for arn:aws:iam::1:mfa/ab");
-        assert!(Prompt::Osascript.argv("x'\"").iter().all(|w| !w.contains("x'")));
+        assert_eq!(argv.last().unwrap(), "--text=MFA code for arn:aws:iam::1:mfa/a\"b");
+        assert_eq!(Prompt::Zenity.argv("<b>&").last().unwrap(), "--text=&lt;b&gt;&amp;");
+        // The scripted dialogs' scripts are fixed: the question never becomes script text.
+        for dialog in [Prompt::Osascript, Prompt::Powershell] {
+            assert_eq!(dialog.argv("x'\"’‘‚‛); evil"), dialog.argv("plain"));
+        }
         assert!(Prompt::chosen(Some("carrier-pigeon")).is_err());
         assert_eq!(Prompt::chosen(Some("kdialog")).unwrap(), Prompt::Kdialog);
     }
