@@ -423,3 +423,30 @@ fn floods_are_summed_up_and_role_arns_that_hide_text_are_skipped() {
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0]["params"]["RoleArn"], READ);
 }
+
+/// STS refusing the kept assertion (here: it pairs the role with another provider than the profile
+/// now names) drops it, said once, and one new sign-in serves the run.
+#[test]
+fn a_kept_assertion_sts_refuses_is_dropped_and_one_new_sign_in_serves() {
+    let env = TestEnv::new();
+    let url = |provider: &str| format!("{}idp?roles={ADMIN},{provider}&life=3600", env.endpoint);
+    let broker_path = broker(&env, "broker", &url(OKTA_1));
+    env.config(&format!(
+        "[profile admin]\nsaml_process = {broker_path}\nrole_arn = {ADMIN}\nprincipal_arn = {OKTA_1}\n"
+    ));
+    process_json(&env, "admin", &[]).ok();
+    assert_eq!(runs(&env), 1);
+    // The identity provider now pairs the role with another provider, and the profile says so.
+    broker(&env, "broker", &url(OKTA_2));
+    env.config(&format!(
+        "[profile admin]\nsaml_process = {broker_path}\nrole_arn = {ADMIN}\nprincipal_arn = {OKTA_2}\n"
+    ));
+    std::fs::remove_dir_all(env.path(".aws/cli/cache")).unwrap();
+    let out = process_json(&env, "admin", &[]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("the kept SAML assertion is dropped; signing in again"), "{}", out.stderr);
+    assert_eq!(runs(&env), 2, "one new sign-in");
+    let calls = saml_calls(&env);
+    assert_eq!(calls.len(), 3, "refused once, then taken");
+    assert_eq!(calls[2]["params"]["PrincipalArn"], OKTA_2);
+}

@@ -11,7 +11,7 @@ mod devtools;
 use std::io::IsTerminal;
 
 use anyhow::{Context, Result, anyhow, bail};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use self::assertion::{Assertion, Offer};
@@ -25,6 +25,8 @@ use crate::plan::{Saml, SamlSignIn};
 
 /// A kept assertion is used while at least this much of its life is left.
 const KEPT_MARGIN_SECONDS: i64 = 30;
+/// The longest an assertion is kept.
+const KEPT_AT_MOST: i64 = 3600;
 
 /// What a SAML sign-in needs of the run that asks for it.
 pub struct Run<'a> {
@@ -59,7 +61,6 @@ pub fn credentials(saml: &Saml, run: &Run<'_>, process: &ProcessRunner<'_>) -> R
     }
     // Without role_arn: the role this sign-in gave last, while its session lasts (the
     // assertion itself lives minutes, the role session hours).
-    let last = last_role_path(run.sessions, saml);
     let remembered = || last_role(run.sessions, saml);
     if saml.role_arn.is_none()
         && let Some(role) = remembered()
@@ -80,14 +81,39 @@ pub fn credentials(saml: &Saml, run: &Run<'_>, process: &ProcessRunner<'_>) -> R
     if run.refresh {
         forget(&kept);
     }
-    let (encoded, assertion, was_kept) = match kept_assertion(&kept, run.refresh) {
-        Some((encoded, assertion)) => (encoded, assertion, true),
-        None => {
-            let (encoded, assertion) = sign_in(saml, run, process, &kept)?;
-            (encoded, assertion, false)
+    let mut kept_one = kept_assertion(&kept, run.refresh);
+    loop {
+        let was_kept = kept_one.is_some();
+        let (encoded, assertion) = match kept_one.take() {
+            Some(found) => found,
+            None => sign_in(saml, run, process, &kept)?,
+        };
+        match exchange(saml, run, &encoded, &assertion, was_kept) {
+            // STS refused what was kept (revoked, or it took a role away): it serves no run; one
+            // new sign-in, as `-r` would make.
+            Err(e) if was_kept && crate::aws::sts::code_of(&e).is_some() => {
+                crate::messages::note(&format!(
+                    "{e:#}: the kept SAML assertion is dropped; signing in again"
+                ));
+                forget(&kept);
+            }
+            done => return done,
         }
-    };
-    let offer = choose(saml, &assertion, profile, run.ask.renewal).map_err(|e| {
+    }
+}
+
+/// The role `assertion` offers for `saml` (chosen), remembered where no `role_arn` names one, and
+/// its session: from the role cache, else AssumeRoleWithSAML (then cached).
+fn exchange(
+    saml: &Saml,
+    run: &Run<'_>,
+    encoded: &Secret,
+    assertion: &Assertion,
+    was_kept: bool,
+) -> Result<Credentials> {
+    let profile = run.profile;
+    let sharing = !run.refresh && !run.ask.renewal;
+    let offer = choose(saml, assertion, profile, run.ask.renewal).map_err(|e| {
         // The IdP may offer other roles now than when the kept assertion was made.
         if was_kept && saml.role_arn.is_some() {
             anyhow!("{e:#} (in the kept assertion; -r signs in again)")
@@ -98,10 +124,11 @@ pub fn credentials(saml: &Saml, run: &Run<'_>, process: &ProcessRunner<'_>) -> R
     if saml.role_arn.is_none() {
         // A role cache entry is no secret, nor is which role: a file that cannot be written costs
         // only the next run a look at the assertion.
-        if let Err(e) = files::write_cache(&last, offer.role_arn.as_bytes()) {
+        if let Err(e) = files::write_cache(&last_role_path(run.sessions, saml), offer.role_arn.as_bytes()) {
             debug!("not remembering the role: {e:#}");
         }
-        if let Some(creds) = cached(&offer.role_arn) {
+        let hop = saml.hop(profile, &offer.role_arn);
+        if let Some(creds) = sharing.then(|| run.roles.read(&hop, Utc::now())).flatten() {
             info!("role {} from the role cache", offer.role_arn);
             return Ok(creds);
         }
@@ -112,7 +139,7 @@ pub fn credentials(saml: &Saml, run: &Run<'_>, process: &ProcessRunner<'_>) -> R
     let net = run.net.get()?;
     let (creds, assumed) = net
         .runtime
-        .block_on(net.sts.assume_role_with_saml(&offer.role_arn, &principal, duration, &encoded))
+        .block_on(net.sts.assume_role_with_saml(&offer.role_arn, &principal, duration, encoded))
         .with_context(|| format!("AssumeRoleWithSAML {}", offer.role_arn))?;
     let hop = saml.hop(profile, &offer.role_arn);
     if let Err(e) = run.roles.write(&hop, &creds, assumed.as_ref()) {
@@ -129,7 +156,12 @@ fn kept_assertion(path: &std::path::Path, refresh: bool) -> Option<(Secret, Asse
     }
     let text = Secret::new(files::read_cache(path).ok()??);
     let assertion = assertion::read(text.expose()).ok()?;
-    let ends = assertion.not_on_or_after?;
+    // Kept an hour at most, whatever it says (AWS takes an assertion for 5 minutes after it is
+    // issued; one that claims years may not keep a planted role around).
+    let kept_at = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
+    let ends = assertion
+        .not_on_or_after?
+        .min(DateTime::<Utc>::from(kept_at) + chrono::Duration::seconds(KEPT_AT_MOST));
     if ends - Utc::now() < chrono::Duration::seconds(KEPT_MARGIN_SECONDS) {
         debug!("the kept SAML assertion has ended");
         // Of no use to anyone now: not left lying about.
