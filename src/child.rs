@@ -6,6 +6,7 @@ use std::process::Command;
 
 /// Makes the process `cmd` starts get SIGTERM when awsume ends (Linux), and puts it in a process
 /// group of its own, so that what it starts can be ended with it (`end_group`).
+#[cfg_attr(not(unix), allow(unused_variables))]
 pub fn ends_with_us(cmd: &mut Command) {
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(cmd, 0);

@@ -27,12 +27,16 @@ pub fn private_dir(dir: &Path) -> io::Result<()> {
     fs::create_dir_all(dir)
 }
 
-/// Opens (creating it 0600 when missing) a file only its owner may read: a lock, a cache.
+/// Opens (creating it 0600 when missing) a file only its owner may read: a lock, a cache. A symlink
+/// there is not followed (a link planted in a shared directory must not make a file elsewhere).
 pub fn open_private(path: &Path) -> io::Result<fs::File> {
     let mut options = OpenOptions::new();
     options.create(true).truncate(false).write(true);
     #[cfg(unix)]
-    options.mode(0o600);
+    options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    // FILE_FLAG_OPEN_REPARSE_POINT: the link itself, never where it leads.
+    #[cfg(windows)]
+    std::os::windows::fs::OpenOptionsExt::custom_flags(&mut options, 0x0020_0000);
     options.open(path)
 }
 
@@ -183,11 +187,13 @@ const LOCK_QUIET: std::time::Duration = std::time::Duration::from_secs(3);
 /// SSO token"). A lock file, not the directory or the file itself: Windows opens no directories,
 /// and a file replaced by rename would leave a waiter holding the old one.
 pub fn lock_beside(path: &Path, wait: std::time::Duration, what: &str) -> anyhow::Result<Lock> {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".lock");
-    let lock_path = PathBuf::from(name);
-    let file =
-        open_private(&lock_path).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", display(&lock_path)))?;
+    let lock_path = lock_path(path);
+    let file = open_lock(&lock_path).map_err(|why| anyhow::anyhow!("{why}"))?;
+    hold(file, &lock_path, wait, what)
+}
+
+/// Takes the lock on the open lock file, waiting as `lock_beside` says.
+fn hold(file: fs::File, lock_path: &Path, wait: std::time::Duration, what: &str) -> anyhow::Result<Lock> {
     let started = std::time::Instant::now();
     let mut said = false;
     loop {
@@ -195,7 +201,7 @@ pub fn lock_beside(path: &Path, wait: std::time::Duration, what: &str) -> anyhow
             Ok(()) => return Ok(Lock { _file: file }),
             Err(fs::TryLockError::WouldBlock) => {}
             Err(fs::TryLockError::Error(e)) => {
-                anyhow::bail!("cannot lock {}: {e}", display(&lock_path))
+                anyhow::bail!("cannot lock {}: {e}", display(lock_path))
             }
         }
         let waited = started.elapsed();
@@ -215,14 +221,45 @@ pub fn lock_beside(path: &Path, wait: std::time::Duration, what: &str) -> anyhow
 
 /// The lock of a cache entry, held around "read it; still stale? refresh it; write it" so that one
 /// run refreshes and the others read what it wrote. `None` where the cache's directory is not to be
-/// trusted: nothing is cached there, so there is nothing to share and nothing to wait for.
+/// trusted: nothing is cached there, so there is nothing to share and nothing to wait for; and
+/// where the lock file cannot be opened or is not to be trusted (another user's, left by `sudo`; a
+/// symlink), as a foreign cache entry is only a miss: the work is done without sharing, said once.
 pub fn lock_cache_entry(path: &Path, wait: std::time::Duration, what: &str) -> anyhow::Result<Option<Lock>> {
     let dir = parent_dir(path);
     if untrusted(dir).is_some() {
         return Ok(None);
     }
     cache_dir(dir)?;
-    lock_beside(path, wait, what).map(Some)
+    let lock_path = lock_path(path);
+    match open_lock(&lock_path) {
+        Ok(file) => hold(file, &lock_path, wait, what).map(Some),
+        Err(why) => {
+            crate::messages::note(&format!("not sharing this with other runs: {why}"));
+            Ok(None)
+        }
+    }
+}
+
+/// The lock file beside `path`.
+fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+/// A lock file, opened (never through a symlink) and judged by the trust rule: one another user
+/// owns or may write could be held by them for ever. The error says why and how to mend it.
+fn open_lock(lock_path: &Path) -> Result<fs::File, String> {
+    let shown = display(lock_path);
+    let file = open_private(lock_path).map_err(|e| match e.raw_os_error() {
+        #[cfg(unix)]
+        Some(libc::ELOOP) => format!("{shown} is a symlink (remove it)"),
+        _ => format!("cannot open {shown}: {e} (remove it)"),
+    })?;
+    match untrusted(lock_path) {
+        Some(why) => Err(format!("{why} (remove it)")),
+        None => Ok(file),
+    }
 }
 
 /// The mode an existing file has, so a rewrite can keep it.

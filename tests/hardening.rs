@@ -309,3 +309,49 @@ fn reorderings_escapes_header_breaking_names_and_huge_pastes() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("longer than 65536 bytes"), "{stderr}");
 }
+
+/// A lock file another user owns (left by `sudo -E awsume`) is a miss, as their cache entry is: a
+/// note naming it and the fix, the work done without sharing. A symlink planted where a lock goes
+/// is never followed (nothing is made where it leads). The AWS files' edit lock, which must hold,
+/// refuses a foreign lock in one line; so does a SAML browser profile another user owns.
+#[test]
+fn foreign_or_planted_lock_files_are_not_followed_or_trusted() {
+    let env = mfa_env();
+    let cache = env.path(".awsume/cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    std::fs::set_permissions(&cache, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    let lock = cache.join("aws-credentials-AKIABASE.lock");
+    std::fs::write(&lock, "").unwrap();
+    chown_nobody(&lock);
+    let out = env.run(&["export", "--profile", "r", "--mfa-token", "123456"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("not sharing this with other runs: ~/.awsume/cache/aws-credentials-AKIABASE.lock belongs to uid 65534")
+            && out.stderr.contains("(remove it)"),
+        "{}",
+        out.stderr
+    );
+    // A symlink as the lock: not followed.
+    std::fs::remove_file(&lock).unwrap();
+    let target = env.path("elsewhere/made-by-awsume");
+    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(&target, &lock).unwrap();
+    let out = env.run(&["export", "--profile", "base", "--mfa-token", "123456", "-r"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("is a symlink (remove it)"), "{}", out.stderr);
+    assert!(!target.exists(), "nothing was made where the link leads");
+    // The edit lock of the credentials file: refused in one line, the file untouched.
+    env.write(".aws/credentials.lock", "");
+    chown_nobody(&env.path(".aws/credentials.lock"));
+    let before = std::fs::read_to_string(env.path(".aws/credentials")).unwrap();
+    env.run(&["export", "--profile", "base", "--mfa-token", "123456", "-c", "out"])
+        .assert_clean_failure("credentials.lock belongs to uid 65534");
+    assert_eq!(std::fs::read_to_string(env.path(".aws/credentials")).unwrap(), before);
+    // The SAML browser profile of another user: not used.
+    let profile = env.path(".awsume/saml-browser");
+    std::fs::create_dir_all(&profile).unwrap();
+    chown_nobody(&profile);
+    env.config("[profile web]\nsaml_url = https://idp.example.com/sso\nsaml_browser = /bin/false\n");
+    env.run(&["export", "--profile", "web"])
+        .assert_clean_failure("the SAML browser profile is not to be trusted");
+}

@@ -113,6 +113,10 @@ pub async fn assertion(saml_browser: Option<&str>, url: &str, wait: Duration) ->
     let dir = profile_dir();
     crate::files::private_dir(&dir)
         .map_err(|e| anyhow!("cannot make the browser profile {}: {e}", crate::files::display(&dir)))?;
+    // Its cookies sign in as the person: a profile someone else owns or may write is not used.
+    if let Some(why) = crate::files::untrusted(&dir) {
+        bail!("the SAML browser profile is not to be trusted: {why}");
+    }
     // One browser per profile directory: Chromium hands a second one over to the first.
     let _profile = crate::files::lock_beside(&dir, wait, "signing in at the identity provider")?;
     let mut browser = Launched::start(&command, &dir)?;
