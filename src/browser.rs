@@ -139,6 +139,7 @@ impl Redirect {
     fn write(url: &str) -> Result<Self> {
         let dir = crate::files::home_dir().join(".awsume").join("run");
         crate::files::private_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        sweep(&dir);
         let name = format!("open-{}.html", crate::encoding::random_hex(16)?);
         let path = dir.join(name);
         let page = format!(
@@ -154,6 +155,24 @@ impl Redirect {
 impl Drop for Redirect {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Removes the redirect pages a run that was killed left behind: any older than a sign-in can
+/// take (they hold sign-in links; nothing reads them after).
+fn sweep(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let stale = crate::waits::OTHER_RUN;
+    for path in entries.flatten().map(|e| e.path()) {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let old = std::fs::symlink_metadata(&path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|at| at.elapsed().ok())
+            .is_some_and(|age| age > stale);
+        if name.starts_with("open-") && name.ends_with(".html") && old {
+            let _ = std::fs::remove_file(&path);
+        }
     }
 }
 

@@ -145,8 +145,18 @@ fn console_opens_the_browser_with_the_link_as_one_argument() {
         }
         panic!("the browser was not started");
     };
+    // A page a killed run left behind an hour ago goes with the next run; a fresh one stays.
+    let left = env.write(".awsume/run/open-left-behind.html", "a sign-in link");
+    std::fs::File::options()
+        .write(true)
+        .open(&left)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
+    let fresh = env.write(".awsume/run/open-another-run.html", "another run's page");
     let out = awsume(&env, &["role", "-cs", "mine"], &[]);
     assert_eq!((out.status, out.stdout.as_str()), (0, ""), "run directly, it prints nothing: {}", out.stderr);
+    assert!(!left.exists() && fresh.exists());
     let (args, link) = wait_for_link();
     assert_eq!(args[..3], ["3", "--profile", "role"]);
     assert!(args[3].starts_with("file://") && !args.concat().contains("SigninToken"), "{args:?}");
