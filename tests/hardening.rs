@@ -355,3 +355,29 @@ fn foreign_or_planted_lock_files_are_not_followed_or_trusted() {
     env.run(&["export", "--profile", "web"])
         .assert_clean_failure("the SAML browser profile is not to be trusted");
 }
+
+/// Another local user cannot starve the container endpoint: their 60 held connections are closed
+/// at once, and the owner's requests (with the token) are all answered meanwhile.
+#[test]
+fn another_user_cannot_fill_the_container_endpoints_connections() {
+    let env = TestEnv::new();
+    env.credentials(&static_keys("p", "AKIAOWNER", "owner-secret"));
+    let token = [("AWS_CONTAINER_AUTHORIZATION_TOKEN", "owner-token")];
+    let (mut server, address) = start_server(&env, &["export", "--profile", "p", "--container", "0"], &token);
+    let (host, port) = address.split_once(':').unwrap();
+    // 100 connections kept open (reopened as the endpoint drops them) for 8 s by uid 65534, with
+    // the system's Python (the test's venv is not theirs).
+    let hold = format!(
+        "/usr/bin/python3 -c 'import socket, time\nend = time.time() + 8\nheld = []\nwhile time.time() < end:\n    held = [c for c in held if c.fileno() >= 0]\n    while len(held) < 100:\n        try: held.append(socket.create_connection((\"{host}\", {port}), timeout=1))\n        except OSError: break\n    open(\"{out}\", \"w\").write(str(len(held)))\n    time.sleep(0.05)\n    for c in held:\n        c.setblocking(False)\n        try:\n            if c.recv(1) == b\"\": c.close()\n        except BlockingIOError: pass\n        except OSError: c.close()\n' >/dev/null 2>&1 &\nfor _ in $(seq 100); do [ -s '{out}' ] && break; sleep 0.05; done",
+        out = env.path("held").display()
+    );
+    std::fs::set_permissions(env.home.path(), std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+    as_nobody(&env, &hold);
+    std::thread::sleep(Duration::from_millis(300));
+    let request = format!("GET / HTTP/1.1\r\nHost: {address}\r\nAuthorization: owner-token\r\n\r\n");
+    for _ in 0..10 {
+        assert_eq!(status_of(&address, &request), "HTTP/1.1 200 OK", "the owner is answered");
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

@@ -2,9 +2,10 @@
 //! (`--imds`) and the container credentials endpoint (`--container`). Loopback unless asked
 //! otherwise; clients served concurrently, each connection with a short deadline (an idle or
 //! slow-dripping client delays nobody); credentials re-resolved before they expire. Never logs a
-//! secret. The container endpoint answers only its token (compared in constant time); the IMDS
-//! endpoint, whose token is no authentication, only the user who started it (on Linux, the peer's
-//! uid from the kernel's socket table) and never a token request that came through a proxy
+//! secret. Both answer only the user who started them (on Linux, a loopback peer's uid from the
+//! kernel's socket table: another user's connection is closed at once, so it cannot take the
+//! owner's slots); the container endpoint also only its token (compared in constant time); the
+//! IMDS endpoint, whose token is no authentication, never a token request that came through a proxy
 //! (`X-Forwarded-For`), as EC2's own refuses it.
 
 use std::collections::HashMap;
@@ -144,6 +145,17 @@ where
                 break;
             }
             let Ok(stream) = stream else { continue };
+            // Another local user is answered and closed at once, before a thread or a slot is
+            // given: nobody else can hold the owner's connections (both kinds of endpoint).
+            if !peer_is(&stream, owner) {
+                respond(
+                    &stream,
+                    "403 Forbidden",
+                    "text/plain",
+                    "this endpoint serves only the user who started it",
+                );
+                continue;
+            }
             if busy.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
                 busy.fetch_sub(1, Ordering::SeqCst);
                 respond(&stream, "503 Service Unavailable", "text/plain", "busy");
@@ -151,7 +163,7 @@ where
             }
             let (shared, busy) = (&shared, &busy);
             scope.spawn(move || {
-                answer(kind, &stream, container_token, shared, owner);
+                answer(kind, &stream, container_token, shared);
                 busy.fetch_sub(1, Ordering::SeqCst);
             });
         }
@@ -159,14 +171,10 @@ where
     Ok(())
 }
 
-fn answer<F>(kind: Kind, stream: &TcpStream, token: Option<&Secret>, shared: &Mutex<Shared<F>>, owner: u32)
+fn answer<F>(kind: Kind, stream: &TcpStream, token: Option<&Secret>, shared: &Mutex<Shared<F>>)
 where
     F: FnMut() -> Result<Credentials>,
 {
-    if kind == Kind::Imds && !peer_is(stream, owner) {
-        respond(stream, "403 Forbidden", "text/plain", "this endpoint serves only the user who started it");
-        return;
-    }
     let Ok(request) = read_request(stream) else { return };
     if kind == Kind::Container {
         let given = request.headers.get("authorization").map(String::as_bytes).unwrap_or_default();
