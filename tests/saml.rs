@@ -450,3 +450,48 @@ fn a_kept_assertion_sts_refuses_is_dropped_and_one_new_sign_in_serves() {
     assert_eq!(calls.len(), 3, "refused once, then taken");
     assert_eq!(calls[2]["params"]["PrincipalArn"], OKTA_2);
 }
+
+/// A fake DevTools browser (fds 3 and 4): `flood` answers nothing and sends events without end;
+/// `orphan` starts a process that keeps the pipe open (and says its pid), then exits.
+const FAKE_BROWSER: &str = r#"
+import json, os, subprocess, sys, time
+mode = os.environ["FAKE_MODE"]
+if mode == "orphan":
+    child = subprocess.Popen(["sleep", "300"], pass_fds=(3, 4))
+    open(os.environ["FAKE_PID"], "w").write(str(child.pid))
+    sys.exit(0)
+event = json.dumps({"method": "Target.targetInfoChanged", "params": {"targetInfo": {"x": "y" * 100}}}).encode() + b"\0"
+os.read(3, 65536)
+try:
+    while True:
+        os.write(4, event * 100)
+except OSError:
+    pass
+"#;
+
+/// A browser that floods the pipe is refused, bounded; one that exits while a process it started
+/// holds the pipe ends the sign-in at once, and that process goes with it.
+#[test]
+fn a_flooding_or_departed_browser_ends_the_sign_in_and_leaves_nothing() {
+    let env = TestEnv::new();
+    let fake = env.write("fake_browser.py", FAKE_BROWSER);
+    let py = python().display().to_string();
+    env.config(&format!(
+        "[profile web]\nsaml_url = https://idp.example.com/sso\nsaml_browser = {py} {}\n",
+        fake.display()
+    ));
+    let mut flood = env.awsume(&["export", "--profile", "web"]);
+    flood.env("FAKE_MODE", "flood");
+    let out = crate::testenv::run(flood, None);
+    out.assert_clean_failure("the browser sent over 10000 events without answering");
+    let pid_file = env.path("orphan.pid");
+    let mut orphan = env.awsume(&["export", "--profile", "web"]);
+    orphan.env("FAKE_MODE", "orphan").env("FAKE_PID", &pid_file);
+    let started = std::time::Instant::now();
+    let out = crate::testenv::run(orphan, None);
+    out.assert_clean_failure("the browser closed before the identity provider posted to AWS");
+    assert!(started.elapsed() < crate::testenv::PROMPTLY, "at once, not after the sign-in's wait");
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
+    assert!(stat.is_empty() || stat.contains(") Z "), "the browser's process is gone: {stat}");
+}

@@ -100,6 +100,10 @@ fn saml_endpoints() -> Vec<String> {
     }
 }
 
+/// The most events kept while awsume waits for one answer (a sign-in page makes a few dozen).
+#[cfg(unix)]
+const MAX_EVENTS: usize = 10_000;
+
 /// The page the browser shows instead of AWS's once the assertion is taken.
 #[cfg(unix)]
 const DONE_PAGE: &str = "<!doctype html><meta charset=utf-8><title>awsume</title>\
@@ -163,6 +167,8 @@ impl Launched {
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null());
+        // A process group of its own: what the browser starts ends with it (`child::end_group`).
+        cmd.process_group(0);
         // SAFETY: between fork and exec the closure calls only async-signal-safe functions (fcntl,
         // dup2, prctl) on descriptors it owns, and allocates nothing.
         #[allow(unsafe_code)]
@@ -193,8 +199,13 @@ impl Launched {
         }
         self.pipe.send(&message).await?;
         loop {
-            let answer = self.pipe.receive().await?;
+            let answer = self.receive().await?;
             if answer.get("id").and_then(Value::as_u64) != Some(id) {
+                // A flood of events before the answer is a browser that is not one: refused, never
+                // held without bound.
+                if events.len() >= MAX_EVENTS {
+                    bail!("the browser sent over {MAX_EVENTS} events without answering {method}");
+                }
                 events.push_back(answer);
                 continue;
             }
@@ -203,6 +214,20 @@ impl Launched {
                 bail!("the browser refused {method}: {text}");
             }
             return Ok(answer.get("result").cloned().unwrap_or(Value::Null));
+        }
+    }
+
+    /// The browser's next message; an error once the browser itself has gone (a process it started
+    /// may still hold the pipe open: that is no reason to wait).
+    async fn receive(&mut self) -> Result<Value> {
+        loop {
+            match tokio::time::timeout(Duration::from_millis(250), self.pipe.receive()).await {
+                Ok(message) => return message,
+                Err(_) if matches!(self.child.try_wait(), Ok(Some(_))) => {
+                    bail!("the browser closed before the identity provider posted to AWS")
+                }
+                Err(_) => {}
+            }
         }
     }
 
@@ -221,9 +246,9 @@ impl Launched {
         loop {
             let event = match events.pop_front() {
                 Some(event) => event,
-                None if opened || asked_for_page => self.pipe.receive().await?,
+                None if opened || asked_for_page => self.receive().await?,
                 // A browser that opens with no page (some do, headless): one is asked for.
-                None => match tokio::time::timeout(Duration::from_secs(5), self.pipe.receive()).await {
+                None => match tokio::time::timeout(Duration::from_secs(5), self.receive()).await {
                     Ok(event) => event?,
                     Err(_) => {
                         asked_for_page = true;
@@ -304,18 +329,15 @@ impl Launched {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        crate::child::end_group(&mut self.child);
     }
 }
 
 #[cfg(unix)]
 impl Drop for Launched {
+    // The browser and every process it started (its process group): none outlives the sign-in.
     fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
+        crate::child::end_group(&mut self.child);
     }
 }
 
