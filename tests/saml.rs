@@ -495,3 +495,35 @@ fn a_flooding_or_departed_browser_ends_the_sign_in_and_leaves_nothing() {
     let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
     assert!(stat.is_empty() || stat.contains(") Z "), "the browser's process is gone: {stat}");
 }
+
+/// Login CSRF: a page of another origin in a frame of the identity provider's page posts its own
+/// assertion to the top window, or into its own frame, before the IdP's form does. Neither is
+/// taken: the sign-in ends in one line, no attacker's role is assumed, nothing is kept.
+#[test]
+fn a_post_from_a_frame_or_another_origin_is_refused() {
+    let attacker = "arn:aws:iam::999999999999:role/Attacker,arn:aws:iam::999999999999:saml-provider/Evil";
+    for frame in ["top", "self"] {
+        let env = TestEnv::new();
+        let url = format!("{}&frame={frame}&attacker={}", idp_url(&env), attacker.replace(',', "%2C"));
+        env.config(&format!("[profile web]\nsaml_url = {url}\nrole_arn = {READ}\n"));
+        let out = crate::testenv::run(export_web(&env), None);
+        assert_eq!((out.status, out.stdout.as_str()), (1, ""), "{frame}: {}", out.stderr);
+        // The sign-in's progress line, then the one line that says why it ended.
+        let last = out.stderr.lines().last().unwrap_or_default();
+        assert!(
+            last.contains("posted to AWS's sign-in") && last.contains("blocked, and the sign-in ended"),
+            "{frame}: {}",
+            out.stderr
+        );
+        assert!(saml_calls(&env).is_empty(), "{frame}: no role assumed");
+        assert!(!env.actions().contains(&"SigninSAML".to_string()), "{frame}: nothing reached the network");
+        assert!(
+            std::fs::read_dir(env.path(".awsume/cache")).map_or(true, |d| d.flatten().all(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                !name.starts_with("saml-") || name.ends_with(".lock")
+            })),
+            "{frame}: no assertion kept"
+        );
+        assert_eq!(browsers(&env), "", "a browser is still running");
+    }
+}

@@ -40,7 +40,7 @@
   AccessDenied; DurationSeconds must not exceed its SessionDuration; the call is unsigned. RoleArn
   containing "denied" -> AccessDenied. Each call is recorded (action AssumeRoleWithSAML).
 - A stub identity provider: GET /<test-id>/idp?roles=ROLE,PROVIDER;…&duration=N&life=SECONDS answers a
-  page that posts a SAMLResponse (built here, unsigned) to /<test-id>/saml (post=no: a page that never does; popup=yes: a page that opens the posting one in a popup), as an IdP posts to AWS's
+  page that posts a SAMLResponse (built here, unsigned) to /<test-id>/saml (post=no: a page that never does; popup=yes: a page that opens the posting one in a popup; frame=top|self&attacker=ROLES: a page of another origin in a frame posts its own assertion to the top window, or into itself, before the IdP's form posts after 3 s), as an IdP posts to AWS's
   sign-in; /saml itself, reached only when nobody intercepted the POST, records a call SigninSAML.
 Prints "PORT TLS_PORT" on stdout once listening; exits when stdin closes (its parent test run ended).
 """
@@ -416,7 +416,23 @@ def idp(test, environ, start_response):
     page = (f'<!doctype html><title>IdP</title><form method="post" action="saml">'
             f'<input type="hidden" name="SAMLResponse" value="{response}">'
             '<input type="hidden" name="RelayState" value=""></form>'
-            + ("" if query.get("post") == "no" else "<script>document.forms[0].submit()</script>")).encode()
+            + ("" if query.get("post") in ("no", "top", "self") else "<script>document.forms[0].submit()</script>")).encode()
+    if query.get("frame"):
+        # A page of another origin (localhost, not 127.0.0.1) in a frame, posting its own assertion
+        # to the top window (frame=top) or into itself (frame=self), before the IdP's own form.
+        host = environ.get("HTTP_HOST", "").replace("127.0.0.1", "localhost")
+        rest = urllib.parse.urlencode({k: v for k, v in query.items() if k not in ("frame", "post")})
+        attacker = f'http://{host}/{test}/idp?{rest}&roles={urllib.parse.quote(query.get("attacker", ""))}&post={query["frame"]}'
+        page = (f'<!doctype html><title>IdP</title><iframe src="{attacker}"></iframe>'
+                f'<form method="post" action="saml"><input type="hidden" name="SAMLResponse" value="{response}"></form>'
+                '<script>setTimeout(function () { document.forms[0].submit() }, 3000)</script>').encode()
+    if query.get("post") in ("top", "self"):
+        # The framed page: its form posts to the top window, or into its own frame, at once.
+        target = "_top" if query["post"] == "top" else "_self"
+        action = f'http://127.0.0.1:{environ.get("HTTP_HOST", "").rsplit(":", 1)[-1]}/{test}/saml'
+        page = (f'<!doctype html><title>not the IdP</title><form method="post" target="{target}" action="{action}">'
+                f'<input type="hidden" name="SAMLResponse" value="{response}"></form>'
+                '<script>document.forms[0].submit()</script>').encode()
     if query.get("popup") == "yes":
         rest = urllib.parse.urlencode({k: v for k, v in query.items() if k != "popup"})
         page = f'<!doctype html><title>IdP</title><script>window.open("idp?{rest}")</script>'.encode()

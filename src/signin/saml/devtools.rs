@@ -18,6 +18,8 @@ use anyhow::{Result, bail};
 #[cfg(unix)]
 use serde_json::{Value, json};
 
+#[cfg(unix)]
+use super::post::Posts;
 use crate::credentials::Secret;
 #[cfg(unix)]
 use crate::messages::debug;
@@ -239,8 +241,9 @@ impl Launched {
             saml_endpoints().iter().map(|p| json!({ "urlPattern": p, "requestStage": "Request" })).collect();
         // Every target, present and to come, attached paused: Fetch is on before its first request.
         let attach = json!({ "autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true });
-        self.call(None, "Target.setAutoAttach", attach, &mut events).await?;
+        self.call(None, "Target.setAutoAttach", attach.clone(), &mut events).await?;
         let mut pages: Vec<String> = Vec::new();
+        let mut posts = Posts::new(url);
         let mut opened = false;
         let mut asked_for_page = false;
         loop {
@@ -266,6 +269,16 @@ impl Launched {
                     if matches!(kind, "page" | "iframe") {
                         self.lenient(&session, "Fetch.enable", json!({ "patterns": patterns }), &mut events)
                             .await;
+                        // A page's frames of other sites are targets of their own, attached only
+                        // where asked for on the page's session: paused too, so none posts unseen.
+                        self.lenient(&session, "Target.setAutoAttach", attach.clone(), &mut events).await;
+                    }
+                    if kind == "page" {
+                        posts.attached(
+                            &session,
+                            params["targetInfo"]["targetId"].as_str().unwrap_or_default(),
+                        );
+                        self.lenient(&session, "Page.enable", json!({}), &mut events).await;
                     }
                     self.lenient(&session, "Runtime.runIfWaitingForDebugger", json!({}), &mut events).await;
                     if kind == "page" {
@@ -280,19 +293,13 @@ impl Launched {
                         }
                     }
                 }
+                Some("Page.frameNavigated") => {
+                    posts.navigated(event.get("sessionId").and_then(Value::as_str), &params["frame"]);
+                }
                 Some("Fetch.requestPaused") => {
-                    let request = params["requestId"].as_str().unwrap_or_default().to_string();
-                    let from = event.get("sessionId").and_then(Value::as_str).map(str::to_string);
-                    let Some(assertion) = saml_response(&params["request"]) else {
-                        let go_on = json!({ "requestId": request });
-                        self.call(from.as_deref(), "Fetch.continueRequest", go_on, &mut events).await?;
-                        continue;
-                    };
-                    let page = crate::encoding::base64(DONE_PAGE.as_bytes());
-                    let headers = [json!({ "name": "Content-Type", "value": "text/html; charset=utf-8" })];
-                    let fulfil = json!({ "requestId": request, "responseCode": 200, "responseHeaders": headers, "body": page });
-                    self.call(from.as_deref(), "Fetch.fulfillRequest", fulfil, &mut events).await?;
-                    return Ok(assertion);
+                    if let Some(assertion) = self.paused(&event, &posts, &mut events).await? {
+                        return Ok(assertion);
+                    }
                 }
                 Some("Target.detachedFromTarget") => {
                     pages.retain(|p| params["sessionId"].as_str() != Some(p.as_str()));
@@ -306,6 +313,37 @@ impl Launched {
                 _ => {}
             }
         }
+    }
+
+    /// A request to AWS's sign-in, paused: the assertion when it is the sign-in's own POST (the
+    /// request then answered with a page of awsume's, never reaching AWS); any other request goes
+    /// on; a POST of an assertion that is not the sign-in's is blocked and ends the sign-in.
+    async fn paused(
+        &mut self,
+        event: &Value,
+        posts: &Posts,
+        events: &mut VecDeque<Value>,
+    ) -> Result<Option<Secret>> {
+        let params = &event["params"];
+        let request = params["requestId"].as_str().unwrap_or_default().to_string();
+        let from = event.get("sessionId").and_then(Value::as_str);
+        let Some(assertion) = saml_response(&params["request"]) else {
+            self.call(from, "Fetch.continueRequest", json!({ "requestId": request }), events).await?;
+            return Ok(None);
+        };
+        if let Err(why) = posts.judge(from, params) {
+            let blocked = json!({ "requestId": request, "errorReason": "BlockedByClient" });
+            self.lenient(from.unwrap_or_default(), "Fetch.failRequest", blocked, events).await;
+            bail!(
+                "{why}: blocked, and the sign-in ended (sign in again; if it happens again, tell whoever runs the identity provider)"
+            );
+        }
+        let page = crate::encoding::base64(DONE_PAGE.as_bytes());
+        let headers = [json!({ "name": "Content-Type", "value": "text/html; charset=utf-8" })];
+        let fulfil =
+            json!({ "requestId": request, "responseCode": 200, "responseHeaders": headers, "body": page });
+        self.call(from, "Fetch.fulfillRequest", fulfil, events).await?;
+        Ok(Some(assertion))
     }
 
     /// A call whose failure changes nothing (a target that does not know the domain, or has gone).

@@ -7,6 +7,7 @@
 
 mod assertion;
 mod devtools;
+mod post;
 
 use std::io::IsTerminal;
 
