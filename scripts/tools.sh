@@ -97,7 +97,7 @@ with_md5sums() {
 # Runs each cargo-fuzz target for $1 seconds (stable Rust: no sanitizer); fails on any crash.
 run_fuzz() {
     local target log status
-    for target in ini ini_targeted saml_assertion escapers; do
+    for target in ini ini_targeted saml_assertion devtools_wire escapers; do
         log="fuzz/target/${target}.log"
         mkdir -p fuzz/target
         status=0

@@ -20,6 +20,8 @@ use serde_json::{Value, json};
 
 #[cfg(unix)]
 use super::post::Posts;
+#[cfg(unix)]
+use super::wire;
 use crate::credentials::Secret;
 #[cfg(unix)]
 use crate::messages::debug;
@@ -327,7 +329,7 @@ impl Launched {
         let params = &event["params"];
         let request = params["requestId"].as_str().unwrap_or_default().to_string();
         let from = event.get("sessionId").and_then(Value::as_str);
-        let Some(assertion) = saml_response(&params["request"]) else {
+        let Some(assertion) = wire::saml_response(&params["request"]) else {
             self.call(from, "Fetch.continueRequest", json!({ "requestId": request }), events).await?;
             return Ok(None);
         };
@@ -379,28 +381,6 @@ impl Drop for Launched {
     }
 }
 
-/// The `SAMLResponse` of a POST's form body, if this request is one.
-#[cfg(unix)]
-fn saml_response(request: &Value) -> Option<Secret> {
-    if request["method"] != "POST" {
-        return None;
-    }
-    let body = match request["postData"].as_str() {
-        Some(text) => text.to_string(),
-        // Large bodies come as base64 pieces.
-        None => request["postDataEntries"]
-            .as_array()?
-            .iter()
-            .filter_map(|entry| entry["bytes"].as_str())
-            .map(|bytes| String::from_utf8_lossy(&crate::encoding::base64_decode(bytes)).into_owned())
-            .collect(),
-    };
-    body.split('&').find_map(|pair| {
-        let (name, value) = pair.split_once('=')?;
-        (name == "SAMLResponse").then(|| Secret::new(crate::encoding::percent_decode(value)))
-    })
-}
-
 #[cfg(unix)]
 fn pipe() -> Result<(std::io::PipeWriter, std::io::PipeReader)> {
     let (reader, writer) = std::io::pipe().map_err(|e| anyhow!("cannot make a pipe for the browser: {e}"))?;
@@ -436,9 +416,6 @@ struct Pipe {
 
 #[cfg(unix)]
 impl Pipe {
-    /// The most one message may hold (a page's large POST body comes in one).
-    const MAX_MESSAGE: usize = 16 << 20;
-
     fn new(to_browser: std::io::PipeWriter, from_browser: std::io::PipeReader) -> Result<Self> {
         use std::os::fd::OwnedFd;
         let broken = |e: std::io::Error| anyhow!("cannot use the pipe to the browser: {e}");
@@ -468,15 +445,8 @@ impl Pipe {
 
     async fn receive(&mut self) -> Result<Value> {
         loop {
-            if let Some(end) = self.buffer.iter().position(|&b| b == 0) {
-                let mut message: Vec<u8> = self.buffer.drain(..=end).collect();
-                let value = serde_json::from_slice(&message[..end]);
-                // It may have held the assertion: wiped before it is freed.
-                zeroize::Zeroize::zeroize(&mut message);
-                return value.map_err(|_| anyhow!("the browser sent a message that is not JSON"));
-            }
-            if self.buffer.len() > Self::MAX_MESSAGE {
-                bail!("the browser sent a message over {} MiB", Self::MAX_MESSAGE >> 20);
+            if let Some(message) = wire::take_message(&mut self.buffer) {
+                return message;
             }
             self.receiver.readable().await.map_err(|e| anyhow!("the browser's pipe: {e}"))?;
             let mut chunk = [0u8; 65536];
@@ -487,22 +457,5 @@ impl Pipe {
                 Err(e) => bail!("the browser's pipe: {e}"),
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_assertion_is_taken_from_a_posted_form_only() {
-        let post = json!({ "method": "POST", "postData": "RelayState=x&SAMLResponse=PHI%2BPC9yPg%3D%3D" });
-        assert_eq!(saml_response(&post).unwrap().expose(), "PHI+PC9yPg==");
-        let pieces = json!({ "method": "POST", "postDataEntries": [
-            { "bytes": crate::encoding::base64(b"SAMLResponse=PHI") }, { "bytes": crate::encoding::base64(b"%2BPC9yPg%3D%3D") }
-        ]});
-        assert_eq!(saml_response(&pieces).unwrap().expose(), "PHI+PC9yPg==");
-        assert!(saml_response(&json!({ "method": "GET", "postData": "SAMLResponse=x" })).is_none());
-        assert!(saml_response(&json!({ "method": "POST", "postData": "RelayState=x" })).is_none());
     }
 }

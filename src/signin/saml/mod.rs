@@ -7,7 +7,11 @@
 
 mod assertion;
 mod devtools;
+// The DevTools client is Unix only (`devtools::assertion`): these serve it alone.
+#[cfg_attr(not(unix), allow(dead_code))]
 mod post;
+#[cfg_attr(not(unix), allow(dead_code))]
+mod wire;
 
 use std::io::IsTerminal;
 
