@@ -140,20 +140,18 @@ where
     #[cfg(not(unix))]
     let owner = 0;
     std::thread::scope(|scope| {
+        // Another local user's connections are handed over at once, before a thread or a slot is
+        // given (nobody else can hold the owner's), to one thread that refuses them in turn;
+        // when it is behind, they are simply closed.
+        let (refuse, refused) = std::sync::mpsc::sync_channel::<TcpStream>(256);
+        scope.spawn(move || refused.into_iter().for_each(|stream| refuse_politely(&stream)));
         for stream in listener.incoming() {
             if stop.load(Ordering::SeqCst) {
                 break;
             }
             let Ok(stream) = stream else { continue };
-            // Another local user is answered and closed at once, before a thread or a slot is
-            // given: nobody else can hold the owner's connections (both kinds of endpoint).
             if !peer_is(&stream, owner) {
-                respond(
-                    &stream,
-                    "403 Forbidden",
-                    "text/plain",
-                    "this endpoint serves only the user who started it",
-                );
+                let _ = refuse.try_send(stream);
                 continue;
             }
             if busy.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
@@ -169,6 +167,15 @@ where
         }
     });
     Ok(())
+}
+
+/// Says 403 to another user's connection, then reads what it sent (briefly) before closing, so
+/// that its client reads the answer instead of a reset.
+fn refuse_politely(stream: &TcpStream) {
+    respond(stream, "403 Forbidden", "text/plain", "this endpoint serves only the user who started it");
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
+    let _ = std::io::copy(&mut Read::take(stream, 64 * 1024), &mut std::io::sink());
 }
 
 fn answer<F>(kind: Kind, stream: &TcpStream, token: Option<&Secret>, shared: &Mutex<Shared<F>>)
