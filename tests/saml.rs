@@ -531,3 +531,30 @@ fn a_post_from_a_frame_or_another_origin_is_refused() {
         assert_eq!(browsers(&env), "", "a browser is still running");
     }
 }
+
+/// A kept assertion serves an hour at most, whatever NotOnOrAfter it claims (a year here).
+#[test]
+fn a_kept_assertion_serves_an_hour_at_most() {
+    let env = TestEnv::new();
+    let broker_path =
+        broker(&env, "broker", &format!("{}idp?roles={ADMIN},{OKTA_1}&life=31536000", env.endpoint));
+    env.config(&format!("[profile admin]\nsaml_process = {broker_path}\nrole_arn = {ADMIN}\n"));
+    process_json(&env, "admin", &[]).ok();
+    let kept: Vec<_> = std::fs::read_dir(env.path(".awsume/cache"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("saml-") && p.extension().is_none())
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    // Within the hour: the kept assertion serves (the role session forgotten, no new sign-in).
+    std::fs::remove_dir_all(env.path(".aws/cli/cache")).unwrap();
+    process_json(&env, "admin", &[]).ok();
+    assert_eq!(runs(&env), 1);
+    // Kept two hours ago: no longer.
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::options().write(true).open(&kept[0]).unwrap().set_modified(two_hours_ago).unwrap();
+    std::fs::remove_dir_all(env.path(".aws/cli/cache")).unwrap();
+    process_json(&env, "admin", &[]).ok();
+    assert_eq!(runs(&env), 2, "signed in again");
+}
