@@ -203,20 +203,8 @@ fn walk<'a>(
         let Some(header) = section else {
             return Err(error(line_no, "a setting before any [section] header"));
         };
-        // ASCII `=` and `:` are never part of another character's bytes.
-        let Some(split) = trimmed.bytes().position(|b| b == b'=' || b == b':') else {
+        let Some((key, value)) = setting(trimmed) else {
             return Err(error(line_no, "expected `key = value`, a [section] header or a comment"));
-        };
-        let key = trim(&trimmed[..split]).0;
-        let uppercase = if key.is_ascii() {
-            key.bytes().any(|b| b.is_ascii_uppercase())
-        } else {
-            key.chars().any(char::is_uppercase)
-        };
-        let key = if uppercase {
-            std::borrow::Cow::Owned(key.to_lowercase())
-        } else {
-            std::borrow::Cow::Borrowed(key)
         };
         if key.is_empty() {
             return Err(error(line_no, "a setting with no name before `=`"));
@@ -224,11 +212,26 @@ fn walk<'a>(
         if !keys.insert(key.clone()) {
             return Err(error(line_no, format!("`{key}` set twice in section [{header}]")));
         }
-        let value = trim(&trimmed[split + 1..]).0;
         open_key = Some((indent, value.is_empty()));
         on(Event::Entry(key, value))?;
     }
     Ok(())
+}
+
+/// A `key = value` (or `key: value`) line's key, lower-cased where it has capitals, and value, both
+/// trimmed; `None` without `=` or `:`.
+fn setting(trimmed: &str) -> Option<(std::borrow::Cow<'_, str>, &str)> {
+    // ASCII `=` and `:` are never part of another character's bytes.
+    let split = trimmed.bytes().position(|b| b == b'=' || b == b':')?;
+    let key = trim(&trimmed[..split]).0;
+    let uppercase = if key.is_ascii() {
+        key.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        key.chars().any(char::is_uppercase)
+    };
+    let key =
+        if uppercase { std::borrow::Cow::Owned(key.to_lowercase()) } else { std::borrow::Cow::Borrowed(key) };
+    Some((key, trim(&trimmed[split + 1..]).0))
 }
 
 /// `text` without the whitespace (Unicode's) at its ends, and how many bytes went from its start: what
