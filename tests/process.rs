@@ -125,6 +125,14 @@ fn a_kept_output_serves_until_its_margin_and_a_setting_moves_the_margin() {
     assert_eq!(untrusted.status, 0, "{}", untrusted.stderr);
     assert!(untrusted.stderr.contains("others can write"), "{}", untrusted.stderr);
     assert_eq!(runs(&env), 5);
+    // One another user owns: likewise.
+    for entry in kept(&env) {
+        let status = Command::new("chown").arg("65534:65534").arg(&entry).status().unwrap();
+        assert!(status.success());
+    }
+    let foreign = env.run(&["process", "--", &fake, "ok"]);
+    assert!(foreign.stderr.contains("belongs to uid 65534"), "{}", foreign.stderr);
+    assert_eq!(runs(&env), 6);
 }
 
 #[test]
@@ -179,8 +187,11 @@ fn credential_process_cache_shares_one_run_with_the_shell_export_and_the_wrapper
     assert_eq!(runs(&env), 4);
     env.run(&["export", "--profile", "typo"])
         .assert_clean_failure("credential_process_cache \"yes\" is neither true nor false");
-    // --clean keeps what has not ended.
+    // --clean keeps what has not ended, and removes what has.
     assert!(env.run(&["--clean"]).stderr.contains("removed 0 ended command output(s)"));
+    assert_eq!(kept(&env).len(), 1);
+    env.write(".awsume/cache/process-ended.json", r#"{"output": "x", "expires": 1}"#);
+    assert!(env.run(&["--clean"]).stderr.contains("removed 1 ended command output(s)"));
     assert_eq!(kept(&env).len(), 1);
 }
 
