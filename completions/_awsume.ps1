@@ -83,6 +83,7 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print credentials, run a command with them or write them to a file (aws-export-credentials)')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'IAM Identity Center: `sso populate SESSION` writes a profile per account and role')
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Long-term access keys in the OS keychain: add, import, list, remove, rotate, export-plaintext')
+            [CompletionResult]::new('eks', 'eks', [CompletionResultType]::ParameterValue, 'kubectl and EKS: `eks token` prints the exec plugin''s credential for a cluster')
             [CompletionResult]::new('process', 'process', [CompletionResultType]::ParameterValue, 'Run another tool''s credential command once for every caller, its output kept until it is due')
             break
         }
@@ -208,6 +209,31 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             break
         }
         'awsume;keys;process' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'awsume;eks' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print an EKS token as kubectl''s exec plugin wants it (ExecCredential JSON), kept until shortly before it ends')
+            break
+        }
+        'awsume;eks;token' {
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The EKS cluster''s name (signed into the token as x-k8s-aws-id)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile whose credentials sign [default: $AWS_PROFILE; with none, the shell''s credentials by botocore''s default chain]')
+            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'Sign as this role, assumed with the profile''s credentials')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to set and to call STS in')
+            [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one STS call may take, retries included')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again')
+            [CompletionResult]::new('--sso-login', '--sso-login', [CompletionResultType]::ParameterName, 'Sign in to IAM Identity Center (SSO) again now, even without a terminal')
+            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Print sign-in pages without opening a browser')
+            [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows')
+            [CompletionResult]::new('--use-device-code', '--use-device-code', [CompletionResultType]::ParameterName, 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows')
+            [CompletionResult]::new('--info', '--info', [CompletionResultType]::ParameterName, 'Say on stderr what awsume does (never shows a secret)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Explain each step on stderr (never shows a secret)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

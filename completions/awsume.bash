@@ -16,6 +16,9 @@ _awsume() {
             ",$1")
                 cmd="awsume"
                 ;;
+            awsume,eks)
+                cmd="awsume__subcmd__eks"
+                ;;
             awsume,export)
                 cmd="awsume__subcmd__export"
                 ;;
@@ -30,6 +33,9 @@ _awsume() {
                 ;;
             awsume,sso)
                 cmd="awsume__subcmd__sso"
+                ;;
+            awsume__subcmd__eks,token)
+                cmd="awsume__subcmd__eks__subcmd__token"
                 ;;
             awsume__subcmd__keys,add)
                 cmd="awsume__subcmd__keys__subcmd__add"
@@ -62,7 +68,7 @@ _awsume() {
 
     case "${cmd}" in
         awsume)
-            opts="-s -u -l -t -o -c -a -k -r -v -h --profile --show-commands --unset --shell --session-name --role-duration --external-id --config-file --credentials-file --pick --list-profiles --role-arn --source-profile --session-policy --session-policy-arns --source-identity --tags --output-profile --clean --json --login --logout --refresh-autocomplete --console --console-link --console-service --console-link-service --console-service-link --whoami --who --config --auto-refresh --kill-refresher --refresh-hook --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --version --emit --help init export sso keys process"
+            opts="-s -u -l -t -o -c -a -k -r -v -h --profile --show-commands --unset --shell --session-name --role-duration --external-id --config-file --credentials-file --pick --list-profiles --role-arn --source-profile --session-policy --session-policy-arns --source-identity --tags --output-profile --clean --json --login --logout --refresh-autocomplete --console --console-link --console-service --console-link-service --console-service-link --whoami --who --config --auto-refresh --kill-refresher --refresh-hook --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --version --emit --help init export sso keys eks process"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -174,6 +180,58 @@ _awsume() {
                     ;;
                 --emit)
                     COMPREPLY=($(compgen -W "bash zsh fish nu powershell" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        awsume__subcmd__eks)
+            opts="-h --help token"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        awsume__subcmd__eks__subcmd__token)
+            opts="-r -h --cluster --profile --role-arn --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mfa-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

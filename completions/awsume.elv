@@ -80,6 +80,7 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand export 'Print credentials, run a command with them or write them to a file (aws-export-credentials)'
             cand sso 'IAM Identity Center: `sso populate SESSION` writes a profile per account and role'
             cand keys 'Long-term access keys in the OS keychain: add, import, list, remove, rotate, export-plaintext'
+            cand eks 'kubectl and EKS: `eks token` prints the exec plugin''s credential for a cluster'
             cand process 'Run another tool''s credential command once for every caller, its output kept until it is due'
         }
         &'awsume;init'= {
@@ -193,6 +194,29 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand --help 'Print help'
         }
         &'awsume;keys;process'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'awsume;eks'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand token 'Print an EKS token as kubectl''s exec plugin wants it (ExecCredential JSON), kept until shortly before it ends'
+        }
+        &'awsume;eks;token'= {
+            cand --cluster 'The EKS cluster''s name (signed into the token as x-k8s-aws-id)'
+            cand --profile 'Profile whose credentials sign [default: $AWS_PROFILE; with none, the shell''s credentials by botocore''s default chain]'
+            cand --role-arn 'Sign as this role, assumed with the profile''s credentials'
+            cand --region 'Region to set and to call STS in'
+            cand --mfa-token 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)'
+            cand --timeout 'Seconds one STS call may take, retries included'
+            cand -r 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
+            cand --refresh 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
+            cand --sso-login 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
+            cand --no-browser 'Print sign-in pages without opening a browser'
+            cand --remote 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
+            cand --use-device-code 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
+            cand --info 'Say on stderr what awsume does (never shows a secret)'
+            cand --debug 'Explain each step on stderr (never shows a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -81,6 +81,7 @@ complete -c awsume -n "__fish_awsume_needs_command" -a "init" -d 'Print the shel
 complete -c awsume -n "__fish_awsume_needs_command" -a "export" -d 'Print credentials, run a command with them or write them to a file (aws-export-credentials)'
 complete -c awsume -n "__fish_awsume_needs_command" -a "sso" -d 'IAM Identity Center: `sso populate SESSION` writes a profile per account and role'
 complete -c awsume -n "__fish_awsume_needs_command" -a "keys" -d 'Long-term access keys in the OS keychain: add, import, list, remove, rotate, export-plaintext'
+complete -c awsume -n "__fish_awsume_needs_command" -a "eks" -d 'kubectl and EKS: `eks token` prints the exec plugin\'s credential for a cluster'
 complete -c awsume -n "__fish_awsume_needs_command" -a "process" -d 'Run another tool\'s credential command once for every caller, its output kept until it is due'
 complete -c awsume -n "__fish_awsume_using_subcommand init" -l cmd -d 'Name of the shell function' -r
 complete -c awsume -n "__fish_awsume_using_subcommand init" -s h -l help -d 'Print help'
@@ -158,6 +159,21 @@ complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subc
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from process" -s h -l help -d 'Print help'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and not __fish_seen_subcommand_from token" -s h -l help -d 'Print help'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and not __fish_seen_subcommand_from token" -f -a "token" -d 'Print an EKS token as kubectl\'s exec plugin wants it (ExecCredential JSON), kept until shortly before it ends'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l cluster -d 'The EKS cluster\'s name (signed into the token as x-k8s-aws-id)' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l profile -d 'Profile whose credentials sign [default: $AWS_PROFILE; with none, the shell\'s credentials by botocore\'s default chain]' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l role-arn -d 'Sign as this role, assumed with the profile\'s credentials' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l region -d 'Region to set and to call STS in' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l timeout -d 'Seconds one STS call may take, retries included' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -s r -l refresh -d 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l no-browser -d 'Print sign-in pages without opening a browser'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l info -d 'Say on stderr what awsume does (never shows a secret)'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l debug -d 'Explain each step on stderr (never shows a secret)'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help'
 complete -c awsume -n "__fish_awsume_using_subcommand process" -l profile-key -d 'Keep this command\'s output apart from the same command\'s for other keys (a profile\'s name)' -r
 complete -c awsume -n "__fish_awsume_using_subcommand process" -s r -l refresh -d 'Run the command again now, whatever is kept'
 complete -c awsume -n "__fish_awsume_using_subcommand process" -s h -l help -d 'Print help'

@@ -194,6 +194,29 @@ module completions {
     profile: string
   ]
 
+  # kubectl and EKS: `eks token` prints the exec plugin's credential for a cluster
+  export extern "awsume eks" [
+    --help(-h)                # Print help
+  ]
+
+  # Print an EKS token as kubectl's exec plugin wants it (ExecCredential JSON), kept until shortly before it ends
+  export extern "awsume eks token" [
+    --cluster: string         # The EKS cluster's name (signed into the token as x-k8s-aws-id)
+    --profile: string         # Profile whose credentials sign [default: $AWS_PROFILE; with none, the shell's credentials by botocore's default chain]
+    --role-arn: string        # Sign as this role, assumed with the profile's credentials
+    --region: string          # Region to set and to call STS in
+    --mfa-token: string       # MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
+    --refresh(-r)             # Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again
+    --sso-login               # Sign in to IAM Identity Center (SSO) again now, even without a terminal
+    --no-browser              # Print sign-in pages without opening a browser
+    --remote                  # Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows
+    --use-device-code         # Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows
+    --timeout: string         # Seconds one STS call may take, retries included
+    --info                    # Say on stderr what awsume does (never shows a secret)
+    --debug                   # Explain each step on stderr (never shows a secret)
+    --help(-h)                # Print help
+  ]
+
   # Run another tool's credential command once for every caller, its output kept until it is due
   export extern "awsume process" [
     --profile-key: string     # Keep this command's output apart from the same command's for other keys (a profile's name)

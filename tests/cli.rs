@@ -559,8 +559,9 @@ fn the_readme_and_help_agree() {
         let mut command: Vec<&str> = Vec::new();
         for word in &words {
             match (command.as_slice(), *word) {
-                ([], "export" | "init" | "sso" | "keys" | "process") => command.push(word),
+                ([], "export" | "init" | "sso" | "keys" | "process" | "eks") => command.push(word),
                 (["sso"], "populate")
+                | (["eks"], "token")
                 | (["keys"], "add" | "import" | "list" | "remove" | "rotate" | "export-plaintext") => {
                     command.push(word)
                 }

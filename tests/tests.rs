@@ -7,6 +7,7 @@ mod cli;
 mod concurrent;
 mod config;
 mod conformance;
+mod eks;
 mod errors;
 mod export;
 mod feedback;

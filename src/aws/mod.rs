@@ -3,6 +3,7 @@
 //! with the runtime and the HTTP stack it runs on. Knows nothing of profiles' chains or sign-ins:
 //! it must not import `resolve` or `signin`.
 
+pub mod eks;
 pub mod http;
 pub mod iam;
 pub mod sts;

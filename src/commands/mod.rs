@@ -6,6 +6,7 @@ mod awsume;
 mod clean;
 mod complete;
 mod console;
+mod eks;
 mod export;
 mod init;
 mod keys;
@@ -149,6 +150,7 @@ pub fn run(args: Vec<String>) -> Result<ExitCode> {
         Some(Command::Sso(sso)) => sso::run(sso),
         Some(Command::Keys(keys)) => keys::run(keys),
         Some(Command::Process(process)) => process::run(&process),
+        Some(Command::Eks(eks)) => eks::run(eks),
         None => {
             out.show_commands = cli.args.show_commands;
             out.shell = cli.args.shell;
