@@ -3,34 +3,23 @@
 //! AssumeRole, one refresh, one sign-in for all of them; MFA through the desktop's dialog; the
 //! device flow over SSH; a lock whose holder was killed holds nobody up.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use crate::testenv::{
-    BIN, Output, PROMPTLY, TestEnv, cli_token, ended_token, following_browser, sso_env, static_keys,
-    token_path,
+    BIN, Output, PROMPTLY, TestEnv, cli_token, ended_token, finished, following_browser, sso_env,
+    static_keys, together, token_path,
 };
 
 /// `awsume ARGS` as a process with no terminal: a new session, stdin closed.
 fn detached(env: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> Command {
-    let mut cmd = env.command("setsid");
-    cmd.arg(BIN).args(args).envs(vars.iter().copied());
+    let mut cmd = crate::testenv::detached(env, BIN, args, vars);
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     cmd
 }
 
-fn finished(child: Child) -> Output {
-    let out = child.wait_with_output().unwrap();
-    Output {
-        status: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 /// `n` callers started together, each waited for.
 fn callers(env: &TestEnv, n: usize, args: &[&str], vars: &[(&str, &str)]) -> Vec<Output> {
-    let children: Vec<Child> = (0..n).map(|_| detached(env, args, vars).spawn().unwrap()).collect();
-    children.into_iter().map(finished).collect()
+    together((0..n).map(|_| detached(env, args, vars)))
 }
 
 fn count(actions: &[String], action: &str) -> usize {

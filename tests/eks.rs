@@ -137,23 +137,16 @@ fn ten_kubectl_calls_at_once_on_an_mfa_role_ask_one_dialog() {
     );
     std::fs::set_permissions(&zenity, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let path = format!("{}:{}", env.path("bin").display(), TestEnv::path_var());
-    let children: Vec<_> = (0..10)
-        .map(|_| {
-            let mut cmd = env.command("setsid");
-            cmd.arg(crate::testenv::BIN).args(["eks", "token", "--cluster", "demo", "--profile", "admin"]);
-            cmd.env("PATH", &path).env("DISPLAY", ":99");
-            cmd.stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped());
-            cmd.spawn().unwrap()
-        })
-        .collect();
-    let tokens: std::collections::BTreeSet<String> = children
-        .into_iter()
-        .map(|child| {
-            let out = child.wait_with_output().unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-            let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let vars = [("PATH", path.as_str()), ("DISPLAY", ":99")];
+    let args = ["eks", "token", "--cluster", "demo", "--profile", "admin"];
+    let outs = crate::testenv::together(
+        (0..10).map(|_| crate::testenv::detached(&env, crate::testenv::BIN, &args, &vars)),
+    );
+    let tokens: std::collections::BTreeSet<String> = outs
+        .iter()
+        .map(|out| {
+            assert_eq!(out.status, 0, "{}", out.stderr);
+            let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
             json["status"]["token"].as_str().unwrap().to_string()
         })
         .collect();

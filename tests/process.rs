@@ -2,9 +2,9 @@
 //! `credential_process`, `credential_process_cache = true` for awsume's own runs, and
 //! `web_identity_token_process`. A fake command counts its runs.
 
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
-use crate::testenv::{BIN, Output, TestEnv, mode, python, run};
+use crate::testenv::{BIN, Output, TestEnv, detached, mode, python, run, together};
 
 /// A credential command that counts its runs (`~/runs`), waits `FAKE_SLEEP` seconds, and prints
 /// by its first argument: `ok` (an hour's credentials), `noexp` (no Expiration), `bad`, `fail`,
@@ -52,24 +52,7 @@ fn kept(env: &TestEnv) -> Vec<std::path::PathBuf> {
 
 /// `n` processes started together with no terminal (a new session each, stdin closed).
 fn at_once(env: &TestEnv, n: usize, program: &str, args: &[&str], vars: &[(&str, &str)]) -> Vec<Output> {
-    let children: Vec<Child> = (0..n)
-        .map(|_| {
-            let mut cmd: Command = env.command("setsid");
-            cmd.arg(program).args(args).envs(vars.iter().copied());
-            cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
-        })
-        .collect();
-    children
-        .into_iter()
-        .map(|child| {
-            let out = child.wait_with_output().unwrap();
-            Output {
-                status: out.status.code().unwrap_or(-1),
-                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            }
-        })
-        .collect()
+    together((0..n).map(|_| detached(env, program, args, vars)))
 }
 
 #[test]

@@ -8,25 +8,9 @@ use crate::testenv::{Output, SHELLS, Sh, TestEnv, managed, mfa_env, mode, static
 
 /// Starts all `commands` at once and waits for each.
 fn all_at_once(env: &TestEnv, commands: Vec<Vec<String>>) -> Vec<Output> {
-    let children: Vec<_> = commands
-        .iter()
-        .map(|args| {
-            let mut cmd = env.awsume(&args.iter().map(String::as_str).collect::<Vec<_>>());
-            cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-            cmd.spawn().unwrap()
-        })
-        .collect();
-    children
-        .into_iter()
-        .map(|c| {
-            let out = c.wait_with_output().unwrap();
-            Output {
-                status: out.status.code().unwrap_or(-1),
-                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            }
-        })
-        .collect()
+    crate::testenv::together(
+        commands.iter().map(|args| env.awsume(&args.iter().map(String::as_str).collect::<Vec<_>>())),
+    )
 }
 
 #[test]

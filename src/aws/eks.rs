@@ -42,14 +42,7 @@ pub fn token(
     now: SystemTime,
 ) -> Result<String> {
     let url = format!("{}/?Action=GetCallerIdentity&Version=2011-06-15", endpoint.trim_end_matches('/'));
-    let identity = aws_credential_types::Credentials::new(
-        creds.access_key_id.clone(),
-        creds.secret_access_key.expose(),
-        creds.session_token.as_ref().map(|t| t.expose().to_string()),
-        None,
-        "awsume",
-    )
-    .into();
+    let identity = super::signing_identity(creds);
     let mut settings = SigningSettings::default();
     settings.signature_location = SignatureLocation::QueryParams;
     settings.expires_in = Some(URL_LIFE);

@@ -32,14 +32,7 @@ async fn call(
         body.push_str(&format!("&{key}={}", percent_encode(value)));
     }
     let url = endpoint();
-    let identity = aws_credential_types::Credentials::new(
-        creds.access_key_id.clone(),
-        creds.secret_access_key.expose(),
-        creds.session_token.as_ref().map(|t| t.expose().to_string()),
-        None,
-        "awsume",
-    )
-    .into();
+    let identity = super::signing_identity(creds);
     let params = v4::SigningParams::builder()
         .identity(&identity)
         .region("us-east-1")

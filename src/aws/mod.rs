@@ -56,6 +56,20 @@ impl Net {
     }
 }
 
+/// `creds` as the SDK's SigV4 signer takes them (IAM's query calls, EKS tokens).
+pub fn signing_identity(
+    creds: &crate::credentials::Credentials,
+) -> aws_smithy_runtime_api::client::identity::Identity {
+    aws_credential_types::Credentials::new(
+        creds.access_key_id.clone(),
+        creds.secret_access_key.expose(),
+        creds.session_token.as_ref().map(|t| t.expose().to_string()),
+        None,
+        "awsume",
+    )
+    .into()
+}
+
 /// A `Net` built on first use: a run that needs no network (a cached session) builds none.
 pub struct LazyNet {
     at: Where,

@@ -227,6 +227,34 @@ impl TestEnv {
     }
 }
 
+/// `program ARGS` as a process with no terminal: a new session (`setsid`), stdin closed.
+pub fn detached(env: &TestEnv, program: &str, args: &[&str], vars: &[(&str, &str)]) -> Command {
+    let mut cmd = env.command("setsid");
+    cmd.arg(program).args(args).envs(vars.iter().copied());
+    cmd
+}
+
+/// What a started child printed and how it ended.
+pub fn finished(child: Child) -> Output {
+    let out = child.wait_with_output().unwrap();
+    Output {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Starts every command at once (stdin closed, output captured), then waits for each.
+pub fn together(commands: impl IntoIterator<Item = Command>) -> Vec<Output> {
+    let children: Vec<Child> = commands
+        .into_iter()
+        .map(|mut cmd| {
+            cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+        })
+        .collect();
+    children.into_iter().map(finished).collect()
+}
+
 pub fn run(mut cmd: Command, stdin: Option<&str>) -> Output {
     cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
