@@ -239,7 +239,7 @@ fn completion_lists_profile_names_in_every_shell() {
     assert_eq!(region.stdout, "eu-west-1\neu-west-2\neu-west-3\n");
     let all = env.run(&["--complete", "--", ""]);
     assert_eq!(
-        all.stdout, "dev\nexport\ninit\nkeys\nprocess\nprod-admin\nprod-read\nsso\n",
+        all.stdout, "dev\neks\nexport\ninit\nkeys\nprocess\nprod-admin\nprod-read\nsso\n",
         "deduplicated, sorted, no sso-session"
     );
     let sessions = env.run(&["--complete", "--", "sso", "populate", ""]);

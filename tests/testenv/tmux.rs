@@ -25,6 +25,8 @@ impl Tmux<'_> {
         self.tmux(&args);
     }
 
+    /// Waits until the screen shows `what`, at most `PROMPTLY` (a shell starting on a machine
+    /// busy with builds can take seconds; this only catches a hang).
     pub fn wait_for(&self, what: impl Fn(&str) -> bool, label: &str) {
         let start = Instant::now();
         loop {
@@ -32,7 +34,7 @@ impl Tmux<'_> {
             if what(&screen) {
                 return;
             }
-            assert!(start.elapsed() < Duration::from_secs(20), "waited for {label}; screen:\n{screen}");
+            assert!(start.elapsed() < super::PROMPTLY, "waited for {label}; screen:\n{screen}");
             std::thread::sleep(Duration::from_millis(50));
         }
     }
