@@ -4,7 +4,8 @@ env\t'`export NAME=value`'
 env-no-export\t'`NAME=value`'
 powershell\t'`$Env:NAME="value"`'
 windows-cmd\t'`set NAME=value`'
-fish\t'`set -gx NAME value`'"
+fish\t'`set -gx NAME value`'
+sts\t'`aws sts`\'s answer: `{"Credentials": {"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"}}`, as hooks that run a command for credentials read it (Claude Code\'s `awsCredentialExport`)'"
 complete -c aws-export-credentials -s c -l credentials-file-profile -d 'Write the credentials into this profile of the credentials file' -r
 complete -c aws-export-credentials -l imds -d 'Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)' -r
 complete -c aws-export-credentials -l container -d 'Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)' -r

@@ -1,7 +1,7 @@
 module completions {
 
   def "nu-complete aws-export-credentials format" [] {
-    [ "process" "env" "env-no-export" "powershell" "windows-cmd" "fish" ]
+    [ "process" "env" "env-no-export" "powershell" "windows-cmd" "fish" "sts" ]
   }
 
   # Print AWS credentials, run a command with them, or write them to a file

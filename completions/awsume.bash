@@ -253,7 +253,7 @@ _awsume() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "process env env-no-export powershell windows-cmd fish" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "process env env-no-export powershell windows-cmd fish sts" -- "${cur}"))
                     return 0
                     ;;
                 --credentials-file-profile)

@@ -76,7 +76,7 @@ module completions {
   ]
 
   def "nu-complete awsume export format" [] {
-    [ "process" "env" "env-no-export" "powershell" "windows-cmd" "fish" ]
+    [ "process" "env" "env-no-export" "powershell" "windows-cmd" "fish" "sts" ]
   }
 
   # Print credentials, run a command with them or write them to a file (aws-export-credentials)

@@ -343,3 +343,24 @@ fn credential_server_re_resolves_credentials_near_expiry() {
     let served = env.calls().iter().filter(|c| c["params"]["RoleArn"] == "arn:aws:iam::1:role/short").count();
     assert!(served >= 3, "15-minute credentials are renewed when asked for: {served} AssumeRole calls");
 }
+
+/// `--format sts`: the `aws sts` answer's shape, exactly the four fields under `Credentials`, as
+/// hooks that run a command for credentials (Claude Code's `awsCredentialExport`) read it.
+#[test]
+fn format_sts_prints_the_aws_sts_shape() {
+    let env = role_env();
+    let out = env.run(&["export", "--profile", "r", "--format", "sts"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let json = out.json();
+    let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["Credentials"]);
+    let mut inner: Vec<&str> = json["Credentials"].as_object().unwrap().keys().map(String::as_str).collect();
+    inner.sort_unstable();
+    assert_eq!(inner, ["AccessKeyId", "Expiration", "SecretAccessKey", "SessionToken"]);
+    assert!(json["Credentials"]["AccessKeyId"].as_str().unwrap().starts_with("ASIA"));
+    // As Python reads an `aws sts assume-role` answer.
+    let mut py = env.command(crate::testenv::python());
+    py.args(["-c", "import json, sys, datetime; c = json.load(sys.stdin)['Credentials']; datetime.datetime.fromisoformat(c['Expiration']); print(c['AccessKeyId'])"]);
+    let read = crate::testenv::run(py, Some(&out.stdout));
+    assert_eq!(read.stdout.trim(), json["Credentials"]["AccessKeyId"].as_str().unwrap(), "{}", read.stderr);
+}

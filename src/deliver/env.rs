@@ -20,6 +20,10 @@ pub enum Format {
     WindowsCmd,
     /// `set -gx NAME value`
     Fish,
+    /// `aws sts`'s answer: `{"Credentials": {"AccessKeyId", "SecretAccessKey", "SessionToken",
+    /// "Expiration"}}`, as hooks that run a command for credentials read it (Claude Code's
+    /// `awsCredentialExport`)
+    Sts,
 }
 
 /// The AWS CLI's lines in its order: the key, the secret, then the token and the expiry (Python's
@@ -28,6 +32,9 @@ pub enum Format {
 pub fn render_format(creds: &Credentials, format: Format) -> anyhow::Result<String> {
     if format == Format::Process {
         return Ok(super::json::render_as_aws_cli(creds));
+    }
+    if format == Format::Sts {
+        return Ok(super::json::render_as_sts(creds));
     }
     let expiration = creds.expiration_isoformat();
     let mut pairs: Vec<(&str, &str)> = vec![
@@ -53,7 +60,9 @@ pub fn render_format(creds: &Credentials, format: Format) -> anyhow::Result<Stri
             let plain = is_plain(value);
             match format {
                 Format::Env => format!("export {name}={}\n", quote_if_needed(value)),
-                Format::EnvNoExport | Format::Process => format!("{name}={}\n", quote_if_needed(value)),
+                Format::EnvNoExport | Format::Process | Format::Sts => {
+                    format!("{name}={}\n", quote_if_needed(value))
+                }
                 Format::Powershell if plain => format!("$Env:{name}=\"{value}\"\n"),
                 Format::Powershell => format!("$Env:{name}={}\n", powershell_quote(value)),
                 Format::WindowsCmd if plain => format!("set {name}={value}\n"),

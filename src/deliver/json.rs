@@ -28,6 +28,24 @@ pub fn render_as_aws_cli(creds: &Credentials) -> String {
     render_with(creds, true, creds.expiration_isoformat())
 }
 
+/// `aws sts`'s answer shape: the four fields under `Credentials` (the token and the expiry where
+/// the credentials have them), the expiry as the AWS CLI prints a time.
+pub fn render_as_sts(creds: &Credentials) -> String {
+    let mut inner = serde_json::Map::new();
+    inner.insert("AccessKeyId".into(), creds.access_key_id.clone().into());
+    inner.insert("SecretAccessKey".into(), creds.secret_access_key.expose().into());
+    if let Some(token) = &creds.session_token {
+        inner.insert("SessionToken".into(), token.expose().into());
+    }
+    if let Some(expiration) = creds.expiration_isoformat() {
+        inner.insert("Expiration".into(), expiration.into());
+    }
+    let body = serde_json::json!({ "Credentials": inner });
+    let mut text = serde_json::to_string_pretty(&body).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 fn render_with(creds: &Credentials, pretty: bool, expiration: Option<String>) -> String {
     let body = ProcessJson {
         version: 1,
