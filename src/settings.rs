@@ -201,8 +201,67 @@ fn render(value: &str) -> String {
     if bare { value.to_string() } else { format!("'{}'", value.replace('\'', "''")) }
 }
 
-/// `text` with top-level `key` set to `value` (`None` removes it); every other line is kept.
+/// `text` with `key` set to `value` (`None` removes it); every other line is kept. A dotted key
+/// (`console.browser_command`) is a key of the nested block (`console:`), made when missing.
 fn edit(text: &str, key: &str, value: Option<&str>) -> String {
+    match key.split_once('.') {
+        Some((parent, child)) => edit_nested(text, parent, child, value),
+        None => edit_top(text, key, value),
+    }
+}
+
+/// `edit` of a key of the nested block under top-level `parent:`.
+fn edit_nested(text: &str, parent: &str, child: &str, value: Option<&str>) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let is_parent = |l: &&str| {
+        !l.starts_with([' ', '\t', '#'])
+            && l.split_once(':').is_some_and(|(k, rest)| k.trim() == parent && rest.trim().is_empty())
+    };
+    let Some(start) = lines.iter().position(is_parent) else {
+        let mut out = text.to_string();
+        if let Some(value) = value {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(&format!("{parent}:\n  {child}: {}\n", render(value)));
+        }
+        return out;
+    };
+    // The block: the indented (or blank) lines after the parent's.
+    let end = start
+        + 1
+        + lines[start + 1..].iter().take_while(|l| l.trim().is_empty() || l.starts_with([' ', '\t'])).count();
+    let indent = lines[start + 1..end]
+        .iter()
+        .find(|l| !l.trim().is_empty())
+        .map_or("  ".to_string(), |l| l[..l.len() - l.trim_start().len()].to_string());
+    let is_child = |l: &str| {
+        l.starts_with(&indent)
+            && !l[indent.len()..].starts_with([' ', '\t'])
+            && l.split_once(':').is_some_and(|(k, _)| k.trim() == child)
+    };
+    let line = value.map(|v| format!("{indent}{child}: {}\n", render(v)));
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    match (lines[start + 1..end].iter().position(|l| is_child(l)), line) {
+        (Some(at), Some(line)) => out[start + 1 + at] = line,
+        (Some(at), None) => out[start + 1 + at] = String::new(),
+        (None, Some(line)) => {
+            let last = lines[start + 1..end]
+                .iter()
+                .rposition(|l| !l.trim().is_empty())
+                .map_or(start, |p| start + 1 + p);
+            if !out[last].ends_with('\n') {
+                out[last].push('\n');
+            }
+            out.insert(last + 1, line);
+        }
+        (None, None) => {}
+    }
+    out.concat()
+}
+
+/// `edit` of a top-level key.
+fn edit_top(text: &str, key: &str, value: Option<&str>) -> String {
     let mut out = String::with_capacity(text.len() + 32);
     let mut done = false;
     for line in text.split_inclusive('\n') {
@@ -231,7 +290,12 @@ pub fn command(path: &Path, operation: &[String]) -> Result<String> {
     let new_text = match args.as_slice() {
         ["list"] => return Ok(text),
         ["get", key] => {
-            let value = entries(&text).find(|(k, _)| k == key).map(|(_, v)| v);
+            let value = match key.split_once('.') {
+                Some((parent, child)) => {
+                    entries(&block(&text, parent)).find(|(k, _)| k == &child).map(|(_, v)| v)
+                }
+                None => entries(&text).find(|(k, _)| k == key).map(|(_, v)| v),
+            };
             let json = match value {
                 None => serde_json::Value::Null,
                 Some(v) if v == "true" || v == "false" => serde_json::Value::Bool(v == "true"),
@@ -374,6 +438,40 @@ mod tests {
         assert_eq!(
             Settings::parse("region: \"us-east-2\" # home\n").unwrap().region.as_deref(),
             Some("us-east-2")
+        );
+    }
+
+    /// A dotted key edits the nested block (the console plugin's `console:`), keeping every other
+    /// line; the block is made where missing; and what is written reads back.
+    #[test]
+    fn dotted_keys_edit_the_nested_block() {
+        let text = "region: x\nconsole:\n    services:\n        mine: p\n    browser_command: 'old'\n# note\nfuzzy-match: true\n";
+        let set = edit(text, "console.browser_command", Some("firefox -P {profile} {url}"));
+        assert_eq!(
+            set,
+            "region: x\nconsole:\n    services:\n        mine: p\n    browser_command: 'firefox -P {profile} {url}'\n# note\nfuzzy-match: true\n"
+        );
+        assert_eq!(
+            Settings::parse(&set).unwrap().console.browser_command.as_deref(),
+            Some("firefox -P {profile} {url}")
+        );
+        let added = edit(
+            "region: x\nconsole:\n  services:\n    mine: p\n",
+            "console.browser_command",
+            Some("b {url}"),
+        );
+        assert_eq!(added, "region: x\nconsole:\n  services:\n    mine: p\n  browser_command: 'b {url}'\n");
+        let made = edit("region: x", "console.browser_command", Some("b {url}"));
+        assert_eq!(made, "region: x\nconsole:\n  browser_command: 'b {url}'\n");
+        assert_eq!(Settings::parse(&made).unwrap().console.browser_command.as_deref(), Some("b {url}"));
+        assert_eq!(
+            edit(&set, "console.browser_command", None),
+            "region: x\nconsole:\n    services:\n        mine: p\n# note\nfuzzy-match: true\n"
+        );
+        assert_eq!(
+            edit(text, "region", Some("y")).lines().next(),
+            Some("region: 'y'"),
+            "top-level keys as before"
         );
     }
 

@@ -286,3 +286,40 @@ fn the_default_profile_comes_from_the_variable_or_the_setting() {
         std::fs::remove_file(env.path(".awsume/config.yaml")).unwrap();
     }
 }
+
+/// A console URL copied from a multi-session console (a session host) works as `-csl`'s
+/// destination: the session label goes, path, query and fragment stay. `--config set` with a
+/// dotted key writes the `console:` block the console reads, and that browser command runs.
+#[test]
+fn session_hosts_and_the_dotted_browser_command_reach_the_console() {
+    let env = plugin_env();
+    let copied =
+        "https://123456789012-ab12cd34.eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:";
+    let link = awsume(&env, &["role", "-csl", copied], &[]);
+    assert_eq!(link.status, 0, "{}", link.stderr);
+    assert_eq!(
+        query(link.stdout.trim(), "Destination"),
+        "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:"
+    );
+    let browser = env.write("fake-browser", "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$HOME/browser.args\"\n");
+    std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let command = format!("'{}' --opened-by-awsume {{url}}", browser.display());
+    env.run(&["--config", "set", "console.browser_command", &command]).ok();
+    let settings = std::fs::read_to_string(env.path(".awsume/config.yaml")).unwrap();
+    assert!(settings.starts_with("console:\n  browser_command: "), "{settings}");
+    assert!(!settings.contains("\nconsole.browser_command"), "no top-level key nothing reads: {settings}");
+    assert_eq!(
+        env.run(&["--config", "get", "console.browser_command"]).stdout.trim(),
+        serde_json::to_string(&command).unwrap()
+    );
+    let opened = awsume(&env, &["role", "-c"], &[]);
+    assert_eq!(opened.status, 0, "{}", opened.stderr);
+    let args = env.path("browser.args");
+    let started = std::time::Instant::now();
+    while !args.exists() {
+        assert!(started.elapsed() < crate::testenv::PROMPTLY, "the browser command never ran");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert!(std::fs::read_to_string(&args).unwrap().starts_with("--opened-by-awsume\nfile://"));
+}

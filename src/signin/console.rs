@@ -45,6 +45,20 @@ fn partition(plan: &Plan) -> String {
     plan.hops.last().and_then(|h| h.role_arn.split(':').nth(1)).unwrap_or("aws").to_string()
 }
 
+/// A console URL copied from a multi-session console names a session host (`{account}-{8
+/// characters}.{region}.console…`): as `Destination` it fails (HTTP 400), the plain host does not.
+/// The label is dropped; path, query and fragment kept.
+fn without_session_label(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let Some((label, after)) = rest.split_once('.') else { return url.to_string() };
+    let bytes = label.as_bytes();
+    let session = bytes.len() == 21
+        && bytes[12] == b'-'
+        && bytes[..12].iter().all(u8::is_ascii_digit)
+        && bytes[13..].iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    if session { format!("{scheme}://{after}") } else { url.to_string() }
+}
+
 /// STS takes federated user names of 2–32 characters from `[\w+=,.@-]`.
 fn federated_name(profile: &str) -> String {
     let name: String = profile
@@ -102,7 +116,7 @@ pub fn url(
         .and_then(|v| v.get("SigninToken").and_then(|t| t.as_str()).map(str::to_string))
         .ok_or_else(|| anyhow!("getSigninToken at {federation}: no SigninToken in the answer"))?;
     let destination = if console.destination.contains("://") {
-        console.destination.clone()
+        without_session_label(&console.destination)
     } else {
         let path = console.destination.trim_matches('/');
         match plan.region.as_deref() {
@@ -130,6 +144,20 @@ mod tests {
         assert_eq!(federated_name("x"), "awsume-x");
         assert_eq!(hosts("aws-us-gov").0, "https://signin.amazonaws-us-gov.com");
         assert_eq!(hosts("aws-cn").1, "console.amazonaws.cn");
+        assert_eq!(
+            without_session_label(
+                "https://123456789012-ab12cd34.eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:"
+            ),
+            "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:"
+        );
+        for kept in [
+            "https://eu-west-1.console.aws.amazon.com/x",
+            "https://12345678901-ab12cd34.x/",
+            "https://123456789012-AB12CD34.x/",
+            "no-scheme",
+        ] {
+            assert_eq!(without_session_label(kept), kept);
+        }
         assert_eq!(encode("a b/c?d=é"), "a%20b%2Fc%3Fd%3D%C3%A9");
     }
 }
