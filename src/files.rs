@@ -303,17 +303,22 @@ fn remove_orphans(path: &Path) {
     }
 }
 
-/// The user's home: `$HOME`, else (unset or empty) their passwd entry, as `std::env::home_dir`
-/// reads it; `/` only for a user who has neither.
 /// awsume's cache directory, where Python awsume keeps its own: `$XDG_CACHE_HOME/awsume`, else
 /// `~/.awsume/cache`.
 pub fn cache_home() -> PathBuf {
+    cache_home_in(&home_dir())
+}
+
+/// `cache_home` for the home directory `home`.
+pub fn cache_home_in(home: &Path) -> PathBuf {
     match crate::environment::var("XDG_CACHE_HOME") {
         Some(xdg) => PathBuf::from(xdg).join("awsume"),
-        None => home_dir().join(".awsume").join("cache"),
+        None => home.join(".awsume").join("cache"),
     }
 }
 
+/// The user's home: `$HOME`, else (unset or empty) their passwd entry, as `std::env::home_dir`
+/// reads it; `/` only for a user who has neither.
 pub fn home_dir() -> PathBuf {
     std::env::home_dir().filter(|h| !h.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from("/"))
 }

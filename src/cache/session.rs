@@ -29,11 +29,7 @@ pub struct SessionCache {
 impl SessionCache {
     /// Where Python awsume keeps it: `$XDG_CACHE_HOME/awsume`, else `~/.awsume/cache`.
     pub fn new(home: &Path) -> Self {
-        let dir = match crate::environment::var("XDG_CACHE_HOME") {
-            Some(xdg) => PathBuf::from(xdg).join("awsume"),
-            None => home.join(".awsume").join("cache"),
-        };
-        Self { dir }
+        Self { dir: files::cache_home_in(home) }
     }
 
     /// Another file of awsume's in the same directory (a kept SAML assertion).

@@ -157,13 +157,20 @@ fn csv_split(row: &str) -> Vec<String> {
 
 /// Runs a profile's `credential_process`; `chain` (from `enter_chain`) goes to its environment.
 pub fn run(command: &str, chain: Option<&str>) -> Result<Credentials> {
+    let (program, output) = run_credential_process(command, chain)?;
+    parse(&output.stdout).map_err(|e| anyhow!("credential_process {program:?}: {e}"))
+}
+
+/// A profile's `credential_process` run (its stderr captured), and a failure said with the last
+/// line of what it wrote there.
+fn run_credential_process(command: &str, chain: Option<&str>) -> Result<(String, std::process::Output)> {
     let (program, output) = run_setting("credential_process", command, Stdio::piped(), chain)?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message on stderr");
         bail!("credential_process {program:?} exited with {}: {}", exit_status(&output), last.trim());
     }
-    parse(&output.stdout).map_err(|e| anyhow!("credential_process {program:?}: {e}"))
+    Ok((program, output))
 }
 
 /// A credential command of another tool, as `awsume process -- WORDS` runs it (stdin and stderr the
@@ -179,12 +186,7 @@ pub fn run_credential_command(words: &[String]) -> Result<Printed> {
 
 /// A profile's `credential_process` whose output is kept (`credential_process_cache = true`).
 pub fn run_cached_setting(command: &str, chain: Option<&str>) -> Result<Printed> {
-    let (program, output) = run_setting("credential_process", command, Stdio::piped(), chain)?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message on stderr");
-        bail!("credential_process {program:?} exited with {}: {}", exit_status(&output), last.trim());
-    }
+    let (program, output) = run_credential_process(command, chain)?;
     checked(&program, output.stdout).map_err(|e| anyhow!("credential_process {e}"))
 }
 
@@ -205,14 +207,7 @@ fn checked(program: &str, stdout: Vec<u8>) -> Result<Printed> {
 /// user's); its trimmed stdout is the OIDC token, never shown, kept until its `exp` (read, not
 /// verified: STS verifies it).
 pub fn run_token_process(command: &str, chain: Option<&str>) -> Result<Printed> {
-    let (program, output) = run_setting("web_identity_token_process", command, Stdio::inherit(), chain)?;
-    if !output.status.success() {
-        bail!("web_identity_token_process {program:?} exited with {}", exit_status(&output));
-    }
-    let token = Secret::new(String::from_utf8_lossy(&output.stdout).trim().to_string());
-    if token.expose().is_empty() {
-        bail!("web_identity_token_process {program:?} printed nothing");
-    }
+    let (program, token) = printed_text("web_identity_token_process", command, chain)?;
     let expires = jwt_expiry(token.expose());
     if expires.is_some_and(|ends| ends <= Utc::now()) {
         bail!("web_identity_token_process {program:?} printed a token that has expired");
@@ -243,15 +238,21 @@ pub fn run_mfa_process(command: &str) -> Result<Secret> {
 /// `saml_process`: run as credential_process is (stderr and stdin stay the user's: a broker may ask
 /// there); its trimmed stdout is a base64 SAMLResponse, never shown.
 pub fn run_saml_process(command: &str, chain: Option<&str>) -> Result<Secret> {
-    let (program, output) = run_setting("saml_process", command, Stdio::inherit(), chain)?;
+    printed_text("saml_process", command, chain).map(|(_, text)| text)
+}
+
+/// A `setting`'s command run as credential_process is (stdin and stderr the user's): its program
+/// and its trimmed stdout, which must say something; never shown.
+fn printed_text(setting: &str, command: &str, chain: Option<&str>) -> Result<(String, Secret)> {
+    let (program, output) = run_setting(setting, command, Stdio::inherit(), chain)?;
     if !output.status.success() {
-        bail!("saml_process {program:?} exited with {}", exit_status(&output));
+        bail!("{setting} {program:?} exited with {}", exit_status(&output));
     }
-    let stdout = Secret::new(String::from_utf8_lossy(&output.stdout).trim().to_string());
-    if stdout.expose().is_empty() {
-        bail!("saml_process {program:?} printed nothing");
+    let text = Secret::new(String::from_utf8_lossy(&output.stdout).trim().to_string());
+    if text.expose().is_empty() {
+        bail!("{setting} {program:?} printed nothing");
     }
-    Ok(stdout)
+    Ok((program, text))
 }
 
 /// `~` and `~/…` words as the user's home, as credential_process reads them.
