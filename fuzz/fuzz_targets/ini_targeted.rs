@@ -1,7 +1,8 @@
 //! The targeted read against the whole read, on any bytes: `index` + `Span::section` give exactly
 //! what the line-by-line reader of 2026-12 gave (kept here as the reference: same sections, same
 //! keys and values, the same error on the same line), and each section read back alone from its
-//! place (`section_at`, as a map of the file finds it) is the same section.
+//! place (`section_at`, as a map of the file finds it) is the same section. `parse`, the one-pass
+//! read of a whole file (`-l`, completion), gives the same again.
 #![no_main]
 
 #[allow(dead_code)]
@@ -89,6 +90,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let reference = reference_parse(text);
     let indexed = ini::index(text);
+    let parsed = ini::parse(text).map(|sections| {
+        sections.into_iter().map(|s| (s.header, s.entries)).collect::<Vec<_>>()
+    });
+    assert_eq!(parsed, reference, "the one-pass read and the reference");
     match (&reference, &indexed) {
         (Ok(expected), Ok(spans)) => {
             let got: Vec<(String, Vec<(String, String)>)> =

@@ -67,7 +67,7 @@ pub fn run(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
     }
     // The columns that say what a profile is: type, account, role; fitted to the terminal.
     let columns = [Column::Profile, Column::Type, Column::Account, Column::Role];
-    let mut rows = list::table(&list::rows(&config, false), &columns);
+    let mut rows = list::table(list::rows(&config, false), &columns);
     if let Some(columns) = list::terminal_columns(true) {
         list::fit(&mut rows, columns.saturating_sub(4));
     }

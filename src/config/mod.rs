@@ -46,7 +46,10 @@ impl Files {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Profile {
     pub name: String,
-    settings: BTreeMap<String, String>,
+    /// In the order read: the config file's, then the credentials file's (a file sets a key once,
+    /// so a key twice means both files set it, and the later wins). A list, not a map: a profile
+    /// has a few keys, and `-l` builds a thousand profiles.
+    settings: Vec<(String, String)>,
     /// The file that defines it (the config file when both do), for messages; shared, not copied.
     pub file: Rc<Path>,
     /// The credentials file has a section of this name (what `-o` would write).
@@ -56,7 +59,7 @@ pub struct Profile {
 impl Profile {
     /// A setting, `None` when absent or empty.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.settings.get(key).map(String::as_str).filter(|v| !v.is_empty())
+        self.settings.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
     }
 
     pub fn new(name: &str, file: &Rc<Path>, settings: impl IntoIterator<Item = (String, String)>) -> Self {
@@ -102,7 +105,7 @@ impl std::fmt::Debug for Profile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Profile")
             .field("name", &self.name)
-            .field("keys", &self.settings.keys().collect::<Vec<_>>())
+            .field("keys", &self.settings.iter().map(|(k, _)| k).collect::<Vec<_>>())
             .finish()
     }
 }

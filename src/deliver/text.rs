@@ -31,10 +31,25 @@ fn padded(text: &str, width: usize) -> String {
 /// Columns padded to their widest cell, two spaces apart, no trailing spaces.
 pub fn table(rows: &[Vec<String>]) -> String {
     let widths = widths(rows);
-    let mut out = String::new();
+    let mut out = String::with_capacity(rows.len() * (widths.iter().sum::<usize>() + 2 * widths.len() + 1));
+    // Written in place, no string per cell: `-l` prints thousands of cells.
     for row in rows {
-        let line: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| padded(cell, *w)).collect();
-        out.push_str(line.join("  ").trim_end());
+        let line = out.len();
+        for (at, (cell, &width)) in row.iter().zip(&widths).enumerate() {
+            if at > 0 {
+                out.push_str("  ");
+            }
+            let used = if printable_ascii(cell) {
+                out.push_str(cell);
+                cell.len()
+            } else {
+                let shown = flat(cell);
+                out.push_str(&shown);
+                shown.width()
+            };
+            out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+        }
+        out.truncate(line + out[line..].trim_end().len());
         out.push('\n');
     }
     out

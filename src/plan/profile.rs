@@ -219,6 +219,8 @@ fn hop(profile: &Profile, role_arn: &str, is_target: bool, opts: &Options) -> Re
     });
     let (session_name, session_name_chosen) = hop_session_name(profile, is_target, opts);
     Ok(Hop {
+        profile: profile.name.clone(),
+        role_arn: role_arn.to_string(),
         session_name,
         session_name_chosen,
         external_id: flag(&opts.external_id).or_else(|| profile.get("external_id").map(str::to_string)),
@@ -226,7 +228,10 @@ fn hop(profile: &Profile, role_arn: &str, is_target: bool, opts: &Options) -> Re
         mfa_serial: profile.get("mfa_serial").map(str::to_string),
         profile_mfa_serial: profile.get("mfa_serial").map(str::to_string),
         source_identity: profile.get("source_identity").map(str::to_string),
-        ..Hop::new(&profile.name, role_arn)
+        tags: Vec::new(),
+        policy: None,
+        policy_arns: Vec::new(),
+        saml: None,
     })
 }
 

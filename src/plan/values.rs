@@ -8,6 +8,11 @@ use crate::config::Profile;
 
 /// STS takes session names of 2–64 characters from `[\w+=,.@-]`.
 pub fn session_name(raw: &str) -> String {
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || b"_+=,.@-".contains(&b);
+    if (2..=64).contains(&raw.len()) && raw.bytes().all(allowed) {
+        // Most names are already fine: one copy (`-l` names a thousand).
+        return raw.to_string();
+    }
     let mut name: String = raw
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) { c } else { '-' })

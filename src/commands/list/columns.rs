@@ -58,24 +58,26 @@ pub struct Row {
 }
 
 impl Row {
-    fn cell(&self, column: Column) -> &str {
-        match column {
-            Column::Profile => &self.name,
-            Column::Type => &self.kind,
-            Column::Account => &self.account,
-            Column::Source => &self.source,
-            Column::Mfa => &self.mfa,
-            Column::Region => &self.region,
-            Column::Role => &self.role,
-            Column::Expires => &self.expires,
-        }
+    /// A column's cell, taken out of the row (each column is asked once).
+    fn take(&mut self, column: Column) -> String {
+        std::mem::take(match column {
+            Column::Profile => &mut self.name,
+            Column::Type => &mut self.kind,
+            Column::Account => &mut self.account,
+            Column::Source => &mut self.source,
+            Column::Mfa => &mut self.mfa,
+            Column::Region => &mut self.region,
+            Column::Role => &mut self.role,
+            Column::Expires => &mut self.expires,
+        })
     }
 }
 
-/// The table of `rows` in `columns`: a header line of cells, then a line of cells per row.
-pub fn table(rows: &[Row], columns: &[Column]) -> Vec<Vec<String>> {
+/// The table of `rows` in `columns`: a header line of cells, then a line of cells per row (the
+/// rows' strings moved, not copied).
+pub fn table(rows: Vec<Row>, columns: &[Column]) -> Vec<Vec<String>> {
     let header = columns.iter().map(|c| c.header().to_string()).collect();
-    let cells = rows.iter().map(|row| columns.iter().map(|&c| row.cell(c).to_string()).collect());
+    let cells = rows.into_iter().map(|mut row| columns.iter().map(|&c| row.take(c)).collect());
     std::iter::once(header).chain(cells).collect()
 }
 

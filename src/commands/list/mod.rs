@@ -28,11 +28,16 @@ pub fn run(args: &AwsumeArgs, more: bool, out: &Out) -> Result<ExitCode> {
     if more {
         columns.push(Column::Expires);
     }
-    let mut table = table(&rows(&config, more), &columns);
+    let mut table = table(rows(&config, more), &columns);
     if let Some(width) = terminal_columns(out.through_function()) {
         fit(&mut table, width);
     }
-    out.text(&text::table(&table))
+    let printed = out.text(&text::table(&table));
+    // The process ends next: freeing a thousand profiles and cells one by one would cost more
+    // than everything else `-l` does after reading them (the allocator hands it all back at exit).
+    std::mem::forget(table);
+    std::mem::forget(config);
+    printed
 }
 
 /// A row per profile, as the files and caches tell (`more`: with cached sessions' ends).
@@ -69,16 +74,23 @@ fn planned(profile: &Profile, p: &Plan, mfa_process: Option<&str>) -> Row {
         Source::Sso(_) => "SSO (sign-in needed)".to_string(),
         source => source.kind().to_string(),
     };
-    let mut row = written(profile, &kind);
-    row.account = account_of(p).unwrap_or_else(|| "-".into());
-    let serial = p.mfa_session_serial.clone().or_else(|| p.hops.iter().find_map(|h| h.mfa_serial.clone()));
+    let serial =
+        p.mfa_session_serial.as_deref().or_else(|| p.hops.iter().find_map(|h| h.mfa_serial.as_deref()));
     let by_command = p.mfa_process.is_some() || mfa_process.is_some();
-    row.mfa = match serial {
-        Some(serial) if by_command => format!("{serial} (command)"),
-        Some(serial) => serial,
-        None => "-".into(),
+    let mut row = Row {
+        name: profile.name.clone(),
+        kind,
+        account: account_of(p).unwrap_or_else(|| "-".into()),
+        source: source_of(profile),
+        mfa: match serial {
+            Some(serial) if by_command => format!("{serial} (command)"),
+            Some(serial) => serial.to_string(),
+            None => "-".into(),
+        },
+        region: p.region.clone().unwrap_or_else(|| "-".into()),
+        role: profile.get("role_arn").unwrap_or("-").to_string(),
+        expires: "-".into(),
     };
-    row.region = p.region.clone().unwrap_or_else(|| "-".into());
     if let (Source::Sso(sso), None) = (&p.source, p.hops.last()) {
         row.role = sso.role_name.clone();
     }
@@ -88,22 +100,28 @@ fn planned(profile: &Profile, p: &Plan, mfa_process: Option<&str>) -> Row {
 /// The columns as the profile writes them.
 fn written(profile: &Profile, kind: &str) -> Row {
     let field = |keys: &[&str]| keys.iter().find_map(|k| profile.get(k)).unwrap_or("-").to_string();
-    let account =
-        ["role_arn", "mfa_serial", "login_session"].iter().find_map(|k| profile.get(k).and_then(account_in));
+    let account = || {
+        ["role_arn", "mfa_serial", "login_session"].iter().find_map(|k| profile.get(k).and_then(account_in))
+    };
     Row {
         name: profile.name.clone(),
         kind: kind.to_string(),
         account: ["sso_account_id", "aws_account_id"]
             .iter()
             .find_map(|k| profile.get(k).map(str::to_string))
-            .or(account)
+            .or_else(account)
             .unwrap_or_else(|| "-".into()),
-        source: field(&["source_profile", "credential_source"]),
+        source: source_of(profile),
         mfa: field(&["mfa_serial"]),
         region: field(&["region"]),
         role: field(&["role_arn"]),
         expires: "-".into(),
     }
+}
+
+/// What the profile stands on, as it writes it.
+fn source_of(profile: &Profile) -> String {
+    profile.get("source_profile").or_else(|| profile.get("credential_source")).unwrap_or("-").to_string()
 }
 
 /// The account a profile's credentials belong to, as far as the files tell (no network).
