@@ -83,7 +83,7 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print credentials, run a command with them or write them to a file (aws-export-credentials)')
             [CompletionResult]::new('sso', 'sso', [CompletionResultType]::ParameterValue, 'IAM Identity Center: `sso populate SESSION` writes a profile per account and role')
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Long-term access keys in the OS keychain: add, import, list, remove, rotate, export-plaintext')
-            [CompletionResult]::new('eks', 'eks', [CompletionResultType]::ParameterValue, 'kubectl and EKS: `eks token` prints the exec plugin''s credential for a cluster')
+            [CompletionResult]::new('eks', 'eks', [CompletionResultType]::ParameterValue, 'kubectl and EKS: `eks token` prints the exec plugin''s credential for a cluster, `eks kubeconfig` writes the kubeconfig entry that runs it')
             [CompletionResult]::new('process', 'process', [CompletionResultType]::ParameterValue, 'Run another tool''s credential command once for every caller, its output kept until it is due')
             break
         }
@@ -217,6 +217,7 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print an EKS token as kubectl''s exec plugin wants it (ExecCredential JSON), kept until shortly before it ends')
+            [CompletionResult]::new('kubeconfig', 'kubeconfig', [CompletionResultType]::ParameterValue, 'Add or update the cluster, a user whose exec plugin is `awsume eks token` and a context (made current) in the kubeconfig, as `aws eks update-kubeconfig` does; every other entry and comment kept')
             break
         }
         'awsume;eks;token' {
@@ -226,6 +227,31 @@ Register-ArgumentCompleter -Native -CommandName 'awsume' -ScriptBlock {
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to set and to call STS in')
             [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one STS call may take, retries included')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again')
+            [CompletionResult]::new('--sso-login', '--sso-login', [CompletionResultType]::ParameterName, 'Sign in to IAM Identity Center (SSO) again now, even without a terminal')
+            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Print sign-in pages without opening a browser')
+            [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows')
+            [CompletionResult]::new('--use-device-code', '--use-device-code', [CompletionResultType]::ParameterName, 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows')
+            [CompletionResult]::new('--info', '--info', [CompletionResultType]::ParameterName, 'Say on stderr what awsume does (never shows a secret)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Explain each step on stderr (never shows a secret)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'awsume;eks;kubeconfig' {
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The EKS cluster''s name')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile whose credentials sign the cluster''s tokens, written into the user entry [default: $AWS_PROFILE; with none, kubectl''s tokens use the shell''s credentials]')
+            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'Sign the tokens as this role, assumed with the profile''s credentials')
+            [CompletionResult]::new('--alias', '--alias', [CompletionResultType]::ParameterName, 'The context''s name [default: the user entry''s]')
+            [CompletionResult]::new('--user-alias', '--user-alias', [CompletionResultType]::ParameterName, 'The user entry''s name [default: the cluster''s ARN]')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to change [default: of $KUBECONFIG''s files the one that has the cluster, else its first; without KUBECONFIG ~/.kube/config]')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'The cluster''s API server, instead of asking EKS (DescribeCluster); with --ca-file')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'The cluster''s certificate authority (a PEM file), instead of asking EKS; with --endpoint')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to set and to call STS in')
+            [CompletionResult]::new('--mfa-token', '--mfa-token', [CompletionResultType]::ParameterName, 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one STS call may take, retries included')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the kubeconfig as it would be written, and write nothing')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again')
             [CompletionResult]::new('--sso-login', '--sso-login', [CompletionResultType]::ParameterName, 'Sign in to IAM Identity Center (SSO) again now, even without a terminal')

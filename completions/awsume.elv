@@ -80,7 +80,7 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand export 'Print credentials, run a command with them or write them to a file (aws-export-credentials)'
             cand sso 'IAM Identity Center: `sso populate SESSION` writes a profile per account and role'
             cand keys 'Long-term access keys in the OS keychain: add, import, list, remove, rotate, export-plaintext'
-            cand eks 'kubectl and EKS: `eks token` prints the exec plugin''s credential for a cluster'
+            cand eks 'kubectl and EKS: `eks token` prints the exec plugin''s credential for a cluster, `eks kubeconfig` writes the kubeconfig entry that runs it'
             cand process 'Run another tool''s credential command once for every caller, its output kept until it is due'
         }
         &'awsume;init'= {
@@ -201,6 +201,7 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand token 'Print an EKS token as kubectl''s exec plugin wants it (ExecCredential JSON), kept until shortly before it ends'
+            cand kubeconfig 'Add or update the cluster, a user whose exec plugin is `awsume eks token` and a context (made current) in the kubeconfig, as `aws eks update-kubeconfig` does; every other entry and comment kept'
         }
         &'awsume;eks;token'= {
             cand --cluster 'The EKS cluster''s name (signed into the token as x-k8s-aws-id)'
@@ -209,6 +210,30 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand --region 'Region to set and to call STS in'
             cand --mfa-token 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)'
             cand --timeout 'Seconds one STS call may take, retries included'
+            cand -r 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
+            cand --refresh 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
+            cand --sso-login 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
+            cand --no-browser 'Print sign-in pages without opening a browser'
+            cand --remote 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
+            cand --use-device-code 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
+            cand --info 'Say on stderr what awsume does (never shows a secret)'
+            cand --debug 'Explain each step on stderr (never shows a secret)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'awsume;eks;kubeconfig'= {
+            cand --cluster 'The EKS cluster''s name'
+            cand --profile 'Profile whose credentials sign the cluster''s tokens, written into the user entry [default: $AWS_PROFILE; with none, kubectl''s tokens use the shell''s credentials]'
+            cand --role-arn 'Sign the tokens as this role, assumed with the profile''s credentials'
+            cand --alias 'The context''s name [default: the user entry''s]'
+            cand --user-alias 'The user entry''s name [default: the cluster''s ARN]'
+            cand --kubeconfig 'The kubeconfig to change [default: of $KUBECONFIG''s files the one that has the cluster, else its first; without KUBECONFIG ~/.kube/config]'
+            cand --endpoint 'The cluster''s API server, instead of asking EKS (DescribeCluster); with --ca-file'
+            cand --ca-file 'The cluster''s certificate authority (a PEM file), instead of asking EKS; with --endpoint'
+            cand --region 'Region to set and to call STS in'
+            cand --mfa-token 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)'
+            cand --timeout 'Seconds one STS call may take, retries included'
+            cand --dry-run 'Print the kubeconfig as it would be written, and write nothing'
             cand -r 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
             cand --refresh 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
             cand --sso-login 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'

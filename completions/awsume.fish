@@ -81,7 +81,7 @@ complete -c awsume -n "__fish_awsume_needs_command" -a "init" -d 'Print the shel
 complete -c awsume -n "__fish_awsume_needs_command" -a "export" -d 'Print credentials, run a command with them or write them to a file (aws-export-credentials)'
 complete -c awsume -n "__fish_awsume_needs_command" -a "sso" -d 'IAM Identity Center: `sso populate SESSION` writes a profile per account and role'
 complete -c awsume -n "__fish_awsume_needs_command" -a "keys" -d 'Long-term access keys in the OS keychain: add, import, list, remove, rotate, export-plaintext'
-complete -c awsume -n "__fish_awsume_needs_command" -a "eks" -d 'kubectl and EKS: `eks token` prints the exec plugin\'s credential for a cluster'
+complete -c awsume -n "__fish_awsume_needs_command" -a "eks" -d 'kubectl and EKS: `eks token` prints the exec plugin\'s credential for a cluster, `eks kubeconfig` writes the kubeconfig entry that runs it'
 complete -c awsume -n "__fish_awsume_needs_command" -a "process" -d 'Run another tool\'s credential command once for every caller, its output kept until it is due'
 complete -c awsume -n "__fish_awsume_using_subcommand init" -l cmd -d 'Name of the shell function' -r
 complete -c awsume -n "__fish_awsume_using_subcommand init" -s h -l help -d 'Print help'
@@ -160,8 +160,9 @@ complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subc
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from process" -s h -l help -d 'Print help'
-complete -c awsume -n "__fish_awsume_using_subcommand eks; and not __fish_seen_subcommand_from token" -s h -l help -d 'Print help'
-complete -c awsume -n "__fish_awsume_using_subcommand eks; and not __fish_seen_subcommand_from token" -f -a "token" -d 'Print an EKS token as kubectl\'s exec plugin wants it (ExecCredential JSON), kept until shortly before it ends'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and not __fish_seen_subcommand_from token kubeconfig" -s h -l help -d 'Print help'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and not __fish_seen_subcommand_from token kubeconfig" -f -a "token" -d 'Print an EKS token as kubectl\'s exec plugin wants it (ExecCredential JSON), kept until shortly before it ends'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and not __fish_seen_subcommand_from token kubeconfig" -f -a "kubeconfig" -d 'Add or update the cluster, a user whose exec plugin is `awsume eks token` and a context (made current) in the kubeconfig, as `aws eks update-kubeconfig` does; every other entry and comment kept'
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l cluster -d 'The EKS cluster\'s name (signed into the token as x-k8s-aws-id)' -r
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l profile -d 'Profile whose credentials sign [default: $AWS_PROFILE; with none, the shell\'s credentials by botocore\'s default chain]' -r
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l role-arn -d 'Sign as this role, assumed with the profile\'s credentials' -r
@@ -175,6 +176,25 @@ complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subco
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l cluster -d 'The EKS cluster\'s name' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l profile -d 'Profile whose credentials sign the cluster\'s tokens, written into the user entry [default: $AWS_PROFILE; with none, kubectl\'s tokens use the shell\'s credentials]' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l role-arn -d 'Sign the tokens as this role, assumed with the profile\'s credentials' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l alias -d 'The context\'s name [default: the user entry\'s]' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l user-alias -d 'The user entry\'s name [default: the cluster\'s ARN]' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l kubeconfig -d 'The kubeconfig to change [default: of $KUBECONFIG\'s files the one that has the cluster, else its first; without KUBECONFIG ~/.kube/config]' -r -F
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l endpoint -d 'The cluster\'s API server, instead of asking EKS (DescribeCluster); with --ca-file' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l ca-file -d 'The cluster\'s certificate authority (a PEM file), instead of asking EKS; with --endpoint' -r -F
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l region -d 'Region to set and to call STS in' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l timeout -d 'Seconds one STS call may take, retries included' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l dry-run -d 'Print the kubeconfig as it would be written, and write nothing'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -s r -l refresh -d 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l no-browser -d 'Print sign-in pages without opening a browser'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l info -d 'Say on stderr what awsume does (never shows a secret)'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l debug -d 'Explain each step on stderr (never shows a secret)'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -s h -l help -d 'Print help'
 complete -c awsume -n "__fish_awsume_using_subcommand process" -l profile-key -d 'Keep this command\'s output apart from the same command\'s for other keys (a profile\'s name)' -r
 complete -c awsume -n "__fish_awsume_using_subcommand process" -s r -l refresh -d 'Run the command again now, whatever is kept'
 complete -c awsume -n "__fish_awsume_using_subcommand process" -s h -l help -d 'Print help'

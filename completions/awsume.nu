@@ -194,7 +194,7 @@ module completions {
     profile: string
   ]
 
-  # kubectl and EKS: `eks token` prints the exec plugin's credential for a cluster
+  # kubectl and EKS: `eks token` prints the exec plugin's credential for a cluster, `eks kubeconfig` writes the kubeconfig entry that runs it
   export extern "awsume eks" [
     --help(-h)                # Print help
   ]
@@ -204,6 +204,30 @@ module completions {
     --cluster: string         # The EKS cluster's name (signed into the token as x-k8s-aws-id)
     --profile: string         # Profile whose credentials sign [default: $AWS_PROFILE; with none, the shell's credentials by botocore's default chain]
     --role-arn: string        # Sign as this role, assumed with the profile's credentials
+    --region: string          # Region to set and to call STS in
+    --mfa-token: string       # MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
+    --refresh(-r)             # Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again
+    --sso-login               # Sign in to IAM Identity Center (SSO) again now, even without a terminal
+    --no-browser              # Print sign-in pages without opening a browser
+    --remote                  # Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows
+    --use-device-code         # Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows
+    --timeout: string         # Seconds one STS call may take, retries included
+    --info                    # Say on stderr what awsume does (never shows a secret)
+    --debug                   # Explain each step on stderr (never shows a secret)
+    --help(-h)                # Print help
+  ]
+
+  # Add or update the cluster, a user whose exec plugin is `awsume eks token` and a context (made current) in the kubeconfig, as `aws eks update-kubeconfig` does; every other entry and comment kept
+  export extern "awsume eks kubeconfig" [
+    --cluster: string         # The EKS cluster's name
+    --profile: string         # Profile whose credentials sign the cluster's tokens, written into the user entry [default: $AWS_PROFILE; with none, kubectl's tokens use the shell's credentials]
+    --role-arn: string        # Sign the tokens as this role, assumed with the profile's credentials
+    --alias: string           # The context's name [default: the user entry's]
+    --user-alias: string      # The user entry's name [default: the cluster's ARN]
+    --kubeconfig: path        # The kubeconfig to change [default: of $KUBECONFIG's files the one that has the cluster, else its first; without KUBECONFIG ~/.kube/config]
+    --endpoint: string        # The cluster's API server, instead of asking EKS (DescribeCluster); with --ca-file
+    --ca-file: path           # The cluster's certificate authority (a PEM file), instead of asking EKS; with --endpoint
+    --dry-run                 # Print the kubeconfig as it would be written, and write nothing
     --region: string          # Region to set and to call STS in
     --mfa-token: string       # MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
     --refresh(-r)             # Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again

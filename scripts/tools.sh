@@ -132,6 +132,8 @@ install_test_tools() {
     # Debian's Chromium (headless) for SAML sign-ins through a real browser; pgrep to see it gone.
     command -v chromium >/dev/null || apt_install chromium
     command -v pgrep >/dev/null || apt_install procps
+    # kubectl (Debian's kubernetes-client) runs `awsume eks token` from the kubeconfig entry.
+    command -v kubectl >/dev/null || apt_install kubernetes-client
     install_venv .venv tests/support/requirements.txt
     install_nu
     install_cargo_fuzz

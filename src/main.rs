@@ -14,6 +14,7 @@ mod encoding;
 mod environment;
 mod files;
 mod keychain;
+mod kubeconfig;
 mod messages;
 mod plan;
 mod request;

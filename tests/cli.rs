@@ -561,7 +561,7 @@ fn the_readme_and_help_agree() {
             match (command.as_slice(), *word) {
                 ([], "export" | "init" | "sso" | "keys" | "process" | "eks") => command.push(word),
                 (["sso"], "populate")
-                | (["eks"], "token")
+                | (["eks"], "token" | "kubeconfig")
                 | (["keys"], "add" | "import" | "list" | "remove" | "rotate" | "export-plaintext") => {
                     command.push(word)
                 }

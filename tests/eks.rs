@@ -154,3 +154,179 @@ fn ten_kubectl_calls_at_once_on_an_mfa_role_ask_one_dialog() {
     assert_eq!(std::fs::read_to_string(&asked).unwrap().lines().count(), 1, "one dialog");
     assert_eq!(env.actions(), ["GetSessionToken", "AssumeRole"]);
 }
+
+/// A cluster in the test EKS (moto's), named apart for this test, made by `profile` (EKS keeps
+/// clusters per account); its ARN.
+fn eks_cluster(env: &TestEnv, profile: &str, name: &str) -> String {
+    let script = "import sys, boto3\n\
+        eks = boto3.Session(profile_name=sys.argv[3]).client('eks', region_name='eu-west-1', endpoint_url=sys.argv[1])\n\
+        print(eks.create_cluster(name=sys.argv[2], roleArn='arn:aws:iam::111111111111:role/eks', resourcesVpcConfig={})['cluster']['arn'])\n";
+    let mut cmd = env.command(python());
+    cmd.args(["-c", script, env.endpoint.as_str(), name, profile]);
+    let out = run(cmd, None);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    out.stdout.trim().to_string()
+}
+
+/// The YAML file at `path` as JSON (PyYAML reads it as kubectl would).
+fn yaml(env: &TestEnv, path: &std::path::Path) -> serde_json::Value {
+    let mut cmd = env.command(python());
+    cmd.args(["-c", "import sys, json, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))"]);
+    cmd.arg(path);
+    let out = run(cmd, None);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+const KUBECTLS: &str = "apiVersion: v1\n# the lab, by hand\nclusters:\n- cluster:\n    server: https://lab:6443\n  name: lab\ncontexts:\n- context:\n    cluster: lab\n    user: lab\n  name: lab\ncurrent-context: lab\nkind: Config\npreferences: {}\nusers:\n- name: lab\n  user:\n    token: not-ours\n";
+
+/// `eks kubeconfig` writes what `aws eks update-kubeconfig` writes (cluster and context the same,
+/// the user's exec plugin ours), keeps the rest of the file byte for byte, and a second run
+/// changes nothing and calls nothing.
+#[test]
+fn eks_kubeconfig_is_the_aws_clis_entry_with_our_token_and_keeps_the_rest() {
+    let env = TestEnv::new();
+    env.credentials(&static_keys("base", "AKIAEKSKC", "s"));
+    env.config(
+        "[profile base]\nregion = eu-west-1\n\
+         [profile admin]\nrole_arn = arn:aws:iam::111111111111:role/admin\nsource_profile = base\nregion = eu-west-1\n",
+    );
+    let name = format!("kc-{}", env.id);
+    let arn = eks_cluster(&env, "admin", &name);
+    let path = env.write(".kube/config", KUBECTLS);
+    let out = env.run(&["eks", "kubeconfig", "--cluster", &name, "--profile", "admin", "--alias", "demo"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("Added new context demo to ~/.kube/config"), "{}", out.stderr);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("apiVersion: v1\n# the lab, by hand\nclusters:\n- cluster:\n    server: https://lab:6443\n  name: lab\n"));
+    assert!(text.contains("users:\n- name: lab\n  user:\n    token: not-ours\n- name: "), "{text}");
+    assert_eq!(crate::testenv::mode(&path), 0o600);
+    // The AWS CLI v1 on a copy of the same file.
+    let theirs_path = env.write("theirs", KUBECTLS);
+    let mut cmd = env.command(python().with_file_name("aws"));
+    cmd.args([
+        "eks",
+        "update-kubeconfig",
+        "--name",
+        &name,
+        "--profile",
+        "admin",
+        "--alias",
+        "demo",
+        "--kubeconfig",
+    ]);
+    cmd.arg(&theirs_path);
+    let theirs_out = run(cmd, None);
+    assert_eq!(theirs_out.status, 0, "{}", theirs_out.stderr);
+    let (ours, theirs) = (yaml(&env, &path), yaml(&env, &theirs_path));
+    for key in ["clusters", "contexts", "current-context", "apiVersion", "kind"] {
+        assert_eq!(ours[key], theirs[key], "{key}");
+    }
+    assert_eq!(ours["contexts"][1]["context"]["cluster"], arn.as_str());
+    let (our_user, their_user) = (&ours["users"][1], &theirs["users"][1]);
+    assert_eq!(our_user["name"], their_user["name"]);
+    assert_eq!(our_user["user"]["exec"]["apiVersion"], their_user["user"]["exec"]["apiVersion"]);
+    assert_eq!(our_user["user"]["exec"]["command"], "awsume");
+    assert_eq!(
+        our_user["user"]["exec"]["args"],
+        serde_json::json!(["eks", "token", "--cluster", name, "--region", "eu-west-1", "--profile", "admin"])
+    );
+    assert_eq!(ours["users"][0], theirs["users"][0], "the other user kept");
+    // Again: nothing changes, EKS is not asked (the cluster entry is there).
+    let described = env.actions().iter().filter(|a| *a == "DescribeCluster").count();
+    let out = env.run(&["eks", "kubeconfig", "--cluster", &name, "--profile", "admin", "--alias", "demo"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("is already up to date"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    assert_eq!(env.actions().iter().filter(|a| *a == "DescribeCluster").count(), described);
+    // --dry-run prints, writes nothing; a cluster EKS does not know is one line, the file untouched.
+    let out = env.run(&[
+        "eks",
+        "kubeconfig",
+        "--cluster",
+        &name,
+        "--profile",
+        "admin",
+        "--alias",
+        "x",
+        "--dry-run",
+    ]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("current-context: x\n") && out.stdout.contains("# the lab, by hand\n"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    let out = env.run(&["eks", "kubeconfig", "--cluster", "nowhere", "--profile", "admin"]);
+    out.assert_clean_failure("eks:DescribeCluster of \"nowhere\" in eu-west-1: ResourceNotFoundException");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+/// kubectl (Debian's) runs `awsume eks token` from the entry `eks kubeconfig` wrote, and a loopback
+/// API server that authenticates as EKS does (botocore recomputes the token's signature) accepts
+/// it; the second kubectl call uses the kept token; a token for another cluster is refused.
+#[test]
+fn kubectl_signs_in_with_the_entry_and_the_api_server_checks_the_token() {
+    let env = TestEnv::new();
+    env.credentials(&static_keys("base", "AKIAEKSKUBECTL", "s"));
+    env.config(
+        "[profile base]\nregion = eu-west-1\n\
+         [profile admin]\nrole_arn = arn:aws:iam::111111111111:role/admin\nsource_profile = base\nregion = eu-west-1\n",
+    );
+    let (tls, ca) = env.tls_endpoint();
+    let ca_file = env.write("ca.pem", &ca);
+    let kubeconfig = env.path("kube/demo.yaml");
+    let server = format!("{tls}k8s/demo");
+    let ca_path = ca_file.display().to_string();
+    let kc = kubeconfig.display().to_string();
+    let args = [
+        "eks",
+        "kubeconfig",
+        "--cluster",
+        "demo",
+        "--profile",
+        "admin",
+        "--kubeconfig",
+        &kc,
+        "--endpoint",
+        &server,
+        "--ca-file",
+        &ca_path,
+    ];
+    let out = env.run(&args);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    // `--raw` takes the whole path (kubectl puts no server path before it).
+    let raw = format!("/{}/k8s/demo/api/v1/namespaces/default", env.id);
+    let kubectl = |config: &str| {
+        let mut cmd = env.command("kubectl");
+        cmd.args([
+            "--kubeconfig",
+            config,
+            "get",
+            "--raw",
+            &raw.replace("/demo/", &format!("/{}/", cluster_of(config))),
+        ]);
+        run(cmd, None)
+    };
+    for _ in 0..2 {
+        let out = kubectl(&kc);
+        assert_eq!(out.status, 0, "{}", out.stderr);
+        let answer: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let who = answer["metadata"]["annotations"]["signed-in-as"].as_str().unwrap();
+        assert!(who.starts_with("arn:aws:sts::111111111111:assumed-role/admin/"), "{who}");
+    }
+    let actions = env.actions();
+    assert_eq!(actions.iter().filter(|a| *a == "AssumeRole").count(), 1, "{actions:?}");
+    // Two (gcloud's kubectl asks /version first, signed in too).
+    assert!(actions.iter().filter(|a| *a == "KubernetesRequest").count() >= 2, "{actions:?}");
+    // The same user against another cluster's server: its token names demo, so it is refused.
+    let other = std::fs::read_to_string(&kubeconfig).unwrap().replace("/k8s/demo", "/k8s/other");
+    let other_path = env.write("kube/other.yaml", &other);
+    let out = kubectl(&other_path.display().to_string());
+    assert_ne!(out.status, 0, "{}", out.stdout);
+    assert!(out.stderr.contains("Unauthorized") || out.stderr.contains("credentials"), "{}", out.stderr);
+}
+
+/// Which cluster a test kubeconfig's server is (`…/k8s/NAME`).
+fn cluster_of(config: &str) -> String {
+    let text = std::fs::read_to_string(config).unwrap();
+    let server = text.lines().find_map(|l| l.trim().strip_prefix("server: ")).unwrap();
+    server.rsplit('/').next().unwrap().to_string()
+}

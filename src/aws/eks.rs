@@ -5,7 +5,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SignatureLocation, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 use chrono::{DateTime, Utc};
@@ -20,17 +20,86 @@ pub const TOKEN_MINUTES: i64 = 14;
 /// STS's regional endpoint for `region` (its partition's DNS suffix), or the override the SDKs
 /// honour (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, the profile's `endpoint_url`).
 pub fn sts_endpoint(region: &str, from_profile: Option<&str>) -> String {
-    if let Some(url) = super::sts::endpoint_url("AWS_ENDPOINT_URL_STS", from_profile) {
-        return url;
-    }
-    let suffix = if region.starts_with("cn-") {
+    super::sts::endpoint_url("AWS_ENDPOINT_URL_STS", from_profile)
+        .unwrap_or_else(|| format!("https://sts.{region}.{}", dns_suffix(region)))
+}
+
+/// EKS's endpoint for `region`, or the override the SDKs honour (`AWS_ENDPOINT_URL_EKS`,
+/// `AWS_ENDPOINT_URL`, the profile's `endpoint_url`).
+pub fn eks_endpoint(region: &str, from_profile: Option<&str>) -> String {
+    super::sts::endpoint_url("AWS_ENDPOINT_URL_EKS", from_profile)
+        .unwrap_or_else(|| format!("https://eks.{region}.{}", dns_suffix(region)))
+}
+
+/// The DNS suffix of `region`'s partition.
+fn dns_suffix(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
         "amazonaws.com.cn"
     } else if region.starts_with("eusc-") {
         "amazonaws.eu"
     } else {
         "amazonaws.com"
-    };
-    format!("https://sts.{region}.{suffix}")
+    }
+}
+
+/// What a kubeconfig needs of a cluster: its ARN, API server and certificate authority (base64).
+pub struct Cluster {
+    pub arn: String,
+    pub endpoint: String,
+    pub ca_data: String,
+}
+
+/// EKS's DescribeCluster (`GET /clusters/NAME`, SigV4 for `eks`) over our one HTTP stack: one
+/// call, no EKS client.
+pub async fn describe_cluster(
+    http: &super::http::Http,
+    creds: &Credentials,
+    region: &str,
+    endpoint: &str,
+    name: &str,
+    timeout: Duration,
+) -> Result<Cluster> {
+    let url =
+        format!("{}/clusters/{}", endpoint.trim_end_matches('/'), crate::encoding::percent_encode(name));
+    let identity = super::signing_identity(creds);
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name("eks")
+        .time(SystemTime::now())
+        .settings(SigningSettings::default())
+        .build()
+        .map_err(|e| anyhow!("cannot sign DescribeCluster: {e}"))?
+        .into();
+    let host = url.split("://").nth(1).and_then(|r| r.split('/').next()).unwrap_or_default().to_string();
+    let headers = [("host", host.as_str())];
+    let signable = SignableRequest::new("GET", &url, headers.iter().copied(), SignableBody::Bytes(&[]))
+        .map_err(|e| anyhow!("cannot sign DescribeCluster: {e}"))?;
+    let (instructions, _) =
+        sign(signable, &params).map_err(|e| anyhow!("cannot sign DescribeCluster: {e}"))?.into_parts();
+    let signed: Vec<(String, String)> =
+        instructions.headers().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+    let signed: Vec<(&str, &str)> = signed.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let (status, response_headers, body) = http.send("GET", &url, &signed, &[], timeout).await?;
+    let answer: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    if status != 200 {
+        let kind = response_headers.iter().find(|(k, _)| k == "x-amzn-errortype").map(|(_, v)| v.as_str());
+        let kind = kind.map_or(format!("HTTP {status}"), |k| k.split(':').next().unwrap_or(k).to_string());
+        let message = answer["message"].as_str().or(answer["Message"].as_str()).unwrap_or("");
+        bail!("eks:DescribeCluster of {name:?} in {region}: {kind}: {}", crate::messages::flat(message));
+    }
+    let cluster = &answer["cluster"];
+    let field = |value: &serde_json::Value| value.as_str().filter(|v| !v.is_empty()).map(str::to_string);
+    match (
+        field(&cluster["arn"]),
+        field(&cluster["endpoint"]),
+        field(&cluster["certificateAuthority"]["data"]),
+    ) {
+        (Some(arn), Some(endpoint), Some(ca_data)) => Ok(Cluster { arn, endpoint, ca_data }),
+        _ => bail!(
+            "eks:DescribeCluster of {name:?} in {region}: no endpoint and certificate yet (is the cluster still being created?)"
+        ),
+    }
 }
 
 /// The token for `cluster`, signed by `creds` for STS in `region` at `endpoint`, at `now`.

@@ -5,10 +5,13 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, ArgGroup, Args, Parser, Subcommand};
 
+mod eks;
 mod values;
 
 pub use values::Tags;
 use values::{function_name, role_arn};
+
+pub use eks::{EksArgs, EksCommand, EksKubeconfigArgs, EksTokenArgs};
 
 use crate::credentials::Secret;
 use crate::deliver::shell::Shell;
@@ -46,7 +49,8 @@ pub enum Command {
     Sso(SsoArgs),
     /// Long-term access keys in the OS keychain: add, import, list, remove, rotate, export-plaintext
     Keys(KeysArgs),
-    /// kubectl and EKS: `eks token` prints the exec plugin's credential for a cluster
+    /// kubectl and EKS: `eks token` prints the exec plugin's credential for a cluster, `eks kubeconfig`
+    /// writes the kubeconfig entry that runs it
     Eks(EksArgs),
     /// Run another tool's credential command once for every caller, its output kept until it is due
     #[command(
@@ -54,38 +58,6 @@ pub enum Command {
         after_help = "In ~/.aws/config, for every SDK and tool:\n  credential_process = awsume process -- okta-aws-cli web --format json"
     )]
     Process(ProcessArgs),
-}
-
-#[derive(Args, Debug)]
-pub struct EksArgs {
-    #[command(subcommand)]
-    pub command: EksCommand,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum EksCommand {
-    /// Print an EKS token as kubectl's exec plugin wants it (ExecCredential JSON), kept until shortly
-    /// before it ends
-    #[command(
-        after_help = "In ~/.kube/config, a user's exec plugin:\n  command: awsume\n  args: [eks, token, --cluster, NAME, --profile, PROFILE]"
-    )]
-    Token(EksTokenArgs),
-}
-
-#[derive(Args, Debug)]
-pub struct EksTokenArgs {
-    /// The EKS cluster's name (signed into the token as x-k8s-aws-id)
-    #[arg(long, value_name = "NAME")]
-    pub cluster: String,
-    /// Profile whose credentials sign [default: $AWS_PROFILE; with none, the shell's credentials by
-    /// botocore's default chain]
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
-    /// Sign as this role, assumed with the profile's credentials
-    #[arg(long, value_name = "ARN", value_parser = role_arn)]
-    pub role_arn: Option<String>,
-    #[command(flatten)]
-    pub common: CommonArgs,
 }
 
 #[derive(Args, Debug)]

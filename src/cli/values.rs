@@ -5,6 +5,16 @@ use anyhow::{Result, anyhow, bail};
 
 /// `[PARTITION:]ACCOUNT:ROLE` (awsume's short form) as a role ARN; a full ARN is kept as given.
 /// `--role-arn`'s value parser: errors say what is wrong with the text, clap names the flag.
+/// An EKS cluster's name as EKS allows it: a letter or digit, then letters, digits, `-` and `_`, at
+/// most 100.
+pub(super) fn cluster_name(text: &str) -> Result<String> {
+    let ok = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    if (1..=100).contains(&text.len()) && text.as_bytes()[0].is_ascii_alphanumeric() && text.bytes().all(ok) {
+        return Ok(text.to_string());
+    }
+    bail!("not an EKS cluster name (letters, digits, - and _, starting with a letter or digit; at most 100)")
+}
+
 pub(super) fn role_arn(text: &str) -> Result<String> {
     if text.starts_with("arn:") {
         let parts: Vec<&str> = text.splitn(6, ':').collect();

@@ -42,6 +42,14 @@
 - A stub identity provider: GET /<test-id>/idp?roles=ROLE,PROVIDER;…&duration=N&life=SECONDS answers a
   page that posts a SAMLResponse (built here, unsigned) to /<test-id>/saml (post=no: a page that never does; popup=yes: a page that opens the posting one in a popup; frame=top|self&attacker=ROLES: a page of another origin in a frame posts its own assertion to the top window, or into itself, before the IdP's form posts after 3 s), as an IdP posts to AWS's
   sign-in; /saml itself, reached only when nobody intercepted the POST, records a call SigninSAML.
+- moto has no Kubernetes API server: GET /<test-id>/k8s/<cluster>/<path> authenticates as EKS does. The
+  bearer token is `k8s-aws-v1.` + base64url of a presigned STS GetCallerIdentity URL; it is accepted only
+  when botocore's SigV4 query signer, given the secret moto holds for the token's access key (a role
+  session moto issued), the URL's own X-Amz-Date and the header x-k8s-aws-id: <cluster>, makes the same
+  signature, X-Amz-Expires is 60 and the signing was less than 15 minutes ago; the answer names the role
+  session (a Namespace whose annotation `signed-in-as` is its ARN), else 401 with the reason. Each
+  request is recorded (action KubernetesRequest, its access key). EKS's own API (moto's) is recorded too:
+  CreateCluster, DescribeCluster.
 Prints "PORT TLS_PORT" on stdout once listening; exits when stdin closes (its parent test run ended).
 """
 
@@ -58,6 +66,10 @@ import tempfile
 import threading
 import time
 import urllib.parse
+
+import botocore.auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -475,6 +487,75 @@ def assume_role_with_saml(test, params, auth, start_response):
     return [body]
 
 
+SIGNING = threading.Lock()
+
+
+def role_session(key):
+    """The role session moto issued with access key `key`, if any."""
+    from moto.sts.models import sts_backends
+    for _account, regions in sts_backends.items():
+        for _region, backend in regions.items():
+            for role in backend.assumed_roles:
+                if role.access_key_id == key:
+                    return role
+    return None
+
+
+def kubernetes(test, path, environ, start_response):
+    cluster = path.split("/")[2]
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+
+    def answer(status, body):
+        data = json.dumps(body).encode()
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+        return [data]
+
+    def refuse(why):
+        return answer("401 Unauthorized", {"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                                           "message": f"Unauthorized: {why}", "reason": "Unauthorized", "code": 401})
+
+    token = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
+    if not token.startswith("k8s-aws-v1."):
+        return refuse("no EKS token")
+    encoded = token[len("k8s-aws-v1."):]
+    url = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    params = dict(query)
+    key, _day, region, service, _ = params.get("X-Amz-Credential", "////").split("/")
+    with LOCK:
+        CALLS.setdefault(test, []).append({"action": "KubernetesRequest", "key": key, "params": {"path": path}})
+    if params.get("Action") != "GetCallerIdentity" or service != "sts" or params.get("X-Amz-Expires") != "60":
+        return refuse("not a GetCallerIdentity URL presigned for 60 s")
+    if "x-k8s-aws-id" not in params.get("X-Amz-SignedHeaders", "").split(";"):
+        return refuse("x-k8s-aws-id is not signed")
+    signed_at = datetime.datetime.strptime(params["X-Amz-Date"], "%Y%m%dT%H%M%SZ")
+    age = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None) - signed_at
+    if not datetime.timedelta(minutes=-5) <= age <= datetime.timedelta(minutes=15):
+        return refuse("signed more than 15 minutes ago")
+    role = role_session(key)
+    if role is None:
+        return refuse("a key no role session of this STS has")
+    unsigned = [(k, v) for k, v in query if not k.startswith("X-Amz-")]
+    request = AWSRequest(method="GET", url=f"{parts.scheme}://{parts.netloc}{parts.path}?{urllib.parse.urlencode(unsigned)}",
+                         headers={"x-k8s-aws-id": cluster})
+    credentials = Credentials(role.access_key_id, role.secret_access_key, role.session_token)
+    with SIGNING:
+        now = botocore.auth.get_current_datetime
+        botocore.auth.get_current_datetime = lambda: signed_at
+        try:
+            botocore.auth.SigV4QueryAuth(credentials, "sts", region, expires=60).add_auth(request)
+        finally:
+            botocore.auth.get_current_datetime = now
+    expected = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(request.url).query))["X-Amz-Signature"]
+    if expected != params.get("X-Amz-Signature"):
+        return refuse("the signature is not botocore's for this cluster")
+    if path.endswith("/version"):
+        return answer("200 OK", {"major": "1", "minor": "32", "gitVersion": "v1.32.0", "platform": "linux/amd64"})
+    return answer("200 OK", {"kind": "Namespace", "apiVersion": "v1",
+                             "metadata": {"name": "default", "annotations": {"signed-in-as": role.arn}}})
+
+
 def wrap(moto_app, ca_pem):
     def app(environ, start_response):
         path = environ.get("PATH_INFO", "/")
@@ -490,6 +571,10 @@ def wrap(moto_app, ca_pem):
         match = re.match(r"^/([A-Za-z0-9_-]+)(/.*)?$", path)
         test = match.group(1) if match else "-"
         environ["PATH_INFO"] = (match.group(2) if match else path) or "/"
+        # moto's REST services (EKS) match the raw URI, not PATH_INFO: without the test's id too.
+        query = environ.get("QUERY_STRING", "")
+        for raw in ("RAW_URI", "REQUEST_URI"):
+            environ[raw] = environ["PATH_INFO"] + (f"?{query}" if query else "")
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(raw)
@@ -497,6 +582,13 @@ def wrap(moto_app, ca_pem):
             return signin(test, environ["PATH_INFO"], environ, raw, start_response)
         if environ["PATH_INFO"] in SSO_ROUTES:
             return sso(test, environ["PATH_INFO"], environ, raw, start_response)
+        if environ["PATH_INFO"].startswith("/k8s/"):
+            return kubernetes(test, environ["PATH_INFO"], environ, start_response)
+        if environ["PATH_INFO"].startswith("/clusters"):
+            action = "DescribeCluster" if environ["REQUEST_METHOD"] == "GET" else "CreateCluster"
+            with LOCK:
+                CALLS.setdefault(test, []).append({"action": action, "key": None, "params": {}})
+            return moto_app(environ, start_response)
         if environ["PATH_INFO"] == "/federation":
             return federation(test, environ, start_response)
         if environ["PATH_INFO"] == "/idp":

@@ -2,7 +2,10 @@
 //! kubectl's exec plugin wants (ExecCredential JSON), made as `aws eks get-token` makes it but from
 //! any profile awsume resolves (its caches, MFA sessions, keychain, SSO, SAML), and kept (0600,
 //! the process cache's lock) until a minute before it ends, so the commonest kubectl call costs no
-//! resolution, no signing and no STS call.
+//! resolution, no signing and no STS call. `awsume eks kubeconfig` (`kubeconfig.rs`) writes the
+//! kubeconfig entry that runs it.
+
+mod kubeconfig;
 
 use std::process::ExitCode;
 
@@ -23,6 +26,7 @@ const API_VERSIONS: [&str; 2] = ["client.authentication.k8s.io/v1beta1", "client
 pub fn run(args: crate::cli::EksArgs) -> Result<ExitCode> {
     match args.command {
         EksCommand::Token(token) => token_command(&token),
+        EksCommand::Kubeconfig(args) => kubeconfig::run(&args),
     }
 }
 
@@ -44,19 +48,8 @@ fn token_command(args: &EksTokenArgs) -> Result<ExitCode> {
     let cache = ProcessCache::new(60);
     let path = cache.path("eks token", &key, None);
     let output = cache.once(&path, args.common.refresh, || {
-        let request = Request {
-            // Without a profile: the shell's credentials, by botocore's chain (as the AWS CLI);
-            // `--role-arn` is assumed with them, or with the profile's.
-            default_chain: args.role_arn.is_none(),
-            plan: crate::plan::Options {
-                region: args.common.region.clone(),
-                role_arn: args.role_arn.clone(),
-                source_profile: args.role_arn.as_ref().and(named.clone()),
-                ..Default::default()
-            },
-            ..Request::new(args.profile.as_deref(), &args.common)
-        };
-        let Prepared { plan, options, .. } = prepare(request)?;
+        let Prepared { plan, options, .. } =
+            prepare(signer(args.profile.as_deref(), named.clone(), args.role_arn.clone(), &args.common))?;
         let creds = resolve::resolve(&plan, &options)?;
         let region = plan.region.clone().unwrap_or_else(|| "us-east-1".to_string());
         let endpoint = eks::sts_endpoint(&region, plan.endpoint_url.as_deref());
@@ -75,6 +68,26 @@ fn token_command(args: &EksTokenArgs) -> Result<ExitCode> {
     })?;
     deliver::stdout(output.expose())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The request for the credentials that sign: the profile's, or without a profile the shell's, by
+/// botocore's chain (as the AWS CLI); `role_arn` is assumed with them, or with the profile's.
+fn signer<'a>(
+    profile: Option<&'a str>,
+    named: Option<String>,
+    role_arn: Option<String>,
+    common: &'a crate::cli::CommonArgs,
+) -> Request<'a> {
+    Request {
+        default_chain: role_arn.is_none(),
+        plan: crate::plan::Options {
+            region: common.region.clone(),
+            source_profile: role_arn.as_ref().and(named),
+            role_arn,
+            ..Default::default()
+        },
+        ..Request::new(profile, common)
+    }
 }
 
 /// The API version kubectl asked for in `KUBERNETES_EXEC_INFO`, else the default (v1beta1), as the
