@@ -26,6 +26,7 @@ set edit:completion:arg-completer[aws-export-credentials] = {|@words|
             cand --container 'Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)'
             cand --cache-file 'Reuse credentials cached in this file while they stay valid (temporary credentials only)'
             cand --cache-expiration-buffer 'Minutes before expiry at which cached credentials count as expired'
+            cand --agent 'Scoped credentials (with --exec: served, never keys) for an AI agent or other automation: the role assumed again, read-only by default (agent_policy_arns, agent_policy), for an hour (agent_duration), its session tagged awsume-agent=NAME and its source identity NAME [NAME default: agent]'
             cand --region 'Region to set and to call STS in'
             cand --mfa-token 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)'
             cand --timeout 'Seconds one STS call may take, retries included'

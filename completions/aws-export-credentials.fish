@@ -11,6 +11,7 @@ complete -c aws-export-credentials -l imds -d 'Serve the credentials as an IMDSv
 complete -c aws-export-credentials -l container -d 'Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)' -r
 complete -c aws-export-credentials -l cache-file -d 'Reuse credentials cached in this file while they stay valid (temporary credentials only)' -r -F
 complete -c aws-export-credentials -l cache-expiration-buffer -d 'Minutes before expiry at which cached credentials count as expired' -r
+complete -c aws-export-credentials -l agent -d 'Scoped credentials (with --exec: served, never keys) for an AI agent or other automation: the role assumed again, read-only by default (agent_policy_arns, agent_policy), for an hour (agent_duration), its session tagged awsume-agent=NAME and its source identity NAME [NAME default: agent]' -r
 complete -c aws-export-credentials -l region -d 'Region to set and to call STS in' -r
 complete -c aws-export-credentials -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
 complete -c aws-export-credentials -l timeout -d 'Seconds one STS call may take, retries included' -r

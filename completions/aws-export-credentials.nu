@@ -22,6 +22,7 @@ module completions {
     --cache-file: path        # Reuse credentials cached in this file while they stay valid (temporary credentials only)
     --cache-expiration-buffer: string # Minutes before expiry at which cached credentials count as expired
     --ensure-temporary        # Exchange long-term keys for a session token before output
+    --agent: string           # Scoped credentials (with --exec: served, never keys) for an AI agent or other automation: the role assumed again, read-only by default (agent_policy_arns, agent_policy), for an hour (agent_duration), its session tagged awsume-agent=NAME and its source identity NAME [NAME default: agent]
     --region: string          # Region to set and to call STS in
     --mfa-token: string       # MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)
     --refresh(-r)             # Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_awsume_global_optspecs
-    string join \n profile= s/show-commands u/unset shell= session-name= role-duration= external-id= config-file= credentials-file= pick l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= o/output-profile= clean json= login logout refresh-autocomplete c/console console-link console-service= console-service-link= who config= a/auto-refresh k/kill-refresher refresh-hook region= mfa-token= r/refresh sso-login no-browser remote timeout= info debug v/version emit= h/help
+    string join \n profile= s/show-commands u/unset shell= session-name= role-duration= external-id= config-file= credentials-file= pick l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= agent= o/output-profile= clean json= login logout refresh-autocomplete c/console console-link console-service= console-service-link= who config= a/auto-refresh k/kill-refresher refresh-hook region= mfa-token= r/refresh sso-login no-browser remote timeout= info debug v/version emit= h/help
 end
 
 function __fish_awsume_needs_command
@@ -43,6 +43,7 @@ complete -c awsume -n "__fish_awsume_needs_command" -l session-policy -d 'Sessio
 complete -c awsume -n "__fish_awsume_needs_command" -l session-policy-arns -d 'Managed policy ARNs that limit the role session (comma-separated)' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l source-identity -d 'Source identity to set on the role session' -r
 complete -c awsume -n "__fish_awsume_needs_command" -s t -l tags -d 'Session tags for the role: Key=Value,…' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l agent -d 'Scoped credentials for an AI agent or other automation: the role assumed again, read-only by default (agent_policy_arns, agent_policy), for an hour (agent_duration), its session tagged awsume-agent=NAME and its source identity NAME [NAME default: agent]' -r
 complete -c awsume -n "__fish_awsume_needs_command" -s o -l output-profile -d 'Also write the credentials into this awsume-managed profile of the credentials file' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l json -d 'With JSON (or - for stdin): set these credentials (awsume\'s JSON, credential_process JSON or an STS answer). Alone, after a profile: print that profile\'s credentials as awsume\'s JSON' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l console-service -d 'Open the console at a service: an alias (ec2, s3, cfn, ddb…), a console path or a URL [also: -cs]' -r
@@ -98,6 +99,7 @@ complete -c awsume -n "__fish_awsume_using_subcommand export" -l imds -d 'Serve 
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l container -d 'Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l cache-file -d 'Reuse credentials cached in this file while they stay valid (temporary credentials only)' -r -F
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l cache-expiration-buffer -d 'Minutes before expiry at which cached credentials count as expired' -r
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l agent -d 'Scoped credentials (with --exec: served, never keys) for an AI agent or other automation: the role assumed again, read-only by default (agent_policy_arns, agent_policy), for an hour (agent_duration), its session tagged awsume-agent=NAME and its source identity NAME [NAME default: agent]' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l region -d 'Region to set and to call STS in' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l timeout -d 'Seconds one STS call may take, retries included' -r

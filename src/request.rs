@@ -9,7 +9,7 @@ use crate::cache::{ProcessCache, RoleCache, SessionCache};
 use crate::cli::{AwsumeArgs, CommonArgs};
 use crate::config::{Config, Files};
 use crate::environment;
-use crate::files::{expand_tilde, home_dir};
+use crate::files::{display, expand_tilde, home_dir};
 use crate::messages::{self, info};
 use crate::plan::{self, Plan};
 use crate::resolve;
@@ -60,6 +60,7 @@ impl<'a> Request<'a> {
                 policy_arns: args.session_policy_arns.clone(),
                 source_identity: args.source_identity.clone(),
             },
+            agent: args.agent.clone(),
             ..Default::default()
         };
         Ok(Request {
@@ -101,7 +102,7 @@ pub fn prepare(req: Request<'_>) -> Result<Prepared> {
         previous.iter().chain(plan_opts.source_profile.iter()).map(String::as_str).collect();
     let config = Config::load_reaching(files.clone(), &target, &also)?;
     plan_opts.env_region = environment::region().filter(|region| !set_by_previous_awsume(&config, region));
-    let plan = match req.profile {
+    let mut plan = match req.profile {
         None if req.default_chain => {
             let plan = plan::default_chain(&config, &target, from_env.is_some(), &plan_opts, &chain_env())?;
             if let Some(link) = plan.link {
@@ -117,7 +118,7 @@ pub fn prepare(req: Request<'_>) -> Result<Prepared> {
                 && !config.profiles.contains_key(&target)
             {
                 let names: Vec<&str> = config.profiles.keys().map(String::as_str).collect();
-                if let Some(closest) = crate::settings::fuzzy(&names, &target) {
+                if let Some(closest) = crate::config::fuzzy(&names, &target) {
                     messages::note(&format!("using profile \"{closest}\" (fuzzy-match)"));
                     target = closest.to_string();
                 }
@@ -125,6 +126,11 @@ pub fn prepare(req: Request<'_>) -> Result<Prepared> {
             plan::plan(&config, &target, &plan_opts)?
         }
     };
+    if let Some(name) = &plan_opts.agent {
+        let target = plan.profile.clone();
+        plan::agent::scope(&mut plan, &config, &target, name, &plan_opts.settings.agent)?;
+        agent_policy(&mut plan)?;
+    }
     if plan_opts.role_arn.is_some()
         && plan_opts.source_profile.is_none()
         && resolve::environment_credentials().is_err()
@@ -204,6 +210,18 @@ fn set_by_previous_awsume(config: &Config, region: &str) -> bool {
     environment::var("AWSUME_PROFILE")
         .and_then(|previous| plan::plan(config, &previous, &plan::Options::default()).ok())
         .is_some_and(|p| p.region.as_deref() == Some(region))
+}
+
+/// `agent_policy`'s file, read into the agent's AssumeRole.
+fn agent_policy(plan: &mut plan::Plan) -> Result<()> {
+    let Some(hop) = plan.hops.last_mut() else { return Ok(()) };
+    if let Some(path) = hop.policy.as_deref().and_then(|p| p.strip_prefix("file://")) {
+        let path = expand_tilde(path.as_ref());
+        let text = crate::files::read_optional(&path)?;
+        hop.policy =
+            Some(text.ok_or_else(|| anyhow::anyhow!("agent_policy: {} does not exist", display(&path)))?);
+    }
+    Ok(())
 }
 
 /// `--session-policy`: the JSON itself, or `file://PATH` as the AWS CLI reads it.

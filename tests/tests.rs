@@ -2,6 +2,7 @@
 
 mod testenv;
 
+mod agent;
 mod chain;
 mod cli;
 mod concurrent;

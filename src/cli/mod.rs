@@ -9,7 +9,7 @@ mod eks;
 mod values;
 
 pub use values::Tags;
-use values::{function_name, role_arn};
+use values::{agent_name, function_name, role_arn};
 
 pub use eks::{EksArgs, EksCommand, EksKubeconfigArgs, EksTokenArgs};
 
@@ -208,6 +208,11 @@ pub struct AwsumeArgs {
     /// Session tags for the role: Key=Value,…
     #[arg(short = 't', long, value_name = "KEY=VALUE,…")]
     pub tags: Option<Tags>,
+    /// Scoped credentials for an AI agent or other automation: the role assumed again, read-only
+    /// by default (agent_policy_arns, agent_policy), for an hour (agent_duration), its session
+    /// tagged awsume-agent=NAME and its source identity NAME [NAME default: agent]
+    #[arg(long, value_name = "NAME", num_args = 0..=1, require_equals = true, default_missing_value = "agent", value_parser = agent_name)]
+    pub agent: Option<String>,
     /// Also write the credentials into this awsume-managed profile of the credentials file
     #[arg(short = 'o', long, value_name = "NAME")]
     pub output_profile: Option<String>,
@@ -348,6 +353,11 @@ pub struct ExportArgs {
     /// Exchange long-term keys for a session token before output
     #[arg(long)]
     pub ensure_temporary: bool,
+    /// Scoped credentials (with --exec: served, never keys) for an AI agent or other automation: the role assumed again, read-only
+    /// by default (agent_policy_arns, agent_policy), for an hour (agent_duration), its session
+    /// tagged awsume-agent=NAME and its source identity NAME [NAME default: agent]
+    #[arg(long, value_name = "NAME", num_args = 0..=1, require_equals = true, default_missing_value = "agent", value_parser = agent_name)]
+    pub agent: Option<String>,
     #[command(flatten)]
     pub common: CommonArgs,
 }

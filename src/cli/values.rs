@@ -5,6 +5,16 @@ use anyhow::{Result, anyhow, bail};
 
 /// `[PARTITION:]ACCOUNT:ROLE` (awsume's short form) as a role ARN; a full ARN is kept as given.
 /// `--role-arn`'s value parser: errors say what is wrong with the text, clap names the flag.
+/// An agent's name: what both a session tag's value and a source identity take (1–64 of letters,
+/// digits and `_+=,.@-`).
+pub(super) fn agent_name(text: &str) -> Result<String> {
+    let ok = |b: u8| b.is_ascii_alphanumeric() || b"_+=,.@-".contains(&b);
+    if (1..=64).contains(&text.len()) && text.bytes().all(ok) {
+        return Ok(text.to_string());
+    }
+    bail!("not an agent name (1 to 64 letters, digits and _+=,.@-)")
+}
+
 /// An EKS cluster's name as EKS allows it: a letter or digit, then letters, digits, `-` and `_`, at
 /// most 100.
 pub(super) fn cluster_name(text: &str) -> Result<String> {

@@ -24,11 +24,16 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
     let chain = resolve::enter_profile_chain(named.as_deref().unwrap_or("default"))?;
     // aws-export-credentials' behaviour: awsume's settings file does not apply.
     // aws-export-credentials' behaviour: botocore's default chain when no profile is named.
-    let request = Request {
+    let mut request = Request {
         ensure_temporary: args.ensure_temporary,
         default_chain: true,
         ..Request::new(args.profile.as_deref(), &args.common)
     };
+    if args.agent.is_some() {
+        // The one part of awsume's settings `export` reads: the agent's defaults.
+        request.plan.agent = args.agent.clone();
+        request.plan.settings.agent = crate::settings::Settings::user()?.agent;
+    }
     let Prepared { plan, mut options, files } = prepare(request)?;
     options.profile_chain = Some(chain);
     let cache = args.cache_file.as_deref().map(|path| ExportCache {
@@ -52,7 +57,10 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         return serve(kind, at, args.allow_remote, creds, refresh);
     }
     if args.exec {
-        let serve = args.serve || crate::settings::Settings::user().is_ok_and(|s| s.exec_serve);
+        // An agent's process gets an endpoint, never keys.
+        let serve = args.serve
+            || args.agent.is_some()
+            || crate::settings::Settings::user().is_ok_and(|s| s.exec_serve);
         if serve && creds.expiration.is_some() {
             let refresh = || resolve::resolve(&plan, &options);
             let settings = child_settings(&files, &plan.profile)?;

@@ -38,6 +38,7 @@ pub fn replayed_flags(args: &AwsumeArgs) -> Vec<(&'static str, String)> {
         ("session-policy", policy),
         ("session-policy-arns", Some(args.session_policy_arns.join(",")).filter(|a| !a.is_empty())),
         ("source-identity", args.source_identity.clone()),
+        ("agent", args.agent.clone()),
         ("config-file", path(&args.config_file)),
         ("credentials-file", path(&args.credentials_file)),
     ]

@@ -7,7 +7,7 @@ mod map;
 mod names;
 mod source;
 
-pub use names::profile_named;
+pub use names::{fuzzy, profile_named};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -271,7 +271,7 @@ impl Config {
             .keys()
             .filter(|p| {
                 let p = p.to_lowercase();
-                p.contains(&lower) || lower.contains(&p) || crate::settings::levenshtein(&p, &lower) <= 2
+                p.contains(&lower) || lower.contains(&p) || names::levenshtein(&p, &lower) <= 2
             })
             .map(String::as_str)
             .take(5)

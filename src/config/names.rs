@@ -100,9 +100,77 @@ fn spelled_out(kind: SectionKind, rest: &str) -> Option<(SectionKind, Cow<'_, st
     }
 }
 
+/// The profile `fuzzy-match` picks for `wanted`, in Python awsume's order: the only name starting
+/// with it, else the only one sharing the longest run of characters with it, else the only closest by
+/// edit distance. Stricter than awsume where it would guess: several names starting with `wanted`
+/// are ambiguous (awsume may then pick an unrelated name by edits), and an edit-distance pick must
+/// be close (at most a third of the name, or 2).
+pub fn fuzzy<'a>(names: &[&'a str], wanted: &str) -> Option<&'a str> {
+    let only = |picked: Vec<&'a str>| (picked.len() == 1).then(|| picked[0]);
+    let prefixed: Vec<&'a str> = names.iter().copied().filter(|n| n.starts_with(wanted)).collect();
+    if !prefixed.is_empty() {
+        return only(prefixed);
+    }
+    let runs: Vec<usize> = names.iter().map(|n| longest_common_run(wanted, n)).collect();
+    let longest = runs.iter().copied().max().filter(|r| *r > 0)?;
+    if let Some(name) =
+        only(names.iter().zip(&runs).filter(|(_, r)| **r == longest).map(|(n, _)| *n).collect())
+    {
+        return Some(name);
+    }
+    let edits: Vec<usize> = names.iter().map(|n| levenshtein(wanted, n)).collect();
+    let fewest = edits.iter().copied().min().filter(|e| *e <= (wanted.chars().count() / 3).max(2))?;
+    only(names.iter().zip(&edits).filter(|(_, e)| **e == fewest).map(|(n, _)| *n).collect())
+}
+
+fn longest_common_run(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut best = 0;
+    let mut previous = vec![0; b.len() + 1];
+    for x in &a {
+        let mut row = vec![0; b.len() + 1];
+        for (j, y) in b.iter().enumerate() {
+            if x == y {
+                row[j + 1] = previous[j] + 1;
+                best = best.max(row[j + 1]);
+            }
+        }
+        previous = row;
+    }
+    best
+}
+
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, x) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, y) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(x != *y));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fuzzy_match_follows_awsume() {
+        let names = ["prod-admin", "prod-read", "staging", "dev"];
+        assert_eq!(fuzzy(&names, "stag"), Some("staging"), "unique prefix");
+        assert_eq!(fuzzy(&names, "prod"), None, "two names start with it: ambiguous");
+        assert_eq!(fuzzy(&names, "admin"), Some("prod-admin"), "longest shared run");
+        assert_eq!(fuzzy(&names, "stagnig"), Some("staging"), "longest shared run");
+        assert_eq!(fuzzy(&names, "dve"), Some("dev"), "a run tie, then closest by edits");
+        assert_eq!(fuzzy(&names, "xyz"), None, "nothing shared");
+        assert_eq!(fuzzy(&["alpha", "beta"], "gamma"), None, "a run tie, and too many edits away");
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+    }
 
     /// Names as botocore splits them: one word after the kind, quoted or escaped where it has
     /// spaces; Unicode spaces are spaces.

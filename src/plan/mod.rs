@@ -4,6 +4,7 @@
 //! This file holds the types and `plan()`; `profile` follows a profile's chain, `default_chain` is
 //! botocore's chain for `export` without a profile.
 
+pub mod agent;
 mod default_chain;
 mod profile;
 #[cfg(test)]
@@ -40,6 +41,8 @@ pub struct Options {
     pub source_profile: Option<String>,
     /// For the target role only.
     pub session: SessionOptions,
+    /// `--agent`: the agent's name (`agent.rs`; the request scopes the plan).
+    pub agent: Option<String>,
 }
 
 /// What `--tags`, `--session-policy[-arns]` and `--source-identity` add to the target's AssumeRole.

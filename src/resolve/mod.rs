@@ -138,7 +138,7 @@ impl<'a> Resolver<'a> {
         // needs resolving (no source, no MFA code, no call).
         let (mut creds, first_hop) = match self.latest_cached_hop() {
             Some((creds, index)) => {
-                confirm_role(&plan.hops[index].profile, &creds);
+                confirm_role(&plan.hops[index], &creds);
                 (creds, index + 1)
             }
             None => {
@@ -160,7 +160,7 @@ impl<'a> Resolver<'a> {
                         | Source::Sso(_)
                         | Source::WebIdentity { .. }
                         | Source::Saml(_),
-                    ) => confirm_role(&plan.source_profile, &creds),
+                    ) => confirm_expiry(&plan.source_profile, "Role", &creds),
                     (None, Source::Ec2InstanceMetadata | Source::EcsContainer | Source::Login { .. }) => {
                         confirm_session(&creds)
                     }
@@ -190,7 +190,7 @@ impl<'a> Resolver<'a> {
                     .assume(&creds, hop)
                     .with_context(|| format!("profile \"{}\": AssumeRole {}", hop.profile, hop.role_arn))?,
             };
-            confirm_role(&hop.profile, &creds);
+            confirm_role(hop, &creds);
         }
         if self.opts.ensure_temporary && creds.session_token.is_none() {
             info!("GetSessionToken for long-term key {}", creds.access_key_id);
@@ -361,9 +361,15 @@ impl<'a> Resolver<'a> {
             Err(e) if sts::code_of(&e) == Some("AccessDenied") => {
                 let who = net.runtime.block_on(net.sts.get_caller_identity(creds));
                 let named = |arn: &str| e.downcast_ref::<sts::Failed>().is_some_and(|f| f.line.contains(arn));
-                return Err(match who {
+                let e = match who {
                     Ok((_, arn, _)) if !named(&arn) => anyhow!("{e} (tried as {arn})"),
                     _ => e,
+                };
+                return Err(match crate::plan::agent::of(hop) {
+                    Some(_) => anyhow!(
+                        "{e} (--agent tags the session and sets its source identity: the role's trust policy must allow sts:TagSession and sts:SetSourceIdentity)"
+                    ),
+                    None => e,
                 });
             }
             Err(e) => return Err(e),
@@ -421,11 +427,19 @@ pub fn confirm_session(creds: &Credentials) {
     }
 }
 
+/// awsume's line for a role's session (an agent's says so).
+fn confirm_role(hop: &Hop, creds: &Credentials) {
+    match crate::plan::agent::of(hop) {
+        Some(agent) => confirm_expiry(&hop.profile, &format!("Agent ({agent}, scoped)"), creds),
+        None => confirm_expiry(&hop.profile, "Role", creds),
+    }
+}
+
 /// awsume's line for each role (and each set of credentials handed out for a while), local time.
-fn confirm_role(profile: &str, creds: &Credentials) {
+fn confirm_expiry(profile: &str, what: &str, creds: &Credentials) {
     if let Some(at) = creds.expiration {
         messages::confirm(&format!(
-            "[{profile}] Role credentials will expire {}",
+            "[{profile}] {what} credentials will expire {}",
             crate::cache::format_local(at)
         ));
     }

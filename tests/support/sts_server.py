@@ -6,6 +6,7 @@
 - Faults moto cannot produce, chosen by the request itself:
   TokenCode 000000                   -> AccessDenied (invalid MFA code)
   RoleArn containing "denied"        -> AccessDenied
+  RoleArn containing "notags"        -> AccessDenied naming sts:TagSession when the call has Tags
   RoleArn containing "throttled"     -> Throttling on the first try of each test, then moto
   RoleArn containing "broken"        -> HTTP 500 every time
   RoleArn containing "expired"       -> ExpiredToken
@@ -610,6 +611,9 @@ def wrap(moto_app, ca_pem):
         if params.get("TokenCode") == "000000":
             return error(start_response, "403 Forbidden", "AccessDenied",
                          "MultiFactorAuthentication failed with invalid MFA one time pass code.")
+        if "notags" in role and any(k.startswith("Tags.member.") for k in params):
+            return error(start_response, "403 Forbidden", "AccessDenied",
+                         f"User: {call['key']} is not authorized to perform: sts:TagSession on resource: {role}")
         if "denied" in role:
             return error(start_response, "403 Forbidden", "AccessDenied",
                          f"User: {call['key']} is not authorized to perform: sts:AssumeRole on resource: {role}")
