@@ -9,6 +9,7 @@ sts\t'`aws sts`\'s answer: `{"Credentials": {"AccessKeyId", "SecretAccessKey", "
 complete -c aws-export-credentials -s c -l credentials-file-profile -d 'Write the credentials into this profile of the credentials file' -r
 complete -c aws-export-credentials -l imds -d 'Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)' -r
 complete -c aws-export-credentials -l container -d 'Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)' -r
+complete -c aws-export-credentials -l bind -d 'The address --imds or --container listens on (0.0.0.0: every one) [default: 127.0.0.1]' -r
 complete -c aws-export-credentials -l cache-file -d 'Reuse credentials cached in this file while they stay valid (temporary credentials only)' -r -F
 complete -c aws-export-credentials -l cache-expiration-buffer -d 'Minutes before expiry at which cached credentials count as expired' -r
 complete -c aws-export-credentials -l agent -d 'Scoped credentials (with --exec: served, never keys) for an AI agent or other automation: the role assumed again, read-only by default (agent_policy_arns, agent_policy), for an hour (agent_duration), its session tagged awsume-agent=NAME and its source identity NAME [NAME default: agent]' -r
@@ -22,6 +23,7 @@ complete -c aws-export-credentials -l env-export -d 'Print `export NAME=value` l
 complete -c aws-export-credentials -l exec -d 'Run COMMAND ARGS… with the credentials in its environment: every argument after it is the command\'s'
 complete -c aws-export-credentials -l serve -d 'With --exec: give the command a credentials endpoint of its own (loopback, its own token) that renews the session while it runs, instead of keys that end; for anything that may outlive the session (a deploy, a long terraform apply). A few old SDKs read only keys from the environment: those need plain --exec [default: the exec-serve setting]'
 complete -c aws-export-credentials -l allow-remote -d 'With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)'
+complete -c aws-export-credentials -l tls -d 'With --container: HTTPS, with a certificate for this host\'s addresses from a CA awsume makes once (~/.awsume/tls/ca.pem): what a container on a bridge network needs, since the SDKs take plain HTTP only from loopback; any private address may then be bound'
 complete -c aws-export-credentials -l force -d 'With -c: overwrite long-term keys you wrote in that section'
 complete -c aws-export-credentials -l ensure-temporary -d 'Exchange long-term keys for a session token before output'
 complete -c aws-export-credentials -s r -l refresh -d 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'

@@ -18,6 +18,8 @@ module completions {
     --imds: string            # Serve the credentials as an IMDSv2 endpoint on [HOST:]PORT (loopback by default)
     --container: string       # Serve the credentials as a container credentials endpoint on [HOST:]PORT; clients send $AWS_CONTAINER_AUTHORIZATION_TOKEN (a new one is made and shown when it is unset)
     --allow-remote            # With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)
+    --tls                     # With --container: HTTPS, with a certificate for this host's addresses from a CA awsume makes once (~/.awsume/tls/ca.pem): what a container on a bridge network needs, since the SDKs take plain HTTP only from loopback; any private address may then be bound
+    --bind: string            # The address --imds or --container listens on (0.0.0.0: every one) [default: 127.0.0.1]
     --force                   # With -c: overwrite long-term keys you wrote in that section
     --cache-file: path        # Reuse credentials cached in this file while they stay valid (temporary credentials only)
     --cache-expiration-buffer: string # Minutes before expiry at which cached credentials count as expired

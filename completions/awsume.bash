@@ -307,7 +307,7 @@ _awsume() {
             return 0
             ;;
         awsume__subcmd__export)
-            opts="-c -r -h --profile --json --pretty --env --env-export --format --exec --serve --credentials-file-profile --imds --container --allow-remote --force --cache-file --cache-expiration-buffer --ensure-temporary --agent --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --help"
+            opts="-c -r -h --profile --json --pretty --env --env-export --format --exec --serve --credentials-file-profile --imds --container --allow-remote --tls --bind --force --cache-file --cache-expiration-buffer --ensure-temporary --agent --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -334,6 +334,10 @@ _awsume() {
                     return 0
                     ;;
                 --container)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

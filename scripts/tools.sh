@@ -42,6 +42,14 @@ install_nu() {
     npm install --prefix .tools --no-audit --no-fund --silent "nushell@${NU_VERSION}" >/dev/null
 }
 
+# Node's AWS SDK, a container's SDK in the `export --container --tls` test.
+AWS_SDK_JS_VERSION=3.1178.0
+install_node_sdk() {
+    grep -qs "\"version\": \"${AWS_SDK_JS_VERSION}\"" .tools/node_modules/@aws-sdk/credential-providers/package.json && return 0
+    echo "installing @aws-sdk/credential-providers ${AWS_SDK_JS_VERSION} (npm) into .tools" >&2
+    npm install --prefix .tools --no-audit --no-fund --silent "@aws-sdk/credential-providers@${AWS_SDK_JS_VERSION}" >/dev/null
+}
+
 CARGO_FUZZ_VERSION=0.13.2
 install_cargo_fuzz() {
     [[ "$(.tools/cargo/bin/cargo-fuzz --version 2>/dev/null || true)" == "cargo-fuzz ${CARGO_FUZZ_VERSION}" ]] && return 0
@@ -136,6 +144,7 @@ install_test_tools() {
     command -v kubectl >/dev/null || apt_install kubernetes-client
     install_venv .venv tests/support/requirements.txt
     install_nu
+    install_node_sdk
     install_cargo_fuzz
     install_cargo_deny
     install_cargo_deb

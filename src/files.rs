@@ -317,6 +317,14 @@ pub fn cache_home_in(home: &Path) -> PathBuf {
     }
 }
 
+/// A directory of awsume's own data: `$XDG_DATA_HOME/awsume/NAME`, else `~/.awsume/NAME`.
+pub fn data_dir(name: &str) -> PathBuf {
+    match crate::environment::path("XDG_DATA_HOME") {
+        Some(dir) => dir.join("awsume").join(name),
+        None => home_dir().join(".awsume").join(name),
+    }
+}
+
 /// The user's home: `$HOME`, else (unset or empty) their passwd entry, as `std::env::home_dir`
 /// reads it; `/` only for a user who has neither.
 pub fn home_dir() -> PathBuf {

@@ -341,6 +341,14 @@ pub struct ExportArgs {
     /// gets the credentials)
     #[arg(long)]
     pub allow_remote: bool,
+    /// With --container: HTTPS, with a certificate for this host's addresses from a CA awsume makes
+    /// once (~/.awsume/tls/ca.pem): what a container on a bridge network needs, since the SDKs take
+    /// plain HTTP only from loopback; any private address may then be bound
+    #[arg(long, requires = "container")]
+    pub tls: bool,
+    /// The address --imds or --container listens on (0.0.0.0: every one) [default: 127.0.0.1]
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<std::net::IpAddr>,
     /// With -c: overwrite long-term keys you wrote in that section
     #[arg(long, requires = "credentials_file_profile")]
     pub force: bool,

@@ -48,13 +48,19 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         (None, Some(at)) => Some((server::Kind::Container, at)),
         (None, None) => None,
     };
+    if args.bind.is_some() && served.is_none() {
+        anyhow::bail!("--bind is the address of --imds or --container: give one of them");
+    }
     if let Some((kind, at)) = served {
         let refresh = || {
             let fresh = resolve::resolve(&plan, &options)?;
             cache.as_ref().map(|c| c.write(&fresh)).transpose()?;
             Ok(fresh)
         };
-        return serve(kind, at, args.allow_remote, creds, refresh);
+        let listen =
+            deliver::endpoint::Listen { at, bind: args.bind, allow_remote: args.allow_remote, tls: args.tls };
+        deliver::endpoint::run(kind, &listen, creds, refresh)?;
+        return Ok(ExitCode::SUCCESS);
     }
     if args.exec {
         // An agent's process gets an endpoint, never keys.
@@ -90,55 +96,6 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `--imds` / `--container`: tells the user how to point SDKs at the server, then serves.
-fn serve(
-    kind: server::Kind,
-    at: &str,
-    allow_remote: bool,
-    creds: Credentials,
-    refresh: impl FnMut() -> Result<Credentials> + Send,
-) -> Result<ExitCode> {
-    use server::Kind;
-    let listener = std::net::TcpListener::bind(server::address(at, allow_remote)?)
-        .with_context(|| format!("cannot listen on {at}"))?;
-    let bound = listener.local_addr()?;
-    if !bound.ip().is_loopback() {
-        messages::note(&format!(
-            "warning: {bound} is reachable from other machines and serves credentials over plain HTTP (--allow-remote)"
-        ));
-    }
-    if kind == Kind::Imds && !cfg!(target_os = "linux") {
-        messages::note(
-            "on this system any local user can ask this endpoint: only Linux tells whose a connection is",
-        );
-    }
-    let token = match kind {
-        Kind::Container => Some(server::container_token()?),
-        Kind::Imds => None,
-    };
-    let how = match (kind, &token) {
-        (Kind::Imds, _) => {
-            format!("IMDSv2 on http://{bound}: set AWS_EC2_METADATA_SERVICE_ENDPOINT=http://{bound}/")
-        }
-        (Kind::Container, Some(token))
-            if !crate::environment::is_set("AWS_CONTAINER_AUTHORIZATION_TOKEN") =>
-        {
-            format!(
-                "container credentials on http://{bound}/: set AWS_CONTAINER_CREDENTIALS_FULL_URI=http://{bound}/ AWS_CONTAINER_AUTHORIZATION_TOKEN={}",
-                token.expose()
-            )
-        }
-        (Kind::Container, _) => {
-            format!(
-                "container credentials on http://{bound}/: set AWS_CONTAINER_CREDENTIALS_FULL_URI=http://{bound}/"
-            )
-        }
-    };
-    messages::note(&format!("serving {how} (Ctrl-C to stop)"));
-    server::serve(kind, listener, token.as_ref(), creds, refresh, &AtomicBool::new(false))?;
-    Ok(ExitCode::SUCCESS)
-}
-
 /// `--exec` with `--serve`: the command gets a container credentials endpoint of its own (loopback,
 /// a free port, a fresh token) that renews the session inside the AWS CLI's 15-minute window, and
 /// no keys; the endpoint closes when the command ends.
@@ -171,8 +128,9 @@ fn serve_exec(
     let token = crate::credentials::Secret::new(crate::encoding::random_hex(24)?);
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        let server = scope
-            .spawn(|| server::serve(server::Kind::Container, listener, Some(&token), creds, refresh, &stop));
+        let server = scope.spawn(|| {
+            server::serve(server::Kind::Container, listener, Some(&token), None, creds, refresh, &stop)
+        });
         let endpoint = deliver::exec::Endpoint { url: format!("http://{bound}/"), token: &token };
         let status = deliver::exec::run_served(argv, &endpoint, region, settings);
         server::wake(bound, &stop);

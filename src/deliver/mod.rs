@@ -2,6 +2,7 @@
 
 pub mod completion;
 pub mod credfile;
+pub mod endpoint;
 pub mod env;
 pub mod exec;
 pub mod json;
@@ -11,6 +12,7 @@ pub mod quote;
 pub mod server;
 pub mod shell;
 pub mod text;
+pub mod tls;
 
 pub use out::Out;
 

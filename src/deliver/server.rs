@@ -54,9 +54,58 @@ const REQUEST_DEADLINE: Duration = Duration::from_secs(1);
 /// Connections served at once; more are turned away at once rather than queued.
 const MAX_CONNECTIONS: usize = 64;
 
+/// A client's connection: plain, or TLS over it (`--tls`; the handshake runs in the first read,
+/// under the request's deadline).
+pub enum Conn {
+    Plain(TcpStream),
+    Tls(Box<rustls::StreamOwned<rustls::ServerConnection, TcpStream>>),
+}
+
+impl Conn {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Conn::Plain(stream) => stream,
+            Conn::Tls(tls) => &tls.sock,
+        }
+    }
+
+    /// Sends what is written and, over TLS, says the connection ends.
+    fn finish(&mut self) {
+        if let Conn::Tls(tls) = self {
+            tls.conn.send_close_notify();
+        }
+        let _ = self.flush();
+    }
+}
+
+impl Read for Conn {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Conn::Plain(stream) => stream.read(buf),
+            Conn::Tls(tls) => tls.read(buf),
+        }
+    }
+}
+
+impl Write for Conn {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Conn::Plain(stream) => stream.write(buf),
+            Conn::Tls(tls) => tls.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Conn::Plain(stream) => stream.flush(),
+            Conn::Tls(tls) => tls.flush(),
+        }
+    }
+}
+
 /// A reader that gives up once the connection's deadline has passed, however slowly bytes drip.
 struct Deadline<'a> {
-    stream: &'a TcpStream,
+    conn: &'a mut Conn,
     until: Instant,
 }
 
@@ -66,14 +115,13 @@ impl Read for Deadline<'_> {
         if left.is_zero() {
             return Err(std::io::ErrorKind::TimedOut.into());
         }
-        self.stream.set_read_timeout(Some(left))?;
-        let mut stream = self.stream;
-        stream.read(buf)
+        self.conn.tcp().set_read_timeout(Some(left))?;
+        self.conn.read(buf)
     }
 }
 
-fn read_request(stream: &TcpStream) -> Result<Request> {
-    let deadline = Deadline { stream, until: Instant::now() + REQUEST_DEADLINE };
+fn read_request(conn: &mut Conn) -> Result<Request> {
+    let deadline = Deadline { conn, until: Instant::now() + REQUEST_DEADLINE };
     let mut reader = BufReader::new(deadline.take(64 * 1024));
     let mut line = String::new();
     reader.read_line(&mut line)?;
@@ -92,13 +140,13 @@ fn read_request(stream: &TcpStream) -> Result<Request> {
     Ok(Request { method, path, headers })
 }
 
-fn respond(stream: &TcpStream, status: &str, content_type: &str, body: &str) {
-    respond_with(stream, status, content_type, "", body);
+fn respond(conn: &mut impl Write, status: &str, content_type: &str, body: &str) {
+    respond_with(conn, status, content_type, "", body);
 }
 
-fn respond_with(mut stream: &TcpStream, status: &str, content_type: &str, extra_headers: &str, body: &str) {
+fn respond_with(conn: &mut impl Write, status: &str, content_type: &str, extra_headers: &str, body: &str) {
     let _ = write!(
-        stream,
+        conn,
         "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{extra_headers}Connection: close\r\n\r\n{body}",
         body.len()
     );
@@ -126,6 +174,7 @@ pub fn serve<F>(
     kind: Kind,
     listener: TcpListener,
     container_token: Option<&Secret>,
+    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
     creds: Credentials,
     refresh: F,
     stop: &AtomicBool,
@@ -156,12 +205,20 @@ where
             }
             if busy.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
                 busy.fetch_sub(1, Ordering::SeqCst);
-                respond(&stream, "503 Service Unavailable", "text/plain", "busy");
+                respond(&mut &stream, "503 Service Unavailable", "text/plain", "busy");
                 continue;
             }
+            let mut conn = match &tls {
+                Some(config) => match rustls::ServerConnection::new(config.clone()) {
+                    Ok(server) => Conn::Tls(Box::new(rustls::StreamOwned::new(server, stream))),
+                    Err(_) => continue,
+                },
+                None => Conn::Plain(stream),
+            };
             let (shared, busy) = (&shared, &busy);
             scope.spawn(move || {
-                answer(kind, &stream, container_token, shared);
+                answer(kind, &mut conn, container_token, shared);
+                conn.finish();
                 busy.fetch_sub(1, Ordering::SeqCst);
             });
         }
@@ -172,13 +229,18 @@ where
 /// Says 403 to another user's connection, then reads what it sent (briefly) before closing, so
 /// that its client reads the answer instead of a reset.
 fn refuse_politely(stream: &TcpStream) {
-    respond(stream, "403 Forbidden", "text/plain", "this endpoint serves only the user who started it");
+    respond(
+        &mut &*stream,
+        "403 Forbidden",
+        "text/plain",
+        "this endpoint serves only the user who started it",
+    );
     let _ = stream.shutdown(std::net::Shutdown::Write);
     let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
     let _ = std::io::copy(&mut Read::take(stream, 64 * 1024), &mut std::io::sink());
 }
 
-fn answer<F>(kind: Kind, stream: &TcpStream, token: Option<&Secret>, shared: &Mutex<Shared<F>>)
+fn answer<F>(kind: Kind, stream: &mut Conn, token: Option<&Secret>, shared: &Mutex<Shared<F>>)
 where
     F: FnMut() -> Result<Credentials>,
 {
@@ -267,7 +329,7 @@ fn proc_address(address: SocketAddr) -> String {
     }
 }
 
-fn imds(stream: &TcpStream, request: &Request, creds: &Credentials, tokens: &mut Vec<(String, Instant)>) {
+fn imds(stream: &mut Conn, request: &Request, creds: &Credentials, tokens: &mut Vec<(String, Instant)>) {
     tokens.retain(|(_, until)| *until > Instant::now());
     if request.method == "PUT" && request.path == "/latest/api/token" {
         // EC2 refuses token requests relayed by a proxy: they may be forged through it.

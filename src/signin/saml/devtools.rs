@@ -79,10 +79,7 @@ fn installed() -> Option<PathBuf> {
 /// `~/.awsume/saml-browser` (0700).
 #[cfg(unix)]
 fn profile_dir() -> PathBuf {
-    match crate::environment::path("XDG_DATA_HOME") {
-        Some(dir) => dir.join("awsume").join("saml-browser"),
-        None => crate::files::home_dir().join(".awsume").join("saml-browser"),
-    }
+    crate::files::data_dir("saml-browser")
 }
 
 /// Where the identity provider posts for AWS: the `/saml` endpoints of every partition's sign-in
