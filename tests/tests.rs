@@ -19,6 +19,7 @@ mod keys;
 mod login;
 mod network;
 mod packaging;
+mod partitions;
 mod plugins;
 mod process;
 mod reliability;

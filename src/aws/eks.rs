@@ -21,25 +21,14 @@ pub const TOKEN_MINUTES: i64 = 14;
 /// honour (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, the profile's `endpoint_url`).
 pub fn sts_endpoint(region: &str, from_profile: Option<&str>) -> String {
     super::sts::endpoint_url("AWS_ENDPOINT_URL_STS", from_profile)
-        .unwrap_or_else(|| format!("https://sts.{region}.{}", dns_suffix(region)))
+        .unwrap_or_else(|| super::partition::of_region(region).endpoint("sts", region))
 }
 
 /// EKS's endpoint for `region`, or the override the SDKs honour (`AWS_ENDPOINT_URL_EKS`,
 /// `AWS_ENDPOINT_URL`, the profile's `endpoint_url`).
 pub fn eks_endpoint(region: &str, from_profile: Option<&str>) -> String {
     super::sts::endpoint_url("AWS_ENDPOINT_URL_EKS", from_profile)
-        .unwrap_or_else(|| format!("https://eks.{region}.{}", dns_suffix(region)))
-}
-
-/// The DNS suffix of `region`'s partition.
-fn dns_suffix(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "amazonaws.com.cn"
-    } else if region.starts_with("eusc-") {
-        "amazonaws.eu"
-    } else {
-        "amazonaws.com"
-    }
+        .unwrap_or_else(|| super::partition::of_region(region).endpoint("eks", region))
 }
 
 /// What a kubeconfig needs of a cluster: its ARN, API server and certificate authority (base64).

@@ -6,6 +6,7 @@
 pub mod eks;
 pub mod http;
 pub mod iam;
+pub mod partition;
 pub mod sts;
 
 use std::cell::OnceCell;

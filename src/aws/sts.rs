@@ -70,7 +70,8 @@ macro_rules! send_signed {
 impl Sts {
     /// `timeout` bounds each call as a whole, retries included.
     pub fn new(region: &str, endpoint: Option<String>, http: &Http, timeout: Duration) -> Self {
-        let shown = endpoint.clone().unwrap_or_else(|| format!("https://sts.{region}.amazonaws.com"));
+        let shown =
+            endpoint.clone().unwrap_or_else(|| super::partition::of_region(region).endpoint("sts", region));
         let mut config = client_config!(aws_sdk_sts::Config::builder(), http, timeout)
             .region(Region::new(region.to_string()));
         if let Some(url) = endpoint {

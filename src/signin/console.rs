@@ -6,6 +6,7 @@
 use anyhow::{Context, Result, anyhow, bail};
 
 use crate::aws::LazyNet;
+use crate::aws::partition::{self, Partition};
 use crate::credentials::Credentials;
 use crate::encoding::percent_encode as encode;
 use crate::messages::info;
@@ -26,23 +27,11 @@ pub struct Console {
 const EVERYTHING_THE_USER_MAY: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
 
-/// The sign-in and console hosts of a partition.
-fn hosts(partition: &str) -> (&'static str, &'static str) {
-    match partition {
-        "aws-us-gov" => ("https://signin.amazonaws-us-gov.com", "console.amazonaws-us-gov.com"),
-        "aws-cn" => ("https://signin.amazonaws.cn", "console.amazonaws.cn"),
-        _ => ("https://signin.aws.amazon.com", "console.aws.amazon.com"),
-    }
-}
-
-/// The partition: the region's (`cn-…`, `us-gov-…`), else the role ARN's, else `aws`.
-fn partition(plan: &Plan) -> String {
-    match plan.region.as_deref() {
-        Some(r) if r.starts_with("cn-") => return "aws-cn".into(),
-        Some(r) if r.starts_with("us-gov-") => return "aws-us-gov".into(),
-        _ => {}
-    }
-    plan.hops.last().and_then(|h| h.role_arn.split(':').nth(1)).unwrap_or("aws").to_string()
+/// The partition: the region's (where a pattern knows it), else the role ARN's, else `aws`.
+fn partition(plan: &Plan) -> &'static Partition {
+    let by_region = plan.region.as_deref().map(partition::of_region).filter(|p| p.id != "aws");
+    let by_arn = || plan.hops.last().and_then(|h| h.role_arn.split(':').nth(1)).and_then(partition::by_id);
+    by_region.or_else(by_arn).unwrap_or(&partition::PARTITIONS[0])
 }
 
 /// A console URL copied from a multi-session console names a session host (`{account}-{8
@@ -91,9 +80,11 @@ pub fn url(
         None => creds.clone(),
     };
     let partition = partition(plan);
-    let (signin, console_host) = hosts(&partition);
-    let signin =
-        crate::aws::sts::endpoint_url("AWS_ENDPOINT_URL_SIGNIN", None).unwrap_or_else(|| signin.to_string());
+    let Some((signin, console_host)) = partition.console else {
+        bail!("profile \"{}\": awsume knows no console sign-in in partition {}", plan.profile, partition.id);
+    };
+    let signin = crate::aws::sts::endpoint_url("AWS_ENDPOINT_URL_SIGNIN", None)
+        .unwrap_or_else(|| format!("https://{signin}"));
     let federation = format!("{}/federation", signin.trim_end_matches('/'));
     let json = serde_json::json!({
         "sessionId": session.access_key_id,
@@ -142,8 +133,10 @@ mod tests {
             "prod-admin-with-a-very-long-name"
         );
         assert_eq!(federated_name("x"), "awsume-x");
-        assert_eq!(hosts("aws-us-gov").0, "https://signin.amazonaws-us-gov.com");
-        assert_eq!(hosts("aws-cn").1, "console.amazonaws.cn");
+        let with = |region: &str| Plan { region: Some(region.into()), ..crate::plan::environment(None) };
+        assert_eq!(partition(&with("us-gov-west-1")).console.unwrap().0, "signin.amazonaws-us-gov.com");
+        assert_eq!(partition(&with("cn-north-1")).console.unwrap().1, "console.amazonaws.cn");
+        assert_eq!(partition(&with("eusc-de-east-1")).console.unwrap().1, "console.amazonaws-eusc.eu");
         assert_eq!(
             without_session_label(
                 "https://123456789012-ab12cd34.eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:"

@@ -51,6 +51,10 @@
   session (a Namespace whose annotation `signed-in-as` is its ARN), else 401 with the reason. Each
   request is recorded (action KubernetesRequest, its access key). EKS's own API (moto's) is recorded too:
   CreateCluster, DescribeCluster.
+- Hosts mode (AWSUME_STUB_NAMES=name,…; AWSUME_STUB_CA=path): for a test's own network and mount namespace
+  whose /etc/hosts sends those real AWS names to 127.0.0.1: TLS on 127.0.0.1:443 with a certificate for them
+  (the CA's PEM written to AWSUME_STUB_CA), the services' own paths (no test id; every call is test "ns"),
+  and each request's Host recorded: GET /_awsume/hosts.
 Prints "PORT TLS_PORT" on stdout once listening; exits when stdin closes (its parent test run ended).
 """
 
@@ -128,6 +132,18 @@ def send_json(start_response, status, body, error_type=None):
         headers.append(("x-amzn-errortype", error_type))
     start_response(status, headers)
     return [data]
+
+
+# Hosts mode (AWSUME_STUB_NAMES): one test per server, on 127.0.0.1:443 answering for real AWS host
+# names (the test's namespace maps them here); paths are the services' own, no test id before them.
+HOSTS_MODE = bool(os.environ.get("AWSUME_STUB_NAMES"))
+HOSTS: list = []
+
+
+def base(environ, test):
+    """The URL this request came to, up to where the service's paths start."""
+    url = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST')}"
+    return url if HOSTS_MODE else f"{url}/{test}"
 
 
 def sso(test, route, environ, raw, start_response):
@@ -269,7 +285,7 @@ def signin(test, route, environ, raw, start_response):
     """The AWS sign-in service's `aws login` endpoints."""
     import hashlib
     query = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", "")))
-    confirmation = f"http://{environ.get('HTTP_HOST')}/{test}/v1/sessions/confirmation"
+    confirmation = f"{base(environ, test)}/v1/sessions/confirmation"
     if route == "/v1/sessions/confirmation":
         # The page a person on another device sees: the code to paste, base64 of state=…&code=….
         pasted = base64.b64encode(urllib.parse.urlencode({"state": query.get("state", ""),
@@ -296,7 +312,7 @@ def signin(test, route, environ, raw, start_response):
         start_response("302 Found", [("Location", target), ("Content-Length", "0")])
         return [b""]
     body = json.loads(raw or b"{}")
-    url = f"http://{environ.get('HTTP_HOST')}/{test}/v1/token"
+    url = f"{base(environ, test)}/v1/token"
     try:
         key = dpop_key(environ.get("HTTP_DPOP", ""), url)
     except Exception as e:
@@ -350,8 +366,8 @@ def signin(test, route, environ, raw, start_response):
         "idToken": f"eyJhbGciOiJub25lIn0.{claims}.sig"})
 
 
-def test_ca():
-    """A CA and a server certificate it signed, for 127.0.0.1 and localhost: (ca_pem, ssl_context)."""
+def test_ca(names=()):
+    """A CA and a server certificate it signed, for 127.0.0.1, localhost and `names`: (ca_pem, ssl_context)."""
     now = datetime.datetime.now(datetime.timezone.utc)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "awsume test CA")])
@@ -369,7 +385,8 @@ def test_ca():
             .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=2))
             .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
-                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+                                                       + [x509.DNSName(n) for n in names]),
                            critical=False)
             .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
             .sign(ca_key, hashes.SHA256()))
@@ -563,15 +580,24 @@ def wrap(moto_app, ca_pem):
         if path == "/_awsume/ca":
             start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(ca_pem)))])
             return [ca_pem]
+        if path == "/_awsume/hosts":
+            with LOCK:
+                body = json.dumps(HOSTS).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
         if path.startswith("/_awsume/requests/"):
             test = path.rsplit("/", 1)[-1]
             with LOCK:
                 body = json.dumps(CALLS.get(test, [])).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
-        match = re.match(r"^/([A-Za-z0-9_-]+)(/.*)?$", path)
-        test = match.group(1) if match else "-"
+        match = None if HOSTS_MODE else re.match(r"^/([A-Za-z0-9_-]+)(/.*)?$", path)
+        test = "ns" if HOSTS_MODE else match.group(1) if match else "-"
         environ["PATH_INFO"] = (match.group(2) if match else path) or "/"
+        if HOSTS_MODE:
+            with LOCK:
+                HOSTS.append({"host": environ.get("HTTP_HOST", ""), "method": environ.get("REQUEST_METHOD"),
+                              "path": environ["PATH_INFO"]})
         # moto's REST services (EKS) match the raw URI, not PATH_INFO: without the test's id too.
         query = environ.get("QUERY_STRING", "")
         for raw in ("RAW_URI", "REQUEST_URI"):
@@ -654,7 +680,22 @@ class Handler(WSGIRequestHandler):
         pass
 
 
+def hosts_main():
+    """Hosts mode: TLS on 127.0.0.1:443 for the names given; the CA's PEM written to AWSUME_STUB_CA."""
+    names = [n for n in os.environ["AWSUME_STUB_NAMES"].split(",") if n]
+    ca_pem, tls = test_ca(names)
+    with open(os.environ["AWSUME_STUB_CA"], "wb") as f:
+        f.write(ca_pem)
+    app = wrap(DomainDispatcherApplication(create_backend_app), ca_pem)
+    server = make_server("127.0.0.1", 443, app, threaded=True, request_handler=Handler, ssl_context=tls)
+    print(443, 443, flush=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sys.stdin.read()
+
+
 def main():
+    if HOSTS_MODE:
+        return hosts_main()
     ca_pem, tls = test_ca()
     app = wrap(DomainDispatcherApplication(create_backend_app), ca_pem)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Handler)

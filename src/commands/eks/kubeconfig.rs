@@ -120,7 +120,11 @@ fn cluster_entry(
                             net.runtime.block_on(net.sts.get_caller_identity(&creds))?.0
                         }
                     };
-                    format!("arn:{}:eks:{region}:{account}:cluster/{}", partition(region), args.cluster)
+                    format!(
+                        "arn:{}:eks:{region}:{account}:cluster/{}",
+                        crate::aws::partition::of_region(region).id,
+                        args.cluster
+                    )
                 }
             };
             let ca = crate::encoding::base64(pem.as_bytes());
@@ -142,19 +146,6 @@ fn cluster_entry(
             let entry = kubeconfig::cluster(&found.arn, &found.endpoint, &found.ca_data);
             Ok((found.arn, Some(entry)))
         }
-    }
-}
-
-/// The partition of `region`, for an ARN.
-fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else if region.starts_with("eusc-") {
-        "aws-eusc"
-    } else {
-        "aws"
     }
 }
 

@@ -119,13 +119,7 @@ fn expiry(entry: &Value) -> Option<DateTime<Utc>> {
 
 /// The sign-in service: `AWS_ENDPOINT_URL_SIGNIN` (or `AWS_ENDPOINT_URL`), else the region's.
 pub fn endpoint(region: &str) -> String {
-    let host = if region.starts_with("cn-") {
-        format!("https://{region}.signin.amazonaws.cn")
-    } else if region.starts_with("us-gov-") {
-        format!("https://{region}.signin.amazonaws-us-gov.com")
-    } else {
-        format!("https://{region}.signin.aws.amazon.com")
-    };
+    let host = crate::aws::partition::of_region(region).signin(region);
     crate::aws::sts::endpoint_url("AWS_ENDPOINT_URL_SIGNIN", None)
         .unwrap_or(host)
         .trim_end_matches('/')

@@ -88,16 +88,11 @@ fn profile_dir() -> PathBuf {
 fn saml_endpoints() -> Vec<String> {
     match crate::aws::sts::endpoint_url("AWS_ENDPOINT_URL_SIGNIN", None) {
         Some(url) => vec![format!("{}/saml*", url.trim_end_matches('/'))],
-        None => [
-            "https://signin.aws.amazon.com/saml*",
-            "https://*.signin.aws.amazon.com/saml*",
-            "https://signin.amazonaws.cn/saml*",
-            "https://*.signin.amazonaws.cn/saml*",
-            "https://signin.amazonaws-us-gov.com/saml*",
-            "https://*.signin.amazonaws-us-gov.com/saml*",
-        ]
-        .map(String::from)
-        .to_vec(),
+        None => crate::aws::partition::PARTITIONS
+            .iter()
+            .filter_map(|p| p.console)
+            .flat_map(|(signin, _)| [format!("https://{signin}/saml*"), format!("https://*.{signin}/saml*")])
+            .collect(),
     }
 }
 

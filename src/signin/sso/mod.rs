@@ -18,6 +18,7 @@ use sha1::{Digest, Sha1};
 
 use super::place::{Ask, Place};
 use crate::aws::http::Http;
+use crate::aws::partition::of_region;
 use crate::aws::sts::{client_config, describe, endpoint_url, failed};
 use crate::credentials::{Credentials, Secret};
 use crate::files;
@@ -143,7 +144,7 @@ pub async fn credentials(sso: &Sso, profile: &str, login: &Login<'_>, http: &Htt
 fn portal(sso: &Sso, http: &Http, timeout: Duration) -> (aws_sdk_sso::Client, String) {
     let portal_endpoint = endpoint_url("AWS_ENDPOINT_URL_SSO", None);
     let shown =
-        portal_endpoint.clone().unwrap_or_else(|| format!("https://portal.sso.{}.amazonaws.com", sso.region));
+        portal_endpoint.clone().unwrap_or_else(|| of_region(&sso.region).endpoint("portal.sso", &sso.region));
     let config = client_config!(aws_sdk_sso::Config::builder(), http, timeout)
         .region(aws_sdk_sso::config::Region::new(sso.region.clone()));
     let config = match portal_endpoint {
@@ -172,7 +173,7 @@ pub async fn access_token(sso: &Sso, profile: &str, login: &Login<'_>, http: &Ht
     }
     let oidc_endpoint = endpoint_url("AWS_ENDPOINT_URL_SSO_OIDC", None);
     let oidc_shown =
-        oidc_endpoint.clone().unwrap_or_else(|| format!("https://oidc.{}.amazonaws.com", sso.region));
+        oidc_endpoint.clone().unwrap_or_else(|| of_region(&sso.region).endpoint("oidc", &sso.region));
     let config = client_config!(aws_sdk_ssooidc::Config::builder(), http, login.timeout);
     let config = match oidc_endpoint {
         Some(url) => config.endpoint_url(url),

@@ -1,0 +1,175 @@
+//! Every partition's hosts, with no endpoint override: the test runs inside a network and mount
+//! namespace of its own where a private `/etc/hosts` sends the real AWS host names to 127.0.0.1, and
+//! the test STS (moto, and its SSO, OIDC, sign-in and federation stubs) answers for them on port
+//! 443 with a certificate from a test CA given as `AWS_CA_BUNDLE`. The stub records each request's
+//! host; awsume and botocore resolve and connect to the real names.
+
+use std::path::Path;
+
+use crate::testenv::{Output, TestEnv, following_browser, python, run, static_keys};
+
+/// The names the stub answers for.
+const NAMES: [&str; 17] = [
+    "oidc.eusc-de-east-1.amazonaws.eu",
+    "portal.sso.eusc-de-east-1.amazonaws.eu",
+    "oidc.cn-north-1.amazonaws.com.cn",
+    "portal.sso.cn-north-1.amazonaws.com.cn",
+    "sts.eusc-de-east-1.amazonaws.eu",
+    "sts.cn-north-1.amazonaws.com.cn",
+    "sts.us-gov-west-1.amazonaws.com",
+    "sts.amazonaws.com",
+    "sts.us-east-1.amazonaws.com",
+    "signin.amazonaws-eusc.eu",
+    "signin.amazonaws.cn",
+    "signin.amazonaws-us-gov.com",
+    "signin.aws.amazon.com",
+    "eusc-de-east-1.signin.amazonaws-eusc.eu",
+    "cn-north-1.signin.amazonaws.cn",
+    "oidc.us-east-1.amazonaws.com",
+    "portal.sso.us-east-1.amazonaws.com",
+];
+
+/// `script` run in the namespaces, after the stub is up (`$HOME` is the test's; `calls.json` and
+/// `hosts.json` hold what the stub saw when it ends). `None` where namespaces cannot be made.
+fn in_partitions(env: &TestEnv, script: &str) -> Option<Output> {
+    let names = NAMES.join(",");
+    let hosts: String = NAMES.iter().map(|n| format!("127.0.0.1 {n}\n")).collect();
+    env.write("hosts", &format!("127.0.0.1 localhost\n{hosts}"));
+    let stub = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/sts_server.py");
+    let whole = format!(
+        r#"set -u
+ip link set lo up || exit 97
+mount --bind "$HOME/hosts" /etc/hosts || exit 97
+mkfifo "$HOME/stub.in"
+AWSUME_STUB_NAMES='{names}' AWSUME_STUB_CA="$HOME/stub-ca.pem" '{py}' '{stub}' < "$HOME/stub.in" > "$HOME/stub.ports" 2> "$HOME/stub.err" &
+exec 3> "$HOME/stub.in"
+for _ in $(seq 400); do [ -s "$HOME/stub.ports" ] && break; sleep 0.05; done
+export AWS_CA_BUNDLE="$HOME/stub-ca.pem" CURL_CA_BUNDLE="$HOME/stub-ca.pem"
+unset AWS_ENDPOINT_URL
+{script}
+curl -s https://signin.aws.amazon.com/_awsume/requests/ns > "$HOME/calls.json"
+curl -s https://signin.aws.amazon.com/_awsume/hosts > "$HOME/hosts.json"
+"#,
+        py = python().display(),
+        stub = stub.display(),
+    );
+    let mut cmd = env.command("unshare");
+    cmd.args(["-n", "-m", "sh", "-c", &whole]);
+    let out = run(cmd, None);
+    if out.status == 97 || out.stderr.contains("unshare failed") {
+        eprintln!("no network and mount namespace here (not root?): not run: {}", out.stderr);
+        return None;
+    }
+    Some(out)
+}
+
+fn json(env: &TestEnv, name: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(env.path(name)).unwrap_or_default();
+    serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!(
+            "{name}: {e}: {text}\nstub: {}",
+            std::fs::read_to_string(env.path("stub.err")).unwrap_or_default()
+        )
+    })
+}
+
+/// The hosts the stub saw a request to, for paths starting with `path`.
+fn hosts_for(env: &TestEnv, path: &str) -> Vec<String> {
+    json(env, "hosts.json")
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"].as_str().unwrap_or("").starts_with(path))
+        .map(|r| r["host"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// IAM Identity Center in the European Sovereign Cloud and in China: the authorize page on that
+/// partition's OIDC host, the keys from its portal host, which botocore also calls with the token.
+#[test]
+fn sso_sign_ins_use_each_partitions_hosts() {
+    let env = TestEnv::new();
+    env.config(
+        "[sso-session eu]\nsso_start_url = https://eu.awsapps.com/start\nsso_region = eusc-de-east-1\n\
+         [sso-session cn]\nsso_start_url = https://cn.awsapps.cn/start\nsso_region = cn-north-1\n\
+         [profile eusc]\nsso_session = eu\nsso_account_id = 111111111111\nsso_role_name = Admin\nregion = eusc-de-east-1\n\
+         [profile china]\nsso_session = cn\nsso_account_id = 222222222222\nsso_role_name = Admin\nregion = cn-north-1\n",
+    );
+    let browser = following_browser(&env);
+    let script = format!(
+        "for p in eusc china; do BROWSER='{browser}' '{bin}' export --profile $p --sso-login > $p.json 2> $p.err; done\n\
+         '{py}' -c \"import boto3; print(boto3.Session(profile_name='eusc').get_credentials().access_key)\" > botocore.out 2>&1\n",
+        browser = browser.display(),
+        bin = crate::testenv::BIN,
+        py = python().display(),
+    );
+    let Some(out) = in_partitions(&env, &script) else { return };
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    for (profile, key) in [("eusc", "ASIASSO111111111111"), ("china", "ASIASSO222222222222")] {
+        let err = std::fs::read_to_string(env.path(&format!("{profile}.err"))).unwrap();
+        assert_eq!(json(&env, &format!("{profile}.json"))["AccessKeyId"], key, "{profile}: {err}");
+    }
+    let authorize = hosts_for(&env, "/authorize");
+    assert_eq!(authorize, ["oidc.eusc-de-east-1.amazonaws.eu", "oidc.cn-north-1.amazonaws.com.cn"]);
+    let portal = hosts_for(&env, "/federation/credentials");
+    assert_eq!(
+        portal[..2],
+        ["portal.sso.eusc-de-east-1.amazonaws.eu", "portal.sso.cn-north-1.amazonaws.com.cn"]
+    );
+    // botocore with the token awsume cached: the same portal host.
+    let botocore = std::fs::read_to_string(env.path("botocore.out")).unwrap();
+    assert_eq!(botocore.trim(), "ASIASSO111111111111", "{botocore}");
+    assert_eq!(portal[2], "portal.sso.eusc-de-east-1.amazonaws.eu");
+    let tokens = hosts_for(&env, "/token");
+    assert!(
+        tokens.contains(&"oidc.eusc-de-east-1.amazonaws.eu".to_string())
+            && tokens.contains(&"oidc.cn-north-1.amazonaws.com.cn".to_string()),
+        "{tokens:?}"
+    );
+}
+
+/// `-cl` for roles in the European Sovereign Cloud, China and GovCloud: each partition's STS,
+/// federation and console hosts.
+#[test]
+fn console_links_use_each_partitions_sign_in_and_console() {
+    let env = TestEnv::new();
+    env.credentials(&static_keys("base", "AKIAPARTITIONS", "s"));
+    env.config(
+        "[profile eusc]\nrole_arn = arn:aws-eusc:iam::111111111111:role/r\nsource_profile = base\nregion = eusc-de-east-1\n\
+         [profile china]\nrole_arn = arn:aws-cn:iam::111111111111:role/r\nsource_profile = base\nregion = cn-north-1\n\
+         [profile gov]\nrole_arn = arn:aws-us-gov:iam::111111111111:role/r\nsource_profile = base\nregion = us-gov-west-1\n",
+    );
+    let script = format!(
+        "for p in eusc china gov; do '{bin}' $p -cl > $p.link 2> $p.err; echo $? >> $p.err; done\n",
+        bin = crate::testenv::BIN
+    );
+    let Some(out) = in_partitions(&env, &script) else { return };
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    for (profile, sts, signin, console) in [
+        ("eusc", "sts.eusc-de-east-1.amazonaws.eu", "signin.amazonaws-eusc.eu", "console.amazonaws-eusc.eu"),
+        ("china", "sts.cn-north-1.amazonaws.com.cn", "signin.amazonaws.cn", "console.amazonaws.cn"),
+        (
+            "gov",
+            "sts.us-gov-west-1.amazonaws.com",
+            "signin.amazonaws-us-gov.com",
+            "console.amazonaws-us-gov.com",
+        ),
+    ] {
+        let link = std::fs::read_to_string(env.path(&format!("{profile}.link"))).unwrap();
+        let err = std::fs::read_to_string(env.path(&format!("{profile}.err"))).unwrap();
+        assert!(
+            link.starts_with(&format!("https://{signin}/federation?Action=login")),
+            "{profile}: {link} {err}"
+        );
+        let destination = link.split("Destination=").nth(1).unwrap_or_default();
+        let destination = percent_encoding::percent_decode_str(destination).decode_utf8_lossy();
+        assert!(
+            destination.starts_with(&format!("https://{console}/"))
+                || destination.contains(&format!(".{console}/")),
+            "{profile}: {destination}"
+        );
+        let hosts = json(&env, "hosts.json");
+        let seen: Vec<&str> = hosts.as_array().unwrap().iter().map(|r| r["host"].as_str().unwrap()).collect();
+        assert!(seen.contains(&sts) && seen.contains(&signin), "{profile}: {seen:?}");
+    }
+}
