@@ -101,6 +101,7 @@ pub fn prepare(req: Request<'_>) -> Result<Prepared> {
     let also: Vec<&str> =
         previous.iter().chain(plan_opts.source_profile.iter()).map(String::as_str).collect();
     let config = Config::load_reaching(files.clone(), &target, &also)?;
+    crate::signin::callback::set_ports(req.common.redirect_port, plan_opts.settings.redirect_port);
     plan_opts.env_region = environment::region().filter(|region| !set_by_previous_awsume(&config, region));
     let mut plan = match req.profile {
         None if req.default_chain => {
@@ -167,6 +168,7 @@ pub fn resolve_options(common: &CommonArgs, settings: &Settings, renewal: bool) 
         ensure_temporary: false,
         timeout: timeout(common),
         sso_login: common.sso_login,
+        sign_out: common.sso_login && common.force,
         remote: common.remote,
         browser: (!common.no_browser).then(|| settings.browser()),
         renewal,

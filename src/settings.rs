@@ -37,6 +37,8 @@ pub struct Settings {
     pub exec_serve: bool,
     /// The console plugin's `console:` block: `browser_command` and `services`.
     pub console: Console,
+    /// The port browser sign-ins come back to (after `--redirect-port` and the profile's own).
+    pub redirect_port: Option<u16>,
     /// `agent_*` keys (`agent_policy_arns`, `agent_policy`, `agent_duration`, `agent_role_arn`; `-`
     /// or `_`), for profiles without their own (`plan/agent.rs`).
     pub agent: Vec<(String, String)>,
@@ -71,6 +73,7 @@ impl Default for Settings {
             exec_serve: false,
             console: Console::default(),
             agent: Vec::new(),
+            redirect_port: None,
         }
     }
 }
@@ -138,6 +141,12 @@ impl Settings {
                 "auto-remote" => settings.auto_remote = !value.eq_ignore_ascii_case("false"),
                 "mfa-prompt" => settings.mfa_prompt = Some(value).filter(|v| v != "null"),
                 "exec-serve" => settings.exec_serve = value.eq_ignore_ascii_case("true"),
+                "redirect-port" => {
+                    let port = value.parse::<u16>().ok().filter(|p| *p >= 1024);
+                    settings.redirect_port = Some(port.ok_or_else(|| {
+                        anyhow::anyhow!("redirect-port {value:?} is not a port from 1024 to 65535")
+                    })?);
+                }
                 _ if key.starts_with("agent") => settings.agent.push((key.replace('-', "_"), value)),
                 _ => {}
             }

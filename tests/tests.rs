@@ -28,5 +28,6 @@ mod rolecache;
 mod saml;
 mod serve;
 mod shells;
+mod signins;
 mod sso;
 mod switching;

@@ -349,9 +349,6 @@ pub struct ExportArgs {
     /// The address --imds or --container listens on (0.0.0.0: every one) [default: 127.0.0.1]
     #[arg(long, value_name = "ADDR")]
     pub bind: Option<std::net::IpAddr>,
-    /// With -c: overwrite long-term keys you wrote in that section
-    #[arg(long, requires = "credentials_file_profile")]
-    pub force: bool,
     /// Reuse credentials cached in this file while they stay valid (temporary credentials only)
     #[arg(long, value_name = "PATH")]
     pub cache_file: Option<PathBuf>,
@@ -392,6 +389,16 @@ pub struct CommonArgs {
     /// a device code, `aws login` by pasting the code its page shows
     #[arg(long, visible_alias = "use-device-code")]
     pub remote: bool,
+    /// With --sso-login: sign out of the IAM Identity Center portal first, so its session's clock
+    /// starts again; with --login: forget the console session first; with export -c: overwrite
+    /// long-term keys you wrote in that section
+    #[arg(long)]
+    pub force: bool,
+    /// The port on 127.0.0.1 a browser sign-in (IAM Identity Center, aws login) comes back to, so it
+    /// can be forwarded over SSH in advance [default: sso_redirect_port, login_redirect_port, the
+    /// redirect-port setting, else any free port]
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1024..))]
+    pub redirect_port: Option<u16>,
     /// Seconds one STS call may take, retries included
     #[arg(
         long,

@@ -48,6 +48,9 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         (None, Some(at)) => Some((server::Kind::Container, at)),
         (None, None) => None,
     };
+    if args.common.force && args.credentials_file_profile.is_none() && !args.common.sso_login {
+        anyhow::bail!("--force goes with -c (overwrite keys you wrote) or --sso-login (sign out first)");
+    }
     if args.bind.is_some() && served.is_none() {
         anyhow::bail!("--bind is the address of --imds or --container: give one of them");
     }
@@ -81,7 +84,7 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
     }
     if let Some(section) = &args.credentials_file_profile {
         let body = credfile::section_body(&creds, region);
-        let overwrite = credfile::Overwrite::UnlessUserKeys { force: args.force };
+        let overwrite = credfile::Overwrite::UnlessUserKeys { force: args.common.force };
         credfile::write(&files.credentials, section, &body, overwrite)?;
         return Ok(ExitCode::SUCCESS);
     }

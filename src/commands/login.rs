@@ -39,7 +39,20 @@ pub fn login(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
         .unwrap_or_else(|| "us-east-1".into());
     let browser = (!args.common.no_browser).then(|| settings.browser());
     let timeout = crate::request::timeout(&args.common);
-    let signed = signin::login::sign_in_now(&name, &region, args.common.remote, browser.as_ref(), timeout)?;
+    let port = match config.profiles.get(&name) {
+        Some(profile) => crate::plan::redirect_port(profile, "login_redirect_port")?,
+        None => None,
+    };
+    crate::signin::callback::set_ports(args.common.redirect_port, settings.redirect_port);
+    // --force: the console session this profile has is forgotten first, as --logout forgets it.
+    if let Some(arn) =
+        config.profiles.get(&name).and_then(|p| p.get("login_session")).filter(|_| args.common.force)
+        && signin::login::sign_out(arn)?
+    {
+        messages::note(&format!("signed out of {arn}: signing in anew"));
+    }
+    let signed =
+        signin::login::sign_in_now(&name, &region, args.common.remote, browser.as_ref(), port, timeout)?;
     resolve::confirm_session(&signed.credentials);
     let arn = signed.arn;
     let mut keys = vec![("login_session", arn.as_str())];

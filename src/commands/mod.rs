@@ -161,6 +161,9 @@ pub fn run(args: Vec<String>) -> Result<ExitCode> {
 
 fn awsume_mode(args: AwsumeArgs, out: &Out) -> Result<ExitCode> {
     messages::set_level(args.common.info, args.common.debug);
+    if args.common.force && !args.common.sso_login && !args.login {
+        anyhow::bail!("--force goes with --sso-login or --login: it signs out first");
+    }
     let mut mode = Mode::of(&args);
     if mode == Mode::Switch && args.profile.is_none() {
         let default_profile_set =

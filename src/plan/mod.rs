@@ -13,10 +13,11 @@ mod saml;
 mod sso;
 mod values;
 
+pub use profile::keychain_profile;
 pub use saml::{Saml, SamlSignIn, is_saml};
 pub use values::session_name;
 
-pub use sso::session as sso_session;
+pub use sso::{port as redirect_port, session as sso_session};
 
 pub use default_chain::{ChainEnv, Link, chain_tried, default_chain};
 
@@ -91,6 +92,8 @@ pub enum Source {
     /// `login_session`: an `aws login` console session, by its ARN.
     Login {
         session_arn: String,
+        /// `login_redirect_port`: the sign-in's callback listens there.
+        redirect_port: Option<u16>,
     },
     /// `saml_url` or `saml_process`: an identity provider's assertion, exchanged for a role.
     Saml(Saml),
@@ -117,6 +120,8 @@ pub struct Sso {
     pub scopes: Vec<String>,
     pub account_id: String,
     pub role_name: String,
+    /// `sso_redirect_port`: the sign-in's callback listens there (`signin::callback`).
+    pub redirect_port: Option<u16>,
 }
 
 impl Source {
@@ -238,21 +243,6 @@ impl Metadata {
             endpoint: get("ec2_metadata_service_endpoint"),
             endpoint_mode: get("ec2_metadata_service_endpoint_mode"),
         }
-    }
-}
-
-/// The profile a `credential_process` line of awsume's reads (`… keys process NAME`), if it is one.
-pub fn keychain_profile(command: &str) -> Option<String> {
-    let words = shell_words::split(command).ok()?;
-    // `awsume`, or `awsume.exe` on Windows.
-    let program = std::path::Path::new(words.first()?).file_stem()?.to_str()?;
-    match &words[1..] {
-        [keys, process, name]
-            if program.eq_ignore_ascii_case("awsume") && keys == "keys" && process == "process" =>
-        {
-            Some(name.clone())
-        }
-        _ => None,
     }
 }
 

@@ -173,7 +173,7 @@ fn own_credentials(config: &Config, profile: &Profile) -> Result<Source> {
     }
     if let Some(command) = profile.get("credential_process") {
         // awsume's own line reads the keychain: in-process, and MFA applies as to keys in a file.
-        if let Some(name) = super::keychain_profile(command) {
+        if let Some(name) = keychain_profile(command) {
             return Ok(Source::Keychain { profile: name });
         }
         let cache = match profile.get("credential_process_cache") {
@@ -185,7 +185,8 @@ fn own_credentials(config: &Config, profile: &Profile) -> Result<Source> {
         return Ok(Source::Process { command: command.to_string(), cache });
     }
     if let Some(arn) = profile.get("login_session") {
-        return Ok(Source::Login { session_arn: arn.to_string() });
+        let redirect_port = super::sso::port(profile, "login_redirect_port")?;
+        return Ok(Source::Login { session_arn: arn.to_string(), redirect_port });
     }
     if ["sso_account_id", "sso_session", "sso_start_url"].iter().any(|k| profile.get(k).is_some()) {
         return Ok(Source::Sso(super::sso::settings(config, profile)?));
@@ -260,6 +261,21 @@ fn endpoint_url(config: &Config, profile: &Profile) -> Option<String> {
             })
         });
     from_services.or_else(|| profile.get("endpoint_url").map(str::to_string))
+}
+
+/// The profile a `credential_process` line of awsume's reads (`… keys process NAME`), if it is one.
+pub fn keychain_profile(command: &str) -> Option<String> {
+    let words = shell_words::split(command).ok()?;
+    // `awsume`, or `awsume.exe` on Windows.
+    let program = std::path::Path::new(words.first()?).file_stem()?.to_str()?;
+    match &words[1..] {
+        [keys, process, name]
+            if program.eq_ignore_ascii_case("awsume") && keys == "keys" && process == "process" =>
+        {
+            Some(name.clone())
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -24,7 +24,17 @@ pub fn session(config: &Config, name: &str) -> Result<Sso> {
         scopes: scopes(section.get("sso_registration_scopes")),
         account_id: String::new(),
         role_name: String::new(),
+        redirect_port: port(section, "sso_redirect_port")?,
     })
+}
+
+/// A port setting (`sso_redirect_port`, `login_redirect_port`): 1024–65535.
+pub fn port(section: &Profile, key: &str) -> Result<Option<u16>> {
+    let Some(text) = section.get(key) else { return Ok(None) };
+    match text.parse::<u16>() {
+        Ok(port) if port >= 1024 => Ok(Some(port)),
+        _ => bail!("{}: {key} {text:?} is not a port from 1024 to 65535", section.at()),
+    }
 }
 
 fn scopes(text: Option<&str>) -> Vec<String> {
@@ -39,8 +49,8 @@ pub(super) fn settings(config: &Config, profile: &Profile) -> Result<Sso> {
         profile.get(key).map(str::to_string).ok_or_else(|| anyhow!("{}: SSO needs {key}", profile.at()))
     };
     // Where to sign in comes first: a missing [sso-session] is the cause of everything after it.
-    let (start_url, region, session, scopes) = match profile.get("sso_session") {
-        None => (need("sso_start_url")?, need("sso_region")?, None, Vec::new()),
+    let (start_url, region, session, scopes, redirect_port) = match profile.get("sso_session") {
+        None => (need("sso_start_url")?, need("sso_region")?, None, Vec::new(), None),
         Some(name) => {
             let section = config.sso_sessions.get(name).ok_or_else(|| {
                 anyhow!(
@@ -61,11 +71,11 @@ pub(super) fn settings(config: &Config, profile: &Profile) -> Result<Sso> {
                 }
             }
             let scopes = scopes(section.get("sso_registration_scopes"));
-            (start_url, region, Some(name.to_string()), scopes)
+            (start_url, region, Some(name.to_string()), scopes, port(section, "sso_redirect_port")?)
         }
     };
     let (account_id, role_name) = (need("sso_account_id")?, need("sso_role_name")?);
-    Ok(Sso { start_url, region, session, scopes, account_id, role_name })
+    Ok(Sso { start_url, region, session, scopes, account_id, role_name, redirect_port })
 }
 
 #[cfg(test)]

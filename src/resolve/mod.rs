@@ -41,6 +41,8 @@ pub struct Options {
     pub timeout: std::time::Duration,
     /// Sign in to SSO again now (and allow it without a terminal).
     pub sso_login: bool,
+    /// `--sso-login --force`: sign out of the portal first, so the session's clock starts again.
+    pub sign_out: bool,
     /// `--remote`: sign in with a browser on another device (SSO's device code, `aws login`'s
     /// cross-device client).
     pub remote: bool,
@@ -263,18 +265,19 @@ impl<'a> Resolver<'a> {
                 let who = web_identity::Who { profile: &self.plan.source_profile, role_arn, session_name };
                 web_identity::credentials(token, &who, self.opts, &self.net)
             }
-            Source::Login { session_arn } => self.login(session_arn),
+            Source::Login { session_arn, redirect_port } => self.login(session_arn, *redirect_port),
             Source::Saml(saml) => self.saml(saml),
             Source::Sso(sso) => self.sso(sso),
         }
     }
 
     /// An `aws login` session, from `signin::login`.
-    fn login(&self, session_arn: &str) -> Result<Credentials> {
+    fn login(&self, session_arn: &str, redirect_port: Option<u16>) -> Result<Credentials> {
         let session = signin::login::Session {
             profile: &self.plan.source_profile,
             arn: session_arn,
             region: self.plan.region.as_deref(),
+            redirect_port,
         };
         signin::login::credentials(&session, &self.opts.ask(), &self.net)
     }
@@ -298,6 +301,7 @@ impl<'a> Resolver<'a> {
         let login = signin::sso::Login {
             place: place::choose(&self.opts.ask()),
             force: self.opts.sso_login,
+            sign_out: self.opts.sign_out,
             timeout: self.opts.timeout,
         };
         let net = self.net()?;
@@ -454,7 +458,7 @@ pub fn cached_expiry(
     if let Some(hop) = plan.hops.last() {
         return roles.expiry(hop);
     }
-    if let Source::Login { session_arn } = &plan.source {
+    if let Source::Login { session_arn, .. } = &plan.source {
         return signin::login::cached_expiry(session_arn);
     }
     if let Source::Saml(saml) = &plan.source

@@ -38,6 +38,20 @@ pub fn state() -> Result<String> {
     Ok(base64url(&random_bytes(24)?))
 }
 
+/// `--redirect-port` and the `redirect-port` setting, for every sign-in of this run.
+static PORTS: std::sync::OnceLock<(Option<u16>, Option<u16>)> = std::sync::OnceLock::new();
+
+/// Sets this run's `--redirect-port` and setting (the first call wins).
+pub fn set_ports(flag: Option<u16>, setting: Option<u16>) {
+    let _ = PORTS.set((flag, setting));
+}
+
+/// The port a callback listens on: the flag, else `own`, else the setting; `None`: any free one.
+pub fn port(own: Option<u16>) -> Option<u16> {
+    let (flag, setting) = PORTS.get().copied().unwrap_or_default();
+    flag.or(own).or(setting)
+}
+
 /// The listener the browser is sent back to.
 pub struct Callback {
     listener: TcpListener,
@@ -45,11 +59,16 @@ pub struct Callback {
 }
 
 impl Callback {
-    /// Listens on a free port of 127.0.0.1 (never beyond this machine).
-    pub async fn bind() -> Result<Self> {
-        let listener = TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .map_err(|e| anyhow!("cannot listen on 127.0.0.1 for the sign-in: {e}"))?;
+    /// Listens on 127.0.0.1 (never beyond this machine): on `--redirect-port`, else the session's
+    /// or profile's own port (`own`), else the `redirect-port` setting, else a free port.
+    pub async fn bind(own: Option<u16>) -> Result<Self> {
+        let port = port(own);
+        let listener = TcpListener::bind(("127.0.0.1", port.unwrap_or(0))).await.map_err(|e| match port {
+            Some(port) if e.kind() == std::io::ErrorKind::AddrInUse => anyhow!(
+                "port {port} on 127.0.0.1 is in use, so the sign-in cannot come back there: free it, or choose another (--redirect-port, sso_redirect_port, login_redirect_port, the redirect-port setting)"
+            ),
+            _ => anyhow!("cannot listen on 127.0.0.1 for the sign-in: {e}"),
+        })?;
         let port = listener.local_addr()?.port();
         Ok(Self { listener, redirect_uri: format!("http://127.0.0.1:{port}{CALLBACK_PATH}") })
     }

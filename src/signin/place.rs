@@ -55,6 +55,14 @@ pub fn choose<'a>(opts: &Ask<'a>) -> Place<'a> {
         (Some(_), None) if terminal => Place::Here(None),
         (Some(why), Some(_)) if terminal && opts.auto_remote => {
             messages::note(&format!("{why}: signing in with a browser on another device (--remote)"));
+            // Over SSH with a fixed callback port, the page can come back through a forward instead.
+            if let Some(port) =
+                crate::signin::callback::port(None).filter(|_| crate::environment::is_set("SSH_CONNECTION"))
+            {
+                messages::note(&format!(
+                    "or sign in with the page in your own browser: forward the callback port (ssh -L {port}:127.0.0.1:{port} THIS-HOST) and run again with --no-browser"
+                ));
+            }
             Place::Elsewhere(None)
         }
         (Some(_), Some(_)) if terminal => Place::Here(opts.browser),

@@ -92,7 +92,7 @@ LOGIN_JTI: set = set()
 # Tokens issued per test: the credentials are numbered ASIALOGIN0, 1, … in each test.
 LOGIN_ISSUED: dict[str, int] = {}
 SSO_ROUTES = {"/federation/credentials", "/client/register", "/device_authorization", "/token", "/authorize",
-              "/assignment/accounts", "/assignment/roles"}
+              "/assignment/accounts", "/assignment/roles", "/logout"}
 # What the portal's person may use: three accounts (names with spaces), their roles. A bearer token
 # "shrunk-token" no longer reaches the third. Pages: two accounts, one role at a time.
 ACCOUNTS = [("111111111111", "Prod Payments"), ("222222222222", "Dev Sandbox"), ("333333333333", "Shared Services")]
@@ -154,9 +154,12 @@ def sso(test, route, environ, raw, start_response):
     action = {"/federation/credentials": "GetRoleCredentials", "/client/register": "RegisterClient",
               "/device_authorization": "StartDeviceAuthorization", "/token": "CreateToken",
               "/authorize": "Authorize", "/assignment/accounts": "ListAccounts",
-              "/assignment/roles": "ListAccountRoles"}[route]
+              "/assignment/roles": "ListAccountRoles", "/logout": "Logout"}[route]
     with LOCK:
         CALLS.setdefault(test, []).append({"action": action, "key": None, "params": {**query, **body, "bearer": token}})
+    if action == "Logout":
+        start_response("200 OK", [("Content-Length", "0")])
+        return [b""]
     if action == "GetRoleCredentials":
         if token in (None, "", "expired-token"):
             return send_json(start_response, "401 Unauthorized", {"message": "Session token not found or invalid"},

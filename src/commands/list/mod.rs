@@ -130,7 +130,7 @@ fn account_of(plan: &Plan) -> Option<String> {
         (_, Some(hop)) => account_in(&hop.role_arn),
         (Source::Sso(sso), None) => Some(sso.account_id.clone()),
         (Source::WebIdentity { role_arn, .. }, None) => account_in(role_arn),
-        (Source::Login { session_arn }, None) => account_in(session_arn),
+        (Source::Login { session_arn, .. }, None) => account_in(session_arn),
         (Source::Saml(saml), None) => saml.role_arn.as_deref().and_then(account_in),
         (Source::Static { account_id: Some(account), .. }, None) => Some(account.clone()),
         _ => plan.mfa_session_serial.as_deref().and_then(account_in),

@@ -42,6 +42,8 @@ pub struct Session<'a> {
     pub arn: &'a str,
     /// The profile's region: where the sign-in service is asked when the entry names none.
     pub region: Option<&'a str>,
+    /// `login_redirect_port`: where a sign-in's callback listens.
+    pub redirect_port: Option<u16>,
 }
 
 /// Where the person signs in.
@@ -164,11 +166,12 @@ pub fn sign_in_now(
     region: &str,
     remote: bool,
     browser: Option<&Browser>,
+    redirect_port: Option<u16>,
     timeout: Duration,
 ) -> Result<SignedIn> {
     let net = crate::aws::Net::new(&crate::aws::Where::region(region, timeout))?;
     let device = if remote { Device::Other } else { Device::This(browser) };
-    net.runtime.block_on(sign_in(profile, region, device, &net.http, timeout))
+    net.runtime.block_on(sign_in(profile, region, device, redirect_port, &net.http, timeout))
 }
 
 /// The session's credentials: cached, refreshed, or (where `device` allows) signed in anew.
@@ -183,7 +186,8 @@ async fn refreshed(
             Some(device) => {
                 messages::note(&format!("{e:#}; signing in now"));
                 let region = session.region.unwrap_or("us-east-1");
-                let signed = sign_in(session.profile, region, device, http, timeout).await?;
+                let signed =
+                    sign_in(session.profile, region, device, session.redirect_port, http, timeout).await?;
                 if signed.arn != session.arn.trim() {
                     messages::note(&format!(
                         "signed in as {}, not {}: profile \"{}\" keeps its login_session",

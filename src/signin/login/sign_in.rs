@@ -33,6 +33,7 @@ pub async fn sign_in(
     profile: &str,
     region: &str,
     device: Device<'_>,
+    redirect_port: Option<u16>,
     http: &Http,
     timeout: Duration,
 ) -> Result<SignedIn> {
@@ -51,7 +52,7 @@ pub async fn sign_in(
     };
     let (client, redirect_uri, code) = match device {
         Device::This(browser) => {
-            let callback = Callback::bind().await?;
+            let callback = Callback::bind(redirect_port).await?;
             let redirect_uri = callback.redirect_uri.clone();
             let url = authorize(SAME_DEVICE, &redirect_uri);
             let what = format!("sign in to AWS for profile \"{profile}\"");

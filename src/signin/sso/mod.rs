@@ -31,6 +31,9 @@ pub struct Login<'a> {
     pub place: Place<'a>,
     /// `--sso-login`: sign in again even with a valid token, and even without a terminal.
     pub force: bool,
+    /// `--sso-login --force`: sign out of the portal with the cached token (`Logout`) and drop it
+    /// first, so the Identity Center session's clock starts again.
+    pub sign_out: bool,
     pub timeout: Duration,
 }
 
@@ -166,6 +169,9 @@ pub async fn access_token(sso: &Sso, profile: &str, login: &Login<'_>, http: &Ht
     }
     let _lock =
         files::lock_cache_entry(&path, crate::waits::OTHER_RUN, &format!("signing in to {}", sso.start_url))?;
+    if login.sign_out {
+        sign_out(sso, &path, http, login.timeout).await;
+    }
     let cached = cached_token(&path, sso);
     if let Some(token) = cached.as_ref().filter(|t| fresh(t)) {
         debug!("SSO token from {}, refreshed by another run", files::display(&path));
@@ -232,7 +238,7 @@ const MAX_PAGES: usize = 500;
 /// profile when there is no valid token (`force`: `--sso-login`).
 pub fn account_roles(sso: &Sso, ask: &Ask<'_>, force: bool, timeout: Duration) -> Result<Vec<AccountRole>> {
     let net = crate::aws::Net::new(&crate::aws::Where::region(&sso.region, timeout))?;
-    let login = Login { place: super::place::choose(ask), force, timeout };
+    let login = Login { place: super::place::choose(ask), force, sign_out: false, timeout };
     net.runtime.block_on(list_account_roles(sso, &login, &net.http))
 }
 
@@ -267,6 +273,24 @@ async fn list_account_roles(sso: &Sso, login: &Login<'_>, http: &Http) -> Result
         }
     }
     Ok(roles)
+}
+
+/// Signs out of the portal with the cached token (its `Logout`) and removes the token: what fails
+/// on the way is said, and the sign-in goes on (the new one is what was asked for).
+async fn sign_out(sso: &Sso, path: &std::path::Path, http: &Http, timeout: Duration) {
+    let Some(token) = cached_token(path, sso) else { return };
+    let (portal, shown) = portal(sso, http, timeout);
+    match portal.logout().access_token(&token.access_token).send().await {
+        Ok(_) => {
+            crate::messages::note(&format!("signed out of {} (the portal's session ends)", sso.start_url))
+        }
+        Err(e) => crate::messages::note(&format!("Logout: {}", describe(e, &shown))),
+    }
+    if let Err(e) =
+        std::fs::remove_file(path).or_else(|e| if files::is_missing(&e) { Ok(()) } else { Err(e) })
+    {
+        crate::messages::note(&format!("cannot remove {}: {e}", files::display(path)));
+    }
 }
 
 /// The next page's number, or an error once a listing has taken `MAX_PAGES`.

@@ -198,7 +198,7 @@ impl Attempt<'_> {
         let (registration, sso) = (self.registration, self.sso);
         let pkce = Pkce::new()?;
         let state = state()?;
-        let callback = Callback::bind().await?;
+        let callback = Callback::bind(sso.redirect_port).await?;
         let redirect_uri = callback.redirect_uri.clone();
         let authorize = self.shown.trim_end_matches('/');
         let url = format!(
