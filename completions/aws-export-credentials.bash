@@ -23,7 +23,7 @@ _aws__export__credentials() {
 
     case "${cmd}" in
         aws__export__credentials)
-            opts="-c -r -h -V --profile --json --pretty --env --env-export --format --exec --serve --credentials-file-profile --imds --container --allow-remote --tls --bind --force --cache-file --cache-expiration-buffer --ensure-temporary --agent --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --help --version"
+            opts="-c -r -h -V --profile --json --pretty --env --env-export --format --exec --serve --credentials-file-profile --imds --container --allow-remote --tls --bind --cache-file --cache-expiration-buffer --ensure-temporary --agent --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --force --redirect-port --timeout --info --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -74,6 +74,10 @@ _aws__export__credentials() {
                     return 0
                     ;;
                 --mfa-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redirect-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -20,7 +20,6 @@ module completions {
     --allow-remote            # With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)
     --tls                     # With --container: HTTPS, with a certificate for this host's addresses from a CA awsume makes once (~/.awsume/tls/ca.pem): what a container on a bridge network needs, since the SDKs take plain HTTP only from loopback; any private address may then be bound
     --bind: string            # The address --imds or --container listens on (0.0.0.0: every one) [default: 127.0.0.1]
-    --force                   # With -c: overwrite long-term keys you wrote in that section
     --cache-file: path        # Reuse credentials cached in this file while they stay valid (temporary credentials only)
     --cache-expiration-buffer: string # Minutes before expiry at which cached credentials count as expired
     --ensure-temporary        # Exchange long-term keys for a session token before output
@@ -32,6 +31,8 @@ module completions {
     --no-browser              # Print sign-in pages without opening a browser
     --remote                  # Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows
     --use-device-code         # Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows
+    --force                   # With --sso-login: sign out of the IAM Identity Center portal first, so its session's clock starts again; with --login: forget the console session first; with export -c: overwrite long-term keys you wrote in that section
+    --redirect-port: string   # The port on 127.0.0.1 a browser sign-in (IAM Identity Center, aws login) comes back to, so it can be forwarded over SSH in advance [default: sso_redirect_port, login_redirect_port, the redirect-port setting, else any free port]
     --timeout: string         # Seconds one STS call may take, retries included
     --info                    # Say on stderr what awsume does (never shows a secret)
     --debug                   # Explain each step on stderr (never shows a secret)

@@ -71,7 +71,7 @@ _awsume() {
 
     case "${cmd}" in
         awsume)
-            opts="-s -u -l -t -o -c -a -k -r -v -h --profile --show-commands --unset --shell --session-name --role-duration --external-id --config-file --credentials-file --pick --list-profiles --role-arn --source-profile --session-policy --session-policy-arns --source-identity --tags --agent --output-profile --clean --json --login --logout --refresh-autocomplete --console --console-link --console-service --console-link-service --console-service-link --whoami --who --config --auto-refresh --kill-refresher --refresh-hook --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --version --emit --help init export sso keys eks process"
+            opts="-s -u -l -t -o -c -a -k -r -v -h --profile --show-commands --unset --shell --session-name --role-duration --external-id --config-file --credentials-file --pick --list-profiles --role-arn --source-profile --session-policy --session-policy-arns --source-identity --tags --agent --output-profile --clean --json --login --logout --refresh-autocomplete --console --console-link --console-service --console-link-service --console-service-link --whoami --who --config --auto-refresh --kill-refresher --refresh-hook --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --force --redirect-port --timeout --info --debug --version --emit --help init export sso keys eks process"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -181,6 +181,10 @@ _awsume() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --redirect-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -211,7 +215,7 @@ _awsume() {
             return 0
             ;;
         awsume__subcmd__eks__subcmd__kubeconfig)
-            opts="-r -h --cluster --profile --role-arn --alias --user-alias --kubeconfig --endpoint --ca-file --dry-run --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --help"
+            opts="-r -h --cluster --profile --role-arn --alias --user-alias --kubeconfig --endpoint --ca-file --dry-run --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --force --redirect-port --timeout --info --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -257,6 +261,10 @@ _awsume() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --redirect-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -269,7 +277,7 @@ _awsume() {
             return 0
             ;;
         awsume__subcmd__eks__subcmd__token)
-            opts="-r -h --cluster --profile --role-arn --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --help"
+            opts="-r -h --cluster --profile --role-arn --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --force --redirect-port --timeout --info --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -295,6 +303,10 @@ _awsume() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --redirect-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -307,7 +319,7 @@ _awsume() {
             return 0
             ;;
         awsume__subcmd__export)
-            opts="-c -r -h --profile --json --pretty --env --env-export --format --exec --serve --credentials-file-profile --imds --container --allow-remote --tls --bind --force --cache-file --cache-expiration-buffer --ensure-temporary --agent --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --help"
+            opts="-c -r -h --profile --json --pretty --env --env-export --format --exec --serve --credentials-file-profile --imds --container --allow-remote --tls --bind --cache-file --cache-expiration-buffer --ensure-temporary --agent --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --force --redirect-port --timeout --info --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -358,6 +370,10 @@ _awsume() {
                     return 0
                     ;;
                 --mfa-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redirect-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -489,7 +505,7 @@ _awsume() {
             return 0
             ;;
         awsume__subcmd__keys__subcmd__rotate)
-            opts="-r -h --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --help"
+            opts="-r -h --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --force --redirect-port --timeout --info --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -500,6 +516,10 @@ _awsume() {
                     return 0
                     ;;
                 --mfa-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redirect-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -547,7 +567,7 @@ _awsume() {
             return 0
             ;;
         awsume__subcmd__sso__subcmd__populate)
-            opts="-r -h --template --prefix --dry-run --prune --config-file --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --timeout --info --debug --help"
+            opts="-r -h --template --prefix --dry-run --prune --config-file --region --mfa-token --refresh --sso-login --no-browser --use-device-code --remote --force --redirect-port --timeout --info --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -570,6 +590,10 @@ _awsume() {
                     return 0
                     ;;
                 --mfa-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redirect-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_awsume_global_optspecs
-    string join \n profile= s/show-commands u/unset shell= session-name= role-duration= external-id= config-file= credentials-file= pick l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= agent= o/output-profile= clean json= login logout refresh-autocomplete c/console console-link console-service= console-service-link= who config= a/auto-refresh k/kill-refresher refresh-hook region= mfa-token= r/refresh sso-login no-browser remote timeout= info debug v/version emit= h/help
+    string join \n profile= s/show-commands u/unset shell= session-name= role-duration= external-id= config-file= credentials-file= pick l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= agent= o/output-profile= clean json= login logout refresh-autocomplete c/console console-link console-service= console-service-link= who config= a/auto-refresh k/kill-refresher refresh-hook region= mfa-token= r/refresh sso-login no-browser remote force redirect-port= timeout= info debug v/version emit= h/help
 end
 
 function __fish_awsume_needs_command
@@ -51,6 +51,7 @@ complete -c awsume -n "__fish_awsume_needs_command" -l console-service-link -l c
 complete -c awsume -n "__fish_awsume_needs_command" -l config -d 'awsume\'s settings: get KEY | set KEY VALUE | reset KEY | clear KEY | list' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l region -d 'Region to set and to call STS in' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
+complete -c awsume -n "__fish_awsume_needs_command" -l redirect-port -d 'The port on 127.0.0.1 a browser sign-in (IAM Identity Center, aws login) comes back to, so it can be forwarded over SSH in advance [default: sso_redirect_port, login_redirect_port, the redirect-port setting, else any free port]' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l timeout -d 'Seconds one STS call may take, retries included' -r
 complete -c awsume -n "__fish_awsume_needs_command" -l emit -d 'Machine-readable output for the shell function of SHELL' -r -f -a "bash\t''
 zsh\t''
@@ -74,6 +75,7 @@ complete -c awsume -n "__fish_awsume_needs_command" -s r -l refresh -d 'Ignore c
 complete -c awsume -n "__fish_awsume_needs_command" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_needs_command" -l no-browser -d 'Print sign-in pages without opening a browser'
 complete -c awsume -n "__fish_awsume_needs_command" -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
+complete -c awsume -n "__fish_awsume_needs_command" -l force -d 'With --sso-login: sign out of the IAM Identity Center portal first, so its session\'s clock starts again; with --login: forget the console session first; with export -c: overwrite long-term keys you wrote in that section'
 complete -c awsume -n "__fish_awsume_needs_command" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_needs_command" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_needs_command" -s v -l version -d 'Print the version'
@@ -103,6 +105,7 @@ complete -c awsume -n "__fish_awsume_using_subcommand export" -l cache-expiratio
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l agent -d 'Scoped credentials (with --exec: served, never keys) for an AI agent or other automation: the role assumed again, read-only by default (agent_policy_arns, agent_policy), for an hour (agent_duration), its session tagged awsume-agent=NAME and its source identity NAME [NAME default: agent]' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l region -d 'Region to set and to call STS in' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l redirect-port -d 'The port on 127.0.0.1 a browser sign-in (IAM Identity Center, aws login) comes back to, so it can be forwarded over SSH in advance [default: sso_redirect_port, login_redirect_port, the redirect-port setting, else any free port]' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l timeout -d 'Seconds one STS call may take, retries included' -r
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l json -d 'Print credential_process JSON (the default)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l pretty -d 'Indent the JSON'
@@ -112,12 +115,12 @@ complete -c awsume -n "__fish_awsume_using_subcommand export" -l exec -d 'Run CO
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l serve -d 'With --exec: give the command a credentials endpoint of its own (loopback, its own token) that renews the session while it runs, instead of keys that end; for anything that may outlive the session (a deploy, a long terraform apply). A few old SDKs read only keys from the environment: those need plain --exec [default: the exec-serve setting]'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l allow-remote -d 'With --imds or --container: allow an address beyond loopback (plain HTTP: anyone who reaches it gets the credentials)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l tls -d 'With --container: HTTPS, with a certificate for this host\'s addresses from a CA awsume makes once (~/.awsume/tls/ca.pem): what a container on a bridge network needs, since the SDKs take plain HTTP only from loopback; any private address may then be bound'
-complete -c awsume -n "__fish_awsume_using_subcommand export" -l force -d 'With -c: overwrite long-term keys you wrote in that section'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l ensure-temporary -d 'Exchange long-term keys for a session token before output'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -s r -l refresh -d 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l no-browser -d 'Print sign-in pages without opening a browser'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
+complete -c awsume -n "__fish_awsume_using_subcommand export" -l force -d 'With --sso-login: sign out of the IAM Identity Center portal first, so its session\'s clock starts again; with --login: forget the console session first; with export -c: overwrite long-term keys you wrote in that section'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -128,6 +131,7 @@ complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subco
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l config-file -d 'AWS config file [default: $AWS_CONFIG_FILE, then ~/.aws/config]' -r -F
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l region -d 'Region to set and to call STS in' -r
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l redirect-port -d 'The port on 127.0.0.1 a browser sign-in (IAM Identity Center, aws login) comes back to, so it can be forwarded over SSH in advance [default: sso_redirect_port, login_redirect_port, the redirect-port setting, else any free port]' -r
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l timeout -d 'Seconds one STS call may take, retries included' -r
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l dry-run -d 'Print what would be written; write nothing'
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l prune -d 'Remove profiles this command generated for the session whose access is gone'
@@ -135,6 +139,7 @@ complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subco
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l no-browser -d 'Print sign-in pages without opening a browser'
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
+complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l force -d 'With --sso-login: sign out of the IAM Identity Center portal first, so its session\'s clock starts again; with --login: forget the console session first; with export -c: overwrite long-term keys you wrote in that section'
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand sso; and __fish_seen_subcommand_from populate" -s h -l help -d 'Print help'
@@ -155,11 +160,13 @@ complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subc
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from export-plaintext" -s h -l help -d 'Print help'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l region -d 'Region to set and to call STS in' -r
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
+complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l redirect-port -d 'The port on 127.0.0.1 a browser sign-in (IAM Identity Center, aws login) comes back to, so it can be forwarded over SSH in advance [default: sso_redirect_port, login_redirect_port, the redirect-port setting, else any free port]' -r
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l timeout -d 'Seconds one STS call may take, retries included' -r
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s r -l refresh -d 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l no-browser -d 'Print sign-in pages without opening a browser'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
+complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l force -d 'With --sso-login: sign out of the IAM Identity Center portal first, so its session\'s clock starts again; with --login: forget the console session first; with export -c: overwrite long-term keys you wrote in that section'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand keys; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
@@ -172,11 +179,13 @@ complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subco
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l role-arn -d 'Sign as this role, assumed with the profile\'s credentials' -r
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l region -d 'Region to set and to call STS in' -r
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l redirect-port -d 'The port on 127.0.0.1 a browser sign-in (IAM Identity Center, aws login) comes back to, so it can be forwarded over SSH in advance [default: sso_redirect_port, login_redirect_port, the redirect-port setting, else any free port]' -r
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l timeout -d 'Seconds one STS call may take, retries included' -r
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -s r -l refresh -d 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l no-browser -d 'Print sign-in pages without opening a browser'
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l force -d 'With --sso-login: sign out of the IAM Identity Center portal first, so its session\'s clock starts again; with --login: forget the console session first; with export -c: overwrite long-term keys you wrote in that section'
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help'
@@ -190,12 +199,14 @@ complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subco
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l ca-file -d 'The cluster\'s certificate authority (a PEM file), instead of asking EKS; with --endpoint' -r -F
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l region -d 'Region to set and to call STS in' -r
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l mfa-token -d 'MFA code, instead of a prompt (or set AWSUME_MFA_TOKEN)' -r
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l redirect-port -d 'The port on 127.0.0.1 a browser sign-in (IAM Identity Center, aws login) comes back to, so it can be forwarded over SSH in advance [default: sso_redirect_port, login_redirect_port, the redirect-port setting, else any free port]' -r
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l timeout -d 'Seconds one STS call may take, retries included' -r
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l dry-run -d 'Print the kubeconfig as it would be written, and write nothing'
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -s r -l refresh -d 'Ignore cached sessions (and --cache-file, a kept SAML assertion) and ask STS again'
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l sso-login -d 'Sign in to IAM Identity Center (SSO) again now, even without a terminal'
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l no-browser -d 'Print sign-in pages without opening a browser'
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l remote -l use-device-code -d 'Sign in with a browser on another device (over SSH, in a container): IAM Identity Center by a device code, `aws login` by pasting the code its page shows'
+complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l force -d 'With --sso-login: sign out of the IAM Identity Center portal first, so its session\'s clock starts again; with --login: forget the console session first; with export -c: overwrite long-term keys you wrote in that section'
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l info -d 'Say on stderr what awsume does (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -l debug -d 'Explain each step on stderr (never shows a secret)'
 complete -c awsume -n "__fish_awsume_using_subcommand eks; and __fish_seen_subcommand_from kubeconfig" -s h -l help -d 'Print help'

@@ -173,3 +173,43 @@ fn console_links_use_each_partitions_sign_in_and_console() {
         assert!(seen.contains(&sts) && seen.contains(&signin), "{profile}: {seen:?}");
     }
 }
+
+/// `aws login` in the European Sovereign Cloud (and China): the authorize page, the code's
+/// exchange and the refresh on that partition's sign-in host.
+#[test]
+fn aws_login_signs_in_and_refreshes_on_each_partitions_sign_in_host() {
+    let env = TestEnv::new();
+    env.config("[profile eusc-user]\nregion = eusc-de-east-1\n[profile china-user]\nregion = cn-north-1\n");
+    let browser = following_browser(&env);
+    let expire = "import glob, json, os, sys\n\
+        for p in glob.glob(os.path.expanduser('~/.aws/login/cache/*.json')):\n\
+        \x20   e = json.load(open(p)); e['accessToken']['expiresAt'] = '2000-01-01T00:00:00Z'; json.dump(e, open(p, 'w'))\n";
+    let script = format!(
+        "for p in eusc-user china-user; do\n\
+         BROWSER='{browser}' '{bin}' $p --login --emit bash > $p.login 2> $p.err || echo failed >> $p.err\n\
+         '{py}' -c \"$EXPIRE\"\n\
+         '{bin}' export --profile $p > $p.json 2>> $p.err\n\
+         rm -f \"$HOME\"/.aws/login/cache/*.json\n\
+         done\n",
+        browser = browser.display(),
+        bin = crate::testenv::BIN,
+        py = python().display(),
+    );
+    let script = format!("export EXPIRE='{}'\n{script}", expire.replace('\'', "'\\''"));
+    let Some(out) = in_partitions(&env, &script) else { return };
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    for (profile, host) in [
+        ("eusc-user", "eusc-de-east-1.signin.amazonaws-eusc.eu"),
+        ("china-user", "cn-north-1.signin.amazonaws.cn"),
+    ] {
+        let err = std::fs::read_to_string(env.path(&format!("{profile}.err"))).unwrap();
+        assert!(
+            json(&env, &format!("{profile}.json"))["AccessKeyId"].as_str().unwrap().starts_with("ASIALOGIN"),
+            "{profile}: {err}"
+        );
+        let authorize = hosts_for(&env, "/v1/authorize");
+        assert!(authorize.contains(&host.to_string()), "{profile}: {authorize:?}");
+        let tokens: Vec<String> = hosts_for(&env, "/v1/token").into_iter().filter(|h| h == host).collect();
+        assert_eq!(tokens.len(), 2, "{profile}: the code's exchange, then the refresh: {tokens:?}");
+    }
+}

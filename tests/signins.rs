@@ -101,3 +101,53 @@ fn login_force_forgets_the_console_session_and_login_redirect_port_is_used() {
     assert!(out.stderr.contains("signing in anew"), "{}", out.stderr);
     assert_eq!(env.actions().iter().filter(|a| *a == "Authorize").count(), 2);
 }
+
+/// A start URL on a custom domain is followed one redirect to an Identity Center one, which is
+/// the issuer; anywhere else, or a second redirect, is refused in one line. A start URL whose host
+/// names its region needs no `sso_region`.
+#[test]
+fn vanity_start_urls_redirect_once_and_newer_hosts_name_their_region() {
+    let env = TestEnv::new();
+    let (tls, ca) = env.tls_endpoint();
+    let ca_file = env.write("ca.pem", &ca);
+    let custom = |to: &str| {
+        format!(
+            "{tls}custom?to={}",
+            percent_encoding::utf8_percent_encode(to, percent_encoding::NON_ALPHANUMERIC)
+        )
+    };
+    let profile = |start: &str, region: &str| {
+        format!(
+            "[sso-session s]\nsso_start_url = {start}\n{region}[profile p]\nsso_session = s\nsso_account_id = 111111111111\nsso_role_name = Admin\n"
+        )
+    };
+    let sign_in = |env: &TestEnv| {
+        let browser = following_browser(env);
+        let mut cmd = env.awsume(&["export", "--profile", "p", "--sso-login"]);
+        cmd.env("BROWSER", &browser).env("AWS_CA_BUNDLE", &ca_file);
+        run(cmd, None)
+    };
+    env.config(&profile(&custom("https://vanity.awsapps.com/start"), "sso_region = us-east-2\n"));
+    let out = sign_in(&env);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let register = env.calls().into_iter().find(|c| c["action"] == "RegisterClient").unwrap();
+    assert_eq!(register["params"]["issuerUrl"], "https://vanity.awsapps.com/start");
+    assert!(token_path(&env, "s").exists(), "the token is kept under the session's name");
+    env.config(&profile(&custom("https://sso.example.com/start"), "sso_region = us-east-2\n"));
+    sign_in(&env).assert_clean_failure(
+        "redirects to https://sso.example.com/start, which is not an IAM Identity Center address",
+    );
+    env.config(&profile(&custom(&custom("https://twice.awsapps.com/start")), "sso_region = us-east-2\n"));
+    sign_in(&env).assert_clean_failure("which is not an IAM Identity Center address: not followed");
+    // The region from the host: no sso_region.
+    env.config(&profile("https://ssoins-1.portal.us-east-2.app.aws", ""));
+    let out = sign_in(&env);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let token: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(token_path(&env, "s")).unwrap()).unwrap();
+    assert_eq!(token["region"], "us-east-2");
+    env.config(&profile("https://d-1.awsapps.com/start", ""));
+    env.run(&["export", "--profile", "p"]).assert_clean_failure(
+        "sso_region is not set, and the start URL https://d-1.awsapps.com/start names no region",
+    );
+}

@@ -11,6 +11,7 @@ mod profile;
 mod proptests;
 mod saml;
 mod sso;
+pub mod start_url;
 mod values;
 
 pub use profile::keychain_profile;

@@ -19,13 +19,27 @@ pub fn session(config: &Config, name: &str) -> Result<Sso> {
     };
     Ok(Sso {
         start_url: need("sso_start_url")?,
-        region: need("sso_region")?,
+        region: region(section, &need("sso_start_url")?)?,
         session: Some(name.to_string()),
         scopes: scopes(section.get("sso_registration_scopes")),
         account_id: String::new(),
         role_name: String::new(),
         redirect_port: port(section, "sso_redirect_port")?,
     })
+}
+
+/// `sso_region`, else the region the start URL's host names (`…portal.REGION.app.aws`); awsapps
+/// hosts name none.
+fn region(section: &Profile, start_url: &str) -> Result<String> {
+    match section.get("sso_region") {
+        Some(region) => Ok(region.to_string()),
+        None => super::start_url::region_of(start_url).ok_or_else(|| {
+            anyhow!(
+                "{}: sso_region is not set, and the start URL {start_url} names no region (set sso_region)",
+                section.at()
+            )
+        }),
+    }
 }
 
 /// A port setting (`sso_redirect_port`, `login_redirect_port`): 1024–65535.
@@ -64,7 +78,8 @@ pub(super) fn settings(config: &Config, profile: &Profile) -> Result<Sso> {
                     anyhow!("[sso-session {name}] in {}: {key} is not set", display(&config.files.config))
                 })
             };
-            let (start_url, region) = (from_session("sso_start_url")?, from_session("sso_region")?);
+            let start_url = from_session("sso_start_url")?;
+            let region = region(section, &start_url)?;
             for (key, value) in [("sso_start_url", &start_url), ("sso_region", &region)] {
                 if let Some(own) = profile.get(key).filter(|own| own != value) {
                     bail!("{}: {key} {own:?} differs from {value:?} in [sso-session {name}]", profile.at());

@@ -43,6 +43,7 @@
 - A stub identity provider: GET /<test-id>/idp?roles=ROLE,PROVIDER;…&duration=N&life=SECONDS answers a
   page that posts a SAMLResponse (built here, unsigned) to /<test-id>/saml (post=no: a page that never does; popup=yes: a page that opens the posting one in a popup; frame=top|self&attacker=ROLES: a page of another origin in a frame posts its own assertion to the top window, or into itself, before the IdP's form posts after 3 s), as an IdP posts to AWS's
   sign-in; /saml itself, reached only when nobody intercepted the POST, records a call SigninSAML.
+- GET /<test-id>/custom?to=URL: a start URL on a custom domain, which redirects once to URL.
 - moto has no Kubernetes API server: GET /<test-id>/k8s/<cluster>/<path> authenticates as EKS does. The
   bearer token is `k8s-aws-v1.` + base64url of a presigned STS GetCallerIdentity URL; it is accepted only
   when botocore's SigV4 query signer, given the secret moto holds for the token's access key (a role
@@ -612,6 +613,11 @@ def wrap(moto_app, ca_pem):
             return signin(test, environ["PATH_INFO"], environ, raw, start_response)
         if environ["PATH_INFO"] in SSO_ROUTES:
             return sso(test, environ["PATH_INFO"], environ, raw, start_response)
+        if environ["PATH_INFO"] == "/custom":
+            # A start URL on a custom domain: one redirect to ?to=.
+            to = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", ""))).get("to", "")
+            start_response("302 Found", [("Location", to), ("Content-Length", "0")])
+            return [b""]
         if environ["PATH_INFO"].startswith("/k8s/"):
             return kubernetes(test, environ["PATH_INFO"], environ, start_response)
         if environ["PATH_INFO"].startswith("/clusters"):

@@ -451,3 +451,20 @@ impl Pipe {
         }
     }
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    #[test]
+    fn every_partitions_saml_endpoint_is_intercepted() {
+        let patterns = super::saml_endpoints();
+        for host in [
+            "signin.aws.amazon.com",
+            "signin.amazonaws.cn",
+            "signin.amazonaws-us-gov.com",
+            "signin.amazonaws-eusc.eu",
+        ] {
+            assert!(patterns.contains(&format!("https://{host}/saml*")), "{host}: {patterns:?}");
+            assert!(patterns.contains(&format!("https://*.{host}/saml*")), "{host}: {patterns:?}");
+        }
+    }
+}

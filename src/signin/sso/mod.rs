@@ -5,6 +5,7 @@
 //! says how to sign in.
 
 mod sign_in;
+mod start_url;
 
 use sign_in::sign_in;
 
@@ -200,11 +201,11 @@ pub async fn access_token(sso: &Sso, profile: &str, login: &Login<'_>, http: &Ht
                 Ok(t) => t,
                 Err(e) => {
                     info!("the SSO token's refresh failed ({e:#}): signing in again");
-                    sign_in(&oidc, &oidc_shown, sso, profile, None, login).await?
+                    sign_in(&oidc, &oidc_shown, sso, profile, None, login, http).await?
                 }
             }
         }
-        previous => sign_in(&oidc, &oidc_shown, sso, profile, previous.as_ref(), login).await?,
+        previous => sign_in(&oidc, &oidc_shown, sso, profile, previous.as_ref(), login, http).await?,
     };
     write_token(&path, &token)?;
     Ok(Secret::new(token.access_token))

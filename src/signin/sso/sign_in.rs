@@ -73,6 +73,7 @@ pub async fn sign_in(
     profile: &str,
     previous: Option<&Token>,
     login: &Login<'_>,
+    http: &crate::aws::http::Http,
 ) -> Result<Token> {
     let browser = match &login.place {
         Place::Nowhere(why) => bail!(
@@ -86,8 +87,10 @@ pub async fn sign_in(
         Place::Here(_) if sso.session.is_some() => Flow::Code,
         _ => Flow::Device,
     };
-    let registration = registration(oidc, shown, sso, flow).await?;
-    let attempt = Attempt { oidc, shown, sso, profile, registration: &registration };
+    // A custom domain's one redirect, followed now: the URL reached is the issuer.
+    let issuer = super::start_url::resolve(&sso.start_url, http, login.timeout).await?;
+    let registration = registration(oidc, shown, sso, flow, &issuer).await?;
+    let attempt = Attempt { oidc, shown, sso, profile, registration: &registration, issuer: &issuer };
     let granted = match flow {
         Flow::Code => attempt.code(browser).await?,
         Flow::Device => attempt.device(browser).await?,
@@ -127,6 +130,8 @@ struct Attempt<'a> {
     sso: &'a Sso,
     profile: &'a str,
     registration: &'a Registration,
+    /// The start URL signed in to (after a custom domain's redirect).
+    issuer: &'a str,
 }
 
 /// What a completed sign-in grants.
@@ -152,6 +157,7 @@ async fn registration(
     shown: &str,
     sso: &Sso,
     flow: Flow,
+    issuer: &str,
 ) -> Result<Registration> {
     let path = registration_path(sso, flow);
     let cached =
@@ -171,7 +177,7 @@ async fn registration(
             .iter()
             .fold(request, |r, g| r.grant_types(*g))
             .redirect_uris(format!("http://127.0.0.1{}", crate::signin::callback::CALLBACK_PATH))
-            .issuer_url(&sso.start_url),
+            .issuer_url(issuer),
         Flow::Device => request,
     };
     let out = request.send().await.map_err(|e| failed(e, shown))?;
@@ -236,7 +242,7 @@ impl Attempt<'_> {
             .start_device_authorization()
             .client_id(client_id)
             .client_secret(client_secret)
-            .start_url(&self.sso.start_url)
+            .start_url(self.issuer)
             .send()
             .await
             .map_err(|e| failed(e, self.shown))?;
