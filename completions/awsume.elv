@@ -59,6 +59,7 @@ set edit:completion:arg-completer[awsume] = {|@words|
             cand -c 'Open the AWS console signed in as the profile (without one: as this shell''s credentials)'
             cand --console 'Open the AWS console signed in as the profile (without one: as this shell''s credentials)'
             cand --console-link 'Print the console sign-in link instead (a credential for 15 minutes) [also: -cl]'
+            cand --console-opt-in 'Turn on the console''s multi-session support in the browser awsume opens (up to five identities side by side): opens its opt-in page for --region (else the profile''s, AWS_REGION, us-east-1); resolves no credentials'
             cand --who 'Show the profile and identity (GetCallerIdentity) of the credentials in this shell'
             cand --whoami 'Show the profile and identity (GetCallerIdentity) of the credentials in this shell'
             cand -a 'Keep this shell''s credentials fresh: renewed at a prompt once within `auto-refresh-margin` seconds (setting, default 600) of expiry, without asking again while the MFA session lasts. With -o NAME, profile NAME gets a credential_process that renews for long-running programs'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_awsume_global_optspecs
-    string join \n profile= s/show-commands u/unset shell= session-name= role-duration= external-id= config-file= credentials-file= pick l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= agent= o/output-profile= clean json= login logout refresh-autocomplete c/console console-link console-service= console-service-link= who config= a/auto-refresh k/kill-refresher refresh-hook region= mfa-token= r/refresh sso-login no-browser remote force redirect-port= timeout= info debug v/version emit= h/help
+    string join \n profile= s/show-commands u/unset shell= session-name= role-duration= external-id= config-file= credentials-file= pick l/list-profiles= role-arn= source-profile= session-policy= session-policy-arns= source-identity= t/tags= agent= o/output-profile= clean json= login logout refresh-autocomplete c/console console-link console-service= console-service-link= console-opt-in who config= a/auto-refresh k/kill-refresher refresh-hook region= mfa-token= r/refresh sso-login no-browser remote force redirect-port= timeout= info debug v/version emit= h/help
 end
 
 function __fish_awsume_needs_command
@@ -67,6 +67,7 @@ complete -c awsume -n "__fish_awsume_needs_command" -l logout -d 'Forget the pro
 complete -c awsume -n "__fish_awsume_needs_command" -l refresh-autocomplete -d 'Accepted for Python awsume\'s scripts; completion here needs no cache'
 complete -c awsume -n "__fish_awsume_needs_command" -s c -l console -d 'Open the AWS console signed in as the profile (without one: as this shell\'s credentials)'
 complete -c awsume -n "__fish_awsume_needs_command" -l console-link -d 'Print the console sign-in link instead (a credential for 15 minutes) [also: -cl]'
+complete -c awsume -n "__fish_awsume_needs_command" -l console-opt-in -d 'Turn on the console\'s multi-session support in the browser awsume opens (up to five identities side by side): opens its opt-in page for --region (else the profile\'s, AWS_REGION, us-east-1); resolves no credentials'
 complete -c awsume -n "__fish_awsume_needs_command" -l who -l whoami -d 'Show the profile and identity (GetCallerIdentity) of the credentials in this shell'
 complete -c awsume -n "__fish_awsume_needs_command" -s a -l auto-refresh -d 'Keep this shell\'s credentials fresh: renewed at a prompt once within `auto-refresh-margin` seconds (setting, default 600) of expiry, without asking again while the MFA session lasts. With -o NAME, profile NAME gets a credential_process that renews for long-running programs'
 complete -c awsume -n "__fish_awsume_needs_command" -s k -l kill-refresher -d 'Stop auto-refresh in this shell (the credentials stay as they are)'

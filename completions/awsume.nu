@@ -43,6 +43,7 @@ module completions {
     --console-service: string # Open the console at a service: an alias (ec2, s3, cfn, ddb…), a console path or a URL [also: -cs]
     --console-service-link: string # Print the sign-in link to a service [also: -csl, -cls]
     --console-link-service: string # Print the sign-in link to a service [also: -csl, -cls]
+    --console-opt-in          # Turn on the console's multi-session support in the browser awsume opens (up to five identities side by side): opens its opt-in page for --region (else the profile's, AWS_REGION, us-east-1); resolves no credentials
     --who                     # Show the profile and identity (GetCallerIdentity) of the credentials in this shell
     --whoami                  # Show the profile and identity (GetCallerIdentity) of the credentials in this shell
     --config: string          # awsume's settings: get KEY | set KEY VALUE | reset KEY | clear KEY | list

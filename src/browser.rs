@@ -6,7 +6,8 @@
 //! PKCE challenge and callback port (or a device code) would let another user complete the
 //! sign-in with their own identity. The browser gets a private redirect page (0600, under
 //! `~/.awsume/run`), removed when the sign-in is over, or for the console once the launcher has
-//! exited (at most 10 s).
+//! exited and the browser has read it (at most 10 s; else the next run removes it). The console's
+//! page may lead to a container extension's link (`Place`), the URL inside it.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -28,8 +29,23 @@ impl Browser {
     /// output discarded. The page lives as long as what this returns: a sign-in keeps it until the
     /// person is back; `handed_over` waits for the launcher instead.
     pub fn open(&self, url: &str, profile: &str) -> Result<Opened> {
-        let redirect = Redirect::write(url)?;
-        let argv = self.argv(&format!("file://{}", redirect.path.display()), profile)?;
+        self.open_in(url, profile, &Place::default())
+    }
+
+    /// `open`, in the browser profile and Firefox container `place` names (the console's).
+    pub fn open_in(&self, url: &str, profile: &str, place: &Place) -> Result<Opened> {
+        // A container's handler link carries the URL on, inside the page like the URL itself.
+        let target = place.container.as_ref().map_or_else(|| url.to_string(), |c| c.link(url));
+        let redirect = Redirect::write(&target)?;
+        let mut argv = self.argv(&format!("file://{}", redirect.path.display()), profile)?;
+        if let Some(name) = &place.browser_profile {
+            if !self.command.as_deref().is_some_and(|c| c.contains("{browser_profile}")) {
+                bail!(
+                    "console_browser_profile {name:?} is set, but console.browser_command has no {{browser_profile}} to put it in (as in: chromium --profile-directory={{browser_profile}} {{url}})"
+                );
+            }
+            argv.iter_mut().for_each(|w| *w = w.replace("{browser_profile}", name));
+        }
         let (program, args) = argv.split_first().expect("argv has a program");
         crate::messages::debug!("opening a browser with {program} ({} arguments)", args.len());
         let launcher = Command::new(program)
@@ -39,7 +55,7 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .with_context(|| format!("cannot open a browser ({program})"))?;
-        Ok(Opened { launcher, _page: redirect })
+        Ok(Opened { launcher, page: redirect })
     }
 
     /// A sign-in page for the person: opened here and printed too (a browser that does not open
@@ -113,19 +129,85 @@ impl Browser {
     }
 }
 
+/// Where the console opens: a browser profile (`console_browser_profile`, for the command's
+/// `{browser_profile}`) and a Firefox container (`console_container`).
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    pub browser_profile: Option<String>,
+    pub container: Option<Container>,
+}
+
+/// A Firefox container, opened through the handler extension the user has.
+#[derive(Debug, Clone)]
+pub struct Container {
+    pub name: String,
+    pub color: Option<String>,
+    pub icon: Option<String>,
+    /// `granted-containers` or `open-url-in-container` (`console.container_handler`).
+    pub handler: String,
+}
+
+/// The colours and icons Firefox's containers (and so both handler extensions) know.
+pub const COLORS: [&str; 8] = ["blue", "turquoise", "green", "yellow", "orange", "red", "pink", "purple"];
+pub const ICONS: [&str; 13] = [
+    "fingerprint",
+    "briefcase",
+    "dollar",
+    "cart",
+    "circle",
+    "gift",
+    "vacation",
+    "food",
+    "fruit",
+    "pet",
+    "tree",
+    "chill",
+    "fence",
+];
+
+impl Container {
+    /// The handler's link that opens `url` in this container: `ext+granted-containers:` or
+    /// `ext+container:`, then `name=…&url=…[&color=…&icon=…]`, each value encoded as
+    /// `encodeURIComponent` does (both extensions read them back with `URLSearchParams`).
+    pub fn link(&self, url: &str) -> String {
+        let scheme =
+            if self.handler == "open-url-in-container" { "ext+container" } else { "ext+granted-containers" };
+        let enc = crate::encoding::percent_encode;
+        let mut link = format!("{scheme}:name={}&url={}", enc(&self.name), enc(url));
+        for (key, value) in [("color", &self.color), ("icon", &self.icon)] {
+            if let Some(value) = value {
+                link.push_str(&format!("&{key}={}", enc(value)));
+            }
+        }
+        link
+    }
+}
+
 /// A browser started on a private page: the page goes when this is dropped.
 pub struct Opened {
     launcher: std::process::Child,
-    _page: Redirect,
+    page: Redirect,
 }
 
 impl Opened {
-    /// Waits (a bounded time) for the launcher to hand the page to the browser and end, then the
-    /// page goes: for a URL nothing comes back from (a console link).
+    /// Waits (a bounded time) for the launcher to end and the browser to have read the page (its
+    /// access time past its writing: a launcher that hands the page to a browser already running
+    /// exits before that one reads it), then the page goes: for a URL nothing comes back from (a
+    /// console link). A page not read by then is left to the next run's sweep.
     pub fn handed_over(mut self) {
         let started = Instant::now();
-        while started.elapsed() < REDIRECT_WAIT && matches!(self.launcher.try_wait(), Ok(None)) {
+        let read = |path: &std::path::Path| {
+            std::fs::metadata(path)
+                .is_ok_and(|m| matches!((m.accessed(), m.modified()), (Ok(a), Ok(w)) if a > w))
+        };
+        while started.elapsed() < REDIRECT_WAIT
+            && (matches!(self.launcher.try_wait(), Ok(None)) || !read(&self.page.path))
+        {
             std::thread::sleep(Duration::from_millis(20));
+        }
+        if !read(&self.page.path) {
+            crate::messages::debug!("the browser has not read its page yet: the next run removes it");
+            self.page.keep = true;
         }
     }
 }
@@ -133,6 +215,8 @@ impl Opened {
 /// A page that sends the browser on to a URL, readable by the user alone, removed when dropped.
 struct Redirect {
     path: PathBuf,
+    /// Left for the next run's sweep (a browser may still read it).
+    keep: bool,
 }
 
 impl Redirect {
@@ -148,13 +232,15 @@ impl Redirect {
             html_attribute(url)
         );
         crate::files::write_atomic(&path, page.as_bytes(), 0o600)?;
-        Ok(Self { path })
+        Ok(Self { path, keep: false })
     }
 }
 
 impl Drop for Redirect {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        if !self.keep {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 
@@ -165,12 +251,15 @@ fn sweep(dir: &std::path::Path) {
     let stale = crate::waits::OTHER_RUN;
     for path in entries.flatten().map(|e| e.path()) {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let old = std::fs::symlink_metadata(&path)
-            .and_then(|m| m.modified())
-            .ok()
+        let meta = std::fs::symlink_metadata(&path).ok();
+        let old = meta
+            .as_ref()
+            .and_then(|m| m.modified().ok())
             .and_then(|at| at.elapsed().ok())
             .is_some_and(|age| age > stale);
-        if name.starts_with("open-") && name.ends_with(".html") && old {
+        // A page its browser has read is done with (one left by a console run that did not wait).
+        let read = meta.is_some_and(|m| matches!((m.accessed(), m.modified()), (Ok(a), Ok(w)) if a > w));
+        if name.starts_with("open-") && name.ends_with(".html") && (old || read) {
             let _ = std::fs::remove_file(&path);
         }
     }

@@ -301,7 +301,10 @@ fn session_hosts_and_the_dotted_browser_command_reach_the_console() {
         query(link.stdout.trim(), "Destination"),
         "https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:"
     );
-    let browser = env.write("fake-browser", "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$HOME/browser.args\"\n");
+    let browser = env.write(
+        "fake-browser",
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$HOME/browser.args\"\nfor a; do case $a in file://*) cat \"${a#file://}\" > /dev/null;; esac; done\n",
+    );
     std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let command = format!("'{}' --opened-by-awsume {{url}}", browser.display());
     env.run(&["--config", "set", "console.browser_command", &command]).ok();

@@ -8,6 +8,7 @@ mod cli;
 mod concurrent;
 mod config;
 mod conformance;
+mod consoles;
 mod containers;
 mod eks;
 mod errors;

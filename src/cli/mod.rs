@@ -245,6 +245,11 @@ pub struct AwsumeArgs {
     /// Print the sign-in link to a service [also: -csl, -cls]
     #[arg(long, value_name = "SERVICE", visible_alias = "console-link-service")]
     pub console_service_link: Option<String>,
+    /// Turn on the console's multi-session support in the browser awsume opens (up to five
+    /// identities side by side): opens its opt-in page for --region (else the profile's,
+    /// AWS_REGION, us-east-1); resolves no credentials
+    #[arg(long)]
+    pub console_opt_in: bool,
     /// Show the profile and identity (GetCallerIdentity) of the credentials in this shell
     #[arg(long, visible_alias = "whoami")]
     pub who: bool,

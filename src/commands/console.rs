@@ -6,6 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+use anyhow::bail;
+
+use crate::browser::{Container, Place};
 use crate::cli::AwsumeArgs;
 use crate::credentials::Credentials;
 use crate::deliver::Out;
@@ -95,13 +98,76 @@ fn request(args: &AwsumeArgs, settings: &Settings, name: &str) -> Console {
     Console { destination: path.to_string(), name: name.to_string(), duration: args.role_duration }
 }
 
-/// The sign-in link in the user's browser, kept out of every argv.
-fn open(settings: &Settings, url: &str, profile: &str) -> Result<()> {
+/// The sign-in link in the user's browser (in the profile's browser profile and container), kept
+/// out of every argv.
+fn open(settings: &Settings, url: &str, profile: &str, place: &Place) -> Result<()> {
     settings
         .browser()
-        .open(url, profile)
+        .open_in(url, profile, place)
         .map(crate::browser::Opened::handed_over)
         .map_err(|e| anyhow::anyhow!("{e:#}; print the link instead with -cl"))
+}
+
+/// Where `profile`'s console opens: its `console_browser_profile` (else the setting's), its
+/// `console_container` through `console.container_handler`.
+fn place(args: &AwsumeArgs, settings: &Settings, profile: Option<&str>) -> Result<Place> {
+    let config = match profile {
+        Some(name) => Some(crate::config::Config::load_reaching(crate::request::files(args), name, &[])?),
+        None => None,
+    };
+    let own = |key: &str| {
+        let found = config.as_ref().zip(profile).and_then(|(c, name)| c.profiles.get(name));
+        found.and_then(|p| p.get(key)).map(str::to_string)
+    };
+    let browser_profile = own("console_browser_profile").or_else(|| settings.console.browser_profile.clone());
+    let Some(name) = own("console_container") else { return Ok(Place { browser_profile, container: None }) };
+    let at = format!("profile \"{}\"", profile.unwrap_or_default());
+    let handler = match settings.console.container_handler.as_deref() {
+        Some(h @ ("granted-containers" | "open-url-in-container")) => h.to_string(),
+        other => bail!(
+            "{at}: console_container {name:?} needs the setting console.container_handler: granted-containers or open-url-in-container (the Firefox extension you have){}",
+            other.map(|o| format!(", not {o:?}")).unwrap_or_default()
+        ),
+    };
+    let checked = |key: &str, known: &[&str]| -> Result<Option<String>> {
+        match own(key) {
+            Some(value) if !known.contains(&value.as_str()) => {
+                bail!("{at}: {key} {value:?} is none of {}", known.join(", "))
+            }
+            value => Ok(value),
+        }
+    };
+    let color = checked("console_container_color", &crate::browser::COLORS)?;
+    let icon = checked("console_container_icon", &crate::browser::ICONS)?;
+    Ok(Place { browser_profile, container: Some(Container { name, color, icon, handler }) })
+}
+
+/// `--console-opt-in`: the console's multi-session opt-in page, opened as `-c` opens the console.
+pub fn opt_in(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
+    let settings = Settings::user()?;
+    let profile = args.profile.as_deref().or(args.profile_flag.as_deref());
+    let place = place(args, &settings, profile)?;
+    let own_region = match profile {
+        Some(name) => crate::config::Config::load_reaching(crate::request::files(args), name, &[])?
+            .profiles
+            .get(name)
+            .and_then(|p| p.get("region"))
+            .map(str::to_string),
+        None => None,
+    };
+    let region = args
+        .common
+        .region
+        .clone()
+        .or(own_region)
+        .or_else(environment::region)
+        .unwrap_or_else(|| "us-east-1".into());
+    let url = crate::signin::console::opt_in_url(&region)?;
+    crate::messages::say(&format!(
+        "opening the console's multi-session opt-in for {region} (once per browser profile; a page that says 400 means it is on already)"
+    ));
+    open(&settings, &url, profile.unwrap_or("awsume"), &place)?;
+    out.text("")
 }
 
 fn link(args: &AwsumeArgs) -> bool {
@@ -123,7 +189,8 @@ pub fn with_state(
     if link(args) {
         return out.state_and_text(state, Some(&format!("{url}\n")));
     }
-    open(settings, &url, &plan.profile)?;
+    let profile = Some(plan.profile.as_str()).filter(|_| args.role_arn.is_none());
+    open(settings, &url, &plan.profile, &place(args, settings, profile)?)?;
     out.state(state)
 }
 
@@ -144,7 +211,7 @@ pub fn here(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
     if link(args) {
         return out.text(&format!("{url}\n"));
     }
-    open(&settings, &url, &name)?;
+    open(&settings, &url, &name, &place(args, &settings, None)?)?;
     out.text("")
 }
 

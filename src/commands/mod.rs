@@ -48,6 +48,8 @@ pub enum Mode {
     PrintJson,
     /// `-c`, `-cl`, `-cs SVC`, `-csl SVC` without a profile: the console as this shell's credentials.
     ConsoleHere,
+    /// `--console-opt-in`: the console's multi-session opt-in page; no credentials.
+    ConsoleOptIn,
     /// `--pick` (or plain `awsume` at a terminal with nothing to default to): choose from a list.
     Pick,
     /// `NAME --login`: sign in as `aws login` does, then set the profile.
@@ -82,6 +84,8 @@ impl Mode {
             Mode::Logout
         } else if args.login {
             Mode::Login
+        } else if args.console_opt_in {
+            Mode::ConsoleOptIn
         } else if args.json.as_deref() == Some("") {
             Mode::PrintJson
         } else if console::asked(args)
@@ -204,6 +208,7 @@ fn awsume_mode(args: AwsumeArgs, out: &Out) -> Result<ExitCode> {
         }
         Mode::RefreshHook => refresh::hook(&args, out),
         Mode::ConsoleHere => console::here(&args, out),
+        Mode::ConsoleOptIn => console::opt_in(&args, out),
         Mode::Pick => pick::run(&args, out),
         Mode::Login => login::login(&args, out),
         Mode::Logout => login::logout(&args, out),

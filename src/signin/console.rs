@@ -34,6 +34,22 @@ fn partition(plan: &Plan) -> &'static Partition {
     by_region.or_else(by_arn).unwrap_or(&partition::PARTITIONS[0])
 }
 
+/// The console's multi-session opt-in page for `region`, coming back to that region's console home
+/// (`AWS_ENDPOINT_URL_SIGNIN` overrides the host). Multi-session is the `aws` partition's.
+pub fn opt_in_url(region: &str) -> Result<String> {
+    let partition = partition::of_region(region);
+    if partition.id != "aws" {
+        bail!(
+            "--console-opt-in: multi-session is the aws partition's console, and {region} is in {}",
+            partition.id
+        );
+    }
+    let signin = crate::aws::sts::endpoint_url("AWS_ENDPOINT_URL_SIGNIN", None)
+        .unwrap_or_else(|| partition.signin(region));
+    let home = format!("https://{region}.console.aws.amazon.com/console/home?region={region}");
+    Ok(format!("{}/sessions/v1/opt-in?redirect_uri={}", signin.trim_end_matches('/'), encode(&home)))
+}
+
 /// A console URL copied from a multi-session console names a session host (`{account}-{8
 /// characters}.{region}.console…`): as `Destination` it fails (HTTP 400), the plain host does not.
 /// The label is dropped; path, query and fragment kept.
@@ -115,6 +131,9 @@ pub fn url(
             None => format!("https://{console_host}/{path}/home"),
         }
     };
+    // A plain `Action=login`, never a logout first: with multi-session on, a logout bounce would
+    // end the other identities' sessions in that browser, and without it AWS itself says "You must
+    // first log out" where needed (granted's bounce predates multi-session).
     Ok(format!(
         "{federation}?Action=login&Issuer=awsume&Destination={}&SigninToken={}",
         encode(&destination),
