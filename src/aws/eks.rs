@@ -50,24 +50,7 @@ pub async fn describe_cluster(
 ) -> Result<Cluster> {
     let url =
         format!("{}/clusters/{}", endpoint.trim_end_matches('/'), crate::encoding::percent_encode(name));
-    let identity = super::signing_identity(creds);
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name("eks")
-        .time(SystemTime::now())
-        .settings(SigningSettings::default())
-        .build()
-        .map_err(|e| anyhow!("cannot sign DescribeCluster: {e}"))?
-        .into();
-    let host = url.split("://").nth(1).and_then(|r| r.split('/').next()).unwrap_or_default().to_string();
-    let headers = [("host", host.as_str())];
-    let signable = SignableRequest::new("GET", &url, headers.iter().copied(), SignableBody::Bytes(&[]))
-        .map_err(|e| anyhow!("cannot sign DescribeCluster: {e}"))?;
-    let (instructions, _) =
-        sign(signable, &params).map_err(|e| anyhow!("cannot sign DescribeCluster: {e}"))?.into_parts();
-    let signed: Vec<(String, String)> =
-        instructions.headers().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+    let signed = super::sigv4_headers(creds, ("eks", region), ("GET", &url), &[], &[])?;
     let signed: Vec<(&str, &str)> = signed.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let (status, response_headers, body) = http.send("GET", &url, &signed, &[], timeout).await?;
     let answer: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();

@@ -2,11 +2,9 @@
 //! stand-in GetCallerIdentity is STS's), as IAM's query API over our one HTTP stack, signed with
 //! SigV4 by the SDK's own signer: no IAM client for three calls.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-use aws_sigv4::sign::v4;
+use anyhow::{Context, Result, bail};
 
 use super::Net;
 use super::http::Http;
@@ -32,26 +30,10 @@ async fn call(
         body.push_str(&format!("&{key}={}", percent_encode(value)));
     }
     let url = endpoint();
-    let identity = super::signing_identity(creds);
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region("us-east-1")
-        .name("iam")
-        .time(SystemTime::now())
-        .settings(SigningSettings::default())
-        .build()
-        .map_err(|e| anyhow!("cannot sign the IAM call: {e}"))?
-        .into();
     let content_type = "application/x-www-form-urlencoded; charset=utf-8";
-    let host = url.split("://").nth(1).and_then(|r| r.split('/').next()).unwrap_or("").to_string();
-    let headers = [("content-type", content_type), ("host", host.as_str())];
-    let signable =
-        SignableRequest::new("POST", &url, headers.iter().copied(), SignableBody::Bytes(body.as_bytes()))
-            .map_err(|e| anyhow!("cannot sign the IAM call: {e}"))?;
-    let (instructions, _) =
-        sign(signable, &params).map_err(|e| anyhow!("cannot sign the IAM call: {e}"))?.into_parts();
-    let signed: Vec<(String, String)> =
-        instructions.headers().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+    let headers = [("content-type", content_type)];
+    let signed =
+        super::sigv4_headers(creds, ("iam", "us-east-1"), ("POST", &url), &headers, body.as_bytes())?;
     let mut all: Vec<(&str, &str)> = vec![("content-type", content_type)];
     all.extend(signed.iter().map(|(n, v)| (n.as_str(), v.as_str())));
     let (status, _, answer) = http.send("POST", &url, &all, body.as_bytes(), timeout).await?;

@@ -71,6 +71,35 @@ pub fn signing_identity(
     .into()
 }
 
+/// The SigV4 headers (authorization, date, token) for one request to `service` in `region`, by the
+/// SDK's signer: what IAM's query calls and EKS's DescribeCluster send besides their own headers.
+pub fn sigv4_headers(
+    creds: &crate::credentials::Credentials,
+    (service, region): (&str, &str),
+    (method, url): (&str, &str),
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Result<Vec<(String, String)>> {
+    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+    let identity = signing_identity(creds);
+    let failed = |e: &dyn std::fmt::Display| anyhow::anyhow!("cannot sign the {service} call: {e}");
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name(service)
+        .time(std::time::SystemTime::now())
+        .settings(SigningSettings::default())
+        .build()
+        .map_err(|e| failed(&e))?
+        .into();
+    let host = url.split("://").nth(1).and_then(|r| r.split('/').next()).unwrap_or_default();
+    let all = headers.iter().copied().chain([("host", host)]);
+    let signable =
+        SignableRequest::new(method, url, all, SignableBody::Bytes(body)).map_err(|e| failed(&e))?;
+    let (instructions, _) = sign(signable, &params).map_err(|e| failed(&e))?.into_parts();
+    Ok(instructions.headers().map(|(name, value)| (name.to_string(), value.to_string())).collect())
+}
+
 /// A `Net` built on first use: a run that needs no network (a cached session) builds none.
 pub struct LazyNet {
     at: Where,
