@@ -17,8 +17,20 @@ use crate::plan::{self, Plan};
 use crate::request::{Prepared, Request, prepare};
 use crate::resolve;
 
+/// Flags that go only with others, checked before anything is resolved.
+fn check_flags(args: &ExportArgs) -> Result<()> {
+    if args.common.force && args.credentials_file_profile.is_none() && !args.common.sso_login {
+        anyhow::bail!("--force goes with -c (overwrite keys you wrote) or --sso-login (sign out first)");
+    }
+    if args.bind.is_some() && args.imds.is_none() && args.container.is_none() {
+        anyhow::bail!("--bind is the address of --imds or --container: give one of them");
+    }
+    Ok(())
+}
+
 pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
     messages::set_level(args.common.info, args.common.debug);
+    check_flags(&args)?;
     // Run as a profile's own credential_process (directly or through others): stop at once.
     let named = args.profile.clone().or_else(crate::environment::profile);
     let chain = resolve::enter_profile_chain(named.as_deref().unwrap_or("default"))?;
@@ -48,12 +60,6 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
         (None, Some(at)) => Some((server::Kind::Container, at)),
         (None, None) => None,
     };
-    if args.common.force && args.credentials_file_profile.is_none() && !args.common.sso_login {
-        anyhow::bail!("--force goes with -c (overwrite keys you wrote) or --sso-login (sign out first)");
-    }
-    if args.bind.is_some() && served.is_none() {
-        anyhow::bail!("--bind is the address of --imds or --container: give one of them");
-    }
     if let Some((kind, at)) = served {
         let refresh = || {
             let fresh = resolve::resolve(&plan, &options)?;
@@ -99,9 +105,6 @@ pub fn run(args: ExportArgs, exec: Vec<String>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `--exec` with `--serve`: the command gets a container credentials endpoint of its own (loopback,
-/// a free port, a fresh token) that renews the session inside the AWS CLI's 15-minute window, and
-/// no keys; the endpoint closes when the command ends.
 /// The settings of `[default]` and of `profile` (which wins) that a child of `--serve --exec` keeps
 /// in the AWS files of its own (`deliver::exec::ChildFiles`): its region, output, retries, S3 and
 /// endpoint settings, never a credential or a pointer to one.
@@ -119,6 +122,9 @@ fn child_settings(files: &crate::config::Files, profile: &str) -> Result<Vec<(St
     Ok(settings)
 }
 
+/// `--exec` with `--serve`: the command gets a container credentials endpoint of its own (loopback,
+/// a free port, a fresh token) that renews the session inside the AWS CLI's 15-minute window, and
+/// no keys; the endpoint closes when the command ends.
 fn serve_exec(
     argv: &[String],
     creds: Credentials,
