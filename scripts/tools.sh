@@ -140,6 +140,8 @@ install_test_tools() {
     # Debian's Chromium (headless) for SAML sign-ins through a real browser; pgrep to see it gone.
     command -v chromium >/dev/null || apt_install chromium
     command -v pgrep >/dev/null || apt_install procps
+    # Xvfb: a desktop Chromium for the console test of a browser that is already running.
+    command -v Xvfb >/dev/null || apt_install xvfb
     # kubectl (Debian's kubernetes-client) runs `awsume eks token` from the kubeconfig entry.
     command -v kubectl >/dev/null || apt_install kubernetes-client
     install_venv .venv tests/support/requirements.txt

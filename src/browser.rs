@@ -45,6 +45,9 @@ impl Browser {
                 );
             }
             argv.iter_mut().for_each(|w| *w = w.replace("{browser_profile}", name));
+        } else {
+            // None set: the browser's own default (`--profile-directory={browser_profile}` goes).
+            argv.retain(|w| !w.contains("{browser_profile}"));
         }
         let (program, args) = argv.split_first().expect("argv has a program");
         crate::messages::debug!("opening a browser with {program} ({} arguments)", args.len());

@@ -43,6 +43,10 @@
 - A stub identity provider: GET /<test-id>/idp?roles=ROLE,PROVIDER;…&duration=N&life=SECONDS answers a
   page that posts a SAMLResponse (built here, unsigned) to /<test-id>/saml (post=no: a page that never does; popup=yes: a page that opens the posting one in a popup; frame=top|self&attacker=ROLES: a page of another origin in a frame posts its own assertion to the top window, or into itself, before the IdP's form posts after 3 s), as an IdP posts to AWS's
   sign-in; /saml itself, reached only when nobody intercepted the POST, records a call SigninSAML.
+- Console pages for a browser: /federation?Action=login records the cookies it came with and adds a session
+  cookie of its own (Domain aws.amazon.com) before sending it on to Destination; /sessions/v1/opt-in sets the
+  multi-session cookie and sends it to redirect_uri; any path of a *.console.* host records the cookies and
+  answers a page (actions ConsoleLogin, ConsoleOptIn, Console).
 - GET /<test-id>/custom?to=URL: a start URL on a custom domain, which redirects once to URL.
 - moto has no Kubernetes API server: GET /<test-id>/k8s/<cluster>/<path> authenticates as EKS does. The
   bearer token is `k8s-aws-v1.` + base64url of a presigned STS GetCallerIdentity URL; it is accepted only
@@ -408,9 +412,33 @@ def test_ca(names=()):
     return ca.public_bytes(serialization.Encoding.PEM), context
 
 
+def browser_call(test, action, environ, **params):
+    """Records a browser's request with the cookies it carried."""
+    with LOCK:
+        CALLS.setdefault(test, []).append({"action": action, "key": None,
+                                           "params": {"cookies": environ.get("HTTP_COOKIE", ""), **params}})
+
+
+def redirect(start_response, location, cookie):
+    start_response("302 Found", [("Location", location), ("Set-Cookie", cookie), ("Content-Length", "0")])
+    return [b""]
+
+
+def console_login(test, query, environ, start_response):
+    """The browser's `Action=login`: a session cookie for this sign-in, added beside the others (as
+    multi-session keeps them), then the console."""
+    token = query.get("SigninToken", "")
+    browser_call(test, "ConsoleLogin", environ, token=token)
+    name = "awsume-test-session-" + re.sub(r"[^A-Za-z0-9]", "", token)[-12:]
+    return redirect(start_response, query.get("Destination", "/"),
+                    f"{name}=on; Domain=aws.amazon.com; Path=/; Secure; SameSite=None; Max-Age=3600")
+
+
 def federation(test, environ, start_response):
     """Console sign-in's getSigninToken: the token names the session it was made for."""
     query = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", "")))
+    if query.get("Action") == "login":
+        return console_login(test, query, environ, start_response)
     session = json.loads(query.get("Session") or "{}")
     call = {"action": query.get("Action"), "key": session.get("sessionId"),
             "params": {"fields": sorted(session), "token_set": bool(session.get("sessionToken"))}}
@@ -613,6 +641,17 @@ def wrap(moto_app, ca_pem):
             return signin(test, environ["PATH_INFO"], environ, raw, start_response)
         if environ["PATH_INFO"] in SSO_ROUTES:
             return sso(test, environ["PATH_INFO"], environ, raw, start_response)
+        if environ["PATH_INFO"] == "/sessions/v1/opt-in":
+            # The console's multi-session opt-in: a cookie, then back to the console.
+            browser_call(test, "ConsoleOptIn", environ)
+            to = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", ""))).get("redirect_uri", "/")
+            return redirect(start_response, to,
+                            "awsume-test-multisession=on; Domain=aws.amazon.com; Path=/; Secure; SameSite=None; Max-Age=3600")
+        if ".console." in environ.get("HTTP_HOST", "") or environ.get("HTTP_HOST", "").startswith("console."):
+            browser_call(test, "Console", environ, path=environ["PATH_INFO"])
+            page = b"<html><body>console</body></html>"
+            start_response("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(page)))])
+            return [page]
         if environ["PATH_INFO"] == "/custom":
             # A start URL on a custom domain: one redirect to ?to=.
             to = dict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", ""))).get("to", "")

@@ -8,11 +8,13 @@
 mod fixtures;
 #[path = "../../src/deliver/managed.rs"]
 mod managed_list;
+mod namespaces;
 mod shells;
 mod tmux;
 
 pub use fixtures::*;
 pub use managed_list::{AUTO_REFRESH, MANAGED};
+pub use namespaces::{hosts_for, in_partitions, json};
 pub use shells::{SHELLS, Sh, init_script, managed, nu_path};
 pub use tmux::{Tmux, interactive_command, start, start_sized};
 
