@@ -6,8 +6,7 @@
 //! PKCE challenge and callback port (or a device code) would let another user complete the
 //! sign-in with their own identity. The browser gets a private redirect page (0600, under
 //! `~/.awsume/run`), removed when the sign-in is over, or for the console once the launcher has
-//! exited and the browser has read it (at most 10 s; else the next run removes it). The console's
-//! page may lead to a container extension's link (`Place`), the URL inside it.
+//! exited and the browser has read it (at most 10 s; else the next run removes it).
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -32,11 +31,9 @@ impl Browser {
         self.open_in(url, profile, &Place::default())
     }
 
-    /// `open`, in the browser profile and Firefox container `place` names (the console's).
+    /// `open`, in the browser profile `place` names (the console's).
     pub fn open_in(&self, url: &str, profile: &str, place: &Place) -> Result<Opened> {
-        // A container's handler link carries the URL on, inside the page like the URL itself.
-        let target = place.container.as_ref().map_or_else(|| url.to_string(), |c| c.link(url));
-        let redirect = Redirect::write(&target)?;
+        let redirect = Redirect::write(url)?;
         let mut argv = self.argv(&format!("file://{}", redirect.path.display()), profile)?;
         if let Some(name) = &place.browser_profile {
             if !self.command.as_deref().is_some_and(|c| c.contains("{browser_profile}")) {
@@ -133,57 +130,10 @@ impl Browser {
 }
 
 /// Where the console opens: a browser profile (`console_browser_profile`, for the command's
-/// `{browser_profile}`) and a Firefox container (`console_container`).
+/// `{browser_profile}`).
 #[derive(Debug, Clone, Default)]
 pub struct Place {
     pub browser_profile: Option<String>,
-    pub container: Option<Container>,
-}
-
-/// A Firefox container, opened through the handler extension the user has.
-#[derive(Debug, Clone)]
-pub struct Container {
-    pub name: String,
-    pub color: Option<String>,
-    pub icon: Option<String>,
-    /// `granted-containers` or `open-url-in-container` (`console.container_handler`).
-    pub handler: String,
-}
-
-/// The colours and icons Firefox's containers (and so both handler extensions) know.
-pub const COLORS: [&str; 8] = ["blue", "turquoise", "green", "yellow", "orange", "red", "pink", "purple"];
-pub const ICONS: [&str; 13] = [
-    "fingerprint",
-    "briefcase",
-    "dollar",
-    "cart",
-    "circle",
-    "gift",
-    "vacation",
-    "food",
-    "fruit",
-    "pet",
-    "tree",
-    "chill",
-    "fence",
-];
-
-impl Container {
-    /// The handler's link that opens `url` in this container: `ext+granted-containers:` or
-    /// `ext+container:`, then `name=…&url=…[&color=…&icon=…]`, each value encoded as
-    /// `encodeURIComponent` does (both extensions read them back with `URLSearchParams`).
-    pub fn link(&self, url: &str) -> String {
-        let scheme =
-            if self.handler == "open-url-in-container" { "ext+container" } else { "ext+granted-containers" };
-        let enc = crate::encoding::percent_encode;
-        let mut link = format!("{scheme}:name={}&url={}", enc(&self.name), enc(url));
-        for (key, value) in [("color", &self.color), ("icon", &self.icon)] {
-            if let Some(value) = value {
-                link.push_str(&format!("&{key}={}", enc(value)));
-            }
-        }
-        link
-    }
 }
 
 /// A browser started on a private page: the page goes when this is dropped.

@@ -53,8 +53,6 @@ pub struct Console {
     pub services: Vec<(String, String)>,
     /// `browser_profile`: the `{browser_profile}` for profiles without `console_browser_profile`.
     pub browser_profile: Option<String>,
-    /// `container_handler`: `granted-containers` or `open-url-in-container`, for `console_container`.
-    pub container_handler: Option<String>,
 }
 
 impl Default for Settings {
@@ -160,7 +158,6 @@ impl Settings {
             browser_command: entries(&console).find(|(k, _)| *k == "browser_command").map(|(_, v)| v),
             services: entries(&block(&console, "services")).map(|(k, v)| (k.to_string(), v)).collect(),
             browser_profile: entries(&console).find(|(k, _)| *k == "browser_profile").map(|(_, v)| v),
-            container_handler: entries(&console).find(|(k, _)| *k == "container_handler").map(|(_, v)| v),
         };
         Ok(settings)
     }

@@ -1,6 +1,5 @@
-//! Consoles side by side: the multi-session opt-in page, a browser profile per awsume profile, a
-//! Firefox container per profile (through the handler extension's link), and the redirect page
-//! kept until the browser has read it.
+//! Consoles side by side: the multi-session opt-in page, a browser profile per awsume profile
+//! (containers refused, with why), and the redirect page kept until the browser has read it.
 
 use crate::testenv::{Output, TestEnv, in_partitions, json, run, static_keys};
 
@@ -102,43 +101,19 @@ fn a_browser_profile_fills_the_commands_placeholder_or_is_one_line() {
     );
 }
 
+/// `console_container` (granted's key) is one line saying why awsume opens no container, and what
+/// to use instead; nothing is opened, no link is made.
 #[test]
-fn a_container_gets_the_handlers_link_with_the_login_url_never_in_argv() {
-    let env = console_env(
-        "console_container = prod\nconsole_container_color = blue\nconsole_container_icon = briefcase\n",
-    );
+fn a_container_is_refused_with_the_reason() {
+    let env = console_env("console_container = prod\n");
     let browser = fake_browser(&env, false);
-    let plain = awsume(&env, &["role", "-cl"]);
-    assert_eq!(plain.status, 0, "{}", plain.stderr);
-    let login = plain.stdout.trim().to_string();
-    assert!(login.contains("Action=login"), "-cl prints the plain link whatever the container: {login}");
-    for (handler, scheme) in
-        [("granted-containers", "ext+granted-containers:"), ("open-url-in-container", "ext+container:")]
-    {
-        settings(&env, &browser, "{url}", &format!("  container_handler: {handler}\n"));
-        let _ = std::fs::remove_file(env.path("browser.page"));
-        let out = awsume(&env, &["role", "-c"]);
-        assert_eq!(out.status, 0, "{}", out.stderr);
-        let target = target(&env);
-        let rest = target.strip_prefix(scheme).unwrap_or_else(|| panic!("{target}"));
-        // As the extensions read it: URLSearchParams.
-        let script = "const p = new URLSearchParams(process.argv[1]); console.log(JSON.stringify(Object.fromEntries(p)))";
-        let node = std::process::Command::new("node").args(["-e", script, rest]).output().unwrap();
-        let parsed: serde_json::Value = serde_json::from_slice(&node.stdout).unwrap();
-        assert_eq!(parsed["name"], "prod");
-        assert_eq!(parsed["url"], login.as_str(), "{handler}");
-        assert_eq!((&parsed["color"], &parsed["icon"]), (&"blue".into(), &"briefcase".into()));
-        let args = std::fs::read_to_string(env.path("browser.args")).unwrap();
-        assert!(!args.contains("SigninToken") && !args.contains("Action=login"), "{args}");
-        let page = args.trim().trim_start_matches("file://");
-        assert!(!std::path::Path::new(page).exists(), "the page is removed once read");
-    }
     settings(&env, &browser, "{url}", "");
-    awsume(&env, &["role", "-c"])
-        .assert_clean_failure("console_container \"prod\" needs the setting console.container_handler");
-    env.config("[profile role]\nrole_arn = arn:aws:iam::111111111111:role/admin\nsource_profile = base\nconsole_container = prod\nconsole_container_color = mauve\n");
-    settings(&env, &browser, "{url}", "  container_handler: granted-containers\n");
-    awsume(&env, &["role", "-c"]).assert_clean_failure("console_container_color \"mauve\" is none of blue");
+    let out = awsume(&env, &["role", "-c"]);
+    out.assert_clean_failure("console_container \"prod\": awsume cannot open a Firefox container without putting the sign-in link in a command line");
+    assert!(out.stderr.contains("console_browser_profile"), "{}", out.stderr);
+    assert!(!env.path("browser.args").exists(), "no browser started");
+    let actions = env.actions();
+    assert!(!actions.iter().any(|a| a == "getSigninToken"), "no sign-in link made: {actions:?}");
 }
 
 /// A launcher that hands the page to a browser already running exits at once; the page stays

@@ -8,7 +8,7 @@ use anyhow::Result;
 
 use anyhow::bail;
 
-use crate::browser::{Container, Place};
+use crate::browser::Place;
 use crate::cli::AwsumeArgs;
 use crate::credentials::Credentials;
 use crate::deliver::Out;
@@ -108,8 +108,11 @@ fn open(settings: &Settings, url: &str, profile: &str, place: &Place) -> Result<
         .map_err(|e| anyhow::anyhow!("{e:#}; print the link instead with -cl"))
 }
 
-/// Where `profile`'s console opens: its `console_browser_profile` (else the setting's), its
-/// `console_container` through `console.container_handler`.
+/// Where `profile`'s console opens: its `console_browser_profile`, else the setting's.
+/// `console_container` is refused with the reason: Firefox takes a container extension's link from
+/// its command line but not from the page awsume opens (a `file://` page cannot open `ext+` links;
+/// tried with Firefox ESR 153), and on the command line the link would show the sign-in URL to
+/// every local user.
 fn place(args: &AwsumeArgs, settings: &Settings, profile: Option<&str>) -> Result<Place> {
     let config = match profile {
         Some(name) => Some(crate::config::Config::load_reaching(crate::request::files(args), name, &[])?),
@@ -119,27 +122,14 @@ fn place(args: &AwsumeArgs, settings: &Settings, profile: Option<&str>) -> Resul
         let found = config.as_ref().zip(profile).and_then(|(c, name)| c.profiles.get(name));
         found.and_then(|p| p.get(key)).map(str::to_string)
     };
+    if let Some(name) = own("console_container") {
+        bail!(
+            "profile \"{}\": console_container {name:?}: awsume cannot open a Firefox container without putting the sign-in link in a command line every local user can read (Firefox takes an extension's ext+ link only from its command line, not from awsume's private page); give the profile a Firefox profile of its own instead: console_browser_profile, with firefox -P {{browser_profile}} {{url}}",
+            profile.unwrap_or_default()
+        );
+    }
     let browser_profile = own("console_browser_profile").or_else(|| settings.console.browser_profile.clone());
-    let Some(name) = own("console_container") else { return Ok(Place { browser_profile, container: None }) };
-    let at = format!("profile \"{}\"", profile.unwrap_or_default());
-    let handler = match settings.console.container_handler.as_deref() {
-        Some(h @ ("granted-containers" | "open-url-in-container")) => h.to_string(),
-        other => bail!(
-            "{at}: console_container {name:?} needs the setting console.container_handler: granted-containers or open-url-in-container (the Firefox extension you have){}",
-            other.map(|o| format!(", not {o:?}")).unwrap_or_default()
-        ),
-    };
-    let checked = |key: &str, known: &[&str]| -> Result<Option<String>> {
-        match own(key) {
-            Some(value) if !known.contains(&value.as_str()) => {
-                bail!("{at}: {key} {value:?} is none of {}", known.join(", "))
-            }
-            value => Ok(value),
-        }
-    };
-    let color = checked("console_container_color", &crate::browser::COLORS)?;
-    let icon = checked("console_container_icon", &crate::browser::ICONS)?;
-    Ok(Place { browser_profile, container: Some(Container { name, color, icon, handler }) })
+    Ok(Place { browser_profile })
 }
 
 /// `--console-opt-in`: the console's multi-session opt-in page, opened as `-c` opens the console.
@@ -185,12 +175,14 @@ pub fn with_state(
     state: &State,
     out: &Out,
 ) -> Result<ExitCode> {
+    // Where it would open is settled before a sign-in link exists.
+    let profile = Some(plan.profile.as_str()).filter(|_| args.role_arn.is_none() && !link(args));
+    let place = place(args, settings, profile)?;
     let url = resolve::console_url(plan, opts, creds, &request(args, settings, &plan.profile))?;
     if link(args) {
         return out.state_and_text(state, Some(&format!("{url}\n")));
     }
-    let profile = Some(plan.profile.as_str()).filter(|_| args.role_arn.is_none());
-    open(settings, &url, &plan.profile, &place(args, settings, profile)?)?;
+    open(settings, &url, &plan.profile, &place)?;
     out.state(state)
 }
 
