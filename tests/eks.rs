@@ -51,6 +51,17 @@ fn ours(env: &TestEnv, profile: &str, exec_info: Option<&str>) -> serde_json::Va
     serde_json::from_str(&out.stdout).unwrap()
 }
 
+/// A static profile `base` and a role `admin` on it, both in eu-west-1.
+fn eks_env(key: &str, secret: &str) -> TestEnv {
+    let env = TestEnv::new();
+    env.credentials(&static_keys("base", key, secret));
+    env.config(
+        "[profile base]\nregion = eu-west-1\n\
+         [profile admin]\nrole_arn = arn:aws:iam::111111111111:role/admin\nsource_profile = base\nregion = eu-west-1\n",
+    );
+    env
+}
+
 fn shape(value: &serde_json::Value) -> Vec<String> {
     let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
     keys.extend(value["status"].as_object().unwrap().keys().map(|k| format!("status.{k}")));
@@ -60,12 +71,7 @@ fn shape(value: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn eks_tokens_are_the_aws_clis_for_static_and_role_profiles_and_kept() {
-    let env = TestEnv::new();
-    env.credentials(&static_keys("base", "AKIAEKSBASE", "eks-secret"));
-    env.config(
-        "[profile base]\nregion = eu-west-1\n\
-         [profile admin]\nrole_arn = arn:aws:iam::111111111111:role/admin\nsource_profile = base\nregion = eu-west-1\n",
-    );
+    let env = eks_env("AKIAEKSBASE", "eks-secret");
     for profile in ["base", "admin"] {
         for info in [
             None,
@@ -185,12 +191,7 @@ const KUBECTLS: &str = "apiVersion: v1\n# the lab, by hand\nclusters:\n- cluster
 /// changes nothing and calls nothing.
 #[test]
 fn eks_kubeconfig_is_the_aws_clis_entry_with_our_token_and_keeps_the_rest() {
-    let env = TestEnv::new();
-    env.credentials(&static_keys("base", "AKIAEKSKC", "s"));
-    env.config(
-        "[profile base]\nregion = eu-west-1\n\
-         [profile admin]\nrole_arn = arn:aws:iam::111111111111:role/admin\nsource_profile = base\nregion = eu-west-1\n",
-    );
+    let env = eks_env("AKIAEKSKC", "s");
     let name = format!("kc-{}", env.id);
     let arn = eks_cluster(&env, "admin", &name);
     let path = env.write(".kube/config", KUBECTLS);
@@ -264,12 +265,7 @@ fn eks_kubeconfig_is_the_aws_clis_entry_with_our_token_and_keeps_the_rest() {
 /// it; the second kubectl call uses the kept token; a token for another cluster is refused.
 #[test]
 fn kubectl_signs_in_with_the_entry_and_the_api_server_checks_the_token() {
-    let env = TestEnv::new();
-    env.credentials(&static_keys("base", "AKIAEKSKUBECTL", "s"));
-    env.config(
-        "[profile base]\nregion = eu-west-1\n\
-         [profile admin]\nrole_arn = arn:aws:iam::111111111111:role/admin\nsource_profile = base\nregion = eu-west-1\n",
-    );
+    let env = eks_env("AKIAEKSKUBECTL", "s");
     let (tls, ca) = env.tls_endpoint();
     let ca_file = env.write("ca.pem", &ca);
     let kubeconfig = env.path("kube/demo.yaml");
