@@ -149,10 +149,7 @@ impl Opened {
     /// console link). A page not read by then is left to the next run's sweep.
     pub fn handed_over(mut self) {
         let started = Instant::now();
-        let read = |path: &std::path::Path| {
-            std::fs::metadata(path)
-                .is_ok_and(|m| matches!((m.accessed(), m.modified()), (Ok(a), Ok(w)) if a > w))
-        };
+        let read = |path: &std::path::Path| std::fs::metadata(path).is_ok_and(|m| read_since_written(&m));
         while started.elapsed() < REDIRECT_WAIT
             && (matches!(self.launcher.try_wait(), Ok(None)) || !read(&self.page.path))
         {
@@ -211,11 +208,16 @@ fn sweep(dir: &std::path::Path) {
             .and_then(|at| at.elapsed().ok())
             .is_some_and(|age| age > stale);
         // A page its browser has read is done with (one left by a console run that did not wait).
-        let read = meta.is_some_and(|m| matches!((m.accessed(), m.modified()), (Ok(a), Ok(w)) if a > w));
+        let read = meta.as_ref().is_some_and(read_since_written);
         if name.starts_with("open-") && name.ends_with(".html") && (old || read) {
             let _ = std::fs::remove_file(&path);
         }
     }
+}
+
+/// Whether a page was read after it was written (its access time past its modification time).
+fn read_since_written(meta: &std::fs::Metadata) -> bool {
+    matches!((meta.accessed(), meta.modified()), (Ok(read), Ok(written)) if read > written)
 }
 
 /// `&`, `"`, `<`, `>` as entities: the URL stays one attribute value.

@@ -128,7 +128,8 @@ fn new_file(text: &str, entries: &[Entry], current: &str, eol: &str) -> String {
 }
 
 fn merge_json(text: &str, entries: &[Entry], current: &str) -> Result<String, String> {
-    let mut config: Value = serde_json::from_str(text).map_err(|e| format!("not JSON kubectl reads: {e}"))?;
+    let before: Value = serde_json::from_str(text).map_err(|e| format!("not JSON kubectl reads: {e}"))?;
+    let mut config = before.clone();
     let Some(top) = config.as_object_mut() else {
         return Err("not a kubeconfig (no top-level object)".into());
     };
@@ -144,10 +145,11 @@ fn merge_json(text: &str, entries: &[Entry], current: &str) -> Result<String, St
         }
     }
     top.insert("current-context".into(), Value::String(current.to_string()));
-    let merged = serde_json::to_string_pretty(&config).map_err(|e| e.to_string())? + "\n";
     // Unchanged in substance: the file as it was (its own spacing kept).
-    let before: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    Ok(if before == config { text.to_string() } else { merged })
+    if before == config {
+        return Ok(text.to_string());
+    }
+    Ok(serde_json::to_string_pretty(&config).map_err(|e| e.to_string())? + "\n")
 }
 
 /// The block YAML emitted for `value` as an item of a list at column 0 (kubectl's layout: keys

@@ -10,6 +10,7 @@ use anyhow::bail;
 
 use crate::browser::Place;
 use crate::cli::AwsumeArgs;
+use crate::config::{Config, Profile};
 use crate::credentials::Credentials;
 use crate::deliver::Out;
 use crate::deliver::shell::State;
@@ -113,38 +114,31 @@ fn open(settings: &Settings, url: &str, profile: &str, place: &Place) -> Result<
 /// its command line but not from the page awsume opens (a `file://` page cannot open `ext+` links;
 /// tried with Firefox ESR 153), and on the command line the link would show the sign-in URL to
 /// every local user.
-fn place(args: &AwsumeArgs, settings: &Settings, profile: Option<&str>) -> Result<Place> {
-    let config = match profile {
-        Some(name) => Some(crate::config::Config::load_reaching(crate::request::files(args), name, &[])?),
-        None => None,
-    };
-    let own = |key: &str| {
-        let found = config.as_ref().zip(profile).and_then(|(c, name)| c.profiles.get(name));
-        found.and_then(|p| p.get(key)).map(str::to_string)
-    };
-    if let Some(name) = own("console_container") {
+fn place(settings: &Settings, profile: Option<&Profile>) -> Result<Place> {
+    let own = |key: &str| profile.and_then(|p| p.get(key)).map(str::to_string);
+    if let (Some(profile), Some(name)) = (profile, own("console_container")) {
         bail!(
             "profile \"{}\": console_container {name:?}: awsume cannot open a Firefox container without putting the sign-in link in a command line every local user can read (Firefox takes an extension's ext+ link only from its command line, not from awsume's private page); give the profile a Firefox profile of its own instead: console_browser_profile, with firefox -P {{browser_profile}} {{url}}",
-            profile.unwrap_or_default()
+            profile.name
         );
     }
     let browser_profile = own("console_browser_profile").or_else(|| settings.console.browser_profile.clone());
     Ok(Place { browser_profile })
 }
 
+/// The named profile's own settings, when the files define it (read once per run).
+fn own_profile(args: &AwsumeArgs, name: Option<&str>) -> Result<Option<Profile>> {
+    let Some(name) = name else { return Ok(None) };
+    Ok(Config::load_reaching(crate::request::files(args), name, &[])?.profiles.remove(name))
+}
+
 /// `--console-opt-in`: the console's multi-session opt-in page, opened as `-c` opens the console.
 pub fn opt_in(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
     let settings = Settings::user()?;
     let profile = args.profile.as_deref().or(args.profile_flag.as_deref());
-    let place = place(args, &settings, profile)?;
-    let own_region = match profile {
-        Some(name) => crate::config::Config::load_reaching(crate::request::files(args), name, &[])?
-            .profiles
-            .get(name)
-            .and_then(|p| p.get("region"))
-            .map(str::to_string),
-        None => None,
-    };
+    let own = own_profile(args, profile)?;
+    let place = place(&settings, own.as_ref())?;
+    let own_region = own.as_ref().and_then(|p| p.get("region")).map(str::to_string);
     let region = args
         .common
         .region
@@ -177,7 +171,7 @@ pub fn with_state(
 ) -> Result<ExitCode> {
     // Where it would open is settled before a sign-in link exists.
     let profile = Some(plan.profile.as_str()).filter(|_| args.role_arn.is_none() && !link(args));
-    let place = place(args, settings, profile)?;
+    let place = place(settings, own_profile(args, profile)?.as_ref())?;
     let url = resolve::console_url(plan, opts, creds, &request(args, settings, &plan.profile))?;
     if link(args) {
         return out.state_and_text(state, Some(&format!("{url}\n")));
@@ -203,7 +197,7 @@ pub fn here(args: &AwsumeArgs, out: &Out) -> Result<ExitCode> {
     if link(args) {
         return out.text(&format!("{url}\n"));
     }
-    open(&settings, &url, &name, &place(args, &settings, None)?)?;
+    open(&settings, &url, &name, &place(&settings, None)?)?;
     out.text("")
 }
 

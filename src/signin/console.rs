@@ -44,8 +44,7 @@ pub fn opt_in_url(region: &str) -> Result<String> {
             partition.id
         );
     }
-    let signin = crate::aws::sts::endpoint_url("AWS_ENDPOINT_URL_SIGNIN", None)
-        .unwrap_or_else(|| partition.signin(region));
+    let signin = super::login::endpoint(region);
     let home = format!("https://{region}.console.aws.amazon.com/console/home?region={region}");
     Ok(format!("{}/sessions/v1/opt-in?redirect_uri={}", signin.trim_end_matches('/'), encode(&home)))
 }
